@@ -1,0 +1,50 @@
+# The village kiosk: `make demo` shows the whole product, `make test` runs every test.
+# Both install what is missing first (Debian 12, as root or through sudo).
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+OUT := out
+
+# Debian packages: C libraries the drivers link, and the real services the tests and the demo start.
+BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev
+PACKAGES := $(BUILD_PACKAGES)
+
+.PHONY: deps build test demo bench format lint clean
+
+deps:
+	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.1 or later is needed: https://www.swift.org/install/linux/debian/12/"; exit 1; }
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# One resident session end to end: kiosk-sim plays the resident, the kiosk shows each screen, prints the letter
+# (out/demo/letters/) and records the service.
+demo: build
+	@mkdir -p $(OUT)
+	$(SWIFT) run --skip-build kiosk doctor --config demo/kiosk.toml || true
+	$(SWIFT) run --skip-build kiosk-sim resident --letter "Surat Keterangan Domisili" --purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
+	$(SWIFT) run --skip-build kiosk run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
+	@echo; echo "Printed letters (virtual printer):"; ls -1 $(OUT)/demo/letters/ | tail -3
+
+# Benchmarks live in their own package so `swift test` never builds them.
+bench:
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
+
+lint:
+	$(SWIFT) format lint --recursive Sources Tests
+
+clean:
+	rm -rf .build $(OUT) Benchmarks/.build

@@ -1,0 +1,71 @@
+// swift-tools-version: 6.1
+// The kiosk daemon for village service terminals: see README.md and docs/ for the map.
+
+import PackageDescription
+
+/// Compiler settings every target shares.
+let swiftSettings: [SwiftSetting] = [
+    // `any Protocol` spelled out: existentials cost a box and a witness table, so make them visible.
+    .enableUpcomingFeature("ExistentialAny"),
+    // Imports are internal unless marked `public import`: a module's dependencies stay its own business,
+    // so a C module imported by Drivers never leaks into Kiosk's namespace.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "village-kiosk",
+    products: [
+        .executable(name: "kiosk", targets: ["Kiosk"]),
+        .executable(name: "kiosk-sim", targets: ["KioskSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    ],
+    targets: [
+        // Pure Swift: domain, validation, the kiosk state machine, screen models. No I/O, no C, no clocks.
+        .target(name: "Core", swiftSettings: swiftSettings),
+        // The edges to hardware and the OS. C stays in here.
+        .target(
+            name: "Drivers",
+            dependencies: [
+                "Core",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `kiosk` executable: configuration, wiring, services, the technician CLI.
+        .executableTarget(
+            name: "Kiosk",
+            dependencies: [
+                "Core",
+                "Drivers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `kiosk-sim`: the virtual devices and the scripted resident the demo and integration tests use.
+        .executableTarget(
+            name: "KioskSimulator",
+            dependencies: [
+                "Core",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KioskTests",
+            dependencies: ["Kiosk", "Core", "Drivers"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

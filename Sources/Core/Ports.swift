@@ -1,0 +1,32 @@
+/// The ports Core needs from the outside world. Drivers implement them; Kiosk wires them to the state machine.
+/// Each answer comes back to the state machine as a `KioskEvent`.
+
+/// Shows screens: the framebuffer, a terminal, a PNG in tests.
+public protocol Display: Sendable {
+    func show(_ screen: Screen) async
+}
+
+/// The card in the reader's field.
+public protocol CardReader: Sendable {
+    /// Reads the UID of the card present now (`FF CA 00 00 00` on PC/SC readers).
+    func readUID() async throws -> CardUID
+}
+
+/// Who a card belongs to, and whether a PIN is theirs.
+public protocol ResidentRegistry: Sendable {
+    func lookUp(_ card: CardUID) async throws -> KioskEvent.Lookup
+    func verifyPIN(_ pin: PIN, for card: CardUID) async throws -> KioskEvent.PINCheck
+}
+
+/// Numbers a letter and stores its service record, in one transaction.
+public protocol LetterIssuer: Sendable {
+    func issue(_ request: LetterRequest) async throws(IssueProblem) -> IssuedLetter
+    /// Marks the record printed or unprinted, so a letter that never came out is visible to the operator.
+    func recordPrintOutcome(_ outcome: PrintOutcome, for id: RecordID) async
+}
+
+/// Prints an issued letter and says how it went; `progress` takes 0-100.
+public protocol LetterPrinter: Sendable {
+    func print(_ request: LetterRequest, _ issued: IssuedLetter, progress: @escaping @Sendable (Int) -> Void) async
+        -> PrintOutcome
+}

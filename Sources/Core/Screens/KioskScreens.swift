@@ -1,0 +1,100 @@
+/// The screens of the resident flow, built from the state machine's data and `Teks`.
+public enum KioskScreens {
+    public static func idle(health: Health) -> Screen {
+        if let blocking = health.blockingError {
+            return Screen(
+                id: .error(blocking), icon: .warning, title: Teks.errorTitle(blocking),
+                lines: Teks.errorLines(blocking), prompt: Teks.errorTitle(blocking))
+        }
+        return Screen(id: .idle, icon: .card, title: Teks.idleTitle, lines: Teks.idleLines, prompt: Teks.idlePrompt)
+    }
+
+    public static func readingCard() -> Screen {
+        Screen(id: .readingCard, icon: .card, title: Teks.readingTitle, lines: Teks.readingLines, prompt: Teks.readingPrompt)
+    }
+
+    public static func pinEntry(entered: Int, length: Int, message: String? = nil) -> Screen {
+        Screen(
+            id: .pinEntry, icon: .lock, title: Teks.pinTitle,
+            lines: message.map { [$0] } ?? Teks.pinLines(length: length),
+            actions: [Button(.cancel, Teks.cancel)],
+            pinPad: PINPad(entered: entered, length: length), prompt: message ?? Teks.pinPrompt)
+    }
+
+    /// Choices are numbered from 1 on every page, as a keypad's digits select them.
+    public static func menu(letters: [LetterKind], page: Int, pages: Int, residentName: String) -> Screen {
+        Screen(
+            id: .menu, icon: .letter, title: Teks.menuTitle,
+            lines: Teks.menuLines(resident: residentName) + pageLine(page, pages),
+            choices: letters.enumerated().map { Button(.letter($1.code), "\($0 + 1). \($1.title)", role: .choice) },
+            actions: [Button(.cancel, Teks.cancel)] + pageButtons(page, pages), prompt: Teks.menuPrompt)
+    }
+
+    /// `purposes` pairs each purpose with its index in the letter's whole list.
+    public static func purpose(letter: String, purposes: [(offset: Int, element: String)], page: Int, pages: Int)
+        -> Screen
+    {
+        Screen(
+            id: .purpose, icon: .letter, title: Teks.purposeTitle, lines: [letter] + pageLine(page, pages),
+            choices: purposes.enumerated().map { Button(.purpose($1.offset), "\($0 + 1). \($1.element)", role: .choice) },
+            actions: [Button(.back, Teks.back), Button(.cancel, Teks.cancel)] + pageButtons(page, pages),
+            prompt: Teks.purposePrompt)
+    }
+
+    private static func pageLine(_ page: Int, _ pages: Int) -> [String] {
+        pages > 1 ? [Teks.pageOf(page + 1, pages)] : []
+    }
+
+    private static func pageButtons(_ page: Int, _ pages: Int) -> [Button] {
+        (page > 0 ? [Button(.previousPage, Teks.previous)] : [])
+            + (page + 1 < pages ? [Button(.nextPage, Teks.next)] : [])
+    }
+
+    public static func confirm(letter: LetterKind?, resident: Resident?, purpose: String) -> Screen {
+        Screen(
+            id: .confirm, icon: .letter, title: Teks.confirmTitle,
+            lines: Teks.confirmLines(
+                letter: letter?.title ?? "", name: resident?.name ?? "", maskedNIK: resident?.nik.masked ?? "",
+                purpose: purpose),
+            actions: [Button(.back, Teks.back), Button(.cancel, Teks.cancel), Button(.confirm, Teks.print, role: .primary)],
+            prompt: Teks.confirmPrompt)
+    }
+
+    public static func printing(progress: Int, number: LetterNumber?) -> Screen {
+        Screen(
+            id: .printing, icon: .printer, title: Teks.printingTitle,
+            lines: Teks.printingLines + (number.map { [Teks.letterNumber($0.formatted)] } ?? []),
+            progress: progress, prompt: Teks.printingPrompt)
+    }
+
+    public static func done(draft: Bool) -> Screen {
+        Screen(
+            id: .done, icon: .check, title: Teks.doneTitle, lines: Teks.doneLines + (draft ? [Teks.draftNote] : []),
+            actions: [Button(.finish, Teks.finish, role: .primary)], prompt: Teks.donePrompt)
+    }
+
+    public static func error(_ error: KioskError) -> Screen {
+        Screen(
+            id: .error(error), icon: error == .locked ? .lock : .warning, title: Teks.errorTitle(error),
+            lines: Teks.errorLines(error), actions: [Button(.finish, Teks.ok, role: .primary)],
+            prompt: Teks.errorTitle(error) + ". " + Teks.errorLines(error).joined(separator: " "))
+    }
+
+    public static func timeoutWarning() -> Screen {
+        Screen(
+            id: .timeoutWarning, icon: .clock, title: Teks.timeoutTitle, lines: Teks.timeoutLines,
+            actions: [Button(.endSession, Teks.finish), Button(.extendTime, Teks.extend, role: .primary)],
+            prompt: Teks.timeoutPrompt)
+    }
+
+    public static func maintenance(health: Health) -> Screen {
+        Screen(
+            id: .maintenance, icon: .wrench, title: Teks.maintenanceTitle, lines: Teks.maintenanceLines(health: health),
+            choices: [
+                Button(.testPrint, Teks.testPrint, role: .choice),
+                Button(.paperRefilled, Teks.paperRefilled, role: .choice),
+                Button(.toggleService, health.outOfService ? Teks.resumeService : Teks.stopService, role: .choice),
+            ],
+            actions: [Button(.exitMaintenance, Teks.exit, role: .primary)], prompt: Teks.maintenancePrompt)
+    }
+}

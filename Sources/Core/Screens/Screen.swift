@@ -1,0 +1,163 @@
+/// One screen as data: what to show and which buttons exist. Drivers draw it; `ScreenLayout` places it; the
+/// state machine decides what a press means.
+public struct Screen: Hashable, Sendable {
+    public var id: ScreenID
+    public var icon: Icon?
+    public var title: String
+    public var lines: [String]
+    /// Large choices (letters, purposes), listed in order.
+    public var choices: [Button]
+    /// Actions along the bottom (back, cancel, confirm), left to right.
+    public var actions: [Button]
+    public var pinPad: PINPad?
+    /// Printing progress, 0-100.
+    public var progress: Int?
+    /// What a spoken prompt says for this screen.
+    public var prompt: String
+
+    public init(
+        id: ScreenID, icon: Icon? = nil, title: String, lines: [String] = [], choices: [Button] = [],
+        actions: [Button] = [], pinPad: PINPad? = nil, progress: Int? = nil, prompt: String
+    ) {
+        self.id = id
+        self.icon = icon
+        self.title = title
+        self.lines = lines
+        self.choices = choices
+        self.actions = actions
+        self.pinPad = pinPad
+        self.progress = progress
+        self.prompt = prompt
+    }
+
+    /// Every button the resident can press, the PIN pad's keys included.
+    public var buttons: [Button] { choices + actions + (pinPad?.keys ?? []) }
+
+    /// The button Enter means on a keypad: the screen's primary action.
+    public var primaryAction: Button? { actions.first { $0.role == .primary } }
+}
+
+public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
+    case idle
+    case readingCard
+    case pinEntry
+    case menu
+    case purpose
+    case confirm
+    case printing
+    case done
+    case error(KioskError)
+    case timeoutWarning
+    case maintenance
+
+    /// A short stable name for logs, scripts and file names: `idle`, `pin`, `error-paper-out`.
+    public var description: String {
+        switch self {
+        case .idle: "idle"
+        case .readingCard: "reading"
+        case .pinEntry: "pin"
+        case .menu: "menu"
+        case .purpose: "purpose"
+        case .confirm: "confirm"
+        case .printing: "printing"
+        case .done: "done"
+        case .error(let error): "error-" + error.name
+        case .timeoutWarning: "timeout"
+        case .maintenance: "maintenance"
+        }
+    }
+}
+
+extension KioskError {
+    /// A short stable name: `unknown-card`, `printer-paper-out`.
+    public var name: String {
+        switch self {
+        case .unknownCard: "unknown-card"
+        case .cardUnreadable: "card-unreadable"
+        case .locked: "locked"
+        case .printer(let problem): "printer-" + problem.name
+        case .diskFull: "disk-full"
+        case .outOfService: "out-of-service"
+        case .storageFailed: "storage-failed"
+        }
+    }
+}
+
+extension PrinterProblem {
+    /// `paper-out`, `cover-open`, ...
+    public var name: String {
+        String(rawValue.flatMap { $0.isUppercase ? ["-", Character($0.lowercased())] : [$0] })
+    }
+}
+
+public struct Button: Hashable, Sendable {
+    public var id: ButtonID
+    public var label: String
+    public var role: Role
+
+    public init(_ id: ButtonID, _ label: String, role: Role = .secondary) {
+        self.id = id
+        self.label = label
+        self.role = role
+    }
+
+    public enum Role: Hashable, Sendable {
+        case primary
+        case secondary
+        case choice
+        case key
+    }
+}
+
+/// What a button means, independent of its label and position.
+public enum ButtonID: Hashable, Sendable {
+    case cancel
+    case back
+    case confirm
+    case finish
+    case extendTime
+    case endSession
+    case previousPage
+    case nextPage
+    case letter(String)
+    case purpose(Int)
+    case pinDigit(Int)
+    case pinDelete
+    case pinSubmit
+    case testPrint
+    case paperRefilled
+    case toggleService
+    case exitMaintenance
+}
+
+/// The PIN entry: how many digits are typed (never which), of how many.
+public struct PINPad: Hashable, Sendable {
+    public var entered: Int
+    public var length: Int
+
+    public init(entered: Int, length: Int) {
+        self.entered = entered
+        self.length = length
+    }
+
+    /// Keys in telephone order: 1-9, delete, 0, OK.
+    public var keys: [Button] {
+        (1...9).map { Button(.pinDigit($0), String($0), role: .key) } + [
+            Button(.pinDelete, Teks.delete, role: .key),
+            Button(.pinDigit(0), "0", role: .key),
+            Button(.pinSubmit, Teks.ok, role: .key),
+        ]
+    }
+}
+
+/// Pictures that carry meaning for residents who read little.
+public enum Icon: String, Hashable, Sendable {
+    case card
+    case lock
+    case letter
+    case printer
+    case check
+    case warning
+    case clock
+    case wrench
+}

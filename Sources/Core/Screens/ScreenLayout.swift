@@ -1,0 +1,194 @@
+/// Places a `Screen` on a display of known physical size, in millimetres, so touch targets are sized for fingers
+/// (at least 20 mm) whatever the pixel density, and decides which button a touch lands on.
+public struct ScreenLayout: Hashable, Sendable {
+    /// The smallest touch target, in mm, in both directions.
+    public static let minimumTarget = 20.0
+    /// The smallest display the layout supports: a 7-inch 15:9 panel.
+    public static let minimumSize = SizeMM(width: 150, height: 85)
+
+    public let size: SizeMM
+    let margin = 3.0
+    let gap = 2.0
+
+    public init(size: SizeMM) throws(LayoutError) {
+        guard size.width >= Self.minimumSize.width, size.height >= Self.minimumSize.height else {
+            throw .displayTooSmall(size)
+        }
+        self.size = size
+    }
+
+    var titleHeight: Double { min(24, max(11, size.height * 0.12)) }
+    var lineHeight: Double { min(10, max(5, size.height * 0.055)) }
+    var barHeight: Double { max(Self.minimumTarget, min(26, size.height * 0.16)) }
+    var choiceHeight: Double { max(Self.minimumTarget, min(26, size.height * 0.16)) }
+    /// Choices are at least this wide, so a letter's title fits in large type.
+    var choiceMinWidth: Double { 45 }
+
+    var choiceColumns: Int {
+        max(1, min(3, Int((size.width - 2 * margin + gap) / (choiceMinWidth + gap))))
+    }
+
+    /// How many choices fit one page under a title and `lines` lines of text.
+    public func choiceCapacity(lines: Int = 3) -> Int {
+        let top = margin + titleHeight + gap + Double(lines) * lineHeight + gap
+        let available = size.height - top - barHeight - gap - margin
+        let rows = max(0, Int((available + gap) / (choiceHeight + gap)))
+        return rows * choiceColumns
+    }
+
+    public func layout(_ screen: Screen) -> LaidOutScreen {
+        var elements: [LaidOutScreen.Element] = []
+        var contentWidth = size.width - 2 * margin
+
+        // The PIN pad takes the right-hand side, keys at least 20 mm square, in the first grid that fits.
+        if let pad = screen.pinPad {
+            let keys = pad.keys
+            let height = size.height - 2 * margin
+            let (columns, rows) = [(3, 4), (4, 3), (6, 2)].first { _, rows in
+                Double(rows) * Self.minimumTarget + Double(rows - 1) * gap <= height
+            } ?? (6, 2)
+            let key = min(26, (height - Double(rows - 1) * gap) / Double(rows))
+            let padWidth = Double(columns) * key + Double(columns - 1) * gap
+            let left = size.width - margin - padWidth
+            for (index, button) in keys.enumerated() {
+                let frame = RectMM(
+                    x: left + Double(index % columns) * (key + gap), y: margin + Double(index / columns) * (key + gap),
+                    width: key, height: key)
+                elements.append(.init(kind: .button(button), frame: frame))
+            }
+            contentWidth = left - gap - margin
+        }
+
+        var y = margin
+        if let icon = screen.icon {
+            elements.append(.init(kind: .icon(icon), frame: RectMM(x: margin, y: y, width: titleHeight, height: titleHeight)))
+        }
+        let titleX = margin + (screen.icon == nil ? 0 : titleHeight + gap)
+        elements.append(.init(kind: .title(screen.title), frame: RectMM(x: titleX, y: y, width: contentWidth - (titleX - margin), height: titleHeight)))
+        y += titleHeight + gap
+        for line in screen.lines {
+            elements.append(.init(kind: .line(line), frame: RectMM(x: margin, y: y, width: contentWidth, height: lineHeight)))
+            y += lineHeight
+        }
+        y += gap
+        if let pad = screen.pinPad {
+            elements.append(.init(kind: .pinDots(entered: pad.entered, length: pad.length), frame: RectMM(x: margin, y: y, width: contentWidth, height: Self.minimumTarget)))
+            y += Self.minimumTarget + gap
+        }
+        if let progress = screen.progress {
+            elements.append(.init(kind: .progress(progress), frame: RectMM(x: margin, y: y, width: contentWidth, height: 10)))
+            y += 10 + gap
+        }
+
+        let columns = screen.pinPad == nil ? choiceColumns : 1
+        let choiceWidth = (contentWidth - Double(columns - 1) * gap) / Double(columns)
+        for (index, button) in screen.choices.enumerated() {
+            let frame = RectMM(
+                x: margin + Double(index % columns) * (choiceWidth + gap),
+                y: y + Double(index / columns) * (choiceHeight + gap), width: choiceWidth, height: choiceHeight)
+            elements.append(.init(kind: .button(button), frame: frame))
+        }
+
+        if !screen.actions.isEmpty {
+            let count = Double(screen.actions.count)
+            let width = (contentWidth - (count - 1) * gap) / count
+            let top = size.height - margin - barHeight
+            for (index, button) in screen.actions.enumerated() {
+                let frame = RectMM(x: margin + Double(index) * (width + gap), y: top, width: width, height: barHeight)
+                elements.append(.init(kind: .button(button), frame: frame))
+            }
+        }
+        return LaidOutScreen(size: size, elements: elements)
+    }
+}
+
+/// A screen placed on the display: what Drivers draw, and what a touch is tested against.
+public struct LaidOutScreen: Hashable, Sendable {
+    public let size: SizeMM
+    public let elements: [Element]
+
+    public struct Element: Hashable, Sendable {
+        public let kind: Kind
+        public let frame: RectMM
+    }
+
+    public enum Kind: Hashable, Sendable {
+        case icon(Icon)
+        case title(String)
+        case line(String)
+        case button(Button)
+        case pinDots(entered: Int, length: Int)
+        case progress(Int)
+    }
+
+    /// The button under a touch, if any.
+    public func hitTest(_ point: PointMM) -> ButtonID? {
+        for element in elements {
+            if case .button(let button) = element.kind, element.frame.contains(point) { return button.id }
+        }
+        return nil
+    }
+
+    public var buttonFrames: [(ButtonID, RectMM)] {
+        elements.compactMap { element in
+            if case .button(let button) = element.kind { return (button.id, element.frame) }
+            return nil
+        }
+    }
+}
+
+public struct SizeMM: Hashable, Sendable, CustomStringConvertible {
+    public var width: Double
+    public var height: Double
+
+    public init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+
+    public var description: String { "\(Int(width.rounded())) x \(Int(height.rounded())) mm" }
+}
+
+public struct PointMM: Hashable, Sendable {
+    public var x: Double
+    public var y: Double
+
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+}
+
+public struct RectMM: Hashable, Sendable {
+    public var x: Double
+    public var y: Double
+    public var width: Double
+    public var height: Double
+
+    public init(x: Double, y: Double, width: Double, height: Double) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+
+    public var maxX: Double { x + width }
+    public var maxY: Double { y + height }
+
+    public func contains(_ p: PointMM) -> Bool { p.x >= x && p.x < maxX && p.y >= y && p.y < maxY }
+
+    public func intersects(_ other: RectMM) -> Bool {
+        x < other.maxX && other.x < maxX && y < other.maxY && other.y < maxY
+    }
+}
+
+public enum LayoutError: Error, Equatable, Sendable, CustomStringConvertible {
+    case displayTooSmall(SizeMM)
+
+    public var description: String {
+        switch self {
+        case .displayTooSmall(let s):
+            "a display of \(s) is too small for 20 mm touch targets; the kiosk needs at least \(ScreenLayout.minimumSize) (a 7-inch panel); check display.width_mm and display.height_mm"
+        }
+    }
+}

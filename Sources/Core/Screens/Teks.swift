@@ -1,0 +1,113 @@
+/// Every word a resident reads or hears, in Bahasa Indonesia, in one place. Short sentences, one instruction each.
+public enum Teks {
+    // Idle and card
+    public static let idleTitle = "Selamat Datang"
+    public static let idleLines = ["Letakkan e-KTP Anda di atas pembaca kartu.", "Biarkan kartu di sana sampai selesai."]
+    public static let idlePrompt = "Selamat datang. Letakkan e-KTP Anda di atas pembaca kartu."
+    public static let readingTitle = "Membaca e-KTP"
+    public static let readingLines = ["Mohon tunggu.", "Jangan angkat kartu Anda."]
+    public static let readingPrompt = "Mohon tunggu. Jangan angkat kartu Anda."
+
+    // PIN
+    public static let pinTitle = "Masukkan PIN"
+    public static func pinLines(length: Int) -> [String] { ["Ketik \(length) angka PIN Anda."] }
+    public static let pinPrompt = "Ketik PIN Anda."
+    public static func pinWrong(remaining: Int) -> String { "PIN salah. Sisa \(remaining) kali lagi." }
+    public static let pinChecking = "Memeriksa PIN..."
+    public static let delete = "Hapus"
+    public static let ok = "OK"
+
+    // Menu and purpose
+    public static let menuTitle = "Pilih Surat"
+    public static func menuLines(resident: String) -> [String] { ["Halo, \(resident).", "Sentuh surat yang Anda perlukan."] }
+    public static let menuPrompt = "Sentuh surat yang Anda perlukan."
+    public static func pageOf(_ page: Int, _ pages: Int) -> String { "Halaman \(page) dari \(pages)" }
+    public static let purposeTitle = "Untuk Keperluan Apa?"
+    public static let purposePrompt = "Pilih keperluan surat Anda."
+
+    // Confirm
+    public static let confirmTitle = "Periksa Surat Anda"
+    public static let confirmPrompt = "Periksa data Anda. Sentuh Cetak jika sudah benar."
+    public static func confirmLines(letter: String, name: String, maskedNIK: String, purpose: String) -> [String] {
+        [letter, "Nama: \(name)", "NIK: \(maskedNIK)", "Keperluan: \(purpose)"]
+    }
+
+    // Printing and done
+    public static let printingTitle = "Sedang Mencetak"
+    public static let printingLines = ["Mohon tunggu, surat Anda sedang dicetak."]
+    public static let printingPrompt = "Mohon tunggu, surat Anda sedang dicetak."
+    public static func letterNumber(_ number: String) -> String { "Nomor: \(number)" }
+    public static let doneTitle = "Selesai"
+    public static let doneLines = ["Ambil surat Anda di printer.", "Jangan lupa ambil e-KTP Anda."]
+    public static let donePrompt = "Selesai. Ambil surat dan e-KTP Anda."
+    public static let draftNote = "Bawa surat ini ke kantor desa untuk ditandatangani."
+
+    // Timeout
+    public static let timeoutTitle = "Masih di Sana?"
+    public static let timeoutLines = ["Waktu Anda hampir habis.", "Sentuh Lanjutkan untuk meneruskan."]
+    public static let timeoutPrompt = "Waktu Anda hampir habis. Sentuh Lanjutkan untuk meneruskan."
+
+    // Maintenance
+    public static let maintenanceTitle = "Mode Petugas"
+    public static func maintenanceLines(health: Health) -> [String] {
+        [
+            "Printer: " + (health.printerProblem.map(printerProblem) ?? "siap"),
+            "Layanan: " + (health.outOfService ? "dihentikan" : "berjalan"),
+            "Penyimpanan: " + (health.diskFull ? "penuh" : "cukup"),
+        ]
+    }
+    public static let maintenancePrompt = "Mode petugas."
+    public static let testPrint = "Uji Cetak"
+    public static let paperRefilled = "Kertas Sudah Diisi"
+    public static let stopService = "Hentikan Layanan"
+    public static let resumeService = "Buka Layanan"
+    public static let exit = "Keluar"
+
+    // Buttons
+    public static let cancel = "Batal"
+    public static let back = "Kembali"
+    public static let print = "Cetak"
+    public static let finish = "Selesai"
+    public static let extend = "Lanjutkan"
+    public static let previous = "Sebelumnya"
+    public static let next = "Berikutnya"
+
+    // Errors: what happened, then what to do.
+    public static func errorTitle(_ error: KioskError) -> String {
+        switch error {
+        case .unknownCard: "Kartu Belum Terdaftar"
+        case .cardUnreadable: "Kartu Tidak Terbaca"
+        case .locked: "Kartu Dikunci Sementara"
+        case .printer(.paperOut): "Kertas Habis"
+        case .printer(.offline): "Printer Tidak Menyala"
+        case .printer: "Printer Bermasalah"
+        case .diskFull: "Penyimpanan Penuh"
+        case .outOfService: "Layanan Sedang Tutup"
+        case .storageFailed: "Terjadi Kesalahan"
+        }
+    }
+
+    public static func errorLines(_ error: KioskError) -> [String] {
+        switch error {
+        case .unknownCard: ["e-KTP ini belum terdaftar untuk layanan mandiri.", "Silakan hubungi petugas desa."]
+        case .cardUnreadable: ["Angkat kartu, lalu letakkan lagi.", "Jika tetap gagal, hubungi petugas desa."]
+        case .locked: ["PIN salah terlalu banyak.", "Coba lagi nanti atau hubungi petugas desa."]
+        case .printer(let problem):
+            ["Surat belum tercetak (\(printerProblem(problem))).", "Silakan hubungi petugas desa."]
+        case .diskFull: ["Layanan dihentikan sementara.", "Silakan hubungi petugas desa."]
+        case .outOfService: ["Silakan datang lagi nanti", "atau hubungi petugas desa."]
+        case .storageFailed: ["Surat tidak dapat dibuat.", "Silakan coba lagi atau hubungi petugas desa."]
+        }
+    }
+
+    public static func printerProblem(_ problem: PrinterProblem) -> String {
+        switch problem {
+        case .paperOut: "kertas habis"
+        case .coverOpen: "tutup printer terbuka"
+        case .paperJam: "kertas macet"
+        case .offline: "printer mati"
+        case .cutterError: "pemotong kertas macet"
+        case .unknown: "printer tidak menjawab"
+        }
+    }
+}

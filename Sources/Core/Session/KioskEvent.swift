@@ -1,0 +1,82 @@
+/// Everything that can happen to a kiosk, fed to `KioskStateMachine.handle(_:)` by the runtime.
+public enum KioskEvent: Hashable, Sendable {
+    /// A card came into the reader's field.
+    case cardInserted
+    /// The card's UID was read.
+    case cardRead(CardUID)
+    /// The card answered nothing usable (mute, garbage, removed mid-APDU).
+    case cardReadFailed
+    case cardRemoved
+    /// The registry's answer for the card just read.
+    case lookedUp(Lookup)
+    /// The registry's verdict on the PIN just entered.
+    case pinChecked(PINCheck)
+    /// A key of a keypad or keyboard.
+    case key(Key)
+    /// A touch that landed on a button (Core's `ScreenLayout.hitTest` decided which).
+    case press(ButtonID)
+    /// The letter got its number and its record is stored.
+    case letterIssued(IssuedLetter)
+    case issueFailed(IssueProblem)
+    /// Printing progress, 0-100.
+    case printProgress(Int)
+    case printFinished(PrintOutcome)
+    /// The printer, the disk or the operator changed what the kiosk can do.
+    case healthChanged(Health)
+    /// Time passed: the runtime sends it when `nextWakeUp` is reached.
+    case tick
+
+    public enum Lookup: Hashable, Sendable {
+        case resident(Resident)
+        case operatorCard
+        case unknownCard
+        /// The registry itself holds the card locked (persistent attempt counting).
+        case locked
+    }
+
+    public enum PINCheck: Hashable, Sendable {
+        case accepted
+        case rejected
+        case locked
+    }
+
+    public enum Key: Hashable, Sendable {
+        case digit(Int)
+        case enter
+        case escape
+        case backspace
+        case up
+        case down
+        case left
+        case right
+    }
+}
+
+public enum IssueProblem: String, Error, Hashable, Sendable {
+    /// The disk guard refused: no new services until space is freed.
+    case diskFull
+    /// The store failed to write (the record was not captured).
+    case storageFailed
+}
+
+/// What the kiosk can offer right now.
+public struct Health: Hashable, Sendable {
+    public var printerProblem: PrinterProblem?
+    public var diskFull = false
+    /// Switched by an operator in maintenance mode.
+    public var outOfService = false
+
+    public init(printerProblem: PrinterProblem? = nil, diskFull: Bool = false, outOfService: Bool = false) {
+        self.printerProblem = printerProblem
+        self.diskFull = diskFull
+        self.outOfService = outOfService
+    }
+
+    /// Why residents cannot be served, most important first; `nil` when they can.
+    public var blockingError: KioskError? {
+        if outOfService { return .outOfService }
+        if diskFull { return .diskFull }
+        if let printerProblem { return .printer(printerProblem) }
+        return nil
+    }
+}

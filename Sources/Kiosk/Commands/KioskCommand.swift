@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// `kiosk`: the village service kiosk daemon and its technician tools.
+@main
+struct KioskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "The village service kiosk: e-KTP in, letter out, every service recorded.",
+        version: BuildInfo.version,
+        subcommands: [RunCommand.self, DoctorCommand.self, VersionCommand.self],
+        defaultSubcommand: nil
+    )
+}
+
+/// The `--config` option every subcommand shares.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The configuration file.")
+    var config: String = ConfigurationLoader.defaultPath
+}
+
+enum BuildInfo {
+    static let version = "0.1.0"
+}
+
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the kiosk's version.")
+
+    func run() {
+        print("kiosk \(BuildInfo.version)")
+    }
+}

@@ -1,0 +1,200 @@
+import Core
+import Foundation
+import TOMLKit
+
+/// Turns `kiosk.toml` into `KioskSettings`, or into a `ConfigurationError` listing every problem.
+enum ConfigurationLoader {
+    static let defaultPath = "/etc/kiosk/kiosk.toml"
+
+    static func load(path: String) throws(ConfigurationError) -> KioskSettings {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path)
+                ? "cannot be read as UTF-8 text (check its permissions and encoding)"
+                : "does not exist; copy config/kiosk.sample.toml there or pass --config PATH"
+            throw ConfigurationError(file: path, problems: [.init(key: "", line: nil, message: "the file \(reason)")])
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        return try parse(text, file: path, baseDirectory: directory.isEmpty ? "." : directory)
+    }
+
+    /// Relative paths in the file resolve against `baseDirectory`, the folder of the configuration file.
+    static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigurationError) -> KioskSettings {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(
+                file: file,
+                problems: [.init(key: "", line: error.source.begin.line, message: "not valid TOML: \(error.description)")])
+        } catch {
+            throw ConfigurationError(file: file, problems: [.init(key: "", line: nil, message: "not valid TOML: \(error)")])
+        }
+        let report = ProblemReport(lines: KeyLines(text: text))
+        let root = TOMLSection(table, path: "", report: report)
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)
+        }
+
+        // [kiosk]
+        let kiosk = root.section("kiosk")
+        if kiosk == nil { report.add("kiosk", "missing; every kiosk needs a [kiosk] table with id and village_code") }
+        let kioskID = kiosk?.requiredString("id", example: "LPG-PSW-HANURA-01")
+        if let kioskID, !kioskID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) || kioskID.count > 40 {
+            kiosk?.problem("id", "found \"\(kioskID)\", expected up to 40 letters, digits and dashes")
+        }
+        var village: VillageCode?
+        if let code = kiosk?.requiredString("village_code", example: "18.09.07.2001") {
+            do throws(VillageCodeError) { village = try VillageCode(code) } catch {
+                kiosk?.problem("village_code", "found \"\(code)\": \(error)")
+            }
+        }
+        let villageName = kiosk?.requiredString("village_name", example: "Hanura")
+        let stateDirectory = resolve(kiosk?.string("state_directory") ?? "/var/lib/kiosk")
+        kiosk?.rejectUnknownKeys()
+
+        // [identity] and [session]
+        var policy = KioskPolicy()
+        if let identity = root.section("identity") {
+            policy.identityMode = identity.choice("mode", default: policy.identityMode)
+            policy.pinLength = identity.int("pin_length", default: policy.pinLength, range: 4...8)
+            policy.pinAttempts = identity.int("pin_attempts", default: policy.pinAttempts, range: 1...10)
+            policy.lockout = .seconds(identity.int("lockout_seconds", default: 300, range: 0...86_400))
+            identity.rejectUnknownKeys()
+        }
+        if let session = root.section("session") {
+            func seconds(_ key: String, _ fallback: Duration, _ range: ClosedRange<Int>) -> Duration {
+                .seconds(session.int(key, default: Int(fallback.components.seconds), range: range))
+            }
+            policy.inactivityTimeout = seconds("inactivity_seconds", policy.inactivityTimeout, 15...600)
+            policy.timeoutWarning = seconds("warning_seconds", policy.timeoutWarning, 5...120)
+            policy.cardReadTimeout = seconds("card_read_seconds", policy.cardReadTimeout, 1...60)
+            policy.printTimeout = seconds("print_seconds", policy.printTimeout, 10...900)
+            policy.doneDisplay = seconds("done_seconds", policy.doneDisplay, 2...120)
+            policy.errorDisplay = seconds("error_seconds", policy.errorDisplay, 2...120)
+            policy.maintenanceTimeout = seconds("maintenance_seconds", policy.maintenanceTimeout, 30...3600)
+            policy.spokenPrompts = session.bool("spoken_prompts", default: false)
+            if policy.timeoutWarning >= policy.inactivityTimeout {
+                session.problem("warning_seconds", "must be shorter than inactivity_seconds, or the warning comes before the resident starts")
+            }
+            session.rejectUnknownKeys()
+        }
+
+        // [display]
+        var display = DisplaySettings(backend: .terminal, size: SizeMM(width: 222, height: 125))
+        if let section = root.section("display") {
+            display.backend = section.choice("backend", default: display.backend)
+            display.size.width = section.number("width_mm", default: display.size.width, range: 50...2000)
+            display.size.height = section.number("height_mm", default: display.size.height, range: 50...2000)
+            section.rejectUnknownKeys()
+        }
+        do throws(LayoutError) {
+            let layout = try ScreenLayout(size: display.size)
+            policy.menuPageSize = max(1, layout.choiceCapacity())
+        } catch {
+            report.add("display.width_mm", "\(error)")
+        }
+
+        // [letterhead]
+        let head = root.section("letterhead")
+        if head == nil { report.add("letterhead", "missing; letters need a [letterhead] with regency, district, village, address") }
+        let logo = head?.string("logo").map(resolve)
+        if let logo, !FileManager.default.fileExists(atPath: logo) {
+            head?.problem("logo", "the image \(logo) does not exist; fix the path or remove the key")
+        }
+        let letterhead = Letterhead(
+            regency: head?.requiredString("regency", example: "Pesawaran") ?? "",
+            district: head?.requiredString("district", example: "Gedong Tataan") ?? "",
+            village: head?.requiredString("village", example: "Hanura") ?? "",
+            address: head?.requiredString("address", example: "Jl. Raya Hanura No. 1") ?? "",
+            logo: logo)
+        head?.rejectUnknownKeys()
+
+        // [letters] and [[letter]]
+        let letters = root.section("letters")
+        let templatesDirectory = resolve(letters?.string("templates") ?? "/usr/share/kiosk/templates")
+        letters?.rejectUnknownKeys()
+        var kinds = LetterCatalogue.openSIDSelfService.kinds
+        if let entries = root.sections("letter") {
+            kinds = entries.compactMap(letterKind)
+        }
+        var catalogue = LetterCatalogue.openSIDSelfService
+        do throws(LetterCatalogueError) {
+            catalogue = try LetterCatalogue(kinds)
+        } catch {
+            report.add("letter", "\(error)")
+        }
+        if catalogue.selfService.isEmpty {
+            report.add("letter", "no letter has self_service = true; residents would find an empty menu")
+        }
+        for (index, kind) in catalogue.kinds.enumerated() {
+            let path = (templatesDirectory as NSString).appendingPathComponent(kind.template)
+            if !FileManager.default.isReadableFile(atPath: path) {
+                let key = root.table["letter"] == nil ? "letters.templates" : "letter[\(index)].template"
+                report.add(key, "letter \(kind.code): template \(path) does not exist or cannot be read")
+            }
+        }
+
+        // [registry] and [operators]
+        var registry = RegistrySettings(openSIDExport: nil, matchReversedUIDs: true)
+        if let section = root.section("registry") {
+            registry.openSIDExport = section.string("opensid_export").map(resolve)
+            registry.matchReversedUIDs = section.bool("match_reversed_uids", default: true)
+            if let export = registry.openSIDExport, !FileManager.default.isReadableFile(atPath: export) {
+                section.problem("opensid_export", "the file \(export) does not exist or cannot be read")
+            }
+            section.rejectUnknownKeys()
+        }
+        var operatorCards: [CardUID] = []
+        if let section = root.section("operators") {
+            for (index, hex) in (section.strings("cards") ?? []).enumerated() {
+                do throws(CardUIDError) { operatorCards.append(try CardUID(hex: hex)) } catch {
+                    section.problem("cards[\(index)]", "found \"\(hex)\": \(error)")
+                }
+            }
+            section.rejectUnknownKeys()
+        }
+
+        // [printing]
+        var printing = PrintingSettings(letterOutput: (stateDirectory as NSString).appendingPathComponent("printed"))
+        if let section = root.section("printing") {
+            printing.letterOutput = section.string("letter_output").map(resolve) ?? printing.letterOutput
+            section.rejectUnknownKeys()
+        }
+
+        root.rejectUnknownKeys()
+        guard report.problems.isEmpty, let kioskID, let village, let villageName else {
+            throw ConfigurationError(file: file, problems: report.problems)
+        }
+        return KioskSettings(
+            kioskID: kioskID, village: village, villageName: villageName, stateDirectory: stateDirectory,
+            policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
+            templatesDirectory: templatesDirectory, registry: registry, operatorCards: operatorCards,
+            printing: printing)
+    }
+
+    /// One `[[letter]]` entry.
+    private static func letterKind(_ section: TOMLSection) -> LetterKind? {
+        let code = section.requiredString("code", example: "S-41")
+        if let code, code.contains("/") {
+            section.problem("code", "found \"\(code)\"; a letter code cannot contain \"/\", it separates the parts of the number")
+        }
+        let title = section.requiredString("title", example: "Surat Keterangan Domisili")
+        let classification = section.requiredString("classification", example: "470")
+        let template = section.requiredString("template", example: "s-41.mustache")
+        let selfService = section.bool("self_service", default: true)
+        let validity = section.int("validity_days", default: 30, range: 1...3650)
+        let mode = section.choice("issue", default: LetterKind.IssueMode.draft)
+        let purposes = section.strings("purposes") ?? ["Lainnya"]
+        if purposes.isEmpty { section.problem("purposes", "is empty; list at least one purpose, e.g. [\"Lainnya\"]") }
+        section.rejectUnknownKeys()
+        guard let code, let title, let classification, let template, !purposes.isEmpty, !code.contains("/") else {
+            return nil
+        }
+        return LetterKind(
+            code: code, title: title, classification: classification, selfService: selfService,
+            validityDays: validity, issueMode: mode, template: template, purposes: purposes)
+    }
+}

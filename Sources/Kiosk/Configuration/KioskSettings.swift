@@ -1,0 +1,53 @@
+import Core
+
+/// Everything `kiosk.toml` configures, typed and validated. `ConfigurationLoader` makes it; nothing else reads TOML.
+struct KioskSettings: Sendable {
+    /// This kiosk's name in the fleet (the province assigns it at enrollment).
+    var kioskID: String
+    var village: VillageCode
+    var villageName: String
+    /// Where the kiosk keeps its state (records, keys); systemd's `StateDirectory`.
+    var stateDirectory: String
+    var policy: KioskPolicy
+    var display: DisplaySettings
+    var letterhead: Letterhead
+    var catalogue: LetterCatalogue
+    /// Absolute path of the folder holding the letter templates.
+    var templatesDirectory: String
+    var registry: RegistrySettings
+    /// Cards that open maintenance mode instead of a resident session.
+    var operatorCards: [CardUID]
+    var printing: PrintingSettings
+}
+
+struct DisplaySettings: Sendable, Equatable {
+    enum Backend: String, Sendable, CaseIterable {
+        /// Text boxes on the terminal: the demo, and a technician over SSH.
+        case terminal
+    }
+    var backend: Backend
+    /// The panel's visible size, for 20 mm touch targets.
+    var size: SizeMM
+}
+
+/// The kop surat: who issues the letter.
+struct Letterhead: Sendable, Equatable {
+    var regency: String
+    var district: String
+    var village: String
+    var address: String
+    /// Absolute path of the logo image, if any.
+    var logo: String?
+}
+
+struct RegistrySettings: Sendable, Equatable {
+    /// An OpenSID resident export (CSV) to serve residents from.
+    var openSIDExport: String?
+    /// Also match card tags registered by readers that reverse the UID's bytes.
+    var matchReversedUIDs: Bool
+}
+
+struct PrintingSettings: Sendable, Equatable {
+    /// Where the virtual letter printer leaves what it prints.
+    var letterOutput: String
+}

@@ -1,0 +1,133 @@
+import Core
+import Logging
+import ServiceLifecycle
+
+/// The kiosk's main loop: feeds events to Core's state machine and performs the effects it returns through the
+/// ports. One loop, one state machine; slow work (printing) runs beside it and answers with events.
+struct KioskRuntime: Service {
+    struct Ports: Sendable {
+        var display: any Display
+        var cardReader: any CardReader
+        var registry: any ResidentRegistry
+        var issuer: any LetterIssuer
+        var printer: any LetterPrinter
+    }
+
+    let policy: KioskPolicy
+    let catalogue: LetterCatalogue
+    let ports: Ports
+    let events: KioskEvents
+    let logger: Logger
+    /// Told of every screen shown (the script player waits on it).
+    let screens: ScreenWatch
+
+    func run() async throws {
+        var machine = KioskStateMachine(policy: policy, catalogue: catalogue, clock: ContinuousClock())
+        var timer: Task<Void, Never>?
+        var printJobs: [Task<Void, Never>] = []
+        defer { timer?.cancel() }
+
+        await perform(machine.currentScreenEffects, printJobs: &printJobs)
+        logger.info("kiosk ready", metadata: ["letters": "\(catalogue.selfService.count)", "identity": "\(policy.identityMode.rawValue)"])
+        for await event in events.stream.cancelOnGracefulShutdown() {
+            let before = machine.state
+            let effects = machine.handle(event)
+            if machine.state != before {
+                logger.debug("state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
+            }
+            await perform(effects, printJobs: &printJobs)
+            // No periodic timer: sleep exactly until the machine next needs time, if it does.
+            timer?.cancel()
+            timer = machine.nextWakeUp.map { wake in
+                Task { [events] in
+                    try? await Task.sleep(until: wake, clock: .continuous)
+                    if !Task.isCancelled { events.send(.tick) }
+                }
+            }
+        }
+        // A letter already numbered finishes printing and gets its outcome recorded before the kiosk stops.
+        for job in printJobs { await job.value }
+        logger.info("kiosk stopped")
+    }
+
+    private func perform(_ effects: [KioskEffect], printJobs: inout [Task<Void, Never>]) async {
+        for effect in effects {
+            switch effect {
+            case .show(let screen):
+                await ports.display.show(screen)
+                await screens.shown(screen)
+                logger.info("screen", metadata: ["screen": "\(screen.id)"])
+            case .readCard:
+                do {
+                    events.send(.cardRead(try await ports.cardReader.readUID()))
+                } catch {
+                    logger.warning("card read failed", metadata: ["error": "\(error)"])
+                    events.send(.cardReadFailed)
+                }
+            case .lookUp(let card):
+                do {
+                    events.send(.lookedUp(try await ports.registry.lookUp(card)))
+                } catch {
+                    logger.error("registry lookup failed", metadata: ["error": "\(error)"])
+                    events.send(.lookedUp(.unknownCard))
+                }
+            case .verifyPIN(let card, let pin):
+                do {
+                    events.send(.pinChecked(try await ports.registry.verifyPIN(pin, for: card)))
+                } catch {
+                    logger.error("PIN check failed", metadata: ["error": "\(error)"])
+                    events.send(.pinChecked(.rejected))
+                }
+            case .issue(let request):
+                do throws(IssueProblem) {
+                    let issued = try await ports.issuer.issue(request)
+                    logger.notice("service recorded", metadata: ["record": "\(issued.recordID)", "letter": "\(request.kind.code)", "number": "\(issued.number)"])
+                    events.send(.letterIssued(issued))
+                } catch {
+                    logger.error("letter not issued", metadata: ["problem": "\(error.rawValue)"])
+                    events.send(.issueFailed(error))
+                }
+            case .print(let request, let issued):
+                let (ports, events, logger) = (ports, events, logger)
+                printJobs.append(
+                    Task {
+                        let outcome = await ports.printer.print(request, issued) { events.send(.printProgress($0)) }
+                        await ports.issuer.recordPrintOutcome(outcome, for: issued.recordID)
+                        logger.notice("print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
+                        events.send(.printFinished(outcome))
+                    })
+            case .speak:
+                break  // No speech output is configured in this build; prompts stay on screen.
+            case .clearSession:
+                logger.debug("session cleared")
+            case .testPrint:
+                logger.notice("operator asked for a test print")
+            case .checkPrinter:
+                logger.notice("operator reports paper refilled")
+            case .setOutOfService(let off):
+                logger.notice(off ? "operator stopped the service" : "operator resumed the service")
+            }
+        }
+    }
+
+    static func name(_ state: KioskStateMachine<ContinuousClock>.State) -> String {
+        switch state {
+        case .error(let error): "error-\(error.name)"
+        default: "\(state)"
+        }
+    }
+}
+
+/// The runtime's inbox: devices, effects and timers all send events here.
+struct KioskEvents: Sendable {
+    let stream: AsyncStream<KioskEvent>
+    private let continuation: AsyncStream<KioskEvent>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream(of: KioskEvent.self)
+    }
+
+    func send(_ event: KioskEvent) { continuation.yield(event) }
+
+    func finish() { continuation.finish() }
+}
