@@ -1,0 +1,151 @@
+import Core
+import Foundation
+import Testing
+
+@testable import Kiosk
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    @Test func validConfigurationLoadsIntoTypedSettings() throws {
+        let settings = try SampleConfig.parse(SampleConfig.valid)
+        #expect(settings.kioskID == "TEST-HANURA-01")
+        #expect(settings.village.digits == "1809072001")
+        #expect(settings.policy.identityMode == .cardOnly)
+        #expect(settings.policy.inactivityTimeout == .seconds(60))
+        #expect(settings.catalogue.kinds.map(\.code) == ["S-41", "S-01"])
+        #expect(settings.stateDirectory == "/tmp/state")
+        #expect(settings.operatorCards == [try CardUID(hex: "DEADBEEF")])
+        // The menu page holds what the 222 x 125 mm display fits with 20 mm targets.
+        #expect(settings.policy.menuPageSize == (try ScreenLayout(size: SizeMM(width: 222, height: 125))).choiceCapacity())
+    }
+
+    @Test func withoutLetterEntriesTheOpenSIDSelfServiceCatalogueApplies() throws {
+        let text = SampleConfig.valid.components(separatedBy: "[[letter]]")[0]
+        let settings = try SampleConfig.parse(text)
+        #expect(settings.catalogue == LetterCatalogue.openSIDSelfService)
+    }
+
+    @Test func theDemoAndSampleConfigurationsInTheRepositoryLoad() throws {
+        let demo = try ConfigurationLoader.load(path: TestPaths.repository + "/demo/kiosk.toml")
+        #expect(demo.catalogue.kinds.count == 5)
+        let sample = try ConfigurationLoader.load(path: TestPaths.repository + "/config/kiosk.sample.toml")
+        #expect(sample.policy.identityMode == .cardAndPIN)
+    }
+
+    // MARK: - Broken configurations: each names the key, the line and what is expected.
+
+    @Test func aValueOfTheWrongTypeNamesKeyLineAndExpectation() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "pin_length = 6", with: "pin_length = \"six\""))
+        #expect(problems.count == 1)
+        #expect(problems[0].key == "identity.pin_length")
+        #expect(problems[0].line == 9)
+        #expect(problems[0].message.contains("found the string \"six\", expected a whole number from 4 to 8"))
+    }
+
+    @Test func aNumberOutOfRangeSaysTheRange() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "pin_length = 6", with: "pin_length = 12"))
+        #expect(problems.map(\.key) == ["identity.pin_length"])
+        #expect(problems[0].message.contains("found 12, expected a whole number from 4 to 8"))
+    }
+
+    @Test func anUnknownKeyIsReportedWithTheKeysThatExist() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "width_mm = 222", with: "widht_mm = 222"))
+        #expect(problems.map(\.key) == ["display.widht_mm"])
+        #expect(problems[0].line == 17)
+        #expect(problems[0].message.contains("unknown key"))
+        #expect(problems[0].message.contains("width_mm"))
+    }
+
+    @Test func anUnknownSectionIsReported() {
+        let problems = SampleConfig.problems(SampleConfig.valid + "\n[printer]\nqueue = \"kiosk\"\n")
+        #expect(problems.map(\.key) == ["printer"])
+        #expect(problems[0].message.contains("unknown key"))
+    }
+
+    @Test func aMissingTemplateNamesTheLetterAndThePath() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "s-01.mustache", with: "s-99.mustache"))
+        #expect(problems.map(\.key) == ["letter[1].template"])
+        #expect(problems[0].message.contains("letter S-01"))
+        #expect(problems[0].message.contains("s-99.mustache does not exist"))
+    }
+
+    @Test(arguments: [
+        ("18.09.07", "10 digits"),
+        ("00.09.07.2001", "not an Indonesian province code"),
+        ("18.00.07.2001", "regency part"),
+        ("18.09.00.2001", "district part"),
+        ("18.09.07.3001", "2 (desa) or 1 (kelurahan)"),
+        ("18.09.O7.2001", "10 digits"),
+    ])
+    func anInvalidVillageCodeSaysWhichRuleFailed(code: String, expected: String) {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "18.09.07.2001", with: code))
+        #expect(problems.map(\.key) == ["kiosk.village_code"])
+        #expect(problems[0].line == 3)
+        #expect(problems[0].message.contains(expected))
+    }
+
+    @Test func aSyntaxErrorGivesTheLine() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = card"))
+        #expect(problems.count == 1)
+        #expect(problems[0].line == 8)
+        #expect(problems[0].message.hasPrefix("not valid TOML"))
+    }
+
+    @Test func anUnknownIdentityModeListsTheModes() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"fingerprint\""))
+        #expect(problems.map(\.key) == ["identity.mode"])
+        #expect(problems[0].message.contains("\"card-pin\", \"card\", \"chip\""))
+    }
+
+    @Test func aMissingKioskTableAndMissingKeysAreAllReportedAtOnce() {
+        let text = SampleConfig.valid.replacingOccurrences(of: "id = \"TEST-HANURA-01\"\n", with: "")
+            .replacingOccurrences(of: "regency = \"Pesawaran\"\n", with: "")
+        let problems = SampleConfig.problems(text)
+        #expect(Set(problems.map(\.key)) == ["kiosk.id", "letterhead.regency"])
+        #expect(problems.allSatisfy { $0.message.contains("missing") })
+    }
+
+    @Test func duplicateLetterCodesAreRejected() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "code = \"S-01\"", with: "code = \"S-41\""))
+        #expect(problems.count == 1)
+        #expect(problems[0].message.contains("S-41 is used by two letters"))
+    }
+
+    @Test func aLetterCodeWithASlashIsRejected() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "code = \"S-01\"", with: "code = \"S/01\""))
+        #expect(problems.map(\.key) == ["letter[1].code"])
+    }
+
+    @Test func emptyPurposesAndWrongListElementsAreRejected() {
+        let empty = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "purposes = [\"Lainnya\"]", with: "purposes = []"))
+        #expect(empty.map(\.key) == ["letter[1].purposes"])
+        let numbers = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "purposes = [\"Lainnya\"]", with: "purposes = [1, 2]"))
+        #expect(numbers.map(\.key) == ["letter[1].purposes[0]"])
+    }
+
+    @Test func aWarningLongerThanTheTimeoutIsRejected() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "warning_seconds = 15", with: "warning_seconds = 90"))
+        #expect(problems.map(\.key) == ["session.warning_seconds"])
+    }
+
+    @Test func aDisplayTooSmallForTouchTargetsIsRejected() {
+        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "height_mm = 125", with: "height_mm = 60"))
+        #expect(problems.map(\.key) == ["display.width_mm"])
+        #expect(problems[0].message.contains("too small for 20 mm touch targets"))
+    }
+
+    @Test func aBadOperatorCardAndAMissingExportAreReported() {
+        let text = SampleConfig.valid.replacingOccurrences(of: "DEADBEEF", with: "DEADBEE")
+            .replacingOccurrences(of: TestPaths.residents, with: "/nonexistent/residents.csv")
+        let problems = SampleConfig.problems(text)
+        #expect(Set(problems.map(\.key)) == ["operators.cards[0]", "registry.opensid_export"])
+    }
+
+    @Test func aMissingFileSaysWhereTheSampleIs() {
+        #expect {
+            _ = try ConfigurationLoader.load(path: "/nonexistent/kiosk.toml")
+        } throws: { error in
+            "\(error)".contains("copy config/kiosk.sample.toml")
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@testable import Kiosk
+
+@Suite("kiosk doctor")
+struct DoctorTests {
+    /// Eight ways technicians break a configuration, and the words the doctor must say about each.
+    static let brokenConfigs: [(name: String, edit: @Sendable (String) -> String, says: String)] = [
+        ("wrong type", { $0.replacingOccurrences(of: "pin_length = 6", with: "pin_length = \"6\"") }, "identity.pin_length: found the string \"6\""),
+        ("unknown key", { $0.replacingOccurrences(of: "height_mm", with: "heigth_mm") }, "display.heigth_mm: unknown key"),
+        ("missing template", { $0.replacingOccurrences(of: "s-41.mustache", with: "domisili.mustache") }, "template"),
+        ("invalid village code", { $0.replacingOccurrences(of: "18.09.07.2001", with: "18.09.07.201") }, "kiosk.village_code"),
+        ("syntax error", { $0.replacingOccurrences(of: "[display]", with: "[display") }, "not valid TOML"),
+        ("unknown identity mode", { $0.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"nik\"") }, "identity.mode"),
+        ("missing letterhead", { $0.replacingOccurrences(of: "[letterhead]", with: "[letterhead_old]") }, "letterhead"),
+        ("bad operator card", { $0.replacingOccurrences(of: "DEADBEEF", with: "not-hex") }, "operators.cards[0]"),
+        ("empty kiosk id", { $0.replacingOccurrences(of: "\"TEST-HANURA-01\"", with: "\"\"") }, "kiosk.id: is empty"),
+    ]
+
+    @Test(arguments: 0..<brokenConfigs.count)
+    func aBrokenConfigurationFailsWithAnActionableLine(index: Int) throws {
+        let broken = Self.brokenConfigs[index]
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("kiosk.toml", broken.edit(SampleConfig.valid))
+        let findings = Doctor.examine(configPath: path)
+        #expect(findings.contains { $0.verdict == .fail }, "\(broken.name)")
+        let report = Doctor.report(findings)
+        #expect(report.contains(broken.says), "\(broken.name): \(report)")
+        #expect(report.contains("line "), "\(broken.name): the report names the line")
+        #expect(report.hasSuffix("failed."))
+    }
+
+    @Test func unknownKeysComeWithAFixHint() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "height_mm", with: "heigth_mm"))
+        #expect(Doctor.report(Doctor.examine(configPath: path)).contains("fix: check the spelling against config/kiosk.sample.toml"))
+    }
+
+    @Test func aGoodConfigurationPassesAndDescribesTheKiosk() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "state_directory = \"state\"", with: "state_directory = \"\(directory.path)\""))
+        let findings = Doctor.examine(configPath: path)
+        #expect(findings.allSatisfy { $0.verdict == .ok }, "\(findings)")
+        let report = Doctor.report(findings)
+        #expect(report.contains("kiosk TEST-HANURA-01, village 18.09.07.2001, 2 self-service letters"))
+        #expect(report.contains("8 residents with 7 registered cards"))
+        #expect(report.hasSuffix("All checks passed."))
+    }
+
+    @Test func cardPINModeWithAnExportWarnsThatNoPINsExist() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"card-pin\""))
+        let finding = try #require(Doctor.examine(configPath: path).first { $0.check == "resident registry" })
+        #expect(finding.verdict == .warn)
+        #expect(finding.detail.contains("holds no PINs"))
+    }
+
+    @Test func theKioskBinaryExitsNonZeroOnABrokenConfiguration() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "height_mm", with: "heigth_mm"))
+        let (status, output) = try run(TestPaths.binaries + "/kiosk", ["doctor", "--config", path])
+        #expect(status == 1)
+        #expect(output.contains("FAIL configuration"))
+        #expect(output.contains("line 18"))
+        let (runStatus, runOutput) = try run(TestPaths.binaries + "/kiosk", ["run", "--config", path])
+        #expect(runStatus == 78, "EX_CONFIG, so systemd shows status=78/CONFIG")
+        #expect(runOutput.contains("display.heigth_mm"))
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,221 @@
+import Core
+import Drivers
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import Kiosk
+
+/// The runtime with the state machine, the registry from the fixture export, the record store and a printer,
+/// driven by a scripted resident: the whole resident flow in process.
+@Suite("Kiosk runtime, scripted sessions end to end")
+struct KioskRuntimeTests {
+    /// Everything a run shows and logs.
+    final class Capture: Sendable {
+        let screens = Mutex<[Screen]>([])
+        let logs = Mutex<[String]>([])
+
+        var screenNames: [String] { screens.withLock { $0.map { "\($0.id)" } } }
+        /// The screen names without repeats (progress updates show the printing screen several times).
+        var distinctScreenNames: [String] {
+            screenNames.reduce(into: []) { names, name in if names.last != name { names.append(name) } }
+        }
+    }
+
+    struct CapturingDisplay: Display {
+        let capture: Capture
+        func show(_ screen: Screen) async { capture.screens.withLock { $0.append(screen) } }
+    }
+
+    struct BrokenPrinter: LetterPrinter {
+        let problem: PrinterProblem
+        func print(_ request: LetterRequest, _ issued: IssuedLetter, progress: @escaping @Sendable (Int) -> Void) async -> PrintOutcome {
+            progress(10)
+            return .failed(problem)
+        }
+    }
+
+    /// Runs one script against a fresh kiosk; returns what it showed and the store's records.
+    static func play(
+        _ script: String, config: String = SampleConfig.valid, printer: (any LetterPrinter)? = nil,
+        awaitLimit: Duration = .seconds(20)
+    ) async throws -> (Capture, [ServiceRecord], String) {
+        let directory = try TemporaryDirectory()
+        let settings = try SampleConfig.parse(config)
+        let capture = Capture()
+        let logger = Logger(label: "kiosk") { label in
+            JournalLogHandler(label: label, level: .debug, underJournald: true) { line in capture.logs.withLock { $0.append(line) } }
+        }
+        let events = KioskEvents()
+        let screens = ScreenWatch()
+        let card = ScriptedCardReader()
+        let store = InMemoryRecordStore(kioskID: settings.kioskID, village: settings.village)
+        let registry = InMemoryRegistry(
+            residents: try OpenSIDExport.read(path: TestPaths.residents).residents,
+            operatorCards: Set(settings.operatorCards), matchReversed: true)
+        let runtime = KioskRuntime(
+            policy: settings.policy, catalogue: settings.catalogue,
+            ports: .init(
+                display: CapturingDisplay(capture: capture), cardReader: card, registry: registry, issuer: store,
+                printer: printer ?? TextFilePrinter(directory: directory.path)),
+            events: events, logger: logger, screens: screens)
+        let player = ScriptPlayer(
+            session: try ScriptedSession(text: script), card: card, events: events, screens: screens,
+            layout: try ScreenLayout(size: settings.display.size), awaitLimit: awaitLimit, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: runtime),
+                    .init(service: player, successTerminationBehavior: .gracefullyShutdownGroup),
+                ],
+                logger: logger))
+        try await group.run()
+        let printed = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .map { try String(contentsOfFile: directory.path + "/" + $0, encoding: .utf8) }.joined()
+        return (capture, await store.records, printed)
+    }
+
+    static let domicileSession = """
+        await idle
+        tap 04A21B6C9E4F80
+        press Surat Keterangan Domisili
+        press Melamar pekerjaan
+        await confirm
+        press Cetak
+        await done
+        remove
+        await idle
+        """
+
+    @Test func aResidentGetsALetterAndTheServiceIsRecorded() async throws {
+        let (capture, records, printed) = try await Self.play(Self.domicileSession)
+        #expect(capture.distinctScreenNames == ["idle", "reading", "menu", "purpose", "confirm", "printing", "done", "idle"])
+        let record = try #require(records.first)
+        #expect(records.count == 1)
+        #expect(record.letterCode == "S-41")
+        #expect(record.purpose == "Melamar pekerjaan")
+        #expect(record.printOutcome == .printed)
+        #expect(record.residentNIK.digits == "1809072107790013")
+        #expect(record.letterNumber.formatted.hasPrefix("S-41/001/1809072001/"))
+        #expect(printed.contains("SURAT KETERANGAN DOMISILI"))
+        #expect(printed.contains("I KETUT WIRAWAN"))
+        #expect(printed.contains("180907******0013"))
+        #expect(!printed.contains("1809072107790013"), "the printed draft shows the masked NIK")
+    }
+
+    @Test func aLetterWithOnePurposeSkipsTheQuestionAndNumbersFollowTheSeries() async throws {
+        let script = """
+            await idle
+            tap 520A8BB9
+            press Surat Keterangan Pengantar
+            await confirm
+            press Cetak
+            press Selesai
+            await idle
+            tap 520A8BB9
+            press Pengantar
+            press Cetak
+            await done
+            remove
+            """
+        let (capture, records, _) = try await Self.play(script)
+        #expect(!capture.screenNames.contains("purpose"))
+        #expect(records.map(\.letterNumber.serial) == [1, 2])
+        #expect(Set(records.map(\.id)).count == 2)
+    }
+
+    @Test func removingTheCardMidFlowClearsTheSessionAndRecordsNothing() async throws {
+        let script = """
+            await idle
+            tap 04A21B6C9E4F80
+            press Surat Keterangan Domisili
+            await purpose
+            remove
+            await idle
+            """
+        let (capture, records, _) = try await Self.play(script)
+        #expect(records.isEmpty)
+        #expect(capture.distinctScreenNames.suffix(2) == ["purpose", "idle"])
+    }
+
+    @Test func anUnknownCardGetsItsOwnScreen() async throws {
+        let (capture, records, _) = try await Self.play("await idle\ntap 01020304\nawait error-unknown-card\nremove\nawait idle\n")
+        #expect(capture.distinctScreenNames == ["idle", "reading", "error-unknown-card", "idle"])
+        #expect(records.isEmpty)
+    }
+
+    @Test func paperOutReachesTheResidentAndTheRecordStaysUnprinted() async throws {
+        let script = """
+            await idle
+            tap 04A21B6C9E4F80
+            press Surat Keterangan Domisili
+            press Lainnya
+            press Cetak
+            await error-printer-paper-out
+            remove
+            await error-printer-paper-out
+            """
+        let (capture, records, _) = try await Self.play(script, printer: BrokenPrinter(problem: .paperOut))
+        #expect(records.map(\.printOutcome) == [.failed(.paperOut)])
+        // Back at rest, the kiosk shows it is out of paper instead of inviting the next resident.
+        #expect(capture.screens.withLock { $0.last?.id } == .error(.printer(.paperOut)))
+        #expect(capture.screens.withLock { $0.last?.actions.isEmpty } == true)
+    }
+
+    @Test func anOperatorCardOpensMaintenanceAndCanStopTheService() async throws {
+        let script = """
+            await idle
+            tap DEADBEEF
+            await maintenance
+            press Hentikan Layanan
+            press Keluar
+            await error-out-of-service
+            remove
+            tap 04A21B6C9E4F80
+            await error-out-of-service
+            """
+        let (capture, records, _) = try await Self.play(script)
+        #expect(capture.distinctScreenNames.contains("maintenance"))
+        #expect(records.isEmpty)
+    }
+
+    @Test func theKeypadAloneCompletesASession() async throws {
+        let script = """
+            await idle
+            tap 04A21B6C9E4F80
+            await menu
+            key 1
+            await purpose
+            key 2
+            await confirm
+            key enter
+            await done
+            key enter
+            await idle
+            """
+        let (_, records, _) = try await Self.play(script)
+        #expect(records.map(\.purpose) == ["Lainnya"])
+    }
+
+    @Test func noLogLineHoldsANIKOrAName() async throws {
+        let (capture, _, _) = try await Self.play(Self.domicileSession)
+        let logs = capture.logs.withLock { $0 }
+        #expect(logs.contains { $0.contains("service recorded") })
+        #expect(logs.allSatisfy { $0.hasPrefix("<") }, "journald priority prefixes")
+        let nikShaped = try Regex("[0-9]{16}")
+        for line in logs {
+            #expect(line.firstMatch(of: nikShaped) == nil, "\(line)")
+            #expect(!line.contains("WIRAWAN"), "\(line)")
+        }
+    }
+
+    @Test func aScriptThatExpectsTheWrongScreenFailsClearly() async throws {
+        await #expect {
+            _ = try await Self.play("await idle\ntap 01020304\npress Cetak\n", awaitLimit: .milliseconds(300))
+        } throws: { error in
+            "\(error)".contains("script line 3: no button \"Cetak\"")
+        }
+    }
+}
