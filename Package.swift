@@ -17,6 +17,8 @@ let package = Package(
     products: [
         .executable(name: "kiosk", targets: ["Kiosk"]),
         .executable(name: "kiosk-sim", targets: ["KioskSimulator"]),
+        // For Benchmarks/, which depends on this package by path.
+        .library(name: "Core", targets: ["Core"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,25 @@
+// swift-tools-version: 6.1
+// The kiosk's benchmarks: a package of its own so `swift test` in the root never builds package-benchmark.
+// Run with `make bench` (or `swift package benchmark` here).
+
+import PackageDescription
+
+let package = Package(
+    name: "kiosk-benchmarks",
+    dependencies: [
+        .package(path: ".."),
+        // The malloc interposer counts allocations, one of the figures each benchmark reports.
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Core", package: "village-kiosk"),
+            ],
+            path: "Benchmarks/CoreBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        )
+    ]
+)
