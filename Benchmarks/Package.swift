@@ -7,7 +7,9 @@ import PackageDescription
 let package = Package(
     name: "kiosk-benchmarks",
     dependencies: [
-        .package(path: ".."),
+        // `village-kiosk` is a symlink to the root: a path dependency's identity is its folder's name, and a
+        // clone's folder may have any name.
+        .package(path: "village-kiosk"),
         // The malloc interposer counts allocations, one of the figures each benchmark reports.
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],

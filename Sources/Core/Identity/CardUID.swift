@@ -87,8 +87,8 @@ public struct CardTag: Hashable, Sendable {
     public init?(_ text: some StringProtocol) {
         let trimmed = text.trimmingWhitespace()
         guard !trimmed.isEmpty else { return nil }
-        if trimmed.allSatisfy(\.isASCIIDigit) {
-            guard (10...17).contains(trimmed.count) else { return nil }
+        // All-digit text of another length may still be hex (`12345678` is a 4-byte UID), so it falls through.
+        if trimmed.allSatisfy(\.isASCIIDigit), (10...17).contains(trimmed.count) {
             let stripped = trimmed.drop { $0 == "0" }
             form = .decimal(stripped.isEmpty ? "0" : String(stripped))
         } else if let uid = try? CardUID(hex: trimmed) {

@@ -51,8 +51,9 @@ public struct NIK: Hashable, Sendable, CustomStringConvertible {
         let month = number(8, 2)
         let day = number(6, 2) % 40
         let century = 2000 + yy <= referenceYear ? 2000 : 1900
+        // 29 February 00 exists in 2000 only: fall back to the other century rather than to none.
         return CalendarDate(year: century + yy, month: month, day: day)
-            ?? CalendarDate(year: 1900 + yy, month: month, day: day)
+            ?? CalendarDate(year: (century == 2000 ? 1900 : 2000) + yy, month: month, day: day)
     }
 
     /// The form for slips and screens: the region code and the serial stay, the birth date is hidden:

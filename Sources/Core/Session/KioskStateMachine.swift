@@ -138,7 +138,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             health = newHealth
             switch state {
             case .idle: return show(KioskScreens.idle(health: health))
-            case .maintenance: return show(KioskScreens.maintenance(health: health))
+            // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
+            case .maintenance: return warningShown ? [] : show(KioskScreens.maintenance(health: health))
             default: return []
             }
         }
@@ -178,6 +179,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
                 return fail(.locked, now: now)
             }
             let remaining = policy.pinAttempts - wrong
+            // The resident may type again: a timeout warning shown while the PIN was checked would block the pad.
+            armTimer(for: state, now: now)
             return show(KioskScreens.pinEntry(entered: 0, length: policy.pinLength, message: Teks.pinWrong(remaining: remaining)))
         }
     }
@@ -408,7 +411,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         func ifVisible(_ id: ButtonID) -> ButtonID? { visible.contains(id) ? id : nil }
         switch key {
         case .digit(let digit):
-            if screen.pinPad != nil { return .pinDigit(digit) }
+            if screen.pinPad != nil { return (0...9).contains(digit) ? .pinDigit(digit) : nil }
             // Choices are numbered on screen from 1.
             let choices = screen.choices
             guard digit >= 1, digit <= choices.count else { return nil }

@@ -1,0 +1,1099 @@
+import Testing
+
+@testable import Core
+
+// MARK: - Card and look-up
+
+@Suite("KioskStateMachine: card and look-up")
+struct KioskCardTests {
+    @Test("a new machine is idle, with the idle screen and no timer")
+    func initialState() {
+        let h = Harness()
+        #expect(h.state == .idle)
+        #expect(h.machine.session == nil)
+        #expect(h.screen == KioskScreens.idle(health: Health()))
+        #expect(h.screen.id == .idle)
+        #expect(h.machine.nextWakeUp == nil)
+        #expect(h.machine.currentScreenEffects == [.show(KioskScreens.idle(health: Health()))])
+        #expect(h.machine.health == Health())
+    }
+
+    @Test("a card in the field starts reading: the reading screen, then .readCard")
+    func cardInserted() {
+        var h = Harness()
+        let effects = h.send(.cardInserted)
+        #expect(effects == [.show(KioskScreens.readingCard()), .readCard])
+        #expect(h.state == .readingCard)
+        #expect(h.machine.session != nil)
+        #expect(h.machine.session?.card == nil)
+        #expect(h.machine.nextWakeUp == h.at(5))
+    }
+
+    @Test("the UID read is looked up, once")
+    func cardReadLooksUp() {
+        var h = Harness()
+        h.send(.cardInserted)
+        #expect(h.send(.cardRead(Fixtures.cardUID)) == [.lookUp(Fixtures.cardUID)])
+        #expect(h.machine.session?.card == Fixtures.cardUID)
+        #expect(h.state == .readingCard)
+        // A second read (a bouncing card) changes nothing.
+        #expect(h.send(.cardRead(Fixtures.otherCardUID)).isEmpty)
+        #expect(h.machine.session?.card == Fixtures.cardUID)
+    }
+
+    @Test("a card that answers nothing usable is unreadable")
+    func cardReadFailed() {
+        var h = Harness()
+        h.send(.cardInserted)
+        let effects = h.send(.cardReadFailed)
+        #expect(effects == [.clearSession, .show(KioskScreens.error(.cardUnreadable))])
+        #expect(h.state == .error(.cardUnreadable))
+        #expect(h.machine.session == nil)
+    }
+
+    @Test("a resident in card-and-PIN mode is asked for the PIN")
+    func residentCardAndPIN() throws {
+        var h = Harness()
+        h.insert()
+        let effects = h.send(.lookedUp(.resident(Fixtures.woman)))
+        #expect(h.state == .identifying)
+        let screen = try #require(effects.lastScreen)
+        #expect(screen == KioskScreens.pinEntry(entered: 0, length: 6))
+        #expect(screen.pinPad == PINPad(entered: 0, length: 6))
+        #expect(screen.lines == ["Ketik 6 angka PIN Anda."])
+        #expect(h.machine.session?.resident == Fixtures.woman)
+        #expect(!effects.clearsSession)
+    }
+
+    @Test("a resident in card-only or chip mode goes straight to the menu", arguments: [IdentityMode.cardOnly, .chip])
+    func residentWithoutPIN(mode: IdentityMode) throws {
+        var h = Harness(policy: Fixtures.policy(mode))
+        h.insert()
+        let effects = h.send(.lookedUp(.resident(Fixtures.man)))
+        #expect(h.state == .menu)
+        let screen = try #require(effects.lastScreen)
+        #expect(screen.id == .menu)
+        #expect(screen.lines.first == "Halo, BUDI SANTOSO.")
+        #expect(screen.pinPad == nil)
+    }
+
+    @Test(
+        "unknown and locked cards end in their error screens, with the session cleared",
+        arguments: [(KioskEvent.Lookup.unknownCard, KioskError.unknownCard), (.locked, .locked)])
+    func lookupErrors(lookup: KioskEvent.Lookup, error: KioskError) {
+        var h = Harness()
+        h.insert()
+        let effects = h.send(.lookedUp(lookup))
+        #expect(effects == [.clearSession, .show(KioskScreens.error(error))])
+        #expect(h.state == .error(error))
+        #expect(h.machine.session == nil)
+        #expect(h.machine.nextWakeUp == h.at(15))
+    }
+
+    @Test("an operator card opens maintenance")
+    func operatorCard() {
+        var h = Harness()
+        h.insert(Fixtures.operatorUID)
+        let effects = h.send(.lookedUp(.operatorCard))
+        #expect(effects == [.show(KioskScreens.maintenance(health: Health()))])
+        #expect(h.state == .maintenance)
+        #expect(h.machine.nextWakeUp == h.at(285))
+    }
+
+    @Test("a look-up answer before the UID, or a second one, is ignored")
+    func lookupOutOfOrder() {
+        var h = Harness()
+        h.send(.cardInserted)
+        #expect(h.send(.lookedUp(.resident(Fixtures.woman))).isEmpty)
+        #expect(h.state == .readingCard)
+        h.send(.cardRead(Fixtures.cardUID))
+        h.send(.lookedUp(.resident(Fixtures.woman)))
+        #expect(h.send(.lookedUp(.operatorCard)).isEmpty)
+        #expect(h.state == .identifying)
+    }
+
+    @Test("with no self-service letters a resident meets 'out of service'")
+    func noLetters() throws {
+        var h = Harness(catalogue: try LetterCatalogue([Fixtures.operatorOnly]))
+        h.insert()
+        let effects = h.send(.lookedUp(.resident(Fixtures.woman)))
+        #expect(effects == [.clearSession, .show(KioskScreens.error(.outOfService))])
+    }
+
+    @Test("a second card while a session runs changes nothing")
+    func secondCardIgnored() {
+        var h = Harness()
+        h.toMenu()
+        let before = h.screen
+        #expect(h.send(.cardInserted).isEmpty)
+        #expect(h.state == .menu)
+        #expect(h.screen == before)
+        #expect(h.machine.session?.resident == Fixtures.woman)
+    }
+
+    @Test("a card on the done or error screen starts a new session")
+    func newCardAfterDoneOrError() {
+        var h = Harness()
+        h.toDone()
+        #expect(h.send(.cardInserted) == [.show(KioskScreens.readingCard()), .readCard])
+        h.send(.cardReadFailed)
+        #expect(h.state == .error(.cardUnreadable))
+        #expect(h.send(.cardInserted) == [.show(KioskScreens.readingCard()), .readCard])
+        #expect(h.state == .readingCard)
+    }
+}
+
+// MARK: - PIN
+
+@Suite("KioskStateMachine: PIN")
+struct KioskPINTests {
+    @Test("digits fill the pad, delete empties it, delete on an empty pad does nothing")
+    func digitsAndDelete() throws {
+        var h = Harness()
+        h.toIdentifying()
+        #expect(h.press(.pinDelete).isEmpty)
+        #expect(h.press(.pinDigit(4)) == [.show(KioskScreens.pinEntry(entered: 1, length: 6))])
+        #expect(h.press(.pinDigit(2)).lastScreen?.pinPad?.entered == 2)
+        #expect(h.key(.digit(7)).lastScreen?.pinPad?.entered == 3)
+        #expect(h.press(.pinDelete).lastScreen?.pinPad?.entered == 2)
+        #expect(h.key(.backspace).lastScreen?.pinPad?.entered == 1)
+        #expect(h.press(.pinDelete).lastScreen?.pinPad?.entered == 0)
+        #expect(h.press(.pinDelete).isEmpty)
+        #expect(h.key(.enter).isEmpty)  // nothing to submit
+    }
+
+    @Test("the last digit submits: checking message and .verifyPIN with the digits typed")
+    func autoSubmit() throws {
+        var h = Harness()
+        h.toIdentifying()
+        h.typePIN([9, 8, 7, 6, 5])
+        let effects = h.press(.pinDigit(0))
+        #expect(
+            effects == [
+                .show(KioskScreens.pinEntry(entered: 6, length: 6, message: Teks.pinChecking)),
+                .verifyPIN(Fixtures.cardUID, PIN(digits: [9, 8, 7, 6, 5, 0])),
+            ])
+        #expect(h.state == .identifying)
+    }
+
+    @Test("a shorter PIN policy submits earlier")
+    func pinLengthFromPolicy() {
+        var policy = Fixtures.policy()
+        policy.pinLength = 4
+        var h = Harness(policy: policy)
+        h.toIdentifying()
+        #expect(h.screen.pinPad?.length == 4)
+        let effects = h.typePIN([1, 2, 3, 4])
+        #expect(effects.contains(.verifyPIN(Fixtures.cardUID, PIN(digits: [1, 2, 3, 4]))))
+    }
+
+    @Test("input is ignored while the PIN is being checked")
+    func ignoredWhileChecking() {
+        var h = Harness()
+        h.toIdentifying()
+        h.typePIN()
+        let screen = h.screen
+        #expect(h.press(.pinDigit(1)).isEmpty)
+        #expect(h.press(.pinDelete).isEmpty)
+        #expect(h.press(.pinSubmit).isEmpty)
+        #expect(h.key(.digit(3)).isEmpty)
+        #expect(h.key(.enter).isEmpty)
+        #expect(h.screen == screen)
+        #expect(h.machine.session?.awaitingPINCheck == true)
+    }
+
+    @Test("a PIN verdict nobody asked for is ignored")
+    func unexpectedVerdict() {
+        var h = Harness()
+        h.toIdentifying()
+        #expect(h.send(.pinChecked(.accepted)).isEmpty)
+        #expect(h.state == .identifying)
+    }
+
+    @Test("an accepted PIN opens the menu")
+    func accepted() throws {
+        var h = Harness()
+        h.toIdentifying()
+        h.typePIN()
+        let effects = h.send(.pinChecked(.accepted))
+        #expect(h.state == .menu)
+        #expect(effects.lastScreen?.id == .menu)
+        #expect(h.machine.session?.pin.isEmpty == true)
+    }
+
+    @Test("a rejected PIN says how many attempts remain and clears the pad")
+    func rejected() throws {
+        var h = Harness()
+        h.toIdentifying()
+        h.typePIN()
+        let first = try #require(h.send(.pinChecked(.rejected)).lastScreen)
+        #expect(first.lines == ["PIN salah. Sisa 2 kali lagi."])
+        #expect(first.pinPad?.entered == 0)
+        #expect(h.state == .identifying)
+        h.typePIN()
+        let second = try #require(h.send(.pinChecked(.rejected)).lastScreen)
+        #expect(second.prompt == Teks.pinWrong(remaining: 1))
+        // The pad works again.
+        #expect(h.press(.pinDigit(5)).lastScreen?.pinPad?.entered == 1)
+    }
+
+    @Test("the third wrong PIN locks the card and clears the session")
+    func thirdRejectionLocks() {
+        var h = Harness()
+        h.toIdentifying()
+        var last: [KioskEffect] = []
+        for _ in 0..<3 {
+            h.typePIN()
+            last = h.send(.pinChecked(.rejected))
+        }
+        #expect(last == [.clearSession, .show(KioskScreens.error(.locked))])
+        #expect(h.state == .error(.locked))
+        #expect(h.machine.session == nil)
+        #expect(h.screen.icon == .lock)
+    }
+
+    @Test("the registry's own lock ends the session")
+    func registryLocked() {
+        var h = Harness()
+        h.toIdentifying()
+        h.typePIN()
+        #expect(h.send(.pinChecked(.locked)) == [.clearSession, .show(KioskScreens.error(.locked))])
+    }
+
+    @Test("a locked card tapped again within the lockout meets the lock without a look-up; afterwards it is looked up")
+    func lockoutSurvivesRetap() {
+        var h = Harness()
+        h.toIdentifying()
+        for _ in 0..<3 {
+            h.typePIN()
+            h.send(.pinChecked(.rejected))
+        }
+        h.advanceAndTick(.seconds(15))
+        #expect(h.state == .idle)
+
+        h.advance(.seconds(100))
+        h.send(.cardInserted)
+        let retap = h.send(.cardRead(Fixtures.cardUID))
+        #expect(retap == [.clearSession, .show(KioskScreens.error(.locked))])
+        #expect(!retap.contains(.lookUp(Fixtures.cardUID)))
+
+        // Another card is not affected.
+        h.send(.cardInserted)
+        #expect(h.send(.cardRead(Fixtures.otherCardUID)) == [.lookUp(Fixtures.otherCardUID)])
+        h.send(.cardRemoved)
+
+        // 300 s after the third wrong PIN the lock is over.
+        h.advance(.seconds(185))
+        h.send(.cardInserted)
+        #expect(h.send(.cardRead(Fixtures.cardUID)) == [.lookUp(Fixtures.cardUID)])
+        h.send(.lookedUp(.resident(Fixtures.woman)))
+        h.typePIN()
+        // Three fresh attempts.
+        #expect(h.send(.pinChecked(.rejected)).lastScreen?.prompt == Teks.pinWrong(remaining: 2))
+    }
+
+    @Test("wrong PINs are counted per session (docs/STATE-MACHINE.md); the registry keeps the persistent count")
+    func wrongPINsPerSession() {
+        var h = Harness()
+        h.toIdentifying()
+        h.typePIN()
+        #expect(h.send(.pinChecked(.rejected)).lastScreen?.prompt == Teks.pinWrong(remaining: 2))
+        h.send(.cardRemoved)
+        h.toIdentifying()
+        h.typePIN()
+        #expect(h.send(.pinChecked(.rejected)).lastScreen?.prompt == Teks.pinWrong(remaining: 2))
+        // The registry's own count can still lock the card.
+        h.typePIN()
+        #expect(h.send(.pinChecked(.locked)).lastScreen?.id == .error(.locked))
+    }
+
+    @Test("keypad digits outside 0-9 are ignored on the PIN pad", arguments: [-1, 10, 255, 256, Int.max, Int.min])
+    func outOfRangeDigits(digit: Int) {
+        var h = Harness()
+        h.toIdentifying()
+        #expect(h.key(.digit(digit)).isEmpty)
+        #expect(h.press(.pinDigit(digit)).isEmpty)
+        #expect(h.machine.session?.pin.isEmpty == true)
+    }
+
+    @Test("a PIN prints as stars")
+    func pinDescription() {
+        let pin = PIN(digits: [1, 2, 3, 4, 5, 6])
+        #expect(pin.description == "******")
+        #expect("\(pin)" == "******")
+        #expect(!String(describing: KioskEffect.verifyPIN(Fixtures.cardUID, pin)).contains("123456"))
+    }
+}
+
+// MARK: - Menu, details, confirm
+
+@Suite("KioskStateMachine: menu, purposes and confirm")
+struct KioskMenuTests {
+    @Test("the menu lists self-service letters, numbered from 1 on every page, in pages of menuPageSize")
+    func menuPages() throws {
+        var h = Harness()
+        h.toMenu()
+        let first = h.screen
+        #expect(first.choices.map(\.id) == [.letter("S-41"), .letter("S-30"), .letter("500")])
+        #expect(first.choices.map(\.label) == ["1. Surat Keterangan Domisili", "2. Surat Keterangan Pergi Kawin", "3. Surat Keterangan Usaha"])
+        #expect(first.lines == ["Halo, SITI AMINAH.", "Sentuh surat yang Anda perlukan.", "Halaman 1 dari 3"])
+        #expect(first.has(.nextPage) && !first.has(.previousPage) && first.has(.cancel))
+
+        let second = try #require(h.press(.nextPage).lastScreen)
+        #expect(second.choices.map(\.id) == [.letter("S-01"), .letter("S-02"), .letter("S-03")])
+        #expect(second.choices.first?.label.hasPrefix("1. ") == true)
+        #expect(second.has(.nextPage) && second.has(.previousPage))
+
+        let third = try #require(h.press(.nextPage).lastScreen)
+        #expect(third.choices.map(\.id) == [.letter("S-10")])
+        #expect(third.lines.last == "Halaman 3 dari 3")
+        #expect(!third.has(.nextPage))
+        // Beyond the last page: ignored.
+        #expect(h.press(.nextPage).isEmpty)
+        #expect(h.key(.right).isEmpty)
+        #expect(h.screen == third)
+
+        #expect(h.press(.previousPage).lastScreen == second)
+        #expect(h.key(.left).lastScreen == first)
+        #expect(h.press(.previousPage).isEmpty)
+        #expect(h.key(.up).isEmpty)
+        #expect(h.key(.down).lastScreen == second)
+        // Every self-service letter and nothing else, in catalogue order.
+        let all = [first, second, third].flatMap(\.choices).map(\.id)
+        #expect(all == Fixtures.menuCodes.map { .letter($0) })
+    }
+
+    @Test("a menu that fits one page has no page line and no page buttons")
+    func singlePage() {
+        var h = Harness(policy: Fixtures.policy(pageSize: 10))
+        h.toMenu()
+        #expect(h.screen.choices.count == 7)
+        #expect(h.screen.lines.count == 2)
+        #expect(!h.screen.has(.nextPage) && !h.screen.has(.previousPage))
+        #expect(h.press(.nextPage).isEmpty)
+    }
+
+    @Test("a keypad digit picks the choice with that number on the current page")
+    func keypadSelects() {
+        var h = Harness()
+        h.toMenu()
+        h.press(.nextPage)
+        h.key(.digit(1))  // S-01, two purposes
+        #expect(h.state == .details)
+        #expect(h.machine.session?.letter?.code == "S-01")
+    }
+
+    @Test("digits without a choice, and 0, do nothing in the menu", arguments: [0, 4, 9, -3])
+    func keypadOutOfRange(digit: Int) {
+        var h = Harness()
+        h.toMenu()
+        #expect(h.key(.digit(digit)).isEmpty)
+        #expect(h.state == .menu)
+    }
+
+    @Test("Enter does nothing where there is no primary action; Escape cancels the menu")
+    func enterAndEscapeInMenu() {
+        var h = Harness()
+        h.toMenu()
+        #expect(h.screen.primaryAction == nil)
+        #expect(h.key(.enter).isEmpty)
+        #expect(h.key(.backspace).isEmpty)
+        let effects = h.key(.escape)
+        #expect(effects == [.clearSession, .show(KioskScreens.idle(health: Health()))])
+        #expect(h.state == .idle)
+    }
+
+    @Test("a letter with one purpose skips the purpose screen; Back returns to the menu")
+    func singlePurposeSkipsDetails() throws {
+        var h = Harness()
+        h.toMenu()
+        let confirm = try #require(h.press(.letter("S-30")).lastScreen)
+        #expect(h.state == .confirm)
+        #expect(confirm.lines.last == "Keperluan: Pernikahan")
+        #expect(h.machine.session?.purpose == "Pernikahan")
+        #expect(h.press(.back).lastScreen?.id == .menu)
+        #expect(h.state == .menu)
+        #expect(h.machine.session?.letter == nil)
+    }
+
+    @Test("purposes are paged and numbered; a purpose leads to confirm; Back goes one step")
+    func details() throws {
+        var h = Harness()
+        h.toMenu()
+        let first = try #require(h.press(.letter("S-41")).lastScreen)
+        #expect(h.state == .details)
+        #expect(first.id == .purpose)
+        #expect(first.lines == ["Surat Keterangan Domisili", "Halaman 1 dari 2"])
+        #expect(first.choices.map(\.id) == [.purpose(0), .purpose(1), .purpose(2)])
+        #expect(first.has(.back) && first.has(.cancel) && first.has(.nextPage))
+
+        let second = try #require(h.press(.nextPage).lastScreen)
+        #expect(second.choices.map(\.id) == [.purpose(3), .purpose(4)])
+        #expect(second.choices.map(\.label) == ["1. Pendaftaran sekolah", "2. Lainnya"])
+        #expect(h.press(.purpose(0)).isEmpty)  // not on this page
+        #expect(h.press(.nextPage).isEmpty)
+
+        h.key(.digit(2))
+        #expect(h.state == .confirm)
+        #expect(h.machine.session?.purpose == "Lainnya")
+
+        // Back from confirm: the purposes again, from the first page.
+        #expect(h.key(.backspace).lastScreen?.choices.map(\.id) == [.purpose(0), .purpose(1), .purpose(2)])
+        #expect(h.state == .details)
+        #expect(h.machine.session?.purpose == nil)
+        // Back from details: the menu.
+        #expect(h.key(.escape).lastScreen?.id == .menu)
+        #expect(h.machine.session?.letter == nil)
+    }
+
+    @Test("the confirm screen shows the letter, the name, the masked NIK and the purpose")
+    func confirmScreen() throws {
+        var h = Harness()
+        h.toConfirm(purpose: 2)
+        let screen = h.screen
+        #expect(screen.id == .confirm)
+        #expect(
+            screen.lines == [
+                "Surat Keterangan Domisili", "Nama: SITI AMINAH", "NIK: 180907******0011", "Keperluan: Urusan bank",
+            ])
+        #expect(screen.primaryAction?.id == .confirm)
+        #expect(!screen.allText.joined().contains(NIKFixtures.woman))
+    }
+
+    @Test("confirming fixes the request and issues it, on the printing screen")
+    func confirmIssues() {
+        var h = Harness()
+        h.toConfirm(purpose: 2)
+        let effects = h.press(.confirm)
+        let request = LetterRequest(
+            kind: Fixtures.domicile, purpose: "Urusan bank", resident: Fixtures.woman, card: Fixtures.cardUID)
+        #expect(effects == [.show(KioskScreens.printing(progress: 0, number: nil)), .issue(request)])
+        #expect(h.state == .printing)
+        #expect(request.description == "LetterRequest(S-41)")
+    }
+
+    @Test("Enter on the confirm screen is the same as touching Cetak")
+    func enterConfirms() {
+        var h = Harness()
+        h.toConfirm()
+        let effects = h.key(.enter)
+        #expect(h.state == .printing)
+        #expect(effects.contains { if case .issue = $0 { true } else { false } })
+    }
+
+    @Test("cancel on any step of the flow returns to idle and forgets the resident")
+    func cancelEverywhere() {
+        for setup in [{ (h: inout Harness) in h.toIdentifying() }, { $0.toMenu() }, { $0.toDetails() }, { $0.toConfirm() }] {
+            var h = Harness()
+            setup(&h)
+            let effects = h.press(.cancel)
+            #expect(effects == [.clearSession, .show(KioskScreens.idle(health: Health()))])
+            #expect(h.machine.session == nil)
+        }
+    }
+
+    @Test("a press for a button that is not on the screen is ignored")
+    func pressNotOnScreen() {
+        var h = Harness()
+        h.toMenu()
+        let before = h.screen
+        for button in [ButtonID.confirm, .letter("X-99"), .letter("NOPE"), .pinDigit(1), .back, .finish, .extendTime, .toggleService] {
+            #expect(h.press(button).isEmpty, "\(button)")
+        }
+        #expect(h.state == .menu)
+        #expect(h.screen == before)
+    }
+}
+
+// MARK: - Printing
+
+@Suite("KioskStateMachine: issuing and printing")
+struct KioskPrintingTests {
+    @Test("the issued letter is printed, its number on the screen")
+    func letterIssued() {
+        var h = Harness()
+        h.toPrinting(issued: false)
+        let effects = h.send(.letterIssued(Fixtures.issued))
+        let request = LetterRequest(
+            kind: Fixtures.domicile, purpose: "Melamar pekerjaan", resident: Fixtures.woman, card: Fixtures.cardUID)
+        #expect(effects == [.show(KioskScreens.printing(progress: 5, number: Fixtures.number)), .print(request, Fixtures.issued)])
+        #expect(h.screen.lines.contains("Nomor: S-41/007/1809072001/XI/2026"))
+        #expect(h.machine.session?.issued == Fixtures.issued)
+        // Only once.
+        #expect(h.send(.letterIssued(Fixtures.issued)).isEmpty)
+        #expect(h.send(.issueFailed(.diskFull)).isEmpty)
+    }
+
+    @Test("progress only grows and stays within 0-100")
+    func progress() {
+        var h = Harness()
+        h.toPrinting(issued: false)
+        #expect(h.send(.printProgress(50)).isEmpty)  // nothing is printing yet
+        h.send(.letterIssued(Fixtures.issued))
+        #expect(h.send(.printProgress(40)).lastScreen?.progress == 40)
+        #expect(h.send(.printProgress(20)).lastScreen?.progress == 40)
+        #expect(h.send(.printProgress(-7)).lastScreen?.progress == 40)
+        #expect(h.send(.printProgress(90)).lastScreen?.progress == 90)
+        #expect(h.send(.printProgress(150)).lastScreen?.progress == 100)
+        #expect(h.screen.progress == 100)
+    }
+
+    @Test("a printed draft ends on the done screen with the draft note, the session cleared")
+    func printedDraft() {
+        var h = Harness()
+        h.toPrinting(issued: true)
+        let effects = h.send(.printFinished(.printed))
+        #expect(effects == [.clearSession, .show(KioskScreens.done(draft: true))])
+        #expect(h.state == .done)
+        #expect(h.machine.session == nil)
+        #expect(h.screen.lines.contains(Teks.draftNote))
+        #expect(h.machine.nextWakeUp == h.at(10))
+    }
+
+    @Test("a letter issued final has no draft note")
+    func printedFinal() {
+        var h = Harness()
+        h.toMenu()
+        h.press(.letter("500"))
+        h.press(.purpose(0))
+        h.press(.confirm)
+        h.send(.letterIssued(Fixtures.issued))
+        #expect(h.send(.printFinished(.pending)) == [.clearSession, .show(KioskScreens.done(draft: false))])
+        #expect(!h.screen.lines.contains(Teks.draftNote))
+    }
+
+    @Test("a print finish before the letter is issued is ignored")
+    func finishBeforeIssue() {
+        var h = Harness()
+        h.toPrinting(issued: false)
+        #expect(h.send(.printFinished(.printed)).isEmpty)
+        #expect(h.state == .printing)
+    }
+
+    @Test("paper out: the printer error, the health remembers it, and the next resident meets it")
+    func paperOut() {
+        var h = Harness()
+        h.toPrinting(issued: true)
+        let effects = h.send(.printFinished(.failed(.paperOut)))
+        #expect(effects == [.clearSession, .show(KioskScreens.error(.printer(.paperOut)))])
+        #expect(h.state == .error(.printer(.paperOut)))
+        #expect(h.machine.health.printerProblem == .paperOut)
+        #expect(h.screen.title == "Kertas Habis")
+
+        // Back to idle: the idle screen says so too.
+        #expect(h.advanceAndTick(.seconds(15)).lastScreen?.id == .error(.printer(.paperOut)))
+        #expect(h.state == .idle)
+
+        h.insert(Fixtures.otherCardUID)
+        let next = h.send(.lookedUp(.resident(Fixtures.man)))
+        #expect(next == [.clearSession, .show(KioskScreens.error(.printer(.paperOut)))])
+        #expect(h.state != .identifying && h.state != .menu)
+    }
+
+    @Test("a full disk or a failed store ends in its own error", arguments: [(IssueProblem.diskFull, KioskError.diskFull), (.storageFailed, .storageFailed)])
+    func issueFailed(problem: IssueProblem, error: KioskError) {
+        var h = Harness()
+        h.toPrinting(issued: false)
+        #expect(h.send(.issueFailed(problem)) == [.clearSession, .show(KioskScreens.error(error))])
+        #expect(h.state == .error(error))
+        #expect(h.machine.health.diskFull == (problem == .diskFull))
+    }
+
+    @Test("the card taken away while printing: printing goes on and still ends on done")
+    func removalWhilePrinting() {
+        var h = Harness()
+        h.toPrinting(issued: false)
+        #expect(h.send(.cardRemoved).isEmpty)
+        #expect(h.state == .printing)
+        h.send(.letterIssued(Fixtures.issued))
+        #expect(h.send(.cardRemoved).isEmpty)
+        #expect(h.send(.cardInserted).isEmpty)
+        #expect(h.send(.printProgress(60)).lastScreen?.progress == 60)
+        #expect(h.send(.printFinished(.printed)) == [.clearSession, .show(KioskScreens.done(draft: true))])
+        #expect(h.state == .done)
+    }
+
+    @Test("Enter or Escape on the done screen, or the card leaving, returns to idle")
+    func leaveDone() {
+        for event in [KioskEvent.key(.enter), .key(.escape), .press(.finish), .cardRemoved] {
+            var h = Harness()
+            h.toDone()
+            let effects = h.send(event)
+            #expect(effects.last == .show(KioskScreens.idle(health: Health())), "\(event)")
+            #expect(effects.allSatisfy { $0 == .clearSession || $0 == .show(KioskScreens.idle(health: Health())) })
+            #expect(h.state == .idle)
+            #expect(h.machine.session == nil)
+        }
+    }
+}
+
+// MARK: - Card removal
+
+@Suite("KioskStateMachine: card removal")
+struct KioskRemovalTests {
+    enum Step: String, CaseIterable, Sendable {
+        case readingCard, lookingUp, identifying, awaitingPINCheck, menu, details, confirm, maintenance, timeoutWarning
+    }
+
+    static func harness(at step: Step) -> Harness {
+        var h = Harness()
+        switch step {
+        case .readingCard: h.send(.cardInserted)
+        case .lookingUp: h.insert()
+        case .identifying: h.toIdentifying(); h.typePIN([1, 2])
+        case .awaitingPINCheck: h.toIdentifying(); h.typePIN()
+        case .menu: h.toMenu(); h.press(.nextPage)
+        case .details: h.toDetails()
+        case .confirm: h.toConfirm()
+        case .maintenance: h.toMaintenance()
+        case .timeoutWarning: h.toDetails(); h.advanceAndTick(.seconds(45))
+        }
+        return h
+    }
+
+    @Test("taking the card away mid-flow clears the session and shows idle", arguments: Step.allCases)
+    func removal(step: Step) {
+        var h = Self.harness(at: step)
+        #expect(h.machine.session != nil)
+        let effects = h.send(.cardRemoved)
+        #expect(effects == [.clearSession, .show(KioskScreens.idle(health: Health()))])
+        #expect(h.state == .idle)
+        #expect(h.machine.session == nil)
+        #expect(h.machine.nextWakeUp == nil)
+        // A late registry answer for the old card changes nothing.
+        #expect(h.send(.lookedUp(.resident(Fixtures.woman))).isEmpty)
+        #expect(h.send(.pinChecked(.accepted)).isEmpty)
+        #expect(h.state == .idle)
+    }
+
+    @Test("card removal in idle does nothing; on an error screen (session already cleared) it shows idle")
+    func removalWithoutSession() {
+        var h = Harness()
+        #expect(h.send(.cardRemoved).isEmpty)
+        h.send(.cardInserted)
+        #expect(h.send(.cardReadFailed).first == .clearSession)
+        #expect(h.machine.session == nil)
+        let effects = h.send(.cardRemoved)
+        #expect(effects.last == .show(KioskScreens.idle(health: Health())))
+        #expect(effects.allSatisfy { $0 == .clearSession || $0 == .show(KioskScreens.idle(health: Health())) })
+        #expect(h.state == .idle)
+    }
+}
+
+// MARK: - Timeouts
+
+@Suite("KioskStateMachine: timeouts")
+struct KioskTimeoutTests {
+    @Test("idle waits for nothing")
+    func idleHasNoWakeUp() {
+        var h = Harness()
+        #expect(h.machine.nextWakeUp == nil)
+        #expect(h.advanceAndTick(.seconds(10_000)).isEmpty)
+        h.toDone()
+        h.press(.finish)
+        #expect(h.machine.nextWakeUp == nil)
+    }
+
+    @Test("the wake-up is the warning, then the deadline; ticks before them do nothing")
+    func warningThenDeadline() throws {
+        var h = Harness()
+        h.toMenu()
+        let entered = h.now
+        #expect(h.machine.nextWakeUp == entered.advanced(by: .seconds(45)))
+        #expect(h.advanceAndTick(.seconds(44)).isEmpty)
+        #expect(h.state == .menu)
+        #expect(h.screen.id == .menu)
+
+        let warning = h.advanceAndTick(.seconds(1))
+        #expect(warning == [.show(KioskScreens.timeoutWarning())])
+        #expect(h.state == .menu)
+        #expect(h.machine.nextWakeUp == entered.advanced(by: .seconds(60)))
+        #expect(h.advanceAndTick(.seconds(10)).isEmpty)
+
+        let end = h.advanceAndTick(.seconds(5))
+        #expect(end == [.clearSession, .show(KioskScreens.idle(health: Health()))])
+        #expect(h.state == .idle)
+        #expect(h.machine.session == nil)
+    }
+
+    @Test("Lanjutkan restores the screen and re-arms the timer", arguments: [KioskEvent.press(.extendTime), .key(.enter)])
+    func extend(event: KioskEvent) {
+        var h = Harness()
+        h.toMenu()
+        h.press(.nextPage)
+        let menu = h.screen
+        h.advanceAndTick(.seconds(50))
+        #expect(h.screen.id == .timeoutWarning)
+        #expect(h.send(event) == [.show(menu)])
+        #expect(h.screen == menu)
+        #expect(h.machine.nextWakeUp == h.at(45))
+        #expect(h.advanceAndTick(.seconds(44)).isEmpty)
+    }
+
+    @Test("Selesai or Escape on the warning ends the session", arguments: [KioskEvent.press(.endSession), .key(.escape)])
+    func endFromWarning(event: KioskEvent) {
+        var h = Harness()
+        h.toConfirm()
+        h.advanceAndTick(.seconds(45))
+        #expect(h.send(event) == [.clearSession, .show(KioskScreens.idle(health: Health()))])
+    }
+
+    @Test("the screen under the warning takes no input")
+    func warningBlocksInput() {
+        var h = Harness()
+        h.toConfirm()
+        h.advanceAndTick(.seconds(45))
+        #expect(h.press(.confirm).isEmpty)
+        #expect(h.press(.back).isEmpty)
+        #expect(h.key(.digit(1)).isEmpty)
+        #expect(h.key(.backspace).isEmpty)
+        #expect(h.state == .confirm)
+    }
+
+    @Test("typing keeps the PIN screen alive; the warning keeps the digits typed")
+    func activityRearms() {
+        var h = Harness()
+        h.toIdentifying()
+        h.advance(.seconds(40))
+        h.typePIN([1, 2, 3])
+        #expect(h.machine.nextWakeUp == h.at(45))
+        h.advanceAndTick(.seconds(45))
+        #expect(h.screen.id == .timeoutWarning)
+        #expect(h.key(.enter).lastScreen == KioskScreens.pinEntry(entered: 3, length: 6))
+        #expect(h.typePIN([4, 5, 6]).contains(.verifyPIN(Fixtures.cardUID, PIN(digits: [1, 2, 3, 4, 5, 6]))))
+    }
+
+    @Test("a wrong PIN answered after the warning appeared gives a working PIN pad")
+    func rejectedAfterWarning() {
+        var h = Harness()
+        h.toIdentifying()
+        h.typePIN()
+        h.advanceAndTick(.seconds(45))
+        #expect(h.screen.id == .timeoutWarning)
+        let effects = h.send(.pinChecked(.rejected))
+        #expect(effects.lastScreen?.prompt == Teks.pinWrong(remaining: 2))
+        #expect(h.press(.pinDigit(1)).lastScreen?.pinPad?.entered == 1)
+        #expect(h.machine.nextWakeUp == h.at(45))
+    }
+
+    @Test("page turns count as activity")
+    func pagingRearms() {
+        var h = Harness()
+        h.toMenu()
+        h.advance(.seconds(40))
+        h.press(.nextPage)
+        #expect(h.machine.nextWakeUp == h.at(45))
+    }
+
+    @Test("a card that is never read ends as unreadable")
+    func readingTimeout() {
+        var h = Harness()
+        h.send(.cardInserted)
+        #expect(h.machine.nextWakeUp == h.at(5))
+        #expect(h.advanceAndTick(.milliseconds(4_999)).isEmpty)
+        #expect(h.advanceAndTick(.milliseconds(1)) == [.clearSession, .show(KioskScreens.error(.cardUnreadable))])
+    }
+
+    @Test("a printer that never reports back is an unknown printer problem")
+    func printingTimeout() {
+        var h = Harness()
+        h.toPrinting(issued: true)
+        #expect(h.machine.nextWakeUp == h.at(120))
+        #expect(h.advanceAndTick(.seconds(119)).isEmpty)
+        #expect(h.advanceAndTick(.seconds(1)) == [.clearSession, .show(KioskScreens.error(.printer(.unknown)))])
+        #expect(h.machine.health.printerProblem == .unknown)
+    }
+
+    @Test("done and error screens return to idle after their display time")
+    func doneAndErrorDisplay() {
+        var h = Harness()
+        h.toDone()
+        #expect(h.advanceAndTick(.seconds(9)).isEmpty)
+        #expect(h.advanceAndTick(.seconds(1)).last == .show(KioskScreens.idle(health: Health())))
+        #expect(h.state == .idle)
+
+        h.insert()
+        h.send(.lookedUp(.unknownCard))
+        #expect(h.machine.nextWakeUp == h.at(15))
+        #expect(h.advanceAndTick(.seconds(14)).isEmpty)
+        #expect(h.advanceAndTick(.seconds(1)).last == .show(KioskScreens.idle(health: Health())))
+        #expect(h.state == .idle)
+        #expect(h.machine.nextWakeUp == nil)
+    }
+
+    @Test("a late tick long after the deadline still ends the session once")
+    func lateTick() {
+        var h = Harness()
+        h.toDetails()
+        #expect(h.advanceAndTick(.seconds(3_600)) == [.clearSession, .show(KioskScreens.idle(health: Health()))])
+        #expect(h.send(.tick).isEmpty)
+    }
+}
+
+// MARK: - Maintenance and health
+
+@Suite("KioskStateMachine: maintenance and health")
+struct KioskMaintenanceTests {
+    @Test("stopping service: .setOutOfService(true), and idle then shows out of service")
+    func toggleService() throws {
+        var h = Harness()
+        h.toMaintenance()
+        #expect(h.screen.choices.map(\.label).last == Teks.stopService)
+        let effects = h.press(.toggleService)
+        #expect(effects.last == .setOutOfService(true))
+        #expect(h.machine.health.outOfService)
+        #expect(effects.lastScreen?.choices.map(\.label).last == Teks.resumeService)
+        #expect(effects.lastScreen?.lines.contains("Layanan: dihentikan") == true)
+
+        let exit = h.press(.exitMaintenance)
+        let idle = try #require(exit.lastScreen)
+        #expect(exit.clearsSession)
+        #expect(idle.id == .error(.outOfService))
+        #expect(idle.title == "Layanan Sedang Tutup")
+        #expect(h.state == .idle)
+
+        // A resident now meets the closed service.
+        h.insert()
+        #expect(h.send(.lookedUp(.resident(Fixtures.woman))).lastScreen?.id == .error(.outOfService))
+
+        // And an operator can open it again.
+        h.toMaintenance()
+        #expect(h.key(.digit(3)).last == .setOutOfService(false))
+        #expect(h.key(.enter).lastScreen == KioskScreens.idle(health: Health()))
+    }
+
+    @Test("paper refilled: clears the printer problem on screen and asks for a status check")
+    func paperRefilled() {
+        var h = Harness()
+        h.toPrinting(issued: true)
+        h.send(.printFinished(.failed(.paperOut)))
+        h.toMaintenance()
+        #expect(h.screen.lines.first == "Printer: kertas habis")
+        let effects = h.press(.paperRefilled)
+        #expect(effects == [.show(KioskScreens.maintenance(health: Health())), .checkPrinter])
+        #expect(h.machine.health.printerProblem == nil)
+    }
+
+    @Test("test print and exit")
+    func testPrintAndExit() {
+        var h = Harness()
+        h.toMaintenance()
+        #expect(h.press(.testPrint) == [.testPrint])
+        #expect(h.key(.digit(1)) == [.testPrint])
+        #expect(h.key(.escape) == [.clearSession, .show(KioskScreens.idle(health: Health()))])
+        #expect(h.state == .idle)
+    }
+
+    @Test("maintenance warns and then times out")
+    func maintenanceTimeout() {
+        var h = Harness()
+        h.toMaintenance()
+        h.advance(.seconds(100))
+        h.press(.testPrint)  // activity
+        #expect(h.machine.nextWakeUp == h.at(285))
+        #expect(h.advanceAndTick(.seconds(285)) == [.show(KioskScreens.timeoutWarning())])
+        #expect(h.advanceAndTick(.seconds(15)) == [.clearSession, .show(KioskScreens.idle(health: Health()))])
+    }
+
+    @Test("a health change under the maintenance timeout warning keeps the warning")
+    func healthUnderWarning() {
+        var h = Harness()
+        h.toMaintenance()
+        h.advanceAndTick(.seconds(285))
+        let problem = Health(printerProblem: .coverOpen)
+        #expect(h.send(.healthChanged(problem)).isEmpty)
+        #expect(h.screen.id == .timeoutWarning)
+        #expect(h.press(.extendTime) == [.show(KioskScreens.maintenance(health: problem))])
+        #expect(h.press(.testPrint) == [.testPrint])
+    }
+
+    @Test("health changes: idle and maintenance redraw, other states just remember")
+    func healthChanged() {
+        var h = Harness()
+        let offline = Health(printerProblem: .offline)
+        #expect(h.send(.healthChanged(offline)) == [.show(KioskScreens.idle(health: offline))])
+        #expect(h.screen.id == .error(.printer(.offline)))
+        #expect(h.send(.healthChanged(Health())) == [.show(KioskScreens.idle(health: Health()))])
+        #expect(h.screen.id == .idle)
+
+        h.toMenu()
+        #expect(h.send(.healthChanged(offline)).isEmpty)
+        #expect(h.machine.health == offline)
+        #expect(h.state == .menu)
+
+        var m = Harness()
+        m.toMaintenance()
+        #expect(m.send(.healthChanged(offline)) == [.show(KioskScreens.maintenance(health: offline))])
+    }
+
+    @Test("blocking errors rank: out of service, then disk, then printer")
+    func blockingOrder() {
+        #expect(Health().blockingError == nil)
+        #expect(Health(printerProblem: .paperJam).blockingError == .printer(.paperJam))
+        #expect(Health(printerProblem: .paperJam, diskFull: true).blockingError == .diskFull)
+        #expect(Health(printerProblem: .paperJam, diskFull: true, outOfService: true).blockingError == .outOfService)
+    }
+}
+
+// MARK: - Speech and privacy
+
+@Suite("KioskStateMachine: speech and privacy")
+struct KioskPrivacyTests {
+    @Test("spoken prompts follow every screen when enabled, and never otherwise")
+    func spokenPrompts() {
+        let spoken = Fixtures.fullSessionScreens(spoken: true).effects
+        #expect(spoken.spoken.count >= spoken.screens.count - 1)  // the start-up screen has no effect to speak
+        for (index, effect) in spoken.enumerated() where index > 0 {
+            if case .show(let screen) = effect {
+                #expect(spoken.dropFirst(index + 1).first == .speak(screen.prompt), "\(screen.id)")
+            }
+        }
+        #expect(Fixtures.fullSessionScreens(spoken: false).effects.spoken.isEmpty)
+
+        var h = Harness(policy: Fixtures.policy(spoken: true))
+        #expect(h.send(.cardInserted) == [.show(KioskScreens.readingCard()), .speak(Teks.readingPrompt), .readCard])
+    }
+
+    @Test("no screen or spoken prompt of a whole session shows a NIK or its birth date")
+    func noNIKOnScreens() {
+        let session = Fixtures.fullSessionScreens(spoken: true)
+        let ids = Set(session.screens.map(\.id))
+        // The session did visit every kind of screen.
+        for id in [ScreenID.idle, .readingCard, .pinEntry, .menu, .purpose, .confirm, .printing, .done, .timeoutWarning, .maintenance, .error(.locked), .error(.printer(.paperOut))] {
+            #expect(ids.contains(id), "\(id)")
+        }
+        let texts = session.screens.flatMap(\.allText) + session.effects.spoken
+        for secret in Fixtures.secrets {
+            #expect(!texts.contains { $0.contains(secret) }, "\(secret) is on a screen")
+        }
+        #expect(texts.contains("NIK: 180907******0011"))
+    }
+
+    @Test("the session prints without personal data")
+    func sessionDescription() {
+        var h = Harness()
+        h.toConfirm()
+        let session = h.machine.session
+        #expect(session?.description == "Session(letter: S-41)")
+        #expect(!String(describing: session).contains("SITI"))
+        #expect(!String(describing: session).contains(NIKFixtures.woman))
+    }
+}
+
+// MARK: - Every event in every state
+
+@Suite("KioskStateMachine: every event in every state")
+struct KioskExhaustiveTests {
+    enum Stage: String, CaseIterable, Sendable {
+        case idle, idleBlocked, readingCard, lookingUp, identifying, awaitingPINCheck, menu, details, confirm,
+            printing, printingIssued, done, error, maintenance, timeoutWarning
+    }
+
+    static func harness(at stage: Stage) -> Harness {
+        var h = Harness()
+        switch stage {
+        case .idle: break
+        case .idleBlocked: h.send(.healthChanged(Health(diskFull: true)))
+        case .readingCard: h.send(.cardInserted)
+        case .lookingUp: h.insert()
+        case .identifying: h.toIdentifying(); h.typePIN([1])
+        case .awaitingPINCheck: h.toIdentifying(); h.typePIN()
+        case .menu: h.toMenu()
+        case .details: h.toDetails()
+        case .confirm: h.toConfirm()
+        case .printing: h.toPrinting(issued: false)
+        case .printingIssued: h.toPrinting(issued: true)
+        case .done: h.toDone()
+        case .error: h.insert(); h.send(.lookedUp(.unknownCard))
+        case .maintenance: h.toMaintenance()
+        case .timeoutWarning: h.toMenu(); h.advanceAndTick(.seconds(45))
+        }
+        return h
+    }
+
+    static func screenIDs(for state: Machine.State, health: Health) -> [ScreenID] {
+        switch state {
+        case .idle: [health.blockingError.map { .error($0) } ?? .idle]
+        case .readingCard: [.readingCard]
+        case .identifying: [.pinEntry, .timeoutWarning]
+        case .menu: [.menu, .timeoutWarning]
+        case .details: [.purpose, .timeoutWarning]
+        case .confirm: [.confirm, .timeoutWarning]
+        case .printing: [.printing]
+        case .done: [.done]
+        case .error(let error): [.error(error)]
+        case .maintenance: [.maintenance, .timeoutWarning]
+        }
+    }
+
+    @Test("every stage is reached as intended")
+    func stagesReached() {
+        let expected: [Stage: Machine.State] = [
+            .idle: .idle, .idleBlocked: .idle, .readingCard: .readingCard, .lookingUp: .readingCard,
+            .identifying: .identifying, .awaitingPINCheck: .identifying, .menu: .menu, .details: .details,
+            .confirm: .confirm, .printing: .printing, .printingIssued: .printing, .done: .done,
+            .error: .error(.unknownCard), .maintenance: .maintenance, .timeoutWarning: .menu,
+        ]
+        for stage in Stage.allCases {
+            #expect(Self.harness(at: stage).state == expected[stage], "\(stage)")
+        }
+        #expect(Self.harness(at: .timeoutWarning).screen.id == .timeoutWarning)
+    }
+
+    @Test("every event in every stage keeps the machine consistent", arguments: Stage.allCases, Fixtures.allEvents)
+    func consistent(stage: Stage, event: KioskEvent) {
+        var h = Self.harness(at: stage)
+        let before = h.state
+        let effects = h.send(event)
+        let state = h.state
+
+        // What is shown is what the machine remembers, and it matches the state.
+        if let shown = effects.lastScreen { #expect(h.screen == shown) }
+        #expect(Self.screenIDs(for: state, health: h.machine.health).contains(h.screen.id), "\(state) shows \(h.screen.id)")
+        #expect(Set(h.screen.buttons.map(\.id)).count == h.screen.buttons.count)
+
+        // Personal data lives only in a running session.
+        switch state {
+        case .idle, .done, .error: #expect(h.machine.session == nil)
+        default: #expect(h.machine.session != nil)
+        }
+        if effects.clearsSession { #expect(h.machine.session == nil || state == .readingCard) }
+        for text in effects.screens.flatMap(\.allText) {
+            #expect(!Fixtures.secrets.contains { text.contains($0) })
+        }
+
+        // Only idle waits for nothing.
+        #expect((h.machine.nextWakeUp == nil) == (state == .idle))
+
+        // Requests to the runtime only where they belong.
+        for effect in effects {
+            switch effect {
+            case .readCard: #expect(state == .readingCard)
+            case .lookUp(let uid):
+                #expect(state == .readingCard && before == .readingCard)
+                #expect(h.machine.session?.card == uid)
+            case .verifyPIN: #expect(state == .identifying && h.machine.session?.awaitingPINCheck == true)
+            case .issue, .print: #expect(state == .printing)
+            case .testPrint, .checkPrinter, .setOutOfService: #expect(state == .maintenance)
+            case .speak: Issue.record("speech is off")
+            case .show, .clearSession: break
+            }
+        }
+    }
+
+    @Test("after any event in any stage, following the wake-ups leads back to idle", arguments: Stage.allCases, Fixtures.allEvents)
+    func live(stage: Stage, event: KioskEvent) {
+        var h = Self.harness(at: stage)
+        h.send(event)
+        var steps = 0
+        while let wake = h.machine.nextWakeUp, steps < 5 {
+            h.advance(h.now.duration(to: wake))
+            h.send(.tick)
+            steps += 1
+        }
+        #expect(h.state == .idle)
+        #expect(h.machine.session == nil)
+        // Idle takes the next card.
+        #expect(h.send(.cardInserted).last == .readCard)
+    }
+}
