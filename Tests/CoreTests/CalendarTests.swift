@@ -128,4 +128,9 @@ struct CalendarTests {
     func romanRejected(text: String) {
         #expect(IndonesianDate.month(roman: text) == nil)
     }
+
+    @Test("ISO dates take digits only", arguments: ["+968-03-14", "1968-+3-14", "1968-03--4", "1968-03-1 "])
+    func isoDigitsOnly(text: String) {
+        #expect(CalendarDate(iso: text) == nil)
+    }
 }

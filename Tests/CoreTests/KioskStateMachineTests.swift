@@ -292,8 +292,8 @@ struct KioskPINTests {
         #expect(h.send(.pinChecked(.rejected)).lastScreen?.prompt == Teks.pinWrong(remaining: 2))
     }
 
-    @Test("wrong PINs are counted per session (docs/STATE-MACHINE.md); the registry keeps the persistent count")
-    func wrongPINsPerSession() {
+    @Test("wrong PINs count per card across sessions: re-tapping buys no fresh attempts")
+    func wrongPINsSurviveReTap() {
         var h = Harness()
         h.toIdentifying()
         h.typePIN()
@@ -301,8 +301,38 @@ struct KioskPINTests {
         h.send(.cardRemoved)
         h.toIdentifying()
         h.typePIN()
+        #expect(h.send(.pinChecked(.rejected)).lastScreen?.prompt == Teks.pinWrong(remaining: 1))
+        h.send(.cardRemoved)
+        h.toIdentifying()
+        h.typePIN()
+        let effects = h.send(.pinChecked(.rejected))
+        #expect(effects.lastScreen?.id == .error(.locked))
+        #expect(effects.contains(.clearSession))
+    }
+
+    @Test("a right PIN forgets earlier wrong ones; old failures expire after the lockout period")
+    func wrongPINsReset() {
+        var h = Harness()
+        h.toIdentifying()
+        h.typePIN()
+        h.send(.pinChecked(.rejected))
+        h.typePIN()
+        h.send(.pinChecked(.accepted))
+        h.send(.cardRemoved)
+        h.toIdentifying()
+        h.typePIN()
         #expect(h.send(.pinChecked(.rejected)).lastScreen?.prompt == Teks.pinWrong(remaining: 2))
-        // The registry's own count can still lock the card.
+        h.send(.cardRemoved)
+        h.advance(.seconds(301))
+        h.toIdentifying()
+        h.typePIN()
+        #expect(h.send(.pinChecked(.rejected)).lastScreen?.prompt == Teks.pinWrong(remaining: 2))
+    }
+
+    @Test("the registry's own count can lock the card")
+    func registryLock() {
+        var h = Harness()
+        h.toIdentifying()
         h.typePIN()
         #expect(h.send(.pinChecked(.locked)).lastScreen?.id == .error(.locked))
     }
@@ -802,6 +832,18 @@ struct KioskTimeoutTests {
         #expect(h.advanceAndTick(.seconds(119)).isEmpty)
         #expect(h.advanceAndTick(.seconds(1)) == [.clearSession, .show(KioskScreens.error(.printer(.unknown)))])
         #expect(h.machine.health.printerProblem == .unknown)
+    }
+
+    @Test("print progress is a sign of life: the print limit counts from the last one")
+    func printProgressExtendsTheLimit() {
+        var h = Harness()
+        h.toPrinting(issued: true)
+        h.advance(.seconds(100))
+        h.send(.printProgress(40))
+        #expect(h.machine.nextWakeUp == h.at(120))
+        #expect(h.advanceAndTick(.seconds(119)).isEmpty)
+        #expect(h.state == .printing)
+        #expect(h.advanceAndTick(.seconds(1)).lastScreen?.id == .error(.printer(.unknown)))
     }
 
     @Test("done and error screens return to idle after their display time")

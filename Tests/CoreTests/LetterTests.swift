@@ -103,4 +103,11 @@ struct LetterTests {
             #expect(!kind.code.contains("/"), "\(kind.code) would break letter numbers")
         }
     }
+
+    @Test("signs and spaces are not digits in a letter number", arguments: [
+        "S-41/+07/1809072001/XI/2026", "S-41/-07/1809072001/XI/2026", "S-41/007/1809072001/XI/+202",
+    ])
+    func signedPartsAreRejected(text: String) {
+        #expect(LetterNumber(text) == nil)
+    }
 }

@@ -28,7 +28,8 @@ public struct LetterNumber: Hashable, Sendable, CustomStringConvertible {
     /// Parses the formatted form back; kind codes may not contain `/`.
     public init?(_ text: some StringProtocol) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 5, !parts[0].isEmpty, parts[1].count >= 3, let serial = Int(parts[1]), serial > 0,
+        guard parts.count == 5, !parts[0].isEmpty, parts[1].count >= 3, parts[1].allSatisfy(\.isASCIIDigit),
+            parts[4].allSatisfy(\.isASCIIDigit), let serial = Int(parts[1]), serial > 0,
             let village = try? VillageCode(parts[2]), let month = IndonesianDate.month(roman: parts[3]),
             parts[4].count == 4, let year = Int(parts[4])
         else { return nil }

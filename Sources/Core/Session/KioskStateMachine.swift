@@ -24,7 +24,6 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         public var resident: Resident?
         var pin: [UInt8] = []
         var awaitingPINCheck = false
-        var wrongPINs = 0
         /// The page of choices shown (letters in the menu, purposes in details).
         var page = 0
         public var letter: LetterKind?
@@ -52,6 +51,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     private var doneIsDraft = true
     /// Cards locked out after too many wrong PINs: kept across sessions, so re-tapping does not reset the count.
     private var lockouts: [CardUID: C.Instant] = [:]
+    /// Wrong PINs per card, kept across sessions for `lockout` after the last one: taking the card away and
+    /// tapping again does not buy fresh attempts (OpenSID's per-session counter could be bypassed that way).
+    private var pinFailures: [CardUID: (count: Int, last: C.Instant)] = [:]
 
     public init(policy: KioskPolicy, catalogue: LetterCatalogue, clock: C) {
         self.policy = policy
@@ -87,6 +89,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .cardRead(let uid):
             guard state == .readingCard, session?.card == nil else { return [] }
             lockouts = lockouts.filter { $0.value > now }
+            pinFailures = pinFailures.filter { $0.value.last.advanced(by: policy.lockout) > now }
             if lockouts[uid] != nil { return fail(.locked, now: now) }
             session?.card = uid
             return [.lookUp(uid)]
@@ -112,6 +115,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             guard state == .printing, session?.issued == nil, let request = session?.request else { return [] }
             session?.issued = issued
             session?.progress = 5
+            armTimer(for: state, now: now)  // the print limit counts from the last sign of life
             return show(KioskScreens.printing(progress: 5, number: issued.number)) + [.print(request, issued)]
         case .issueFailed(let problem):
             guard state == .printing, session?.issued == nil else { return [] }
@@ -121,6 +125,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             guard state == .printing, let issued = session?.issued else { return [] }
             let clamped = min(100, max(session?.progress ?? 0, percent))
             session?.progress = clamped
+            armTimer(for: state, now: now)
             return show(KioskScreens.printing(progress: clamped, number: issued.number))
         case .printFinished(let outcome):
             guard state == .printing, session?.issued != nil else { return [] }
@@ -168,14 +173,17 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         session?.pin = []
         switch check {
         case .accepted:
+            if let card = session?.card { pinFailures[card] = nil }
             return enter(.menu, now: now)
         case .locked:
             return fail(.locked, now: now)
         case .rejected:
-            let wrong = (session?.wrongPINs ?? 0) + 1
-            session?.wrongPINs = wrong
+            guard let card = session?.card else { return [] }
+            let wrong = (pinFailures[card]?.count ?? 0) + 1
+            pinFailures[card] = (wrong, now)
             if wrong >= policy.pinAttempts {
-                if let card = session?.card { lockouts[card] = now.advanced(by: policy.lockout) }
+                pinFailures[card] = nil
+                lockouts[card] = now.advanced(by: policy.lockout)
                 return fail(.locked, now: now)
             }
             let remaining = policy.pinAttempts - wrong
@@ -356,7 +364,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
 
     // MARK: - Derived
 
-    private func pageCount(choices: Int) -> Int { max(1, (choices + policy.menuPageSize - 1) / policy.menuPageSize) }
+    private var pageSize: Int { max(1, policy.menuPageSize) }
+
+    private func pageCount(choices: Int) -> Int { max(1, (choices + pageSize - 1) / pageSize) }
 
     /// The whole list the current state pages through.
     private var choicesInState: [String] {
@@ -371,8 +381,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     private func page<T>(of items: [T]) -> (items: [T], first: Int, page: Int, pages: Int) {
         let pages = pageCount(choices: items.count)
         let page = min(session?.page ?? 0, pages - 1)
-        let start = page * policy.menuPageSize
-        return (Array(items[start..<min(items.count, start + policy.menuPageSize)]), start, page, pages)
+        let start = page * pageSize
+        return (Array(items[start..<min(items.count, start + pageSize)]), start, page, pages)
     }
 
     private var letterRequest: LetterRequest? {
