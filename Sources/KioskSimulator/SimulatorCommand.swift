@@ -14,7 +14,8 @@ struct SimulatorCommand: ParsableCommand {
 struct ResidentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resident",
-        abstract: "Write a resident's session (tap card, PIN, pick a letter and purpose, print, take the card) as a script.")
+        abstract:
+            "Write a resident's session (tap card, PIN, pick a letter and purpose, print, take the card) as a script.")
 
     @Option(help: "The UID of the resident's e-KTP, in hex.")
     var card = "04A21B6C9E4F80"

@@ -42,7 +42,9 @@ struct CalendarTests {
         #expect(CalendarDate(iso: "2026-11-22") == CalendarDate(year: 2026, month: 11, day: 22))
     }
 
-    @Test("malformed ISO dates are rejected", arguments: ["1968-3-4", "68-03-04", "1968/03/04", "1968-02-30", "", "1968-03-04-01", "abcd-ef-gh"])
+    @Test(
+        "malformed ISO dates are rejected",
+        arguments: ["1968-3-4", "68-03-04", "1968/03/04", "1968-02-30", "", "1968-03-04-01", "abcd-ef-gh"])
     func isoRejected(text: String) {
         #expect(CalendarDate(iso: text) == nil)
     }
@@ -88,12 +90,16 @@ struct CalendarTests {
         let day = try #require(CalendarDate(year: 2026, month: 11, day: 21)).daysSinceEpoch
         let ms = Int64(day) * 86_400_000 + Int64(17 * 3600 + 30 * 60) * 1000
         #expect(Timestamp(millisecondsSince1970: ms).date() == CalendarDate(year: 2026, month: 11, day: 22))
-        #expect(Timestamp(millisecondsSince1970: ms).date(utcOffsetSeconds: 0) == CalendarDate(year: 2026, month: 11, day: 21))
+        #expect(
+            Timestamp(millisecondsSince1970: ms).date(utcOffsetSeconds: 0)
+                == CalendarDate(year: 2026, month: 11, day: 21))
     }
 
     @Test("instants before 1970 round down, not toward zero")
     func negativeTimestamps() {
-        #expect(Timestamp(millisecondsSince1970: -1).date(utcOffsetSeconds: 0) == CalendarDate(year: 1969, month: 12, day: 31))
+        #expect(
+            Timestamp(millisecondsSince1970: -1).date(utcOffsetSeconds: 0)
+                == CalendarDate(year: 1969, month: 12, day: 31))
         #expect(Timestamp(millisecondsSince1970: -1).date() == CalendarDate(year: 1970, month: 1, day: 1))
         #expect(Timestamp(millisecondsSince1970: -25_200_001).date() == CalendarDate(year: 1969, month: 12, day: 31))
     }

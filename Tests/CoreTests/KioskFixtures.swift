@@ -173,7 +173,8 @@ enum Fixtures {
         let pages = (letters.count + pageSize - 1) / pageSize
         var screens: [Screen] = [
             KioskScreens.idle(health: Health()), KioskScreens.readingCard(),
-            KioskScreens.pinEntry(entered: 0, length: 6), KioskScreens.pinEntry(entered: 6, length: 6, message: Teks.pinChecking),
+            KioskScreens.pinEntry(entered: 0, length: 6),
+            KioskScreens.pinEntry(entered: 6, length: 6, message: Teks.pinChecking),
             KioskScreens.pinEntry(entered: 0, length: 6, message: Teks.pinWrong(remaining: 2)),
             KioskScreens.confirm(letter: domicile, resident: woman, purpose: "Persyaratan administrasi"),
             KioskScreens.printing(progress: 0, number: nil), KioskScreens.printing(progress: 50, number: number),

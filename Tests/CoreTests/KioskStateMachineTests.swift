@@ -365,7 +365,10 @@ struct KioskMenuTests {
         h.toMenu()
         let first = h.screen
         #expect(first.choices.map(\.id) == [.letter("S-41"), .letter("S-30"), .letter("500")])
-        #expect(first.choices.map(\.label) == ["1. Surat Keterangan Domisili", "2. Surat Keterangan Pergi Kawin", "3. Surat Keterangan Usaha"])
+        #expect(
+            first.choices.map(\.label) == [
+                "1. Surat Keterangan Domisili", "2. Surat Keterangan Pergi Kawin", "3. Surat Keterangan Usaha",
+            ])
         #expect(first.lines == ["Halo, SITI AMINAH.", "Sentuh surat yang Anda perlukan.", "Halaman 1 dari 3"])
         #expect(first.has(.nextPage) && !first.has(.previousPage) && first.has(.cancel))
 
@@ -513,7 +516,9 @@ struct KioskMenuTests {
 
     @Test("cancel on any step of the flow returns to idle and forgets the resident")
     func cancelEverywhere() {
-        for setup in [{ (h: inout Harness) in h.toIdentifying() }, { $0.toMenu() }, { $0.toDetails() }, { $0.toConfirm() }] {
+        for setup in [
+            { (h: inout Harness) in h.toIdentifying() }, { $0.toMenu() }, { $0.toDetails() }, { $0.toConfirm() },
+        ] {
             var h = Harness()
             setup(&h)
             let effects = h.press(.cancel)
@@ -527,7 +532,10 @@ struct KioskMenuTests {
         var h = Harness()
         h.toMenu()
         let before = h.screen
-        for button in [ButtonID.confirm, .letter("X-99"), .letter("NOPE"), .pinDigit(1), .back, .finish, .extendTime, .toggleService] {
+        for button in [
+            ButtonID.confirm, .letter("X-99"), .letter("NOPE"), .pinDigit(1), .back, .finish, .extendTime,
+            .toggleService,
+        ] {
             #expect(h.press(button).isEmpty, "\(button)")
         }
         #expect(h.state == .menu)
@@ -546,7 +554,10 @@ struct KioskPrintingTests {
         let effects = h.send(.letterIssued(Fixtures.issued))
         let request = LetterRequest(
             kind: Fixtures.domicile, purpose: "Melamar pekerjaan", resident: Fixtures.woman, card: Fixtures.cardUID)
-        #expect(effects == [.show(KioskScreens.printing(progress: 5, number: Fixtures.number)), .print(request, Fixtures.issued)])
+        #expect(
+            effects == [
+                .show(KioskScreens.printing(progress: 5, number: Fixtures.number)), .print(request, Fixtures.issued),
+            ])
         #expect(h.screen.lines.contains("Nomor: S-41/007/1809072001/XI/2026"))
         #expect(h.machine.session?.issued == Fixtures.issued)
         // Only once.
@@ -620,7 +631,9 @@ struct KioskPrintingTests {
         #expect(h.state != .identifying && h.state != .menu)
     }
 
-    @Test("a full disk or a failed store ends in its own error", arguments: [(IssueProblem.diskFull, KioskError.diskFull), (.storageFailed, .storageFailed)])
+    @Test(
+        "a full disk or a failed store ends in its own error",
+        arguments: [(IssueProblem.diskFull, KioskError.diskFull), (.storageFailed, .storageFailed)])
     func issueFailed(problem: IssueProblem, error: KioskError) {
         var h = Harness()
         h.toPrinting(issued: false)
@@ -746,7 +759,8 @@ struct KioskTimeoutTests {
         #expect(h.machine.session == nil)
     }
 
-    @Test("Lanjutkan restores the screen and re-arms the timer", arguments: [KioskEvent.press(.extendTime), .key(.enter)])
+    @Test(
+        "Lanjutkan restores the screen and re-arms the timer", arguments: [KioskEvent.press(.extendTime), .key(.enter)])
     func extend(event: KioskEvent) {
         var h = Harness()
         h.toMenu()
@@ -760,7 +774,8 @@ struct KioskTimeoutTests {
         #expect(h.advanceAndTick(.seconds(44)).isEmpty)
     }
 
-    @Test("Selesai or Escape on the warning ends the session", arguments: [KioskEvent.press(.endSession), .key(.escape)])
+    @Test(
+        "Selesai or Escape on the warning ends the session", arguments: [KioskEvent.press(.endSession), .key(.escape)])
     func endFromWarning(event: KioskEvent) {
         var h = Harness()
         h.toConfirm()
@@ -1001,7 +1016,10 @@ struct KioskPrivacyTests {
         let session = Fixtures.fullSessionScreens(spoken: true)
         let ids = Set(session.screens.map(\.id))
         // The session did visit every kind of screen.
-        for id in [ScreenID.idle, .readingCard, .pinEntry, .menu, .purpose, .confirm, .printing, .done, .timeoutWarning, .maintenance, .error(.locked), .error(.printer(.paperOut))] {
+        for id in [
+            ScreenID.idle, .readingCard, .pinEntry, .menu, .purpose, .confirm, .printing, .done, .timeoutWarning,
+            .maintenance, .error(.locked), .error(.printer(.paperOut)),
+        ] {
             #expect(ids.contains(id), "\(id)")
         }
         let texts = session.screens.flatMap(\.allText) + session.effects.spoken
@@ -1091,7 +1109,8 @@ struct KioskExhaustiveTests {
 
         // What is shown is what the machine remembers, and it matches the state.
         if let shown = effects.lastScreen { #expect(h.screen == shown) }
-        #expect(Self.screenIDs(for: state, health: h.machine.health).contains(h.screen.id), "\(state) shows \(h.screen.id)")
+        #expect(
+            Self.screenIDs(for: state, health: h.machine.health).contains(h.screen.id), "\(state) shows \(h.screen.id)")
         #expect(Set(h.screen.buttons.map(\.id)).count == h.screen.buttons.count)
 
         // Personal data lives only in a running session.
@@ -1123,7 +1142,9 @@ struct KioskExhaustiveTests {
         }
     }
 
-    @Test("after any event in any stage, following the wake-ups leads back to idle", arguments: Stage.allCases, Fixtures.allEvents)
+    @Test(
+        "after any event in any stage, following the wake-ups leads back to idle", arguments: Stage.allCases,
+        Fixtures.allEvents)
     func live(stage: Stage, event: KioskEvent) {
         var h = Self.harness(at: stage)
         h.send(event)

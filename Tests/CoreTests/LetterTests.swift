@@ -20,7 +20,10 @@ struct LetterTests {
 
     @Test(
         "format and parse round-trip",
-        arguments: [("S-01", 1, 1, 2026), ("S-41", 7, 11, 2026), ("500", 42, 12, 2025), ("471.1", 999, 9, 2030), ("S-30", 1000, 6, 2026)])
+        arguments: [
+            ("S-01", 1, 1, 2026), ("S-41", 7, 11, 2026), ("500", 42, 12, 2025), ("471.1", 999, 9, 2030),
+            ("S-30", 1000, 6, 2026),
+        ])
     func roundTrip(kind: String, serial: Int, month: Int, year: Int) throws {
         let number = LetterNumber(kindCode: kind, serial: serial, village: Self.village, month: month, year: year)
         let parsed = try #require(LetterNumber(number.formatted))
@@ -60,7 +63,9 @@ struct LetterTests {
     // MARK: LetterCatalogue
 
     static func kind(_ code: String, selfService: Bool = true) -> LetterKind {
-        LetterKind(code: code, title: "Surat \(code)", classification: "470", selfService: selfService, template: "x.mustache", purposes: ["Lainnya"])
+        LetterKind(
+            code: code, title: "Surat \(code)", classification: "470", selfService: selfService, template: "x.mustache",
+            purposes: ["Lainnya"])
     }
 
     @Test("a code used twice is reported")
@@ -104,9 +109,11 @@ struct LetterTests {
         }
     }
 
-    @Test("signs and spaces are not digits in a letter number", arguments: [
-        "S-41/+07/1809072001/XI/2026", "S-41/-07/1809072001/XI/2026", "S-41/007/1809072001/XI/+202",
-    ])
+    @Test(
+        "signs and spaces are not digits in a letter number",
+        arguments: [
+            "S-41/+07/1809072001/XI/2026", "S-41/-07/1809072001/XI/2026", "S-41/007/1809072001/XI/+202",
+        ])
     func signedPartsAreRejected(text: String) {
         #expect(LetterNumber(text) == nil)
     }

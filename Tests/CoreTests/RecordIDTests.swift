@@ -26,7 +26,9 @@ struct ZeroGenerator: RandomNumberGenerator {
 struct RecordIDTests {
     static let crockford = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
-    @Test("26 Crockford base32 characters, the first 0-7", arguments: [0, 1, 1_764_000_000_000, 0xFFFF_FFFF_FFFF] as [Int64])
+    @Test(
+        "26 Crockford base32 characters, the first 0-7",
+        arguments: [0, 1, 1_764_000_000_000, 0xFFFF_FFFF_FFFF] as [Int64])
     func shape(ms: Int64) {
         var rng = SeededGenerator(seed: 7)
         let id = RecordID(at: Timestamp(millisecondsSince1970: ms), using: &rng)
@@ -36,7 +38,9 @@ struct RecordIDTests {
         #expect(id.description == id.text)
     }
 
-    @Test("the timestamp round-trips", arguments: [0, 1, 1_469_918_176_385, 1_764_000_000_000, 0xFFFF_FFFF_FFFF] as [Int64])
+    @Test(
+        "the timestamp round-trips",
+        arguments: [0, 1, 1_469_918_176_385, 1_764_000_000_000, 0xFFFF_FFFF_FFFF] as [Int64])
     func timestampRoundTrip(ms: Int64) {
         var rng = SeededGenerator(seed: UInt64(ms))
         let id = RecordID(at: Timestamp(millisecondsSince1970: ms), using: &rng)
@@ -54,9 +58,11 @@ struct RecordIDTests {
     @Test("zero time and zero randomness give all zeros; the maximum time starts with 7ZZZZZZZZZ")
     func extremes() {
         var zero = ZeroGenerator()
-        #expect(RecordID(at: Timestamp(millisecondsSince1970: 0), using: &zero).text == String(repeating: "0", count: 26))
+        #expect(
+            RecordID(at: Timestamp(millisecondsSince1970: 0), using: &zero).text == String(repeating: "0", count: 26))
         var rng = SeededGenerator(seed: 3)
-        #expect(RecordID(at: Timestamp(millisecondsSince1970: 0xFFFF_FFFF_FFFF), using: &rng).text.hasPrefix("7ZZZZZZZZZ"))
+        #expect(
+            RecordID(at: Timestamp(millisecondsSince1970: 0xFFFF_FFFF_FFFF), using: &rng).text.hasPrefix("7ZZZZZZZZZ"))
         // Times before 1970 are clamped to zero rather than wrapping.
         #expect(RecordID(at: Timestamp(millisecondsSince1970: -5), using: &rng).timestamp.millisecondsSince1970 == 0)
     }
@@ -64,7 +70,9 @@ struct RecordIDTests {
     @Test("ids sort by capture time, whatever their random part")
     func sortableByTime() {
         var rng = SeededGenerator(seed: 42)
-        let times: [Int64] = [1_700_000_000_000, 1_700_000_000_001, 1_700_000_001_000, 1_764_000_000_000, 1_800_000_000_000]
+        let times: [Int64] = [
+            1_700_000_000_000, 1_700_000_000_001, 1_700_000_001_000, 1_764_000_000_000, 1_800_000_000_000,
+        ]
         for _ in 0..<50 {
             let ids = times.map { RecordID(at: Timestamp(millisecondsSince1970: $0), using: &rng) }
             #expect(ids == ids.sorted())

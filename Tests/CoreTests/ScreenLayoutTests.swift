@@ -91,7 +91,8 @@ struct ScreenLayoutTests {
         let h = display.size.height
         let points = [
             PointMM(x: 1, y: 1), PointMM(x: w - 1, y: 1), PointMM(x: 1, y: h - 1), PointMM(x: w - 1, y: h - 1),
-            PointMM(x: w / 2, y: h - 1), PointMM(x: w - 1, y: h / 2), PointMM(x: -5, y: h / 2), PointMM(x: w / 2, y: h + 5),
+            PointMM(x: w / 2, y: h - 1), PointMM(x: w - 1, y: h / 2), PointMM(x: -5, y: h / 2),
+            PointMM(x: w / 2, y: h + 5),
         ]
         for (screen, laid) in try Self.laidOut(display) {
             for point in points {
@@ -103,13 +104,16 @@ struct ScreenLayoutTests {
     @Test("a touch in the gap between two action buttons hits nothing", arguments: displays)
     func hitGap(display: Panel) throws {
         let layout = try ScreenLayout(size: display.size)
-        let laid = layout.layout(KioskScreens.confirm(letter: Fixtures.domicile, resident: Fixtures.woman, purpose: "Lainnya"))
+        let laid = layout.layout(
+            KioskScreens.confirm(letter: Fixtures.domicile, resident: Fixtures.woman, purpose: "Lainnya"))
         let frames = laid.buttonFrames.map(\.1)
         #expect(frames.count == 3)
         let gap = PointMM(x: (frames[0].maxX + frames[1].x) / 2, y: frames[0].y + frames[0].height / 2)
         #expect(frames[0].maxX < frames[1].x)
         #expect(laid.hitTest(gap) == nil)
-        #expect(layout.layout(KioskScreens.idle(health: Health())).hitTest(PointMM(x: display.size.width / 2, y: display.size.height / 2)) == nil)
+        #expect(
+            layout.layout(KioskScreens.idle(health: Health())).hitTest(
+                PointMM(x: display.size.width / 2, y: display.size.height / 2)) == nil)
     }
 
     @Test("menus paged to choiceCapacity keep every choice above the action bar", arguments: displays)
@@ -125,7 +129,8 @@ struct ScreenLayoutTests {
             #expect(choices.count == screen.choices.count)
             #expect(screen.choices.count <= layout.choiceCapacity() || screen.id == .maintenance)
             for frame in choices {
-                #expect(frame.maxY <= barTop, "\(screen.id): a choice reaches \(frame.maxY), the bar starts at \(barTop)")
+                #expect(
+                    frame.maxY <= barTop, "\(screen.id): a choice reaches \(frame.maxY), the bar starts at \(barTop)")
             }
             checked += 1
         }
@@ -138,7 +143,8 @@ struct ScreenLayoutTests {
             let layout = try ScreenLayout(size: display.size)
             let capacity = layout.choiceCapacity()
             let letters = Array(LetterCatalogue.openSIDSelfService.selfService.prefix(capacity))
-            let laid = layout.layout(KioskScreens.menu(letters: letters, page: 0, pages: 5, residentName: "SITI AMINAH"))
+            let laid = layout.layout(
+                KioskScreens.menu(letters: letters, page: 0, pages: 5, residentName: "SITI AMINAH"))
             let xs = Set(laid.buttonFrames.filter { if case .letter = $0.0 { true } else { false } }.map(\.1.x))
             #expect((1...3).contains(xs.count), "\(display.name)")
             #expect(capacity % xs.count == 0, "\(display.name)")

@@ -16,7 +16,8 @@ struct ConfigurationTests {
         #expect(settings.stateDirectory == "/tmp/state")
         #expect(settings.operatorCards == [try CardUID(hex: "DEADBEEF")])
         // The menu page holds what the 222 x 125 mm display fits with 20 mm targets.
-        #expect(settings.policy.menuPageSize == (try ScreenLayout(size: SizeMM(width: 222, height: 125))).choiceCapacity())
+        #expect(
+            settings.policy.menuPageSize == (try ScreenLayout(size: SizeMM(width: 222, height: 125))).choiceCapacity())
     }
 
     @Test func withoutLetterEntriesTheOpenSIDSelfServiceCatalogueApplies() throws {
@@ -35,7 +36,8 @@ struct ConfigurationTests {
     // MARK: - Broken configurations: each names the key, the line and what is expected.
 
     @Test func aValueOfTheWrongTypeNamesKeyLineAndExpectation() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "pin_length = 6", with: "pin_length = \"six\""))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "pin_length = 6", with: "pin_length = \"six\""))
         #expect(problems.count == 1)
         #expect(problems[0].key == "identity.pin_length")
         #expect(problems[0].line == 9)
@@ -43,13 +45,15 @@ struct ConfigurationTests {
     }
 
     @Test func aNumberOutOfRangeSaysTheRange() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "pin_length = 6", with: "pin_length = 12"))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "pin_length = 6", with: "pin_length = 12"))
         #expect(problems.map(\.key) == ["identity.pin_length"])
         #expect(problems[0].message.contains("found 12, expected a whole number from 4 to 8"))
     }
 
     @Test func anUnknownKeyIsReportedWithTheKeysThatExist() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "width_mm = 222", with: "widht_mm = 222"))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "width_mm = 222", with: "widht_mm = 222"))
         #expect(problems.map(\.key) == ["display.widht_mm"])
         #expect(problems[0].line == 17)
         #expect(problems[0].message.contains("unknown key"))
@@ -63,7 +67,8 @@ struct ConfigurationTests {
     }
 
     @Test func aMissingTemplateNamesTheLetterAndThePath() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "s-01.mustache", with: "s-99.mustache"))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "s-01.mustache", with: "s-99.mustache"))
         #expect(problems.map(\.key) == ["letter[1].template"])
         #expect(problems[0].message.contains("letter S-01"))
         #expect(problems[0].message.contains("s-99.mustache does not exist"))
@@ -85,14 +90,16 @@ struct ConfigurationTests {
     }
 
     @Test func aSyntaxErrorGivesTheLine() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = card"))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = card"))
         #expect(problems.count == 1)
         #expect(problems[0].line == 8)
         #expect(problems[0].message.hasPrefix("not valid TOML"))
     }
 
     @Test func anUnknownIdentityModeListsTheModes() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"fingerprint\""))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"fingerprint\""))
         #expect(problems.map(\.key) == ["identity.mode"])
         #expect(problems[0].message.contains("\"card-pin\", \"card\", \"chip\""))
     }
@@ -106,30 +113,36 @@ struct ConfigurationTests {
     }
 
     @Test func duplicateLetterCodesAreRejected() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "code = \"S-01\"", with: "code = \"S-41\""))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "code = \"S-01\"", with: "code = \"S-41\""))
         #expect(problems.count == 1)
         #expect(problems[0].message.contains("S-41 is used by two letters"))
     }
 
     @Test func aLetterCodeWithASlashIsRejected() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "code = \"S-01\"", with: "code = \"S/01\""))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "code = \"S-01\"", with: "code = \"S/01\""))
         #expect(problems.map(\.key) == ["letter[1].code"])
     }
 
     @Test func emptyPurposesAndWrongListElementsAreRejected() {
-        let empty = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "purposes = [\"Lainnya\"]", with: "purposes = []"))
+        let empty = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "purposes = [\"Lainnya\"]", with: "purposes = []"))
         #expect(empty.map(\.key) == ["letter[1].purposes"])
-        let numbers = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "purposes = [\"Lainnya\"]", with: "purposes = [1, 2]"))
+        let numbers = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "purposes = [\"Lainnya\"]", with: "purposes = [1, 2]"))
         #expect(numbers.map(\.key) == ["letter[1].purposes[0]"])
     }
 
     @Test func aWarningLongerThanTheTimeoutIsRejected() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "warning_seconds = 15", with: "warning_seconds = 90"))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "warning_seconds = 15", with: "warning_seconds = 90"))
         #expect(problems.map(\.key) == ["session.warning_seconds"])
     }
 
     @Test func aDisplayTooSmallForTouchTargetsIsRejected() {
-        let problems = SampleConfig.problems(SampleConfig.valid.replacingOccurrences(of: "height_mm = 125", with: "height_mm = 60"))
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "height_mm = 125", with: "height_mm = 60"))
         #expect(problems.map(\.key) == ["display.width_mm"])
         #expect(problems[0].message.contains("too small for 20 mm touch targets"))
     }

@@ -7,12 +7,24 @@ import Testing
 struct DoctorTests {
     /// Eight ways technicians break a configuration, and the words the doctor must say about each.
     static let brokenConfigs: [(name: String, edit: @Sendable (String) -> String, says: String)] = [
-        ("wrong type", { $0.replacingOccurrences(of: "pin_length = 6", with: "pin_length = \"6\"") }, "identity.pin_length: found the string \"6\""),
-        ("unknown key", { $0.replacingOccurrences(of: "height_mm", with: "heigth_mm") }, "display.heigth_mm: unknown key"),
+        (
+            "wrong type", { $0.replacingOccurrences(of: "pin_length = 6", with: "pin_length = \"6\"") },
+            "identity.pin_length: found the string \"6\""
+        ),
+        (
+            "unknown key", { $0.replacingOccurrences(of: "height_mm", with: "heigth_mm") },
+            "display.heigth_mm: unknown key"
+        ),
         ("missing template", { $0.replacingOccurrences(of: "s-41.mustache", with: "domisili.mustache") }, "template"),
-        ("invalid village code", { $0.replacingOccurrences(of: "18.09.07.2001", with: "18.09.07.201") }, "kiosk.village_code"),
+        (
+            "invalid village code", { $0.replacingOccurrences(of: "18.09.07.2001", with: "18.09.07.201") },
+            "kiosk.village_code"
+        ),
         ("syntax error", { $0.replacingOccurrences(of: "[display]", with: "[display") }, "not valid TOML"),
-        ("unknown identity mode", { $0.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"nik\"") }, "identity.mode"),
+        (
+            "unknown identity mode", { $0.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"nik\"") },
+            "identity.mode"
+        ),
         ("missing letterhead", { $0.replacingOccurrences(of: "[letterhead]", with: "[letterhead_old]") }, "letterhead"),
         ("bad operator card", { $0.replacingOccurrences(of: "DEADBEEF", with: "not-hex") }, "operators.cards[0]"),
         ("empty kiosk id", { $0.replacingOccurrences(of: "\"TEST-HANURA-01\"", with: "\"\"") }, "kiosk.id: is empty"),
@@ -33,13 +45,19 @@ struct DoctorTests {
 
     @Test func unknownKeysComeWithAFixHint() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "height_mm", with: "heigth_mm"))
-        #expect(Doctor.report(Doctor.examine(configPath: path)).contains("fix: check the spelling against config/kiosk.sample.toml"))
+        let path = try directory.write(
+            "kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "height_mm", with: "heigth_mm"))
+        #expect(
+            Doctor.report(Doctor.examine(configPath: path)).contains(
+                "fix: check the spelling against config/kiosk.sample.toml"))
     }
 
     @Test func aGoodConfigurationPassesAndDescribesTheKiosk() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "state_directory = \"state\"", with: "state_directory = \"\(directory.path)\""))
+        let path = try directory.write(
+            "kiosk.toml",
+            SampleConfig.valid.replacingOccurrences(
+                of: "state_directory = \"state\"", with: "state_directory = \"\(directory.path)\""))
         let findings = Doctor.examine(configPath: path)
         #expect(findings.allSatisfy { $0.verdict == .ok }, "\(findings)")
         let report = Doctor.report(findings)
@@ -50,7 +68,8 @@ struct DoctorTests {
 
     @Test func cardPINModeWithAnExportWarnsThatNoPINsExist() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"card-pin\""))
+        let path = try directory.write(
+            "kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"card-pin\""))
         let finding = try #require(Doctor.examine(configPath: path).first { $0.check == "resident registry" })
         #expect(finding.verdict == .warn)
         #expect(finding.detail.contains("holds no PINs"))
@@ -58,7 +77,8 @@ struct DoctorTests {
 
     @Test func theKioskBinaryExitsNonZeroOnABrokenConfiguration() throws {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "height_mm", with: "heigth_mm"))
+        let path = try directory.write(
+            "kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "height_mm", with: "heigth_mm"))
         let (status, output) = try run(TestPaths.binaries + "/kiosk", ["doctor", "--config", path])
         #expect(status == 1)
         #expect(output.contains("FAIL configuration"))

@@ -8,7 +8,9 @@ struct JournalLogHandlerTests {
     static func lines(underJournald: Bool, _ body: (Logger) -> Void) -> [String] {
         let lines = Mutex<[String]>([])
         let logger = Logger(label: "kiosk.test") { label in
-            JournalLogHandler(label: label, level: .info, underJournald: underJournald) { line in lines.withLock { $0.append(line) } }
+            JournalLogHandler(label: label, level: .info, underJournald: underJournald) { line in
+                lines.withLock { $0.append(line) }
+            }
         }
         body(logger)
         return lines.withLock { $0 }
@@ -28,7 +30,9 @@ struct JournalLogHandlerTests {
         #expect(lines == ["WARNING kiosk.test: disk nearly full\n"])
     }
 
-    @Test(arguments: [(Logger.Level.critical, 2), (.error, 3), (.warning, 4), (.notice, 5), (.info, 6), (.debug, 7), (.trace, 7)])
+    @Test(arguments: [
+        (Logger.Level.critical, 2), (.error, 3), (.warning, 4), (.notice, 5), (.info, 6), (.debug, 7), (.trace, 7),
+    ])
     func prioritiesFollowSyslog(level: Logger.Level, priority: Int) {
         #expect(JournalLogHandler.priority(level) == priority)
     }

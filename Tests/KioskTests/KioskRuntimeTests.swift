@@ -31,7 +31,9 @@ struct KioskRuntimeTests {
 
     struct BrokenPrinter: LetterPrinter {
         let problem: PrinterProblem
-        func print(_ request: LetterRequest, _ issued: IssuedLetter, progress: @escaping @Sendable (Int) -> Void) async -> PrintOutcome {
+        func print(_ request: LetterRequest, _ issued: IssuedLetter, progress: @escaping @Sendable (Int) -> Void) async
+            -> PrintOutcome
+        {
             progress(10)
             return .failed(problem)
         }
@@ -46,7 +48,9 @@ struct KioskRuntimeTests {
         let settings = try SampleConfig.parse(config)
         let capture = Capture()
         let logger = Logger(label: "kiosk") { label in
-            JournalLogHandler(label: label, level: .debug, underJournald: true) { line in capture.logs.withLock { $0.append(line) } }
+            JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
+                capture.logs.withLock { $0.append(line) }
+            }
         }
         let events = KioskEvents()
         let screens = ScreenWatch()
@@ -91,7 +95,10 @@ struct KioskRuntimeTests {
 
     @Test func aResidentGetsALetterAndTheServiceIsRecorded() async throws {
         let (capture, records, printed) = try await Self.play(Self.domicileSession)
-        #expect(capture.distinctScreenNames == ["idle", "reading", "menu", "purpose", "confirm", "printing", "done", "idle"])
+        #expect(
+            capture.distinctScreenNames == [
+                "idle", "reading", "menu", "purpose", "confirm", "printing", "done", "idle",
+            ])
         let record = try #require(records.first)
         #expect(records.count == 1)
         #expect(record.letterCode == "S-41")
@@ -141,7 +148,8 @@ struct KioskRuntimeTests {
     }
 
     @Test func anUnknownCardGetsItsOwnScreen() async throws {
-        let (capture, records, _) = try await Self.play("await idle\ntap 01020304\nawait error-unknown-card\nremove\nawait idle\n")
+        let (capture, records, _) = try await Self.play(
+            "await idle\ntap 01020304\nawait error-unknown-card\nremove\nawait idle\n")
         #expect(capture.distinctScreenNames == ["idle", "reading", "error-unknown-card", "idle"])
         #expect(records.isEmpty)
     }

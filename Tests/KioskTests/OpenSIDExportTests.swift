@@ -6,7 +6,8 @@ import Testing
 
 @Suite("OpenSID resident export and the in-memory registry")
 struct OpenSIDExportTests {
-    static let header = "alamat,dusun,rw,rt,nama,no_kk,nik,sex,tempatlahir,tanggallahir,agama_id,pekerjaan_id,status_kawin,warganegara_id,tag_id_card"
+    static let header =
+        "alamat,dusun,rw,rt,nama,no_kk,nik,sex,tempatlahir,tanggallahir,agama_id,pekerjaan_id,status_kawin,warganegara_id,tag_id_card"
 
     @Test func theFixtureExportGivesEightResidentsAndSevenCards() throws {
         let result = try OpenSIDExport.read(path: TestPaths.residents)
@@ -83,7 +84,8 @@ struct OpenSIDExportTests {
     }
 
     @Test func theExportRegistryKnowsNoPINs() async throws {
-        let check = try await Self.registry().verifyPIN(PIN(digits: [1, 2, 3, 4, 5, 6]), for: try CardUID(hex: "520A8BB9"))
+        let check = try await Self.registry().verifyPIN(
+            PIN(digits: [1, 2, 3, 4, 5, 6]), for: try CardUID(hex: "520A8BB9"))
         #expect(check == .rejected)
     }
 }

@@ -6,22 +6,24 @@ import Testing
 @Suite("Scripted sessions")
 struct ScriptedSessionTests {
     @Test func everyStepParses() throws {
-        let script = try ScriptedSession(text: """
-            # a comment
-            await idle
-            tap 04:a2:1b:6c:9e:4f:80
+        let script = try ScriptedSession(
+            text: """
+                # a comment
+                await idle
+                tap 04:a2:1b:6c:9e:4f:80
 
-            press Surat Keterangan Domisili
-            touch 120.5 80
-            key 7
-            key enter
-            sleep 0.25
-            remove
-            """)
-        #expect(script.steps.map(\.step) == [
-            .await("idle"), .tap(try CardUID(hex: "04A21B6C9E4F80")), .press("Surat Keterangan Domisili"),
-            .touch(PointMM(x: 120.5, y: 80)), .key(.digit(7)), .key(.enter), .sleep(.milliseconds(250)), .remove,
-        ])
+                press Surat Keterangan Domisili
+                touch 120.5 80
+                key 7
+                key enter
+                sleep 0.25
+                remove
+                """)
+        #expect(
+            script.steps.map(\.step) == [
+                .await("idle"), .tap(try CardUID(hex: "04A21B6C9E4F80")), .press("Surat Keterangan Domisili"),
+                .touch(PointMM(x: 120.5, y: 80)), .key(.digit(7)), .key(.enter), .sleep(.milliseconds(250)), .remove,
+            ])
         #expect(script.steps.map(\.line) == [2, 3, 5, 6, 7, 8, 9, 10])
     }
 

@@ -89,7 +89,9 @@ enum SampleConfig {
     }
 
     /// The problems a text has; fails the test if it parses.
-    static func problems(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationError.Problem] {
+    static func problems(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> [ConfigurationError
+        .Problem]
+    {
         do {
             _ = try parse(text)
             Issue.record("expected configuration problems, but it parsed", sourceLocation: sourceLocation)

@@ -21,7 +21,8 @@ let niks = [
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(2), maxIterations: 100_000)
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(2),
+        maxIterations: 100_000)
 
     // One NIK: length, digits, province table, regency/district, birth date with +40 and the calendar.
     Benchmark("NIK parse and validate", configuration: .init(scalingFactor: .kilo)) { benchmark in
@@ -39,7 +40,8 @@ let benchmarks: @Sendable () -> Void = {
 
     // A wedge reader's decimal tag against a 7-byte UID, both byte orders.
     let uid = try! CardUID(hex: "04A21B6C9E4F80")
-    Benchmark("Card tag match (7-byte UID, reversed allowed)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("Card tag match (7-byte UID, reversed allowed)", configuration: .init(scalingFactor: .kilo)) {
+        benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(uid.matches(tag: "1304138576973696", allowReversed: true))
         }
@@ -65,14 +67,16 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             var machine = KioskStateMachine(policy: KioskPolicy(), catalogue: .openSIDSelfService, clock: FrozenClock())
             for event in session { blackHole(machine.handle(event)) }
-            precondition(machine.state == .idle || machine.state == .done, "the session did not complete: \(machine.state)")
+            precondition(
+                machine.state == .idle || machine.state == .done, "the session did not complete: \(machine.state)")
         }
     }
 
     // Layout and hit-test of the heaviest screen (the PIN pad) on a 10.1-inch panel.
     let layout = try! ScreenLayout(size: SizeMM(width: 222, height: 125))
     let pin = KioskScreens.pinEntry(entered: 3, length: 6)
-    Benchmark("Screen layout + hit-test (PIN pad, 222x125 mm)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+    Benchmark("Screen layout + hit-test (PIN pad, 222x125 mm)", configuration: .init(scalingFactor: .kilo)) {
+        benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(layout.layout(pin).hitTest(PointMM(x: 200, y: 60)))
         }

@@ -27,8 +27,9 @@ public struct NIK: Hashable, Sendable, CustomStringConvertible {
         let yy = number(10, 2)
         let day = encodedDay % 40
         // The two-digit year is ambiguous: the date must exist in 19yy or 20yy (29 February 1900 does not).
-        guard CalendarDate(year: 1900 + yy, month: month, day: day) != nil
-            || CalendarDate(year: 2000 + yy, month: month, day: day) != nil
+        guard
+            CalendarDate(year: 1900 + yy, month: month, day: day) != nil
+                || CalendarDate(year: 2000 + yy, month: month, day: day) != nil
         else { throw .impossibleDate }
         self.digits = String(decoding: bytes, as: UTF8.self)
     }

@@ -32,12 +32,17 @@ public struct LetterCatalogue: Hashable, Sendable {
             kind("S-01", "Surat Keterangan Pengantar", "470"),
             kind("S-02", "Surat Keterangan Penduduk", "470"),
             kind("S-03", "Surat Biodata Penduduk", "470"),
-            kind("S-07", "Surat Pengantar SKCK", "300", ["Melamar pekerjaan", "Pendaftaran CPNS/TNI/Polri", "Lainnya"]),
+            kind(
+                "S-07", "Surat Pengantar SKCK", "300", ["Melamar pekerjaan", "Pendaftaran CPNS/TNI/Polri", "Lainnya"]),
             kind("S-08", "Surat Keterangan KTP dalam Proses", "471.1"),
             kind("S-10", "Surat Keterangan Bepergian", "470"),
-            kind("S-11", "Surat Keterangan Kurang Mampu", "400", ["Bantuan sekolah", "Berobat", "Bantuan sosial", "Lainnya"]),
+            kind(
+                "S-11", "Surat Keterangan Kurang Mampu", "400",
+                ["Bantuan sekolah", "Berobat", "Bantuan sosial", "Lainnya"]),
             kind("S-12", "Surat Pengantar Izin Keramaian", "300", ["Hajatan", "Acara keagamaan", "Lainnya"]),
-            kind("S-13", "Surat Pengantar Laporan Kehilangan", "300", ["Kehilangan dokumen", "Kehilangan barang", "Lainnya"]),
+            kind(
+                "S-13", "Surat Pengantar Laporan Kehilangan", "300",
+                ["Kehilangan dokumen", "Kehilangan barang", "Lainnya"]),
             kind("S-16", "Surat Keterangan Domisili Usaha", "500", ["Izin usaha", "Urusan bank", "Lainnya"]),
             kind("S-30", "Surat Keterangan Pergi Kawin", "474.2", ["Pernikahan"]),
             kind("S-41", "Surat Keterangan Domisili", "470"),

@@ -10,7 +10,9 @@ public enum KioskScreens {
     }
 
     public static func readingCard() -> Screen {
-        Screen(id: .readingCard, icon: .card, title: Teks.readingTitle, lines: Teks.readingLines, prompt: Teks.readingPrompt)
+        Screen(
+            id: .readingCard, icon: .card, title: Teks.readingTitle, lines: Teks.readingLines,
+            prompt: Teks.readingPrompt)
     }
 
     public static func pinEntry(entered: Int, length: Int, message: String? = nil) -> Screen {
@@ -36,7 +38,9 @@ public enum KioskScreens {
     {
         Screen(
             id: .purpose, icon: .letter, title: Teks.purposeTitle, lines: [letter] + pageLine(page, pages),
-            choices: purposes.enumerated().map { Button(.purpose($1.offset), "\($0 + 1). \($1.element)", role: .choice) },
+            choices: purposes.enumerated().map {
+                Button(.purpose($1.offset), "\($0 + 1). \($1.element)", role: .choice)
+            },
             actions: [Button(.back, Teks.back), Button(.cancel, Teks.cancel)] + pageButtons(page, pages),
             prompt: Teks.purposePrompt)
     }
@@ -56,7 +60,9 @@ public enum KioskScreens {
             lines: Teks.confirmLines(
                 letter: letter?.title ?? "", name: resident?.name ?? "", maskedNIK: resident?.nik.masked ?? "",
                 purpose: purpose),
-            actions: [Button(.back, Teks.back), Button(.cancel, Teks.cancel), Button(.confirm, Teks.print, role: .primary)],
+            actions: [
+                Button(.back, Teks.back), Button(.cancel, Teks.cancel), Button(.confirm, Teks.print, role: .primary),
+            ],
             prompt: Teks.confirmPrompt)
     }
 

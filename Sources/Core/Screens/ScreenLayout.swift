@@ -44,9 +44,10 @@ public struct ScreenLayout: Hashable, Sendable {
         if let pad = screen.pinPad {
             let keys = pad.keys
             let height = size.height - 2 * margin
-            let (columns, rows) = [(3, 4), (4, 3), (6, 2)].first { _, rows in
-                Double(rows) * Self.minimumTarget + Double(rows - 1) * gap <= height
-            } ?? (6, 2)
+            let (columns, rows) =
+                [(3, 4), (4, 3), (6, 2)].first { _, rows in
+                    Double(rows) * Self.minimumTarget + Double(rows - 1) * gap <= height
+                } ?? (6, 2)
             let key = min(26, (height - Double(rows - 1) * gap) / Double(rows))
             let padWidth = Double(columns) * key + Double(columns - 1) * gap
             let left = size.width - margin - padWidth
@@ -61,22 +62,31 @@ public struct ScreenLayout: Hashable, Sendable {
 
         var y = margin
         if let icon = screen.icon {
-            elements.append(.init(kind: .icon(icon), frame: RectMM(x: margin, y: y, width: titleHeight, height: titleHeight)))
+            elements.append(
+                .init(kind: .icon(icon), frame: RectMM(x: margin, y: y, width: titleHeight, height: titleHeight)))
         }
         let titleX = margin + (screen.icon == nil ? 0 : titleHeight + gap)
-        elements.append(.init(kind: .title(screen.title), frame: RectMM(x: titleX, y: y, width: contentWidth - (titleX - margin), height: titleHeight)))
+        elements.append(
+            .init(
+                kind: .title(screen.title),
+                frame: RectMM(x: titleX, y: y, width: contentWidth - (titleX - margin), height: titleHeight)))
         y += titleHeight + gap
         for line in screen.lines {
-            elements.append(.init(kind: .line(line), frame: RectMM(x: margin, y: y, width: contentWidth, height: lineHeight)))
+            elements.append(
+                .init(kind: .line(line), frame: RectMM(x: margin, y: y, width: contentWidth, height: lineHeight)))
             y += lineHeight
         }
         y += gap
         if let pad = screen.pinPad {
-            elements.append(.init(kind: .pinDots(entered: pad.entered, length: pad.length), frame: RectMM(x: margin, y: y, width: contentWidth, height: Self.minimumTarget)))
+            elements.append(
+                .init(
+                    kind: .pinDots(entered: pad.entered, length: pad.length),
+                    frame: RectMM(x: margin, y: y, width: contentWidth, height: Self.minimumTarget)))
             y += Self.minimumTarget + gap
         }
         if let progress = screen.progress {
-            elements.append(.init(kind: .progress(progress), frame: RectMM(x: margin, y: y, width: contentWidth, height: 10)))
+            elements.append(
+                .init(kind: .progress(progress), frame: RectMM(x: margin, y: y, width: contentWidth, height: 10)))
             y += 10 + gap
         }
 

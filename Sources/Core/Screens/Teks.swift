@@ -2,7 +2,9 @@
 public enum Teks {
     // Idle and card
     public static let idleTitle = "Selamat Datang"
-    public static let idleLines = ["Letakkan e-KTP Anda di atas pembaca kartu.", "Biarkan kartu di sana sampai selesai."]
+    public static let idleLines = [
+        "Letakkan e-KTP Anda di atas pembaca kartu.", "Biarkan kartu di sana sampai selesai.",
+    ]
     public static let idlePrompt = "Selamat datang. Letakkan e-KTP Anda di atas pembaca kartu."
     public static let readingTitle = "Membaca e-KTP"
     public static let readingLines = ["Mohon tunggu.", "Jangan angkat kartu Anda."]
@@ -19,7 +21,9 @@ public enum Teks {
 
     // Menu and purpose
     public static let menuTitle = "Pilih Surat"
-    public static func menuLines(resident: String) -> [String] { ["Halo, \(resident).", "Sentuh surat yang Anda perlukan."] }
+    public static func menuLines(resident: String) -> [String] {
+        ["Halo, \(resident).", "Sentuh surat yang Anda perlukan."]
+    }
     public static let menuPrompt = "Sentuh surat yang Anda perlukan."
     public static func pageOf(_ page: Int, _ pages: Int) -> String { "Halaman \(page) dari \(pages)" }
     public static let purposeTitle = "Untuk Keperluan Apa?"

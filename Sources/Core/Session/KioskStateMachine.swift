@@ -189,7 +189,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             let remaining = policy.pinAttempts - wrong
             // The resident may type again: a timeout warning shown while the PIN was checked would block the pad.
             armTimer(for: state, now: now)
-            return show(KioskScreens.pinEntry(entered: 0, length: policy.pinLength, message: Teks.pinWrong(remaining: remaining)))
+            return show(
+                KioskScreens.pinEntry(
+                    entered: 0, length: policy.pinLength, message: Teks.pinWrong(remaining: remaining)))
         }
     }
 

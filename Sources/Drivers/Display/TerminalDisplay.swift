@@ -26,12 +26,16 @@ public struct TerminalDisplay: Display {
         rows += screen.lines.flatMap { wrap($0, to: inner) }
         if let pad = screen.pinPad {
             rows.append("")
-            rows.append("PIN: " + String(repeating: "● ", count: pad.entered) + String(repeating: "○ ", count: pad.length - pad.entered))
+            rows.append(
+                "PIN: " + String(repeating: "● ", count: pad.entered)
+                    + String(repeating: "○ ", count: pad.length - pad.entered))
         }
         if let progress = screen.progress {
             let filled = (inner - 7) * progress / 100
             rows.append("")
-            rows.append("[" + String(repeating: "#", count: filled) + String(repeating: ".", count: inner - 7 - filled) + "] \(progress)%")
+            rows.append(
+                "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: inner - 7 - filled)
+                    + "] \(progress)%")
         }
         if !screen.choices.isEmpty {
             rows.append("")

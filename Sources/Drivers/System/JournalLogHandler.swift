@@ -13,7 +13,9 @@ public struct JournalLogHandler: LogHandler {
     let write: @Sendable (String) -> Void
 
     /// `underJournald`: whether stderr is connected to the journal (systemd sets `JOURNAL_STREAM`).
-    public init(label: String, level: Logger.Level = .info, underJournald: Bool, write: @escaping @Sendable (String) -> Void) {
+    public init(
+        label: String, level: Logger.Level = .info, underJournald: Bool, write: @escaping @Sendable (String) -> Void
+    ) {
         self.label = label
         self.logLevel = level
         self.underJournald = underJournald
@@ -49,5 +51,7 @@ public struct JournalLogHandler: LogHandler {
 
 extension String {
     /// One event, one journal line.
-    func replacingNewlines() -> String { split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ") }
+    func replacingNewlines() -> String {
+        split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ")
+    }
 }

@@ -25,21 +25,27 @@ enum Doctor {
         var findings = [
             Finding(
                 verdict: .ok, check: "configuration",
-                detail: "\(configPath): kiosk \(settings.kioskID), village \(settings.village), \(settings.catalogue.selfService.count) self-service letters, identity mode \(settings.policy.identityMode.rawValue)")
+                detail:
+                    "\(configPath): kiosk \(settings.kioskID), village \(settings.village), \(settings.catalogue.selfService.count) self-service letters, identity mode \(settings.policy.identityMode.rawValue)"
+            )
         ]
         findings.append(stateDirectory(settings.stateDirectory))
         findings.append(registry(settings))
         findings.append(
             Finding(
                 verdict: .ok, check: "display",
-                detail: "\(settings.display.backend.rawValue), \(settings.display.size), \(settings.policy.menuPageSize) letters per menu page"))
+                detail:
+                    "\(settings.display.backend.rawValue), \(settings.display.size), \(settings.policy.menuPageSize) letters per menu page"
+            ))
         return findings
     }
 
     static func report(_ findings: [Finding]) -> String {
         var lines: [String] = []
         for finding in findings {
-            lines.append("\(finding.verdict.rawValue.uppercased().padding(toLength: 4, withPad: " ", startingAt: 0)) \(finding.check): \(finding.detail)")
+            lines.append(
+                "\(finding.verdict.rawValue.uppercased().padding(toLength: 4, withPad: " ", startingAt: 0)) \(finding.check): \(finding.detail)"
+            )
             if let fix = finding.fix { lines.append("     fix: \(fix)") }
         }
         let failures = findings.filter { $0.verdict == .fail }.count
@@ -51,7 +57,9 @@ enum Doctor {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                return Finding(verdict: .fail, check: "state directory", detail: "\(path) is a file", fix: "remove it or set kiosk.state_directory")
+                return Finding(
+                    verdict: .fail, check: "state directory", detail: "\(path) is a file",
+                    fix: "remove it or set kiosk.state_directory")
             }
             return FileManager.default.isWritableFile(atPath: path)
                 ? Finding(verdict: .ok, check: "state directory", detail: "\(path) is writable")
@@ -73,30 +81,43 @@ enum Doctor {
         do {
             let result = try OpenSIDExport.read(path: export)
             let rejected = result.rejected.map { "\($0)" }.joined(separator: "; ")
-            let pinNote = settings.policy.identityMode == .cardAndPIN
+            let pinNote =
+                settings.policy.identityMode == .cardAndPIN
                 ? Finding(
                     verdict: .warn, check: "resident registry",
-                    detail: "\(result.residents.count) residents, but an OpenSID export holds no PINs, so identity mode card-pin rejects every PIN",
+                    detail:
+                        "\(result.residents.count) residents, but an OpenSID export holds no PINs, so identity mode card-pin rejects every PIN",
                     fix: "set identity.mode = \"card\" on a supervised kiosk until PINs are registered")
                 : nil
             if let pinNote { return pinNote }
             return Finding(
                 verdict: result.rejected.isEmpty ? .ok : .warn, check: "resident registry",
-                detail: "\(result.residents.count) residents with \(result.residents.filter { $0.cardTag != nil }.count) registered cards"
+                detail:
+                    "\(result.residents.count) residents with \(result.residents.filter { $0.cardTag != nil }.count) registered cards"
                     + (result.rejected.isEmpty ? "" : "; rejected rows: \(rejected)"),
                 fix: result.rejected.isEmpty ? nil : "correct those rows in OpenSID and export again")
         } catch {
-            return Finding(verdict: .fail, check: "resident registry", detail: "\(export): \(error)", fix: "export the residents again from OpenSID (Kependudukan > Penduduk > Impor/Ekspor)")
+            return Finding(
+                verdict: .fail, check: "resident registry", detail: "\(export): \(error)",
+                fix: "export the residents again from OpenSID (Kependudukan > Penduduk > Impor/Ekspor)")
         }
     }
 
     /// A hint for the problems a technician meets most.
     static func fixHint(for problem: ConfigurationError.Problem) -> String? {
         if problem.message.contains("unknown key") { return "check the spelling against config/kiosk.sample.toml" }
-        if problem.message.contains("template") { return "install the templates (make install) or set letters.templates to their folder" }
-        if problem.key.hasSuffix("village_code") { return "use the 10-digit kode desa from Permendagri 58/2021, e.g. 18.09.07.2001" }
-        if problem.message.contains("does not exist") && problem.key.isEmpty { return "copy config/kiosk.sample.toml to \(ConfigurationLoader.defaultPath) and edit it" }
-        if problem.message.hasPrefix("not valid TOML") { return "fix the syntax at that line (strings need quotes, tables [brackets])" }
+        if problem.message.contains("template") {
+            return "install the templates (make install) or set letters.templates to their folder"
+        }
+        if problem.key.hasSuffix("village_code") {
+            return "use the 10-digit kode desa from Permendagri 58/2021, e.g. 18.09.07.2001"
+        }
+        if problem.message.contains("does not exist") && problem.key.isEmpty {
+            return "copy config/kiosk.sample.toml to \(ConfigurationLoader.defaultPath) and edit it"
+        }
+        if problem.message.hasPrefix("not valid TOML") {
+            return "fix the syntax at that line (strings need quotes, tables [brackets])"
+        }
         return nil
     }
 }

@@ -4,7 +4,8 @@ import Foundation
 /// `kiosk doctor`: what is wrong with this kiosk and how to fix it.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "doctor", abstract: "Check the configuration, devices and services; say what is wrong and how to fix it.")
+        commandName: "doctor",
+        abstract: "Check the configuration, devices and services; say what is wrong and how to fix it.")
 
     @OptionGroup var options: ConfigOption
 

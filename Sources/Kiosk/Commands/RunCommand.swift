@@ -12,7 +12,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOption
 
-    @Option(name: .long, help: "Play a scripted resident session from this file (- for standard input); the kiosk stops when it ends.")
+    @Option(
+        name: .long,
+        help: "Play a scripted resident session from this file (- for standard input); the kiosk stops when it ends.")
     var script: String?
 
     @Option(name: .long, help: "With --script: seconds an 'await' step waits for its screen before the script fails.")
@@ -26,14 +28,17 @@ struct RunCommand: AsyncParsableCommand {
         do {
             settings = try ConfigurationLoader.load(path: options.config)
         } catch {
-            FileHandle.standardError.write(Data("\(error)\nRun `kiosk doctor --config \(options.config)` for more.\n".utf8))
+            FileHandle.standardError.write(
+                Data("\(error)\nRun `kiosk doctor --config \(options.config)` for more.\n".utf8))
             throw ExitCode(78)  // EX_CONFIG: systemd shows "status=78/CONFIG"
         }
         KioskLogging.bootstrap(level: logLevel)
         let logger = Logger(label: "kiosk")
 
         let session = try script.map { path in
-            let text = path == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let text =
+                path == "-"
+                ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 : try String(contentsOfFile: path, encoding: .utf8)
             return try ScriptedSession(text: text)
         }
@@ -55,7 +60,8 @@ struct RunCommand: AsyncParsableCommand {
         if let session {
             let player = ScriptPlayer(
                 session: session, card: card, events: events, screens: screens,
-                layout: try ScreenLayout(size: settings.display.size), awaitLimit: .seconds(awaitSeconds), logger: logger)
+                layout: try ScreenLayout(size: settings.display.size), awaitLimit: .seconds(awaitSeconds),
+                logger: logger)
             services.append(.init(service: player, successTerminationBehavior: .gracefullyShutdownGroup))
         } else {
             logger.warning("no card reader or touch input in this build yet; use --script to drive the kiosk")
@@ -70,11 +76,16 @@ struct RunCommand: AsyncParsableCommand {
         if let export = settings.registry.openSIDExport {
             let result = try OpenSIDExport.read(path: export)
             residents = result.residents
-            logger.info("registry loaded", metadata: ["residents": "\(residents.count)", "rejected": "\(result.rejected.count)"])
-            for rejection in result.rejected { logger.warning("resident row rejected", metadata: ["row": "\(rejection)"]) }
+            logger.info(
+                "registry loaded",
+                metadata: ["residents": "\(residents.count)", "rejected": "\(result.rejected.count)"])
+            for rejection in result.rejected {
+                logger.warning("resident row rejected", metadata: ["row": "\(rejection)"])
+            }
         }
         return InMemoryRegistry(
-            residents: residents, operatorCards: Set(settings.operatorCards), matchReversed: settings.registry.matchReversedUIDs)
+            residents: residents, operatorCards: Set(settings.operatorCards),
+            matchReversed: settings.registry.matchReversedUIDs)
     }
 }
 

@@ -11,7 +11,8 @@ enum ConfigurationLoader {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path)
+            let reason =
+                FileManager.default.fileExists(atPath: path)
                 ? "cannot be read as UTF-8 text (check its permissions and encoding)"
                 : "does not exist; copy config/kiosk.sample.toml there or pass --config PATH"
             throw ConfigurationError(file: path, problems: [.init(key: "", line: nil, message: "the file \(reason)")])
@@ -28,9 +29,12 @@ enum ConfigurationLoader {
         } catch let error as TOMLParseError {
             throw ConfigurationError(
                 file: file,
-                problems: [.init(key: "", line: error.source.begin.line, message: "not valid TOML: \(error.description)")])
+                problems: [
+                    .init(key: "", line: error.source.begin.line, message: "not valid TOML: \(error.description)")
+                ])
         } catch {
-            throw ConfigurationError(file: file, problems: [.init(key: "", line: nil, message: "not valid TOML: \(error)")])
+            throw ConfigurationError(
+                file: file, problems: [.init(key: "", line: nil, message: "not valid TOML: \(error)")])
         }
         let report = ProblemReport(lines: KeyLines(text: text))
         let root = TOMLSection(table, path: "", report: report)
@@ -42,7 +46,9 @@ enum ConfigurationLoader {
         let kiosk = root.section("kiosk")
         if kiosk == nil { report.add("kiosk", "missing; every kiosk needs a [kiosk] table with id and village_code") }
         let kioskID = kiosk?.requiredString("id", example: "LPG-PSW-HANURA-01")
-        if let kioskID, !kioskID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) || kioskID.count > 40 {
+        if let kioskID,
+            !kioskID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) || kioskID.count > 40
+        {
             kiosk?.problem("id", "found \"\(kioskID)\", expected up to 40 letters, digits and dashes")
         }
         var village: VillageCode?
@@ -77,7 +83,9 @@ enum ConfigurationLoader {
             policy.maintenanceTimeout = seconds("maintenance_seconds", policy.maintenanceTimeout, 30...3600)
             policy.spokenPrompts = session.bool("spoken_prompts", default: false)
             if policy.timeoutWarning >= policy.inactivityTimeout {
-                session.problem("warning_seconds", "must be shorter than inactivity_seconds, or the warning comes before the resident starts")
+                session.problem(
+                    "warning_seconds",
+                    "must be shorter than inactivity_seconds, or the warning comes before the resident starts")
             }
             session.rejectUnknownKeys()
         }
@@ -99,7 +107,9 @@ enum ConfigurationLoader {
 
         // [letterhead]
         let head = root.section("letterhead")
-        if head == nil { report.add("letterhead", "missing; letters need a [letterhead] with regency, district, village, address") }
+        if head == nil {
+            report.add("letterhead", "missing; letters need a [letterhead] with regency, district, village, address")
+        }
         let logo = head?.string("logo").map(resolve)
         if let logo, !FileManager.default.fileExists(atPath: logo) {
             head?.problem("logo", "the image \(logo) does not exist; fix the path or remove the key")
@@ -179,7 +189,8 @@ enum ConfigurationLoader {
     private static func letterKind(_ section: TOMLSection) -> LetterKind? {
         let code = section.requiredString("code", example: "S-41")
         if let code, code.contains("/") {
-            section.problem("code", "found \"\(code)\"; a letter code cannot contain \"/\", it separates the parts of the number")
+            section.problem(
+                "code", "found \"\(code)\"; a letter code cannot contain \"/\", it separates the parts of the number")
         }
         let title = section.requiredString("title", example: "Surat Keterangan Domisili")
         let classification = section.requiredString("classification", example: "470")

@@ -81,7 +81,8 @@ final class TOMLSection {
         return b
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ key: String, default fallback: T) -> T where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, default fallback: T) -> T
+    where T.RawValue == String {
         guard let s = string(key) else { return fallback }
         guard let t = T(rawValue: s) else {
             let options = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
@@ -93,7 +94,9 @@ final class TOMLSection {
 
     func strings(_ key: String) -> [String]? {
         guard let v = value(key) else { return nil }
-        guard let array = v.array else { wrongType(key, v, expected: "a list of strings, e.g. [\"a\", \"b\"]"); return nil }
+        guard let array = v.array else {
+            wrongType(key, v, expected: "a list of strings, e.g. [\"a\", \"b\"]"); return nil
+        }
         var result: [String] = []
         for (index, element) in array.enumerated() {
             guard let s = element.string else {
@@ -114,7 +117,9 @@ final class TOMLSection {
     /// An array of tables, `[[letter]]`.
     func sections(_ key: String) -> [TOMLSection]? {
         guard let v = value(key) else { return nil }
-        guard let array = v.array else { wrongType(key, v, expected: "tables written as [[\(keyPath(key))]]"); return nil }
+        guard let array = v.array else {
+            wrongType(key, v, expected: "tables written as [[\(keyPath(key))]]"); return nil
+        }
         return array.enumerated().compactMap { index, element in
             guard let t = element.table else {
                 problem("\(key)[\(index)]", "found \(Self.describe(element)), expected a table")

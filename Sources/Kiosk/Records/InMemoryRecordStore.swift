@@ -22,7 +22,8 @@ actor InMemoryRecordStore: LetterIssuer {
         let series = LetterSeries(kindCode: request.kind.code, year: today.year)
         let serial = lastSerial[series, default: 0] + 1
         lastSerial[series] = serial
-        let number = LetterNumber(kindCode: request.kind.code, serial: serial, village: village, month: today.month, year: today.year)
+        let number = LetterNumber(
+            kindCode: request.kind.code, serial: serial, village: village, month: today.month, year: today.year)
         let record = ServiceRecord(
             id: RecordID(at: now, using: &generator), kioskID: kioskID, village: village, letterCode: request.kind.code,
             letterNumber: number, purpose: request.purpose, residentNIK: request.resident.nik, capturedAt: now,

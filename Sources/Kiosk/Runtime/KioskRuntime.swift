@@ -28,12 +28,15 @@ struct KioskRuntime: Service {
         defer { timer?.cancel() }
 
         await perform(machine.currentScreenEffects, printJobs: &printJobs)
-        logger.info("kiosk ready", metadata: ["letters": "\(catalogue.selfService.count)", "identity": "\(policy.identityMode.rawValue)"])
+        logger.info(
+            "kiosk ready",
+            metadata: ["letters": "\(catalogue.selfService.count)", "identity": "\(policy.identityMode.rawValue)"])
         for await event in events.stream.cancelOnGracefulShutdown() {
             let before = machine.state
             let effects = machine.handle(event)
             if machine.state != before {
-                logger.debug("state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
+                logger.debug(
+                    "state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
             }
             await perform(effects, printJobs: &printJobs)
             // No periodic timer: sleep exactly until the machine next needs time, if it does.
@@ -81,7 +84,12 @@ struct KioskRuntime: Service {
             case .issue(let request):
                 do throws(IssueProblem) {
                     let issued = try await ports.issuer.issue(request)
-                    logger.notice("service recorded", metadata: ["record": "\(issued.recordID)", "letter": "\(request.kind.code)", "number": "\(issued.number)"])
+                    logger.notice(
+                        "service recorded",
+                        metadata: [
+                            "record": "\(issued.recordID)", "letter": "\(request.kind.code)",
+                            "number": "\(issued.number)",
+                        ])
                     events.send(.letterIssued(issued))
                 } catch {
                     logger.error("letter not issued", metadata: ["problem": "\(error.rawValue)"])
@@ -93,7 +101,8 @@ struct KioskRuntime: Service {
                     Task {
                         let outcome = await ports.printer.print(request, issued) { events.send(.printProgress($0)) }
                         await ports.issuer.recordPrintOutcome(outcome, for: issued.recordID)
-                        logger.notice("print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
+                        logger.notice(
+                            "print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
                         events.send(.printFinished(outcome))
                     })
             case .speak:

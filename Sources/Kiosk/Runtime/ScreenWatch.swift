@@ -4,7 +4,8 @@ import Core
 /// script never races the kiosk.
 actor ScreenWatch {
     private(set) var current: Screen?
-    private var waiters: [Int: (wanted: @Sendable (Screen) -> Bool, continuation: CheckedContinuation<Screen?, Never>)] = [:]
+    private var waiters:
+        [Int: (wanted: @Sendable (Screen) -> Bool, continuation: CheckedContinuation<Screen?, Never>)] = [:]
     private var nextWaiter = 0
 
     func shown(_ screen: Screen) {
@@ -22,7 +23,11 @@ actor ScreenWatch {
         nextWaiter += 1
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if Task.isCancelled { continuation.resume(returning: nil) } else { waiters[id] = (wanted, continuation) }
+                if Task.isCancelled {
+                    continuation.resume(returning: nil)
+                } else {
+                    waiters[id] = (wanted, continuation)
+                }
             }
         } onCancel: {
             Task { await self.cancel(id) }

@@ -24,7 +24,10 @@ struct ScriptPlayer: Service {
             case .await(let name):
                 guard await waitFor({ Self.named($0, name) }) != nil else {
                     let current = await screens.current.map { "\($0.id)" } ?? "none"
-                    throw Failure(description: "script line \(line): screen \(name) did not appear within \(awaitLimit) (showing: \(current))")
+                    throw Failure(
+                        description:
+                            "script line \(line): screen \(name) did not appear within \(awaitLimit) (showing: \(current))"
+                    )
                 }
             case .tap(let uid):
                 await card.place(uid)
@@ -39,11 +42,16 @@ struct ScriptPlayer: Service {
             case .press(let label):
                 // Waits for a screen that has the button, so a script never races the kiosk's last step.
                 let lowered = label.lowercased()
-                let hasButton: @Sendable (Screen) -> Bool = { $0.buttons.contains { $0.label.lowercased().contains(lowered) } }
+                let hasButton: @Sendable (Screen) -> Bool = {
+                    $0.buttons.contains { $0.label.lowercased().contains(lowered) }
+                }
                 guard let screen = await waitFor(hasButton) else {
                     let current = await screens.current
                     let labels = current?.buttons.map(\.label).joined(separator: ", ") ?? ""
-                    throw Failure(description: "script line \(line): no button \"\(label)\" appeared within \(awaitLimit); screen \(current.map { "\($0.id)" } ?? "none") has: \(labels)")
+                    throw Failure(
+                        description:
+                            "script line \(line): no button \"\(label)\" appeared within \(awaitLimit); screen \(current.map { "\($0.id)" } ?? "none") has: \(labels)"
+                    )
                 }
                 let button = Self.best(screen.buttons, for: lowered)!
                 let frame = layout.layout(screen).buttonFrames.first { $0.0 == button.id }!.1
@@ -57,7 +65,9 @@ struct ScriptPlayer: Service {
 
     /// A touch goes through the same hit-testing as the touchscreen's.
     private func touch(_ point: PointMM, line: Int) async throws {
-        guard let screen = await screens.current else { throw Failure(description: "script line \(line): nothing on screen yet") }
+        guard let screen = await screens.current else {
+            throw Failure(description: "script line \(line): nothing on screen yet")
+        }
         if let button = layout.layout(screen).hitTest(point) { events.send(.press(button)) }
     }
 

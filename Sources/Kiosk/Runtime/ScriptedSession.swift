@@ -58,11 +58,14 @@ struct ScriptedSession {
                 steps.append((index + 1, .touch(PointMM(x: xy[0], y: xy[1]))))
             case "key":
                 guard let key = Self.key(argument) else {
-                    throw fail("unknown key \"\(argument)\"; keys are 0-9, enter, escape, backspace, up, down, left, right")
+                    throw fail(
+                        "unknown key \"\(argument)\"; keys are 0-9, enter, escape, backspace, up, down, left, right")
                 }
                 steps.append((index + 1, .key(key)))
             case "sleep":
-                guard let seconds = Double(argument), seconds >= 0 else { throw fail("sleep needs seconds, e.g. sleep 2") }
+                guard let seconds = Double(argument), seconds >= 0 else {
+                    throw fail("sleep needs seconds, e.g. sleep 2")
+                }
                 steps.append((index + 1, .sleep(.milliseconds(Int(seconds * 1000)))))
             default:
                 throw fail("unknown step \"\(words[0])\"; steps are await, tap, remove, press, touch, key, sleep")
