@@ -34,11 +34,18 @@ demo: build
 	$(SWIFT) run --skip-build kiosk doctor --config demo/kiosk.toml || true
 	$(SWIFT) run --skip-build kiosk-sim resident --letter "Surat Keterangan Domisili" --purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
 	$(SWIFT) run --skip-build kiosk run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
-	@echo; echo "Printed letters (virtual printer):"; ls -1 $(OUT)/demo/letters/ | tail -3
+	@echo; echo "The printed letter (virtual printer), out/demo/letters/:"; \
+		cat "$$(ls -t $(OUT)/demo/letters/*.txt | head -1)"; echo
 
 # Benchmarks live in their own package so `swift test` never builds them.
+# Peers (python-stdnum for NIKs) run in the same `make bench`, from a virtualenv of their own.
+PEERS := Benchmarks/.build-peers
 bench:
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	@mkdir -p $(OUT)
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "NIK parse.*" --format jmh --path ../$(OUT)/bench
+	@[ -x $(PEERS)/bin/python ] || { python3 -m venv $(PEERS) && $(PEERS)/bin/pip install -q python-stdnum==2.2; }
+	$(PEERS)/bin/python Benchmarks/Peers/nik_peer.py $(OUT)/bench/Current_run.jmh.json
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
