@@ -26,15 +26,20 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Pure Swift: domain, validation, the kiosk state machine, screen models. No I/O, no C, no clocks.
         .target(name: "Core", swiftSettings: swiftSettings),
+        // pcsc-lite, the PC/SC middleware every Linux card reader goes through.
+        .systemLibrary(name: "CPCSC", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
         // The edges to hardware and the OS. C stays in here.
         .target(
             name: "Drivers",
             dependencies: [
                 "Core",
+                "CPCSC",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -50,6 +55,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -63,6 +71,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "DriversTests", dependencies: ["Drivers", "Core"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimulatorTests", dependencies: ["KioskSimulator", "Core"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KioskTests",
             dependencies: ["Kiosk", "Core", "Drivers"],
