@@ -7,7 +7,8 @@ OUT := out
 
 # Debian packages: C libraries the drivers link, and the real services the tests and the demo start.
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev
-PACKAGES := $(BUILD_PACKAGES)
+SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools
+PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES)
 
 .PHONY: deps build test demo bench format lint clean
 
@@ -25,12 +26,14 @@ build: deps
 
 test: deps
 	$(SWIFT) build --build-tests
+	scripts/services start
 	$(SWIFT) test
 
 # One resident session end to end: kiosk-sim plays the resident, the kiosk shows each screen, prints the letter
 # (out/demo/letters/) and records the service.
 demo: build
 	@mkdir -p $(OUT)
+	scripts/services start
 	$(SWIFT) run --skip-build kiosk doctor --config demo/kiosk.toml || true
 	$(SWIFT) run --skip-build kiosk-sim resident --letter "Surat Keterangan Domisili" --purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
 	$(SWIFT) run --skip-build kiosk run --config demo/kiosk.toml --script $(OUT)/resident-session.txt

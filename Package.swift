@@ -73,6 +73,16 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "Core"], swiftSettings: swiftSettings),
         .testTarget(name: "SimulatorTests", dependencies: ["KioskSimulator", "Core"], swiftSettings: swiftSettings),
+        // Against the real services `make test` starts (pcscd with the vpcd virtual reader, ...).
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "Kiosk", "Drivers", "Core",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KioskTests",
             dependencies: ["Kiosk", "Core", "Drivers"],

@@ -54,7 +54,7 @@ struct KioskRuntimeTests {
         }
         let events = KioskEvents()
         let screens = ScreenWatch()
-        let card = ScriptedCardReader()
+        let card = ScriptedCardReader(events: events)
         let store = InMemoryRecordStore(kioskID: settings.kioskID, village: settings.village)
         let registry = InMemoryRegistry(
             residents: try OpenSIDExport.read(path: TestPaths.residents).residents,

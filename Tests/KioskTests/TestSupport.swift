@@ -69,6 +69,9 @@ enum SampleConfig {
         [operators]
         cards = ["DEADBEEF"]
 
+        [card_reader]
+        backend = "script"
+
         [[letter]]
         code = "S-41"
         title = "Surat Keterangan Domisili"

@@ -77,7 +77,7 @@ public enum Sex: String, Hashable, Sendable, CaseIterable {
 }
 
 /// Why a text is not a valid NIK. The message names the rule, never the digits.
-public enum NIKError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum NIKError: Error, Hashable, Sendable, CustomStringConvertible {
     case wrongLength(found: Int)
     case notADigit(position: Int)
     /// A leading 0 marks OpenSID's temporary numbers, not an e-KTP's.

@@ -7,7 +7,7 @@ struct KioskCommand: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "The village service kiosk: e-KTP in, letter out, every service recorded.",
         version: BuildInfo.version,
-        subcommands: [RunCommand.self, DoctorCommand.self, VersionCommand.self],
+        subcommands: [RunCommand.self, DoctorCommand.self, TestCardCommand.self, VersionCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -43,35 +43,54 @@ struct RunCommand: AsyncParsableCommand {
             return try ScriptedSession(text: text)
         }
 
-        let registry = try makeRegistry(settings, logger: logger)
+        var registry: any ResidentRegistry = try Self.registry(for: settings, logger: logger)
         let events = KioskEvents()
         let screens = ScreenWatch()
-        let card = ScriptedCardReader()
+        let cardReader: any CardReader
+        let card: any CardPlacer
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        switch settings.cardReader.backend {
+        case .pcsc:
+            let pcsc = PCSCCardReader()
+            (cardReader, card) = (pcsc, VirtualCardProcess())
+            if settings.policy.identityMode == .chip, settings.sam == .simulated {
+                registry = ChipRegistry(registry: registry, reader: pcsc, chip: EKTPChipReader(sam: SimulatedSAM()))
+            }
+            services.append(
+                .init(
+                    service: CardReaderService(
+                        monitor: CardMonitor(), reader: pcsc, events: events, logger: logger,
+                        readerFilter: settings.cardReader.readerFilter)))
+        case .script:
+            let scripted = ScriptedCardReader(events: events)
+            (cardReader, card) = (scripted, scripted)
+        }
         let runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
                 display: TerminalDisplay { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-                cardReader: card, registry: registry,
+                cardReader: cardReader, registry: registry,
                 issuer: InMemoryRecordStore(kioskID: settings.kioskID, village: settings.village),
                 printer: TextFilePrinter(directory: settings.printing.letterOutput)),
             events: events, logger: logger, screens: screens)
 
-        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: runtime)]
+        services.append(.init(service: runtime))
         if let session {
             let player = ScriptPlayer(
                 session: session, card: card, events: events, screens: screens,
                 layout: try ScreenLayout(size: settings.display.size), awaitLimit: .seconds(awaitSeconds),
                 logger: logger)
             services.append(.init(service: player, successTerminationBehavior: .gracefullyShutdownGroup))
-        } else {
-            logger.warning("no card reader or touch input in this build yet; use --script to drive the kiosk")
+        } else if settings.cardReader.backend == .script {
+            logger.warning("card_reader.backend is \"script\" and no --script was given: nothing can reach this kiosk")
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 
-    private func makeRegistry(_ settings: KioskSettings, logger: Logger) throws -> InMemoryRegistry {
+    /// The registry the configuration names.
+    static func registry(for settings: KioskSettings, logger: Logger) throws -> any ResidentRegistry {
         var residents: [Resident] = []
         if let export = settings.registry.openSIDExport {
             let result = try OpenSIDExport.read(path: export)

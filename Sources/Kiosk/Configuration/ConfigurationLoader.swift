@@ -174,6 +174,29 @@ enum ConfigurationLoader {
             section.rejectUnknownKeys()
         }
 
+        // [card_reader]
+        var cardReader = CardReaderSettings(backend: .pcsc, readerFilter: nil)
+        if let section = root.section("card_reader") {
+            cardReader.backend = section.choice("backend", default: cardReader.backend)
+            cardReader.readerFilter = section.string("reader")
+            section.rejectUnknownKeys()
+        }
+
+        // [sam]
+        var sam: SAMKind?
+        if let section = root.section("sam") {
+            sam = section.choice("kind", default: SAMKind.simulated)
+            section.rejectUnknownKeys()
+        }
+        if policy.identityMode == .chip {
+            if sam == nil {
+                report.add("identity.mode", "\"chip\" reads the e-KTP through a SAM: add a [sam] table with its kind")
+            }
+            if cardReader.backend != .pcsc {
+                report.add("card_reader.backend", "identity mode \"chip\" reads the card itself: it needs \"pcsc\"")
+            }
+        }
+
         root.rejectUnknownKeys()
         guard report.problems.isEmpty, let kioskID, let village, let villageName else {
             throw ConfigurationError(file: file, problems: report.problems)
@@ -182,7 +205,7 @@ enum ConfigurationLoader {
             kioskID: kioskID, village: village, villageName: villageName, stateDirectory: stateDirectory,
             policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
             templatesDirectory: templatesDirectory, registry: registry, operatorCards: operatorCards,
-            printing: printing)
+            printing: printing, cardReader: cardReader, sam: sam)
     }
 
     /// One `[[letter]]` entry.

@@ -18,6 +18,26 @@ struct KioskSettings: Sendable {
     /// Cards that open maintenance mode instead of a resident session.
     var operatorCards: [CardUID]
     var printing: PrintingSettings
+    var cardReader: CardReaderSettings
+    /// The secure access module identity mode `chip` reads the e-KTP through.
+    var sam: SAMKind?
+}
+
+enum SAMKind: String, Sendable, CaseIterable {
+    /// Passes commands through in the clear: only `kiosk-sim card --kind chip` answers it (demo, tests).
+    case simulated
+}
+
+struct CardReaderSettings: Sendable, Equatable {
+    enum Backend: String, Sendable, CaseIterable {
+        /// Readers through pcscd: every real reader, and the virtual one of the demo and tests (vpcd).
+        case pcsc
+        /// No reader: cards come only from a scripted session (`kiosk run --script`).
+        case script
+    }
+    var backend: Backend
+    /// Use only readers whose name contains this (to leave out a SAM slot); `nil` for all.
+    var readerFilter: String?
 }
 
 struct DisplaySettings: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Core
+import Drivers
 import Logging
 import ServiceLifecycle
 
@@ -70,6 +71,9 @@ struct KioskRuntime: Service {
             case .lookUp(let card):
                 do {
                     events.send(.lookedUp(try await ports.registry.lookUp(card)))
+                } catch let error as EKTPChipError {
+                    logger.warning("chip read failed", metadata: ["error": "\(error)"])
+                    events.send(.cardReadFailed)
                 } catch {
                     logger.error("registry lookup failed", metadata: ["error": "\(error)"])
                     events.send(.lookedUp(.unknownCard))

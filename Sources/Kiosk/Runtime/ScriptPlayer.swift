@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// Ends the kiosk when the script ends; fails loudly when the kiosk does not do what the script expects.
 struct ScriptPlayer: Service {
     let session: ScriptedSession
-    let card: ScriptedCardReader
+    let card: any CardPlacer
     let events: KioskEvents
     let screens: ScreenWatch
     let layout: ScreenLayout
@@ -30,11 +30,9 @@ struct ScriptPlayer: Service {
                     )
                 }
             case .tap(let uid):
-                await card.place(uid)
-                events.send(.cardInserted)
+                try await card.tap(uid)
             case .remove:
-                await card.place(nil)
-                events.send(.cardRemoved)
+                try await card.remove()
             case .key(let key):
                 events.send(.key(key))
             case .touch(let point):

@@ -89,11 +89,29 @@ struct ScriptedSession {
     }
 }
 
-/// The virtual card on the reader while a script plays.
-actor ScriptedCardReader: CardReader {
-    private var present: CardUID?
+/// How a script puts a card on the reader and takes it away.
+protocol CardPlacer: Sendable {
+    func tap(_ card: CardUID) async throws
+    func remove() async throws
+}
 
-    func place(_ card: CardUID?) { present = card }
+/// A reader that exists only for scripts: the card a script taps is "read" in process, no pcscd involved
+/// (`[card_reader] backend = "script"`).
+actor ScriptedCardReader: CardReader, CardPlacer {
+    private var present: CardUID?
+    let events: KioskEvents
+
+    init(events: KioskEvents) { self.events = events }
+
+    func tap(_ card: CardUID) {
+        present = card
+        events.send(.cardInserted)
+    }
+
+    func remove() {
+        present = nil
+        events.send(.cardRemoved)
+    }
 
     func readUID() async throws -> CardUID {
         guard let present else { throw NoCard() }

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Core
+import Drivers
+import Foundation
+import Logging
+
+/// `kiosk test-card`: for technicians. Waits for a card and says what the kiosk sees: the reader, the kind of
+/// card, its UID in every form OpenSID may hold it, and whether the registry knows it (masked NIK only).
+struct TestCardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-card",
+        abstract: "Wait for a card on a reader and show what the kiosk reads from it.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(help: "Seconds to wait for a card.")
+    var timeout = 60
+
+    func run() async throws {
+        let settings = try ConfigurationLoader.load(path: options.config)
+        let registry = try RunCommand.registry(for: settings, logger: Logger(label: "kiosk.test-card"))
+        let monitor = CardMonitor()
+        monitor.start()
+        defer { monitor.stop() }
+        print("Waiting \(timeout) s for a card; readers:")
+        let deadline = ContinuousClock.now.advanced(by: .seconds(timeout))
+        let waiter = Task {
+            try? await Task.sleep(until: deadline)
+            monitor.stop()
+        }
+        defer { waiter.cancel() }
+        for await event in monitor.events {
+            switch event {
+            case .readerAdded(let name): print("  + \(name)")
+            case .readerRemoved(let name): print("  - \(name) (unplugged)")
+            case .serviceLost(let error): print("card service: \(error)")
+            case .serviceBack: print("card service back")
+            case .cardRemoved: break
+            case .cardInserted(let reader, let atr):
+                if let filter = settings.cardReader.readerFilter, !reader.contains(filter) {
+                    print("  card on \(reader), which card_reader.reader (\"\(filter)\") leaves out")
+                    continue
+                }
+                try await report(reader: reader, atr: atr, settings: settings, registry: registry)
+                return
+            }
+        }
+        print("No card within \(timeout) s. Check `pcsc_scan`: is the reader listed, does it see the card?")
+        throw ExitCode(1)
+    }
+
+    private func report(reader: String, atr: ATR, settings: KioskSettings, registry: any ResidentRegistry) async throws
+    {
+        print(
+            """
+            Reader: \(reader)
+            Card:   \(atr.kind.rawValue)
+            ATR:    \(atr)\(atr.checksumValid ? "" : "  (check byte wrong)")
+            """)
+        let pcsc = PCSCCardReader()
+        pcsc.setCurrentReader(reader)
+        let uid: CardUID
+        do {
+            uid = try await pcsc.readUID()
+        } catch {
+            print("UID:    unreadable: \(error)")
+            throw ExitCode(1)
+        }
+        print(
+            """
+            UID:    \(uid.hex) (\(uid.bytes.count) bytes)
+                    decimal \(uid.decimal)
+                    OpenSID tag_id_card \(uid.openSIDTag ?? "none: 10-byte UIDs do not fit"), reversed reader \(uid.reversedOpenSIDTag ?? "none")
+            """)
+        switch try await registry.lookUp(uid) {
+        case .resident(let resident): print("Registry: resident with NIK \(resident.nik.masked)")
+        case .operatorCard: print("Registry: operator card (opens maintenance)")
+        case .unknownCard: print("Registry: not registered")
+        case .locked: print("Registry: registered, locked after wrong PINs")
+        }
+        if settings.policy.identityMode == .chip, settings.sam == .simulated {
+            do {
+                let resident = try await pcsc.withConnection {
+                    try EKTPChipReader(sam: SimulatedSAM()).readResident($0)
+                }
+                print("Chip:   biodata readable, NIK \(resident.nik.masked)")
+            } catch {
+                print("Chip:   biodata unreadable: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Core
+import Drivers
+import Foundation
+import Testing
+
+/// The PC/SC driver against the real pcscd, its vpcd virtual reader, and `kiosk-sim card` as the card.
+@Suite("e-KTP through pcscd and vpcd", .serialized)
+struct CardReaderIntegrationTests {
+    static let vpcdReader = "Virtual PCD"
+
+    /// A monitor with its events recorded, and the reader the card arrives on.
+    static func monitor() async throws -> (CardMonitor, EventLog<CardMonitorEvent>) {
+        try Services.requirePCSCD()
+        let monitor = CardMonitor()
+        let log = EventLog<CardMonitorEvent>()
+        await log.record(monitor.events)
+        monitor.start()
+        return (monitor, log)
+    }
+
+    static func isInsert(_ event: CardMonitorEvent) -> Bool {
+        if case .cardInserted = event { return true }
+        return false
+    }
+
+    static func isRemove(_ event: CardMonitorEvent) -> Bool {
+        if case .cardRemoved = event { return true }
+        return false
+    }
+
+    @Test func aTypeAEKTPIsSeenReadAndSeenLeaving() async throws {
+        let (monitor, log) = try await Self.monitor()
+        defer { monitor.stop() }
+        let added = await log.waitFor {
+            if case .readerAdded(let name) = $0 { name.hasPrefix(Self.vpcdReader) } else { false }
+        }
+        #expect(added != nil, "pcscd lists the vpcd reader")
+
+        let card = try SimulatedCard(["--kind", "type-a", "--uid", "04A21B6C9E4F80"])
+        let inserted = try #require(await log.waitFor(Self.isInsert))
+        guard case .cardInserted(let reader, let atr) = inserted else { return }
+        #expect(atr.kind == .ektpTypeA)
+        #expect(atr.checksumValid)
+
+        let pcsc = PCSCCardReader()
+        pcsc.setCurrentReader(reader)
+        #expect(try await pcsc.readUID() == CardUID(hex: "04A21B6C9E4F80"))
+
+        let before = await log.count
+        card.remove()
+        #expect(await log.waitFor(from: before, Self.isRemove) == .cardRemoved(reader: reader))
+    }
+
+    @Test func aTypeBEKTPIsRecognisedWhateverItsPUPI() async throws {
+        let (monitor, log) = try await Self.monitor()
+        defer { monitor.stop() }
+        for pupi in ["1A2B3C4D", "99887766"] {
+            let before = await log.count
+            let card = try SimulatedCard(["--kind", "type-b", "--uid", pupi])
+            let inserted = try #require(await log.waitFor(from: before, Self.isInsert))
+            guard case .cardInserted(let reader, let atr) = inserted else { return }
+            #expect(atr.kind == .ektpTypeB)
+            let pcsc = PCSCCardReader()
+            pcsc.setCurrentReader(reader)
+            #expect(try await pcsc.readUID() == CardUID(hex: pupi))
+            let removing = await log.count
+            card.remove()
+            #expect(await log.waitFor(from: removing, Self.isRemove) != nil)
+        }
+    }
+
+    @Test func fastBouncesEndWithTheCardGone() async throws {
+        let (monitor, log) = try await Self.monitor()
+        defer { monitor.stop() }
+        for _ in 0..<10 {
+            let card = try SimulatedCard(["--uid", "520A8BB9"])
+            card.remove()
+        }
+        // A last tap proves the monitor still follows the reader after the bounces.
+        let before = await log.count
+        let card = try SimulatedCard(["--uid", "520A8BB9"])
+        #expect(await log.waitFor(from: before, Self.isInsert) != nil)
+        card.remove()
+        #expect(await log.waitFor(from: before, Self.isRemove) != nil)
+        // Inserts and removals alternate, whatever pcscd saw of the bounces.
+        let cardEvents = await log.events.filter { Self.isInsert($0) || Self.isRemove($0) }
+        for (a, b) in zip(cardEvents, cardEvents.dropFirst()) {
+            #expect(Self.isInsert(a) != Self.isInsert(b), "\(cardEvents)")
+        }
+    }
+
+    @Test(arguments: [
+        ("garbage", "misbehaved"),
+        ("wrong-length", "e-KTPs have 4, 7 or 10"),
+        ("6f00", "refused GET UID with status 6F00"),
+        ("remove-mid-apdu", ""),
+    ])
+    func aMisbehavingCardIsAClearErrorNotACrash(fault: String, message: String) async throws {
+        let (monitor, log) = try await Self.monitor()
+        defer { monitor.stop() }
+        let card = try SimulatedCard(["--fault", fault])
+        defer { card.remove() }
+        let inserted = try #require(await log.waitFor(Self.isInsert))
+        guard case .cardInserted(let reader, _) = inserted else { return }
+        let pcsc = PCSCCardReader()
+        pcsc.setCurrentReader(reader)
+        do {
+            let uid = try await pcsc.readUID()
+            Issue.record("a \(fault) card gave a UID: \(uid)")
+        } catch {
+            #expect("\(error)".contains(message), "\(error)")
+        }
+    }
+
+    @Test func theMonitorSurvivesAPcscdRestart() async throws {
+        let (monitor, log) = try await Self.monitor()
+        defer { monitor.stop() }
+        #expect(await log.waitFor { if case .readerAdded = $0 { true } else { false } } != nil)
+        let before = await log.count
+        try Services.run("/usr/bin/pkill", ["-x", "pcscd"])
+        #expect(await log.waitFor(from: before) { if case .serviceLost = $0 { true } else { false } } != nil)
+        try Services.run("/usr/sbin/pcscd", [])
+        #expect(await log.waitFor(from: before) { $0 == .serviceBack } != nil)
+        // And cards are followed again, on the new pcscd.
+        let again = await log.count
+        let card = try SimulatedCard(["--uid", "AB29F85A"])
+        #expect(await log.waitFor(from: again, Self.isInsert) != nil)
+        card.remove()
+    }
+}
