@@ -34,12 +34,15 @@ let package = Package(
         .target(name: "Core", swiftSettings: swiftSettings),
         // pcsc-lite, the PC/SC middleware every Linux card reader goes through.
         .systemLibrary(name: "CPCSC", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        // Linux ioctls whose numbers are C macros (evdev, framebuffer, VT).
+        .target(name: "CLinuxIO"),
         // The edges to hardware and the OS. C stays in here.
         .target(
             name: "Drivers",
             dependencies: [
                 "Core",
                 "CPCSC",
+                "CLinuxIO",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,1 @@
+// Everything is in include/CLinuxIO.h; SwiftPM wants one source file per C target.

@@ -1,0 +1,23 @@
+// Linux ioctls for Swift. Their request numbers are function-like macros (_IOW, EVIOCGABS(abs)) that Swift cannot
+// import: they are wrapped here, so no Swift file ever spells an ioctl number.
+#ifndef KIOSK_CLINUXIO_H
+#define KIOSK_CLINUXIO_H
+
+#include <linux/input.h>
+#include <sys/ioctl.h>
+
+/// EVIOCGRAB: 1 takes the device for this process alone (keys no longer reach the console), 0 releases it.
+static inline int kiosk_evdev_grab(int fd, int grab) { return ioctl(fd, EVIOCGRAB, grab); }
+
+/// EVIOCGNAME: the device's name into `buffer`.
+static inline int kiosk_evdev_name(int fd, char *buffer, int length) { return ioctl(fd, EVIOCGNAME(length), buffer); }
+
+/// EVIOCGABS(axis): range and resolution of an absolute axis.
+static inline int kiosk_evdev_abs(int fd, int axis, struct input_absinfo *info) { return ioctl(fd, EVIOCGABS(axis), info); }
+
+/// EVIOCGBIT(type): which codes of an event type the device has.
+static inline int kiosk_evdev_bits(int fd, int type, unsigned char *bits, int length) {
+    return ioctl(fd, EVIOCGBIT(type, length), bits);
+}
+
+#endif
