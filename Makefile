@@ -43,8 +43,9 @@ demo: build
 # Benchmarks live in their own package so `swift test` never builds them.
 # Peers (python-stdnum for NIKs) run in the same `make bench`, from a virtualenv of their own.
 PEERS := Benchmarks/.build-peers
-bench:
-	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+bench: build
+	scripts/services start
+	cd Benchmarks && KIOSK_SIM=$(CURDIR)/.build/debug/kiosk-sim $(SWIFT) package --allow-writing-to-package-directory benchmark
 	@mkdir -p $(OUT)
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "NIK parse.*" --format jmh --path ../$(OUT)/bench
 	@[ -x $(PEERS)/bin/python ] || { python3 -m venv $(PEERS) && $(PEERS)/bin/pip install -q python-stdnum==2.2; }

@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "kiosk-sim", targets: ["KioskSimulator"]),
         // For Benchmarks/, which depends on this package by path.
         .library(name: "Core", targets: ["Core"]),
+        .library(name: "Drivers", targets: ["Drivers"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
