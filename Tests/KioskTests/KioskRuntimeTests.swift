@@ -42,7 +42,8 @@ struct KioskRuntimeTests {
     /// Runs one script against a fresh kiosk; returns what it showed and the store's records.
     static func play(
         _ script: String, config: String = SampleConfig.valid, printer: (any LetterPrinter)? = nil,
-        awaitLimit: Duration = .seconds(20)
+        awaitLimit: Duration = .seconds(20), prepare: (SQLiteRegistry) async throws -> Void = { _ in },
+        afterwards: (SQLiteRegistry) async throws -> Void = { _ in }
     ) async throws -> (Capture, [ServiceRecord], String) {
         let directory = try TemporaryDirectory()
         let settings = try SampleConfig.parse(config)
@@ -56,9 +57,12 @@ struct KioskRuntimeTests {
         let screens = ScreenWatch()
         let card = ScriptedCardReader(events: events)
         let store = InMemoryRecordStore(kioskID: settings.kioskID, village: settings.village)
-        let registry = InMemoryRegistry(
-            residents: try OpenSIDExport.read(path: TestPaths.residents).residents,
-            operatorCards: Set(settings.operatorCards), matchReversed: true)
+        let state = try TemporaryDirectory()
+        let registry = RegistryFixture.registry(
+            try await RegistryFixture.imported(in: state), pinAttempts: settings.policy.pinAttempts,
+            lockout: settings.policy.lockout)
+        try await registry.syncOperatorCards(settings.operatorCards)
+        try await prepare(registry)
         let runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
@@ -76,6 +80,7 @@ struct KioskRuntimeTests {
                 ],
                 logger: logger))
         try await group.run()
+        try await afterwards(registry)
         let printed = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .map { try String(contentsOfFile: directory.path + "/" + $0, encoding: .utf8) }.joined()
         return (capture, await store.records, printed)
@@ -225,5 +230,50 @@ struct KioskRuntimeTests {
         } throws: { error in
             "\(error)".contains("script line 3: no button \"Cetak\"")
         }
+    }
+
+    static let pinConfig = SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"card-pin\"")
+
+    /// Registers PIN 250713 for the card 04A21B6C9E4F80, as `kiosk pin set` would.
+    static func registerPIN(_ registry: SQLiteRegistry) async throws {
+        let holder = try #require(try await registry.holder(of: try CardUID(hex: "04A21B6C9E4F80")))
+        try await registry.setPIN(PIN(digits: [2, 5, 0, 7, 1, 3]), for: holder, at: .now())
+    }
+
+    @Test func aResidentWithARegisteredPINGetsTheMenu() async throws {
+        let script = """
+            await idle
+            tap 04A21B6C9E4F80
+            await pin
+            key 2
+            key 5
+            key 0
+            key 7
+            key 1
+            key 3
+            await menu
+            remove
+            await idle
+            """
+        let (capture, _, _) = try await Self.play(script, config: Self.pinConfig, prepare: Self.registerPIN)
+        #expect(capture.distinctScreenNames == ["idle", "reading", "pin", "menu", "idle"])
+    }
+
+    @Test func threeWrongPINsLockTheCardInTheRegistryNotOnlyInTheSession() async throws {
+        // Each attempt waits for its verdict: keys typed while a PIN is being checked are ignored.
+        let wrong = Array(repeating: "key 1\nkey 1\nkey 1\nkey 2\nkey 2\nkey 2\nsleep 0.5", count: 3)
+        let script =
+            "await idle\ntap 04A21B6C9E4F80\nawait pin\n" + wrong.joined(separator: "\n")
+            + "\nawait error-locked\nremove\nawait idle\n"
+        let card = try CardUID(hex: "04A21B6C9E4F80")
+        let (capture, records, _) = try await Self.play(
+            script, config: Self.pinConfig, prepare: Self.registerPIN,
+            afterwards: { registry in
+                // A new tap, or a restarted kiosk, meets the lock before any PIN is asked.
+                let lookup = try await registry.lookUp(card)
+                #expect(lookup == .locked)
+            })
+        #expect(capture.distinctScreenNames.contains("error-locked"))
+        #expect(records.isEmpty)
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Kiosk
 
-@Suite("OpenSID resident export and the in-memory registry")
+@Suite("OpenSID resident export")
 struct OpenSIDExportTests {
     static let header =
         "alamat,dusun,rw,rt,nama,no_kk,nik,sex,tempatlahir,tanggallahir,agama_id,pekerjaan_id,status_kawin,warganegara_id,tag_id_card"
@@ -20,6 +20,9 @@ struct OpenSIDExportTests {
         #expect(siti.rt == "002")
         #expect(siti.rw == "001")
         #expect(siti.religion == "ISLAM")
+        #expect(result.rows.map(\.line) == Array(2...9), "each resident keeps its line for the import report")
+        #expect(result.rows[5].tagText == "0489AB12CD34EF", "the tag as registered, for the registry to store")
+        #expect(result.read == 8)
     }
 
     @Test func badRowsAreRejectedWithTheLineAndTheRuleButNoPersonalData() throws {
@@ -51,41 +54,5 @@ struct OpenSIDExportTests {
         #expect(throws: OpenSIDExport.ExportError.self) {
             try OpenSIDExport.parse("name,number\nA,1\n")
         }
-    }
-
-    static func registry() throws -> InMemoryRegistry {
-        InMemoryRegistry(
-            residents: try OpenSIDExport.read(path: TestPaths.residents).residents,
-            operatorCards: [try CardUID(hex: "DEADBEEF")], matchReversed: true)
-    }
-
-    @Test(arguments: [
-        ("520A8BB9", "SITI AMINAH"),  // decimal tag, reader order
-        ("B98B0A52", "SITI AMINAH"),  // the same card through a reader that reverses bytes
-        ("04A21B6C9E4F80", "I KETUT WIRAWAN"),  // 7-byte UID, 16-digit tag
-        ("0489AB12CD34EF", "MARIA ULFA"),  // tag registered as hex
-        ("42464819", "DEWI KARTIKA SARI PUTRI WULANDARI"),
-    ])
-    func registeredCardsFindTheirResident(hex: String, name: String) async throws {
-        let lookup = try await Self.registry().lookUp(try CardUID(hex: hex))
-        guard case .resident(let resident) = lookup else {
-            Issue.record("expected a resident, got \(lookup)")
-            return
-        }
-        #expect(resident.name == name)
-    }
-
-    @Test func unknownAndOperatorCards() async throws {
-        let registry = try Self.registry()
-        #expect(try await registry.lookUp(try CardUID(hex: "01020304")) == .unknownCard)
-        #expect(try await registry.lookUp(try CardUID(hex: "DEADBEEF")) == .operatorCard)
-        let strict = InMemoryRegistry(residents: registry.residents, operatorCards: [], matchReversed: false)
-        #expect(try await strict.lookUp(try CardUID(hex: "B98B0A52")) == .unknownCard)
-    }
-
-    @Test func theExportRegistryKnowsNoPINs() async throws {
-        let check = try await Self.registry().verifyPIN(
-            PIN(digits: [1, 2, 3, 4, 5, 6]), for: try CardUID(hex: "520A8BB9"))
-        #expect(check == .rejected)
     }
 }

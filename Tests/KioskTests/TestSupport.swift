@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Kiosk
@@ -102,5 +103,93 @@ enum SampleConfig {
         } catch {
             return error.problems
         }
+    }
+}
+
+/// The kiosk database and registry in a temporary folder, with the fixture export imported.
+enum RegistryFixture {
+    /// The cheapest scrypt the hasher accepts, for tests that check behaviour, not cost.
+    static let fastScrypt = ScryptParameters(n: 1 << 4, r: 8, p: 1)
+
+    /// Every card of the fixture: the UID in reader order as the card reports it, and its resident's name.
+    static let cards: [(hex: String, name: String)] = [
+        ("520A8BB9", "SITI AMINAH"),  // decimal tag 1376422841
+        ("B39503A9", "SUPARMAN"),  // decimal tag 3012887465
+        ("04A21B6C9E4F80", "I KETUT WIRAWAN"),  // 16-digit tag of a 7-byte UID
+        ("AB29F85A", "RAHMAT HIDAYAT"),
+        ("0489AB12CD34EF", "MARIA ULFA"),  // registered in hex
+        ("42464819", "DEWI KARTIKA SARI PUTRI WULANDARI"),
+        ("EE681B25", "YOHANES SETIAWAN"),
+    ]
+
+    static func database(in directory: borrowing TemporaryDirectory) throws -> KioskDatabase {
+        try KioskDatabase.open(stateDirectory: directory.path + "/state")
+    }
+
+    static func registry(
+        _ database: KioskDatabase, matchReversed: Bool = true, pinAttempts: Int = 3,
+        lockout: Duration = .seconds(300), scrypt: ScryptParameters = fastScrypt
+    ) -> SQLiteRegistry {
+        SQLiteRegistry(
+            database: database, matchReversed: matchReversed, pinAttempts: pinAttempts, lockout: lockout,
+            scrypt: scrypt)
+    }
+
+    /// A database with the fixture export imported.
+    static func imported(in directory: borrowing TemporaryDirectory) async throws -> KioskDatabase {
+        let database = try database(in: directory)
+        let report = try await ResidentImport.run(try OpenSIDExport.read(path: TestPaths.residents), into: database)
+        #expect(report.new == 8)
+        return database
+    }
+
+    /// The fixture's residents' names and NIKs: what no output may show.
+    static func personalData() throws -> (names: [String], niks: [String]) {
+        let residents = try OpenSIDExport.read(path: TestPaths.residents).residents
+        return (residents.map(\.name), residents.map(\.nik.digits))
+    }
+}
+
+/// A configuration whose state lives in `directory`, for the `kiosk` binary.
+extension SampleConfig {
+    static func withState(in directory: String, _ edit: (String) -> String = { $0 }) -> String {
+        edit(valid.replacingOccurrences(of: "state_directory = \"state\"", with: "state_directory = \"\(directory)\""))
+    }
+}
+
+/// The built `kiosk` binary as a subprocess.
+enum KioskBinary {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var all: String { stdout + stderr }
+    }
+
+    static func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: TestPaths.binaries + "/kiosk")
+        process.arguments = arguments
+        let (out, err, inPipe) = (Pipe(), Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = inPipe
+        try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        // Read both pipes concurrently with the process, or a chatty child blocks on a full pipe.
+        let errorData = Mutex(Data())
+        let errorRead = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errorData.withLock { $0 = data }
+            errorRead.signal()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        errorRead.wait()
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }
 }

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import GRDB
 
 /// The technician's checks, each a verdict with what was found and, when not ok, how to fix it.
 enum Doctor {
@@ -30,7 +31,7 @@ enum Doctor {
             )
         ]
         findings.append(stateDirectory(settings.stateDirectory))
-        findings.append(registry(settings))
+        findings += registry(settings)
         findings.append(
             Finding(
                 verdict: .ok, check: "display",
@@ -72,35 +73,85 @@ enum Doctor {
             fix: "systemd creates it (StateDirectory=kiosk); by hand: install -d -o kiosk \(path)")
     }
 
-    private static func registry(_ settings: KioskSettings) -> Finding {
-        guard let export = settings.registry.openSIDExport else {
-            return Finding(
-                verdict: .warn, check: "resident registry", detail: "no residents configured: every card is unknown",
-                fix: "set registry.opensid_export to an OpenSID resident export (CSV)")
+    /// The registry as the database holds it, read without creating or migrating anything: the doctor may run
+    /// as root, and a database root created would be one the kiosk user cannot open.
+    static func registry(_ settings: KioskSettings, now: Timestamp = .now()) -> [Finding] {
+        var findings: [Finding] = []
+        var exportResidents: Int?
+        if let export = settings.registry.openSIDExport {
+            do {
+                let result = try OpenSIDExport.read(path: export)
+                exportResidents = result.rows.count
+                let rejected = result.rejected.map { "\($0)" }.joined(separator: "; ")
+                let cards = result.rows.filter { $0.resident.cardTag != nil }.count
+                findings.append(
+                    Finding(
+                        verdict: result.rejected.isEmpty ? .ok : .warn, check: "OpenSID export",
+                        detail: "\(result.rows.count) residents with \(cards) registered cards, imported at every start"
+                            + (result.rejected.isEmpty ? "" : "; rejected rows: \(rejected)"),
+                        fix: result.rejected.isEmpty ? nil : "correct those rows in OpenSID and export again"))
+            } catch {
+                findings.append(
+                    Finding(
+                        verdict: .fail, check: "OpenSID export", detail: "\(export): \(error)",
+                        fix: "export the residents again from OpenSID (Kependudukan > Penduduk > Impor/Ekspor)"))
+            }
         }
-        do {
-            let result = try OpenSIDExport.read(path: export)
-            let rejected = result.rejected.map { "\($0)" }.joined(separator: "; ")
-            let pinNote =
-                settings.policy.identityMode == .cardAndPIN
-                ? Finding(
+
+        let path = (settings.stateDirectory as NSString).appendingPathComponent(KioskDatabase.fileName)
+        let statistics: RegistryStatistics
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                var configuration = Configuration()
+                configuration.readonly = true
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                statistics = try queue.read { db in
+                    guard try db.tableExists("resident") else { return RegistryStatistics.empty }
+                    return try RegistryStatistics(
+                        db, pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout, now: now)
+                }
+            } catch {
+                findings.append(
+                    Finding(
+                        verdict: .fail, check: "resident registry", detail: "\(path) cannot be read: \(error)",
+                        fix: "run the doctor as the kiosk user; if the file is damaged, move it away and import again"))
+                return findings
+            }
+        } else {
+            statistics = .empty
+        }
+        let pinMode = settings.policy.identityMode == .cardAndPIN
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        let counts =
+            "\(count(statistics.residents, "resident")), \(count(statistics.cards, "card")), "
+            + "\(count(statistics.pins, "PIN")) registered, \(count(statistics.lockedCards, "locked card"))"
+        if statistics.residents == 0 {
+            if let exportResidents {
+                // Nothing imported yet, but `kiosk run` imports the export before it serves.
+                findings.append(
+                    Finding(
+                        verdict: pinMode ? .warn : .ok, check: "resident registry",
+                        detail: "\(path) holds no residents yet; kiosk run imports the \(exportResidents) of the export"
+                            + (pinMode
+                                ? ", but the registry holds no PINs, so identity mode card-pin rejects every PIN" : ""),
+                        fix: pinMode ? "register PINs with kiosk pin set --card HEX after the import" : nil))
+            } else {
+                findings.append(
+                    Finding(
+                        verdict: .warn, check: "resident registry", detail: "no residents: every card is unknown",
+                        fix: "kiosk import residents FILE.csv (an OpenSID export), or set registry.opensid_export"))
+            }
+        } else if pinMode && statistics.pins == 0 {
+            findings.append(
+                Finding(
                     verdict: .warn, check: "resident registry",
-                    detail:
-                        "\(result.residents.count) residents, but an OpenSID export holds no PINs, so identity mode card-pin rejects every PIN",
-                    fix: "set identity.mode = \"card\" on a supervised kiosk until PINs are registered")
-                : nil
-            if let pinNote { return pinNote }
-            return Finding(
-                verdict: result.rejected.isEmpty ? .ok : .warn, check: "resident registry",
-                detail:
-                    "\(result.residents.count) residents with \(result.residents.filter { $0.cardTag != nil }.count) registered cards"
-                    + (result.rejected.isEmpty ? "" : "; rejected rows: \(rejected)"),
-                fix: result.rejected.isEmpty ? nil : "correct those rows in OpenSID and export again")
-        } catch {
-            return Finding(
-                verdict: .fail, check: "resident registry", detail: "\(export): \(error)",
-                fix: "export the residents again from OpenSID (Kependudukan > Penduduk > Impor/Ekspor)")
+                    detail: "\(counts); the registry holds no PINs, so identity mode card-pin rejects every PIN",
+                    fix: "register PINs with kiosk pin set --card HEX, "
+                        + "or set identity.mode = \"card\" on a supervised kiosk"))
+        } else {
+            findings.append(Finding(verdict: .ok, check: "resident registry", detail: counts))
         }
+        return findings
     }
 
     /// A hint for the problems a technician meets most.

@@ -7,7 +7,10 @@ struct KioskCommand: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "The village service kiosk: e-KTP in, letter out, every service recorded.",
         version: BuildInfo.version,
-        subcommands: [RunCommand.self, DoctorCommand.self, TestCardCommand.self, VersionCommand.self],
+        subcommands: [
+            RunCommand.self, DoctorCommand.self, TestCardCommand.self, ImportCommand.self, PINCommand.self,
+            VersionCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

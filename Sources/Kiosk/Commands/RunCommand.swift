@@ -24,14 +24,7 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        let settings: KioskSettings
-        do {
-            settings = try ConfigurationLoader.load(path: options.config)
-        } catch {
-            FileHandle.standardError.write(
-                Data("\(error)\nRun `kiosk doctor --config \(options.config)` for more.\n".utf8))
-            throw ExitCode(78)  // EX_CONFIG: systemd shows "status=78/CONFIG"
-        }
+        let settings = try options.loadSettings()
         KioskLogging.bootstrap(level: logLevel)
         let logger = Logger(label: "kiosk")
 
@@ -43,7 +36,7 @@ struct RunCommand: AsyncParsableCommand {
             return try ScriptedSession(text: text)
         }
 
-        var registry: any ResidentRegistry = try Self.registry(for: settings, logger: logger)
+        var registry: any ResidentRegistry = try await Self.registry(for: settings, logger: logger)
         let events = KioskEvents()
         let screens = ScreenWatch()
         let cardReader: any CardReader
@@ -89,22 +82,56 @@ struct RunCommand: AsyncParsableCommand {
         try await group.run()
     }
 
-    /// The registry the configuration names.
-    static func registry(for settings: KioskSettings, logger: Logger) throws -> any ResidentRegistry {
-        var residents: [Resident] = []
-        if let export = settings.registry.openSIDExport {
-            let result = try OpenSIDExport.read(path: export)
-            residents = result.residents
-            logger.info(
-                "registry loaded",
-                metadata: ["residents": "\(residents.count)", "rejected": "\(result.rejected.count)"])
-            for rejection in result.rejected {
-                logger.warning("resident row rejected", metadata: ["row": "\(rejection)"])
+    /// The registry the configuration names: the kiosk database's (see `makeRegistry`).
+    static func registry(for settings: KioskSettings, logger: Logger) async throws -> any ResidentRegistry {
+        try await makeRegistry(settings, database: try settings.openDatabase(), logger: logger)
+    }
+
+    /// The registry in the kiosk database, with `[registry] opensid_export` imported first when it is set (the
+    /// same import as `kiosk import residents`) and the configured operator cards in place. A broken export is
+    /// logged and the kiosk serves from what the database already holds.
+    static func makeRegistry(_ settings: KioskSettings, database: KioskDatabase, logger: Logger) async throws
+        -> SQLiteRegistry
+    {
+        let registry = SQLiteRegistry(database: database, settings: settings)
+        if let path = settings.registry.openSIDExport {
+            let export: OpenSIDExport.Result?
+            do {
+                export = try OpenSIDExport.read(path: path)
+            } catch {
+                export = nil
+                logger.error(
+                    "OpenSID export not imported; serving the residents already in the registry",
+                    metadata: ["problem": "\(ImportResidentsCommand.describe(error, file: path))"])
+            }
+            if let export {
+                let report = try await ResidentImport.run(export, into: database)
+                logger.info(
+                    "OpenSID export imported",
+                    metadata: [
+                        "read": "\(report.read)", "new": "\(report.new)", "updated": "\(report.updated)",
+                        "unchanged": "\(report.unchanged)", "rejected": "\(report.rejected.count)",
+                    ])
+                if !report.rejected.isEmpty {
+                    logger.warning(
+                        "rows of the OpenSID export rejected; `kiosk import residents FILE --dry-run` lists them",
+                        metadata: ["rejected": "\(report.rejected.count)"])
+                }
             }
         }
-        return InMemoryRegistry(
-            residents: residents, operatorCards: Set(settings.operatorCards),
-            matchReversed: settings.registry.matchReversedUIDs)
+        try await registry.syncOperatorCards(settings.operatorCards)
+        let statistics = try await registry.statistics(at: registry.now())
+        logger.info(
+            "registry ready",
+            metadata: [
+                "residents": "\(statistics.residents)", "cards": "\(statistics.cards)", "pins": "\(statistics.pins)",
+                "locked": "\(statistics.lockedCards)",
+            ])
+        if statistics.residents == 0 {
+            logger.warning(
+                "the registry holds no residents: every card is unknown; run kiosk import residents FILE.csv")
+        }
+        return registry
     }
 }
 

@@ -18,7 +18,7 @@ struct TestCardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try ConfigurationLoader.load(path: options.config)
-        let registry = try RunCommand.registry(for: settings, logger: Logger(label: "kiosk.test-card"))
+        let registry = try await RunCommand.registry(for: settings, logger: Logger(label: "kiosk.test-card"))
         let monitor = CardMonitor()
         monitor.start()
         defer { monitor.stop() }

@@ -14,9 +14,21 @@ enum OpenSIDExport {
         var description: String { "line \(line): \(reason)" }
     }
 
+    /// A resident taken from the file, with where it was and its card tag as written (`Resident.cardTag` keeps
+    /// only what the tag means; the registry stores the text as registered too).
+    struct Row {
+        var line: Int
+        var resident: Resident
+        var tagText: String
+    }
+
     struct Result {
-        var residents: [Resident]
+        var rows: [Row]
         var rejected: [Rejection]
+
+        var residents: [Resident] { rows.map(\.resident) }
+        /// Rows read, taken or not.
+        var read: Int { rows.count + rejected.count }
     }
 
     static let requiredColumns = ["nama", "nik", "sex", "tempatlahir", "tanggallahir", "alamat", "rt", "rw"]
@@ -32,7 +44,7 @@ enum OpenSIDExport {
         guard missing.isEmpty else { throw ExportError.missingColumns(missing) }
         let column = Dictionary(header.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
 
-        var result = Result(residents: [], rejected: [])
+        var result = Result(rows: [], rejected: [])
         var seenNIKs = Set<String>()
         for (index, row) in csv.rows.enumerated() {
             let line = index + 2
@@ -46,7 +58,7 @@ enum OpenSIDExport {
                     result.rejected.append(.init(line: line, reason: "nik: the same NIK appears on an earlier line"))
                     continue
                 }
-                result.residents.append(resident)
+                result.rows.append(Row(line: line, resident: resident, tagText: field("tag_id_card")))
             case .failure(let rejection):
                 result.rejected.append(.init(line: line, reason: rejection.reason))
             }

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+
+/// Exit statuses shared by the subcommands, from sysexits(3), so scripts and systemd can tell causes apart.
+enum ExitStatus {
+    /// A broken configuration (systemd shows "status=78/CONFIG").
+    static let configuration: Int32 = 78
+    /// The kiosk database cannot be opened or created.
+    static let cannotCreate: Int32 = 73
+}
+
+extension ConfigOption {
+    /// The settings, or the configuration's problems on standard error and exit status 78.
+    func loadSettings() throws -> KioskSettings {
+        do {
+            return try ConfigurationLoader.load(path: config)
+        } catch {
+            printError("\(error)\nRun `kiosk doctor --config \(config)` for more.")
+            throw ExitCode(ExitStatus.configuration)
+        }
+    }
+}
+
+extension KioskSettings {
+    /// The kiosk database, or why it cannot be opened on standard error and exit status 73.
+    func openDatabase() throws -> KioskDatabase {
+        do {
+            return try KioskDatabase.open(stateDirectory: stateDirectory)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.cannotCreate)
+        }
+    }
+}
+
+/// A line on standard error: problems and prompts, so standard output carries only the result.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

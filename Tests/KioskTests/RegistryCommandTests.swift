@@ -1,0 +1,243 @@
+import Core
+import Drivers
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@testable import Kiosk
+
+/// `kiosk import residents` and `kiosk pin`, run as the technician runs them: the built binary, a configuration
+/// whose state lives in a temporary folder.
+@Suite("kiosk import and kiosk pin, as subprocesses")
+struct RegistryCommandTests {
+    struct TestKiosk: ~Copyable {
+        let directory: TemporaryDirectory
+        let config: String
+        var state: String { directory.path + "/state" }
+
+        init(mode: String = "card-pin") throws {
+            let directory = try TemporaryDirectory()
+            let state = directory.path + "/state"
+            config = try directory.write(
+                "kiosk.toml",
+                SampleConfig.withState(in: state) {
+                    $0.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"\(mode)\"")
+                        .replacingOccurrences(of: "opensid_export = \"\(TestPaths.residents)\"", with: "")
+                })
+            self.directory = directory
+        }
+
+        func run(_ arguments: [String], input: String? = nil) throws -> KioskBinary.Outcome {
+            try KioskBinary.run(arguments + ["--config", config], input: input)
+        }
+
+        func registry() throws -> SQLiteRegistry {
+            RegistryFixture.registry(try KioskDatabase.open(stateDirectory: state))
+        }
+    }
+
+    static let fixtureReport = """
+        Read 8 rows from the OpenSID export.
+          imported new: 8
+          updated:      0
+          unchanged:    0
+          rejected:     0
+        Residents not in the file stay in the registry: import never deletes.
+
+        """
+
+    @Test func importingTheFixtureExitsZeroWithTheCounts() throws {
+        let kiosk = try TestKiosk()
+        let first = try kiosk.run(["import", "residents", TestPaths.residents])
+        #expect(first.status == 0, "\(first.all)")
+        #expect(first.stdout == Self.fixtureReport)
+        let again = try kiosk.run(["import", "residents", TestPaths.residents])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("  unchanged:    8"))
+    }
+
+    @Test func rejectedRowsExitOneAndNameTheirLines() throws {
+        let kiosk = try TestKiosk()
+        let text = try String(contentsOfFile: TestPaths.residents, encoding: .utf8)
+            .replacingOccurrences(of: "1809070211650012", with: "18090702116500")
+        let file = try kiosk.directory.write("partly-bad.csv", text)
+        let outcome = try kiosk.run(["import", "residents", file])
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.contains("  imported new: 7"))
+        #expect(outcome.stdout.contains("  rejected:     1"))
+        #expect(outcome.stdout.contains("  line 3: nik: a NIK has 16 digits, this one has 14"))
+    }
+
+    @Test func anUnreadableFileExitsTwo() throws {
+        let kiosk = try TestKiosk()
+        let missing = try kiosk.run(["import", "residents", kiosk.directory.path + "/nowhere.csv"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("nowhere.csv: the file does not exist"))
+        let notAnExport = try kiosk.run([
+            "import", "residents", try kiosk.directory.write("x.csv", "name,number\nA,1\n"),
+        ])
+        #expect(notAnExport.status == 2)
+        #expect(notAnExport.stderr.contains("not an OpenSID resident export: the header lacks"))
+        #expect(!FileManager.default.fileExists(atPath: kiosk.state + "/kiosk.sqlite"), "nothing to write, no file")
+    }
+
+    @Test func aDryRunWritesNothing() throws {
+        let kiosk = try TestKiosk()
+        let outcome = try kiosk.run(["import", "residents", TestPaths.residents, "--dry-run"])
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.hasPrefix("Dry run: nothing was written"))
+        let after = try kiosk.run(["import", "residents", TestPaths.residents])
+        #expect(after.stdout.contains("  imported new: 8"))
+    }
+
+    @Test func aPINIsReadFromStandardInputAndVerifiesAfterwards() async throws {
+        let kiosk = try TestKiosk()
+        _ = try kiosk.run(["import", "residents", TestPaths.residents])
+        let outcome = try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: "250713\n")
+        #expect(outcome.status == 0, "\(outcome.all)")
+        #expect(outcome.stdout.hasPrefix("PIN set for the resident of card 520A8BB9 (scrypt N=2^15, r=8, p=1)"))
+        let registry = try kiosk.registry()
+        let card = try CardUID(hex: "520A8BB9")
+        #expect(try await registry.verifyPIN(PIN(digits: [2, 5, 0, 7, 1, 3]), for: card) == .accepted)
+        #expect(try await registry.verifyPIN(PIN(digits: [2, 5, 0, 7, 1, 4]), for: card) == .rejected)
+    }
+
+    @Test(arguments: [
+        ("123456\n", "run of consecutive digits"),
+        ("777777\n", "repeats one digit"),
+        ("140368\n", "birth date"),
+        ("2507\n", "exactly 6 digits"),
+        ("", "no PIN on standard input"),
+    ])
+    func weakOrMissingPINsAreRefusedAndNothingIsStored(input: String, says: String) async throws {
+        let kiosk = try TestKiosk()
+        _ = try kiosk.run(["import", "residents", TestPaths.residents])
+        let outcome = try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: input)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.hasPrefix("PIN not set: "))
+        #expect(outcome.stderr.contains(says), "\(outcome.stderr)")
+        #expect(try await kiosk.registry().statistics(at: .now()).pins == 0)
+    }
+
+    @Test func unknownOperatorAndMalformedCardsGetNoPIN() async throws {
+        let kiosk = try TestKiosk()
+        _ = try kiosk.run(["import", "residents", TestPaths.residents])
+        let unknown = try kiosk.run(["pin", "set", "--card", "01020304"], input: "250713\n")
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no resident has the card 01020304"))
+        // `kiosk run` syncs the operator cards at start; here the test does.
+        try await kiosk.registry().syncOperatorCards([try CardUID(hex: "520A8BB9")])
+        let operatorCard = try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: "250713\n")
+        #expect(operatorCard.status == 1)
+        #expect(operatorCard.stderr.contains("card 520A8BB9 is an operator card"))
+        let malformed = try kiosk.run(["pin", "set", "--card", "zz"], input: "250713\n")
+        #expect(malformed.status == 64, "ArgumentParser's usage error")
+        #expect(malformed.stderr.contains("--card zz: a card UID in hex"))
+    }
+
+    @Test func resetLiftsALockout() async throws {
+        let kiosk = try TestKiosk()
+        _ = try kiosk.run(["import", "residents", TestPaths.residents])
+        _ = try kiosk.run(["pin", "set", "--card", "04A21B6C9E4F80"], input: "250713\n")
+        let card = try CardUID(hex: "04A21B6C9E4F80")
+        do {
+            let registry = try kiosk.registry()
+            for _ in 0..<3 { _ = try await registry.verifyPIN(PIN(digits: [9, 9, 1, 2, 8, 3]), for: card) }
+            #expect(try await registry.lookUp(card) == .locked)
+        }
+        let reset = try kiosk.run(["pin", "reset", "--card", "04A21B6C9E4F80"])
+        #expect(reset.status == 0, "\(reset.all)")
+        #expect(reset.stdout == "Cleared 3 failed PIN attempts of card 04A21B6C9E4F80; it is no longer locked.\n")
+        #expect(try await kiosk.registry().lookUp(card) != .locked)
+        let again = try kiosk.run(["pin", "reset", "--card", "04A21B6C9E4F80"])
+        #expect(again.stdout.contains("had no recent failed PIN attempts"))
+    }
+
+    @Test func nothingTheCommandsPrintOrLogHoldsANIKOrAName() throws {
+        let kiosk = try TestKiosk()
+        var outcomes: [KioskBinary.Outcome] = []
+        outcomes.append(try kiosk.run(["import", "residents", TestPaths.residents, "--dry-run"]))
+        outcomes.append(try kiosk.run(["import", "residents", TestPaths.residents]))
+        let bad = try String(contentsOfFile: TestPaths.residents, encoding: .utf8)
+            .replacingOccurrences(of: ",P,METRO,", with: ",L,METRO,")
+            .replacingOccurrences(of: "1809070211650012", with: "180907021165001X")
+        outcomes.append(try kiosk.run(["import", "residents", try kiosk.directory.write("bad.csv", bad)]))
+        for input in ["250713\n", "140368\n", "123456\n", "54036\n"] {
+            outcomes.append(try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: input))
+        }
+        outcomes.append(try kiosk.run(["pin", "set", "--card", "B98B0A52"], input: "250713\n"))
+        outcomes.append(try kiosk.run(["pin", "reset", "--card", "520A8BB9"]))
+        outcomes.append(try kiosk.run(["doctor"]))
+        // `kiosk run` imports the configured export at start and logs the counts: a scripted session that ends
+        // at once shows what it logs.
+        let withExport = try kiosk.directory.write(
+            "run.toml",
+            SampleConfig.withState(in: kiosk.state) {
+                $0.replacingOccurrences(
+                    of: "opensid_export = \"\(TestPaths.residents)\"", with: "opensid_export = \"bad.csv\"")
+            })
+        let script = try kiosk.directory.write("session.txt", "await idle\n")
+        let run = try KioskBinary.run(["run", "--config", withExport, "--script", script])
+        #expect(run.status == 0, "\(run.all)")
+        #expect(run.stderr.contains("OpenSID export imported"))
+        #expect(run.stderr.contains("rejected=2"), "\(run.stderr)")
+        outcomes.append(run)
+
+        let personal = try RegistryFixture.personalData()
+        let nikShaped = try Regex("[0-9]{16}")
+        for outcome in outcomes {
+            #expect(outcome.all.firstMatch(of: nikShaped) == nil, "\(outcome.all)")
+            for name in personal.names { #expect(!outcome.all.contains(name), "\(name) in \(outcome.all)") }
+            #expect(!outcome.all.contains("250713") && !outcome.all.contains("140368"), "no PIN is ever echoed")
+        }
+    }
+
+    @Test func doctorReportsTheRegistryFromTheDatabase() throws {
+        let kiosk = try TestKiosk()
+        let before = try kiosk.run(["doctor"])
+        #expect(before.stdout.contains("WARN resident registry: no residents: every card is unknown"))
+        _ = try kiosk.run(["import", "residents", TestPaths.residents])
+        let imported = try kiosk.run(["doctor"])
+        #expect(
+            imported.stdout.contains(
+                "WARN resident registry: 8 residents, 7 cards, 0 PINs registered, 0 locked cards; "
+                    + "the registry holds no PINs"
+            ))
+        _ = try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: "250713\n")
+        let withPIN = try kiosk.run(["doctor"])
+        #expect(
+            withPIN.stdout.contains("OK   resident registry: 8 residents, 7 cards, 1 PIN registered, 0 locked cards"))
+        #expect(!withPIN.stdout.contains("holds no PINs"))
+        #expect(withPIN.status == 0)
+    }
+}
+
+@Suite("kiosk run's registry")
+struct RunRegistryTests {
+    @Test func aBrokenExportAtStartIsLoggedAndTheKioskServesWhatTheDatabaseHolds() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try await RegistryFixture.imported(in: directory)
+        let broken = try directory.write("penduduk.csv", "name,number\nA,1\n")
+        let settings = try SampleConfig.parse(
+            SampleConfig.withState(in: directory.path + "/state") {
+                $0.replacingOccurrences(of: TestPaths.residents, with: broken)
+            })
+        let logs = Mutex<[String]>([])
+        let logger = Logger(label: "kiosk") { label in
+            JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
+                logs.withLock { $0.append(line) }
+            }
+        }
+        let registry = try await RunCommand.makeRegistry(
+            settings, database: try RegistryFixture.database(in: directory), logger: logger)
+        #expect(try await registry.lookUp(try CardUID(hex: "DEADBEEF")) == .operatorCard, "operator cards synced")
+        guard case .resident = try await registry.lookUp(try CardUID(hex: "520A8BB9")) else {
+            Issue.record("the residents already imported are still served")
+            return
+        }
+        let lines = logs.withLock { $0 }
+        #expect(lines.contains { $0.contains("OpenSID export not imported") && $0.contains("the header lacks") })
+        #expect(lines.contains { $0.contains("registry ready") && $0.contains("residents=8") })
+    }
+}
