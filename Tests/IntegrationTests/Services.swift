@@ -36,6 +36,12 @@ enum Services {
 
     struct Missing: Error {}
 
+    /// Starts a daemon that forks (pcscd): its output goes nowhere, since the forked daemon would hold a pipe open
+    /// for ever.
+    static func startDaemon(_ command: String) throws {
+        try run("/bin/sh", ["-c", "\(command) </dev/null >/dev/null 2>&1"])
+    }
+
     /// Runs a command to completion and returns its status and output.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

@@ -260,11 +260,11 @@ struct KioskRuntimeTests {
     }
 
     @Test func threeWrongPINsLockTheCardInTheRegistryNotOnlyInTheSession() async throws {
-        // Each attempt waits for its verdict: keys typed while a PIN is being checked are ignored.
-        let wrong = Array(repeating: "key 1\nkey 1\nkey 1\nkey 2\nkey 2\nkey 2\nsleep 0.5", count: 3)
+        // Each attempt waits for its verdict on screen: keys typed while a PIN is being checked are ignored.
+        let pin = "key 1\nkey 1\nkey 1\nkey 2\nkey 2\nkey 2\n"
         let script =
-            "await idle\ntap 04A21B6C9E4F80\nawait pin\n" + wrong.joined(separator: "\n")
-            + "\nawait error-locked\nremove\nawait idle\n"
+            "await idle\ntap 04A21B6C9E4F80\nawait pin\n" + pin + "see Sisa 2 kali\n" + pin + "see Sisa 1 kali\n" + pin
+            + "await error-locked\nremove\nawait idle\n"
         let card = try CardUID(hex: "04A21B6C9E4F80")
         let (capture, records, _) = try await Self.play(
             script, config: Self.pinConfig, prepare: Self.registerPIN,

@@ -20,4 +20,16 @@ static inline int kiosk_evdev_bits(int fd, int type, unsigned char *bits, int le
     return ioctl(fd, EVIOCGBIT(type, length), bits);
 }
 
+/// EVIOCSCLOCKID: the clock the kernel stamps this device's events with (`CLOCK_MONOTONIC` ignores clock changes).
+static inline int kiosk_evdev_set_clock(int fd, int clock) { return ioctl(fd, EVIOCSCLOCKID, &clock); }
+
+/// An event's timestamp. `input_event_sec` and `input_event_usec` are macros over the two layouts of
+/// `struct input_event`: a `struct timeval` on 64-bit systems, two plain fields on 32-bit ones with 64-bit time.
+static inline long long kiosk_input_event_sec(const struct input_event *event) { return event->input_event_sec; }
+static inline long long kiosk_input_event_usec(const struct input_event *event) { return event->input_event_usec; }
+
+/// pipe2(2) with O_CLOEXEC | O_NONBLOCK, for waking a thread blocked in poll(2) (glibc declares pipe2 only with
+/// _GNU_SOURCE, which Swift's Glibc module does not set).
+int kiosk_wake_pipe(int fds[2]);
+
 #endif

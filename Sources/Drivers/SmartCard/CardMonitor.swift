@@ -86,17 +86,17 @@ public final class CardMonitor: Sendable {
             }
             do {
                 if proceed { try watch(context, cardsPresent: &cardsPresent) }
-            } catch
-                where error.isServiceGone || error.code == PCSC.code(.commError)
-                || error.code == PCSC.code(.invalidHandle)
-            {
-                lost = true
-                for reader in cardsPresent.sorted() { continuation.yield(.cardRemoved(reader: reader)) }
-                cardsPresent = []
-                continuation.yield(.serviceLost(error))
             } catch {
-                // Cancelled by stop(), or an error pcscd does not usually give: start over on a new context.
-                if !stopped { _ = wake.wait(timeout: .now() + retryInterval) }
+                // Cancelled by stop(), or the context broke: pcscd gone (no service, a communication error, or, as
+                // pcsc-lite 1.9 answers a blocked wait when the daemon dies, another error). Either way the cards
+                // are no longer followed: report them gone and start over on a new context.
+                if !stopped {
+                    lost = true
+                    for reader in cardsPresent.sorted() { continuation.yield(.cardRemoved(reader: reader)) }
+                    cardsPresent = []
+                    continuation.yield(.serviceLost(error))
+                    _ = wake.wait(timeout: .now() + retryInterval)
+                }
             }
             shared.withLock { $0.context = nil }
             PCSC.releaseContext(context)

@@ -39,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
         var registry: any ResidentRegistry = try await Self.registry(for: settings, logger: logger)
         let events = KioskEvents()
         let screens = ScreenWatch()
-        let cardReader: any CardReader
+        var cardReader: any CardReader
         let card: any CardPlacer
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         switch settings.cardReader.backend {
@@ -58,6 +58,10 @@ struct RunCommand: AsyncParsableCommand {
             let scripted = ScriptedCardReader(events: events)
             (cardReader, card) = (scripted, scripted)
         }
+        if let wedge = WedgeReaderService.configured(settings, cardReader: &cardReader, events: events, logger: logger)
+        {
+            services.append(.init(service: wedge))
+        }
         let runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
@@ -74,7 +78,7 @@ struct RunCommand: AsyncParsableCommand {
                 layout: try ScreenLayout(size: settings.display.size), awaitLimit: .seconds(awaitSeconds),
                 logger: logger)
             services.append(.init(service: player, successTerminationBehavior: .gracefullyShutdownGroup))
-        } else if settings.cardReader.backend == .script {
+        } else if settings.cardReader.backend == .script, settings.cardReader.wedgeDevice == nil {
             logger.warning("card_reader.backend is \"script\" and no --script was given: nothing can reach this kiosk")
         }
         let group = ServiceGroup(

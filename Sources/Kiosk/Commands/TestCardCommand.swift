@@ -6,6 +6,7 @@ import Logging
 
 /// `kiosk test-card`: for technicians. Waits for a card and says what the kiosk sees: the reader, the kind of
 /// card, its UID in every form OpenSID may hold it, and whether the registry knows it (masked NIK only).
+/// `--wedge DEVICE` waits for a tap on a keyboard-wedge reader instead (TestCardCommand+Wedge.swift).
 struct TestCardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-card",
@@ -16,9 +17,19 @@ struct TestCardCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for a card.")
     var timeout = 60
 
+    @Option(
+        help: ArgumentHelp(
+            "Wait for a tap on this keyboard-wedge reader instead of a PC/SC reader.",
+            valueName: "/dev/input/by-id/...-event-kbd"))
+    var wedge: String?
+
     func run() async throws {
         let settings = try ConfigurationLoader.load(path: options.config)
         let registry = try await RunCommand.registry(for: settings, logger: Logger(label: "kiosk.test-card"))
+        if let wedge {
+            try await waitForWedgeTap(device: wedge, settings: settings, registry: registry)
+            return
+        }
         let monitor = CardMonitor()
         monitor.start()
         defer { monitor.stop() }
@@ -66,6 +77,21 @@ struct TestCardCommand: AsyncParsableCommand {
             print("UID:    unreadable: \(error)")
             throw ExitCode(1)
         }
+        try await report(uid: uid, registry: registry)
+        if settings.policy.identityMode == .chip, settings.sam == .simulated {
+            do {
+                let resident = try await pcsc.withConnection {
+                    try EKTPChipReader(sam: SimulatedSAM()).readResident($0)
+                }
+                print("Chip:   biodata readable, NIK \(resident.nik.masked)")
+            } catch {
+                print("Chip:   biodata unreadable: \(error)")
+            }
+        }
+    }
+
+    /// The UID in every form OpenSID may hold it, and what the registry says of the card (masked NIK only).
+    func report(uid: CardUID, registry: any ResidentRegistry) async throws {
         print(
             """
             UID:    \(uid.hex) (\(uid.bytes.count) bytes)
@@ -77,16 +103,6 @@ struct TestCardCommand: AsyncParsableCommand {
         case .operatorCard: print("Registry: operator card (opens maintenance)")
         case .unknownCard: print("Registry: not registered")
         case .locked: print("Registry: registered, locked after wrong PINs")
-        }
-        if settings.policy.identityMode == .chip, settings.sam == .simulated {
-            do {
-                let resident = try await pcsc.withConnection {
-                    try EKTPChipReader(sam: SimulatedSAM()).readResident($0)
-                }
-                print("Chip:   biodata readable, NIK \(resident.nik.masked)")
-            } catch {
-                print("Chip:   biodata unreadable: \(error)")
-            }
         }
     }
 }

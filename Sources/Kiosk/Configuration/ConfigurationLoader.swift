@@ -179,6 +179,11 @@ enum ConfigurationLoader {
         if let section = root.section("card_reader") {
             cardReader.backend = section.choice("backend", default: cardReader.backend)
             cardReader.readerFilter = section.string("reader")
+            cardReader.wedgeDevice = section.string("wedge")
+            cardReader.wedgeGrab = section.bool("wedge_grab", default: cardReader.wedgeGrab)
+            if let wedge = cardReader.wedgeDevice, let problem = wedgeProblem(wedge) {
+                section.problem("wedge", problem)
+            }
             section.rejectUnknownKeys()
         }
 
@@ -195,6 +200,11 @@ enum ConfigurationLoader {
             if cardReader.backend != .pcsc {
                 report.add("card_reader.backend", "identity mode \"chip\" reads the card itself: it needs \"pcsc\"")
             }
+            if cardReader.wedgeDevice != nil {
+                report.add(
+                    "card_reader.wedge",
+                    "identity mode \"chip\" reads the card's chip; a wedge reader only types its number: remove wedge")
+            }
         }
 
         root.rejectUnknownKeys()
@@ -206,6 +216,18 @@ enum ConfigurationLoader {
             policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
             templatesDirectory: templatesDirectory, registry: registry, operatorCards: operatorCards,
             printing: printing, cardReader: cardReader, sam: sam)
+    }
+
+    /// Why `path` cannot be a wedge reader's device, if it cannot. It must be an evdev node under /dev/input;
+    /// the by-id link is the one to use, as it keeps its name when the reader moves to another USB port and eventN
+    /// does not. Whether it exists is not checked: an unplugged reader is waited for.
+    static func wedgeProblem(_ path: String) -> String? {
+        let name = (path as NSString).lastPathComponent
+        guard path.hasPrefix("/dev/input/"), name.hasPrefix("event") || name.contains("-event-") else {
+            return "found \"\(path)\", expected an evdev device such as /dev/input/by-id/usb-...-event-kbd "
+                + "(`ls -l /dev/input/by-id` lists them)"
+        }
+        return nil
     }
 
     /// One `[[letter]]` entry.

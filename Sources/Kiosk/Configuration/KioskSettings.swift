@@ -38,6 +38,10 @@ struct CardReaderSettings: Sendable, Equatable {
     var backend: Backend
     /// Use only readers whose name contains this (to leave out a SAM slot); `nil` for all.
     var readerFilter: String?
+    /// The evdev device of a keyboard-wedge reader, used beside `backend`; `nil` for none.
+    var wedgeDevice: String? = nil
+    /// Grab the wedge reader (EVIOCGRAB), so the numbers it types never reach the console or a login prompt.
+    var wedgeGrab = true
 }
 
 struct DisplaySettings: Sendable, Equatable {

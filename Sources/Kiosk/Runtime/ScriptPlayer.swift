@@ -29,6 +29,18 @@ struct ScriptPlayer: Service {
                             "script line \(line): screen \(name) did not appear within \(awaitLimit) (showing: \(current))"
                     )
                 }
+            case .see(let text):
+                let lowered = text.lowercased()
+                let shows: @Sendable (Screen) -> Bool = { screen in
+                    ([screen.title] + screen.lines).contains { $0.lowercased().contains(lowered) }
+                }
+                guard await waitFor(shows) != nil else {
+                    let current = await screens.current.map { "\($0.id)" } ?? "none"
+                    throw Failure(
+                        description:
+                            "script line \(line): no screen showed \"\(text)\" within \(awaitLimit) (showing: \(current))"
+                    )
+                }
             case .tap(let uid):
                 try await card.tap(uid)
             case .remove:

@@ -5,6 +5,7 @@ import Foundation
 /// integration tests, and a technician's way to drive a kiosk without touching it. `kiosk-sim resident` writes one.
 ///
 ///     await idle                 wait until this screen is on display (`error` matches any error screen)
+///     see PIN salah              wait until a screen shows this text (in its title or lines)
 ///     tap 04A21B6C9E4F80         put a card with this UID on the reader
 ///     remove                     take it away
 ///     press Cetak                touch the centre of the button whose label contains this text
@@ -15,6 +16,7 @@ import Foundation
 struct ScriptedSession {
     enum Step: Equatable {
         case await(String)
+        case see(String)
         case tap(CardUID)
         case remove
         case press(String)
@@ -43,6 +45,9 @@ struct ScriptedSession {
             case "await":
                 guard !argument.isEmpty else { throw fail("await needs a screen name, e.g. await menu") }
                 steps.append((index + 1, .await(argument)))
+            case "see":
+                guard !argument.isEmpty else { throw fail("see needs the text to wait for, e.g. see PIN salah") }
+                steps.append((index + 1, .see(argument)))
             case "tap":
                 do throws(CardUIDError) { steps.append((index + 1, .tap(try CardUID(hex: argument)))) } catch {
                     throw fail("tap needs a card UID in hex: \(error)")
@@ -68,7 +73,7 @@ struct ScriptedSession {
                 }
                 steps.append((index + 1, .sleep(.milliseconds(Int(seconds * 1000)))))
             default:
-                throw fail("unknown step \"\(words[0])\"; steps are await, tap, remove, press, touch, key, sleep")
+                throw fail("unknown step \"\(words[0])\"; steps are await, see, tap, remove, press, touch, key, sleep")
             }
         }
         self.steps = steps

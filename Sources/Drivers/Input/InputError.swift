@@ -1,0 +1,38 @@
+import Glibc
+
+/// An input device that cannot be opened or read, with a message a technician can act on.
+///
+/// Names the device path and the call that failed, never what the device typed (a wedge reader types card
+/// numbers).
+public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The `errno` of the failed call. A device that went away while open is always `ENODEV`, whichever way the
+    /// kernel said so (a read error, or poll's hang-up).
+    public let code: Int32
+    /// The call that failed: `open`, `EVIOCGNAME`, `EVIOCGRAB`, `read`, `poll`.
+    public let call: String
+    /// The device path, as configured.
+    public let device: String
+
+    public init(code: Int32, call: String, device: String) {
+        self.code = code
+        self.call = call
+        self.device = device
+    }
+
+    /// The device was unplugged (or its access revoked) while open: it is gone until it is opened again.
+    public var isUnplugged: Bool { code == ENODEV }
+
+    public var description: String {
+        let reason: String =
+            switch code {
+            case ENODEV: "was unplugged"
+            case ENOENT: "does not exist: plug the device in, or check the path (`ls -l /dev/input/by-id`)"
+            case EACCES, EPERM: "may not be read by this user: add the kiosk user to the group `input`"
+            case ENOTTY where call.hasPrefix("EVIOC"), EINVAL where call.hasPrefix("EVIOC"):
+                "is not an input event device (/dev/input/eventN)"
+            case EBUSY where call == "EVIOCGRAB": "is held by another program (EVIOCGRAB): stop it, or set grab off"
+            default: "failed: \(String(cString: strerror(code)))"
+            }
+        return "\(device) \(reason) (\(call), errno \(code))"
+    }
+}
