@@ -2,6 +2,11 @@
 # Both install what is missing first (Debian 12, as root or through sudo).
 
 SWIFT ?= swift
+KIOSK := .build/debug/kiosk
+SIM := .build/debug/kiosk-sim
+# The demo resident: I KETUT WIRAWAN's e-KTP (7-byte UID) from demo/residents.csv, and a PIN registered for it.
+DEMO_CARD := 04A21B6C9E4F80
+DEMO_PIN := 407158
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT := out
 
@@ -35,13 +40,17 @@ test: deps
 demo: build
 	@mkdir -p $(OUT)
 	scripts/services start
-	$(SWIFT) run --skip-build kiosk doctor --config demo/kiosk.toml || true
-	$(SWIFT) run --skip-build kiosk-sim resident --letter "Surat Keterangan Domisili" --purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
-	$(SWIFT) run --skip-build kiosk run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
+	$(KIOSK) import residents demo/residents.csv --config demo/kiosk.toml || true
+	@echo "Registering the demo resident's PIN (kiosk pin set reads it from standard input)"
+	@echo $(DEMO_PIN) | $(KIOSK) pin set --card $(DEMO_CARD) --config demo/kiosk.toml
+	$(KIOSK) doctor --config demo/kiosk.toml || true
+	$(SIM) resident --card $(DEMO_CARD) --pin $(DEMO_PIN) --letter "Surat Keterangan Domisili" \
+		--purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
+	@echo "The resident's session (kiosk-sim resident):"; cat $(OUT)/resident-session.txt
+	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
 	@echo; echo "The printed letter (virtual printer), out/demo/letters/:"; \
 		cat "$$(ls -t $(OUT)/demo/letters/*.txt | head -1)"; echo
 
-# Benchmarks live in their own package so `swift test` never builds them.
 # Peers (python-stdnum for NIKs) run in the same `make bench`, from a virtualenv of their own.
 PEERS := Benchmarks/.build-peers
 bench: build
