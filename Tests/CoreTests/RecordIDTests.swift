@@ -2,21 +2,6 @@ import Testing
 
 @testable import Core
 
-/// SplitMix64: a small, seedable generator so ids are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Always 0: the random part of an id is all zeros.
 struct ZeroGenerator: RandomNumberGenerator {
     mutating func next() -> UInt64 { 0 }
@@ -30,7 +15,7 @@ struct RecordIDTests {
         "26 Crockford base32 characters, the first 0-7",
         arguments: [0, 1, 1_764_000_000_000, 0xFFFF_FFFF_FFFF] as [Int64])
     func shape(ms: Int64) {
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let id = RecordID(at: Timestamp(millisecondsSince1970: ms), using: &rng)
         #expect(id.text.count == 26)
         #expect(id.text.allSatisfy { Self.crockford.contains($0) })
@@ -42,7 +27,7 @@ struct RecordIDTests {
         "the timestamp round-trips",
         arguments: [0, 1, 1_469_918_176_385, 1_764_000_000_000, 0xFFFF_FFFF_FFFF] as [Int64])
     func timestampRoundTrip(ms: Int64) {
-        var rng = SeededGenerator(seed: UInt64(ms))
+        var rng = SplitMix64(seed: UInt64(ms))
         let id = RecordID(at: Timestamp(millisecondsSince1970: ms), using: &rng)
         #expect(id.timestamp == Timestamp(millisecondsSince1970: ms))
         #expect(RecordID(id.text)?.timestamp == Timestamp(millisecondsSince1970: ms))
@@ -50,7 +35,7 @@ struct RecordIDTests {
 
     @Test("the time part matches the ULID specification's example")
     func ulidExample() {
-        var rng = SeededGenerator(seed: 1)
+        var rng = SplitMix64(seed: 1)
         let id = RecordID(at: Timestamp(millisecondsSince1970: 1_469_918_176_385), using: &rng)
         #expect(id.text.hasPrefix("01ARYZ6S41"))
     }
@@ -60,7 +45,7 @@ struct RecordIDTests {
         var zero = ZeroGenerator()
         #expect(
             RecordID(at: Timestamp(millisecondsSince1970: 0), using: &zero).text == String(repeating: "0", count: 26))
-        var rng = SeededGenerator(seed: 3)
+        var rng = SplitMix64(seed: 3)
         #expect(
             RecordID(at: Timestamp(millisecondsSince1970: 0xFFFF_FFFF_FFFF), using: &rng).text.hasPrefix("7ZZZZZZZZZ"))
         // Times before 1970 are clamped to zero rather than wrapping.
@@ -69,7 +54,7 @@ struct RecordIDTests {
 
     @Test("ids sort by capture time, whatever their random part")
     func sortableByTime() {
-        var rng = SeededGenerator(seed: 42)
+        var rng = SplitMix64(seed: 42)
         let times: [Int64] = [
             1_700_000_000_000, 1_700_000_000_001, 1_700_000_001_000, 1_764_000_000_000, 1_800_000_000_000,
         ]
@@ -82,7 +67,7 @@ struct RecordIDTests {
 
     @Test("ids made in the same millisecond differ")
     func uniqueness() {
-        var rng = SeededGenerator(seed: 2026)
+        var rng = SplitMix64(seed: 2026)
         let time = Timestamp(millisecondsSince1970: 1_764_000_000_000)
         let ids = (0..<10_000).map { _ in RecordID(at: time, using: &rng) }
         #expect(Set(ids).count == ids.count)
@@ -92,9 +77,9 @@ struct RecordIDTests {
     @Test("the same seed gives the same id; another seed another")
     func reproducible() {
         let time = Timestamp(millisecondsSince1970: 1_764_000_000_000)
-        var a = SeededGenerator(seed: 99)
-        var b = SeededGenerator(seed: 99)
-        var c = SeededGenerator(seed: 100)
+        var a = SplitMix64(seed: 99)
+        var b = SplitMix64(seed: 99)
+        var c = SplitMix64(seed: 100)
         let first = RecordID(at: time, using: &a)
         #expect(first == RecordID(at: time, using: &b))
         #expect(first != RecordID(at: time, using: &c))
@@ -102,7 +87,7 @@ struct RecordIDTests {
 
     @Test("parse accepts an id's own text")
     func parseAccepts() throws {
-        var rng = SeededGenerator(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let id = RecordID(at: Timestamp(millisecondsSince1970: 1_764_000_000_000), using: &rng)
         #expect(try #require(RecordID(id.text)) == id)
         #expect(RecordID("01ARYZ6S41TSV4RRFFQ69G5FAV") != nil)

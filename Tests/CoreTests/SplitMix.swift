@@ -1,4 +1,4 @@
-/// A seeded generator, so a fuzz run that finds something finds it again.
+/// SplitMix64: a seeded generator, so ids are reproducible and a fuzz run that finds something finds it again.
 struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
