@@ -29,6 +29,12 @@ let package = Package(
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
     ],
     targets: [
         // Pure Swift: domain, validation, the kiosk state machine, screen models. No I/O, no C, no clocks.
@@ -48,12 +54,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The provincial API's wire format (the contract in api/provincial-api.yaml as Swift types) and its request
+        // signatures (RFC 9421 with Content-Digest): shared by the kiosk's client and kiosk-sim's reference server.
+        .target(
+            name: "ProvincialAPI",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The `kiosk` executable: configuration, wiring, services, the technician CLI.
         .executableTarget(
             name: "Kiosk",
             dependencies: [
                 "Core",
                 "Drivers",
+                "ProvincialAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -70,12 +91,23 @@ let package = Package(
             name: "KioskSimulator",
             dependencies: [
                 "Core",
+                "ProvincialAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "Core"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProvincialAPITests",
+            dependencies: ["ProvincialAPI", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SimulatorTests", dependencies: ["KioskSimulator", "Core"], swiftSettings: swiftSettings),
         // Against the real services `make test` starts (pcscd with the vpcd virtual reader, ...).
         .testTarget(
@@ -91,7 +123,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskTests",
-            dependencies: ["Kiosk", "Core", "Drivers"],
+            dependencies: [
+                "Kiosk", "Core", "Drivers", "ProvincialAPI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

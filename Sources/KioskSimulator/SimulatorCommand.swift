@@ -2,11 +2,11 @@ import ArgumentParser
 
 /// `kiosk-sim`: the virtual world the demo and the integration tests run the kiosk in.
 @main
-struct SimulatorCommand: ParsableCommand {
+struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-sim",
         abstract: "Virtual residents and devices for the kiosk's demo and tests.",
-        subcommands: [ResidentCommand.self, CardCommand.self]
+        subcommands: [ResidentCommand.self, CardCommand.self, APICommand.self]
     )
 }
 

@@ -56,11 +56,11 @@ struct KioskRuntimeTests {
         let events = KioskEvents()
         let screens = ScreenWatch()
         let card = ScriptedCardReader(events: events)
-        let store = InMemoryRecordStore(kioskID: settings.kioskID, village: settings.village)
         let state = try TemporaryDirectory()
+        let database = try await RegistryFixture.imported(in: state)
+        let store = try RegistryFixture.recordStore(database, settings: settings)
         let registry = RegistryFixture.registry(
-            try await RegistryFixture.imported(in: state), pinAttempts: settings.policy.pinAttempts,
-            lockout: settings.policy.lockout)
+            database, pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout)
         try await registry.syncOperatorCards(settings.operatorCards)
         try await prepare(registry)
         let runtime = KioskRuntime(
@@ -83,7 +83,7 @@ struct KioskRuntimeTests {
         try await afterwards(registry)
         let printed = try FileManager.default.contentsOfDirectory(atPath: directory.path)
             .map { try String(contentsOfFile: directory.path + "/" + $0, encoding: .utf8) }.joined()
-        return (capture, await store.records, printed)
+        return (capture, try await store.records(), printed)
     }
 
     static let domicileSession = """

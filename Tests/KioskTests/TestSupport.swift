@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 import Testing
@@ -133,6 +134,13 @@ enum RegistryFixture {
         SQLiteRegistry(
             database: database, matchReversed: matchReversed, pinAttempts: pinAttempts, lockout: lockout,
             scrypt: scrypt)
+    }
+
+    /// A record store in `database`, with a fresh key, numbering for the configured village.
+    static func recordStore(_ database: KioskDatabase, settings: KioskSettings) throws -> SQLiteRecordStore {
+        SQLiteRecordStore(
+            database: database, sealer: RecordSealer(key: .init(size: .bits256)), kioskID: settings.kioskID,
+            village: settings.village, diskGuard: DiskGuard(directory: "/", minimumFreeMB: 1))
     }
 
     /// A database with the fixture export imported.

@@ -41,13 +41,14 @@ struct WedgeReaderServiceTests {
             port: WedgeCardPort(fallback: NoCardOnPCSC(), freshness: settings.policy.cardReadTimeout), events: events,
             logger: logger)
         let state = try TemporaryDirectory()
-        let registry = RegistryFixture.registry(try await RegistryFixture.imported(in: state))
+        let database = try await RegistryFixture.imported(in: state)
+        let registry = RegistryFixture.registry(database)
         let directory = try TemporaryDirectory()
         let runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
                 display: KioskRuntimeTests.CapturingDisplay(capture: capture), cardReader: port(service),
-                registry: registry, issuer: InMemoryRecordStore(kioskID: settings.kioskID, village: settings.village),
+                registry: registry, issuer: try RegistryFixture.recordStore(database, settings: settings),
                 printer: TextFilePrinter(directory: directory.path)),
             events: events, logger: logger, screens: screens)
         let scripted = ScriptedCardReader(events: events)

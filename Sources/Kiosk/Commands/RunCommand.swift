@@ -36,7 +36,10 @@ struct RunCommand: AsyncParsableCommand {
             return try ScriptedSession(text: text)
         }
 
-        var registry: any ResidentRegistry = try await Self.registry(for: settings, logger: logger)
+        let database = try settings.openDatabase()
+        var registry: any ResidentRegistry = try await Self.makeRegistry(settings, database: database, logger: logger)
+        let sync = try SyncSetup(settings: settings, database: database)
+        let store = try sync.recordStore()
         let events = KioskEvents()
         let screens = ScreenWatch()
         var cardReader: any CardReader
@@ -67,11 +70,21 @@ struct RunCommand: AsyncParsableCommand {
             ports: .init(
                 display: TerminalDisplay { text in FileHandle.standardOutput.write(Data(text.utf8)) },
                 cardReader: cardReader, registry: registry,
-                issuer: InMemoryRecordStore(kioskID: settings.kioskID, village: settings.village),
+                issuer: store,
                 printer: TextFilePrinter(directory: settings.printing.letterOutput)),
             events: events, logger: logger, screens: screens)
 
         services.append(.init(service: runtime))
+        if let client = try sync.client() {
+            services.append(
+                .init(
+                    service: Uploader(
+                        store: store, client: client, logger: Logger(label: "kiosk.upload"),
+                        batchSize: settings.api.batchSize, backoff: Backoff(cap: settings.api.retryCap),
+                        retentionDays: settings.records.retentionDays)))
+        } else {
+            logger.warning("not enrolled with the provincial API: records are kept until kiosk enroll is run")
+        }
         if let session {
             let player = ScriptPlayer(
                 session: session, card: card, events: events, screens: screens,

@@ -207,6 +207,37 @@ enum ConfigurationLoader {
             }
         }
 
+        // [records]
+        var records = RecordSettings()
+        if let section = root.section("records") {
+            records.retentionDays = section.int("retention_days", default: records.retentionDays, range: 0...3650)
+            records.minimumFreeMB = section.int("min_free_mb", default: records.minimumFreeMB, range: 1...1_000_000)
+            section.rejectUnknownKeys()
+        }
+
+        // [api]
+        var api = APISettings()
+        if let section = root.section("api") {
+            if let url = section.string("url") {
+                if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
+                    api.url = parsed
+                } else {
+                    section.problem("url", "found \"\(url)\", expected http(s)://host[:port], e.g. https://api.example.id")
+                }
+            }
+            api.trustAnchor = section.string("trust_anchor").map(resolve)
+            if let anchor = api.trustAnchor, !FileManager.default.isReadableFile(atPath: anchor) {
+                section.problem("trust_anchor", "the file \(anchor) does not exist or cannot be read (a PEM CA file)")
+            }
+            api.batchSize = section.int("batch_size", default: api.batchSize, range: 1...500)
+            api.heartbeatInterval = .seconds(
+                section.int("heartbeat_seconds", default: 300, range: 10...86_400))
+            api.registryInterval = .seconds(
+                section.int("registry_sync_seconds", default: 900, range: 10...604_800))
+            api.retryCap = .seconds(section.int("retry_cap_seconds", default: 900, range: 1...86_400))
+            section.rejectUnknownKeys()
+        }
+
         root.rejectUnknownKeys()
         guard report.problems.isEmpty, let kioskID, let village, let villageName else {
             throw ConfigurationError(file: file, problems: report.problems)
@@ -215,7 +246,7 @@ enum ConfigurationLoader {
             kioskID: kioskID, village: village, villageName: villageName, stateDirectory: stateDirectory,
             policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
             templatesDirectory: templatesDirectory, registry: registry, operatorCards: operatorCards,
-            printing: printing, cardReader: cardReader, sam: sam)
+            printing: printing, cardReader: cardReader, sam: sam, records: records, api: api)
     }
 
     /// Why `path` cannot be a wedge reader's device, if it cannot. It must be an evdev node under /dev/input;

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 
 /// Everything `kiosk.toml` configures, typed and validated. `ConfigurationLoader` makes it; nothing else reads TOML.
 struct KioskSettings: Sendable {
@@ -21,6 +22,28 @@ struct KioskSettings: Sendable {
     var cardReader: CardReaderSettings
     /// The secure access module identity mode `chip` reads the e-KTP through.
     var sam: SAMKind?
+    var records = RecordSettings()
+    var api = APISettings()
+}
+
+struct RecordSettings: Sendable, Equatable {
+    /// Days an acknowledged record stays on the kiosk (for the operator's day log) before it is purged.
+    var retentionDays = 30
+    /// Below this much free space on the state directory's disk, the kiosk refuses new services.
+    var minimumFreeMB = 200
+}
+
+/// The provincial API: where records, heartbeats and registry syncs go. No URL, no uploads: records wait.
+struct APISettings: Sendable, Equatable {
+    var url: URL?
+    /// A PEM file of the CAs the server's certificate must chain to, instead of the system's: pins the province's
+    /// own CA.
+    var trustAnchor: String?
+    var batchSize = 200
+    var heartbeatInterval: Duration = .seconds(300)
+    var registryInterval: Duration = .seconds(900)
+    /// The longest wait between two upload attempts.
+    var retryCap: Duration = .seconds(900)
 }
 
 enum SAMKind: String, Sendable, CaseIterable {

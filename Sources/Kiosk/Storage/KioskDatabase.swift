@@ -14,6 +14,7 @@ struct KioskDatabase: Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         RegistrySchema.registerMigrations(in: &migrator)
+        RecordSchema.registerMigrations(in: &migrator)
         return migrator
     }
 

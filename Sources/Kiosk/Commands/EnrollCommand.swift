@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import ProvincialAPI
+
+/// `kiosk enroll --url URL --token TOKEN`: registers this kiosk's public key with the province, once.
+struct EnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enroll",
+        abstract: "Register this kiosk with the provincial API using a one-time token from the province.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Option(name: .long, help: "The provincial API's base URL, e.g. https://api.example.id")
+    var url: String
+
+    @Option(name: .long, help: "The one-time enrollment token the province gave for this kiosk.")
+    var token: String
+
+    @Flag(name: .long, help: "Enroll again even though this kiosk is already enrolled (a new token is needed).")
+    var force = false
+
+    func run() async throws {
+        let settings = try options.loadSettings()
+        guard let base = URL(string: url), ["http", "https"].contains(base.scheme ?? ""), base.host != nil else {
+            printError("--url: found \"\(url)\", expected http(s)://host[:port]")
+            throw ExitCode.validationFailure
+        }
+        let database = try settings.openDatabase()
+        let setup = try SyncSetup(settings: settings, database: database)
+        if let enrolled = setup.enrollment, !force {
+            printError(
+                "this kiosk is already enrolled as \(enrolled.kioskID) with \(enrolled.url.absoluteString); "
+                    + "use --force with a new token to enroll again")
+            throw ExitCode(1)
+        }
+        let client = try ProvincialClient(baseURL: base, signer: nil, trustAnchor: settings.api.trustAnchor)
+        defer { Task { await client.shutdown() } }
+        let enrollment: Enrollment
+        do {
+            enrollment = try await client.enroll(
+                EnrollmentRequest(
+                    token: token, publicKey: setup.deviceKey.publicKeyBase64, softwareVersion: BuildInfo.version))
+        } catch {
+            printError("enrollment failed: \(error)")
+            throw ExitCode(1)
+        }
+        try DeviceState(database: database).set([
+            .enrolledKioskID: enrollment.kioskId, .enrolledVillageCode: enrollment.villageCode,
+            .enrolledVillageName: enrollment.villageName, .enrolledURL: base.absoluteString,
+            .enrolledAt: ISO8601DateFormatter().string(from: Date()),
+        ])
+        print("enrolled as \(enrollment.kioskId), village \(enrollment.villageName) (\(enrollment.villageCode))")
+        if enrollment.villageCode != settings.village.digits {
+            printError(
+                "warning: the province enrolled this kiosk for village \(enrollment.villageCode), but [kiosk] "
+                    + "village_code is \(settings.village.digits): correct the configuration")
+        }
+    }
+}

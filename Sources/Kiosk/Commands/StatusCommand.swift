@@ -1,0 +1,48 @@
+import ArgumentParser
+import Core
+import Foundation
+
+/// `kiosk status`: the outbox and the link to the province, for a technician at the kiosk or over SSH.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the upload queue, the last upload and error, the enrollment and the printer status.")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() async throws {
+        let settings = try options.loadSettings()
+        let database = try settings.openDatabase()
+        let state = DeviceState(database: database)
+        let summary = try await OutboxSummary.read(database)
+        let now = Timestamp.now()
+        print("kiosk \(BuildInfo.version)")
+        if let enrolled = try state.enrollment() {
+            print("enrolled:        \(enrolled.kioskID) (village \(enrolled.villageCode)) at \(enrolled.url.absoluteString)")
+        } else {
+            print("enrolled:        no; run kiosk enroll --url URL --token TOKEN (records wait until then)")
+        }
+        print("queue:           \(summary.pending) record(s) waiting for upload")
+        print("oldest unsent:   \(summary.oldestPending.map { Self.describe($0, now: now) } ?? "none")")
+        print("rejected:        \(summary.rejected)\(summary.rejected > 0 ? " (kept; kiosk upload --retry-rejected)" : "")")
+        print("last upload:     \(summary.lastUpload.map { Self.describe($0, now: now) } ?? "never")")
+        print("last error:      \(summary.lastError ?? "none")")
+        print("printer:         \(try state.get(.printerStatus) ?? "unknown (not reported since the kiosk started)")")
+    }
+
+    /// `2026-11-25 10:15 WIB (3 h ago)`.
+    static func describe(_ time: Timestamp, now: Timestamp) -> String {
+        let seconds = (now.millisecondsSince1970 - time.millisecondsSince1970) / 1000
+        let age =
+            switch seconds {
+            case ..<60: "\(max(seconds, 0)) s ago"
+            case ..<3600: "\(seconds / 60) min ago"
+            case ..<172_800: "\(seconds / 3600) h ago"
+            default: "\(seconds / 86_400) days ago"
+            }
+        let local = time.millisecondsSince1970 / 1000 + Int64(TimeZoneOffset.wib)
+        let date = time.date()
+        let minutes = (local / 60) % 1440
+        return String(format: "%@ %02d:%02d WIB (%@)", date.description, Int(minutes / 60), Int(minutes % 60), age)
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Core
+import Logging
+
+/// `kiosk upload`: drain the outbox now, in the foreground (the daemon does the same in the background).
+struct UploadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upload", abstract: "Send the records waiting in the outbox to the provincial API now.")
+
+    @OptionGroup var options: ConfigOption
+
+    @Flag(name: .long, help: "Put records the province rejected back into the queue first.")
+    var retryRejected = false
+
+    @Option(name: .long, help: "Records per request (1-500).")
+    var batchSize: Int?
+
+    @Flag(name: .long, help: "Also send records still within their print grace (their print outcome as known now).")
+    var includeRecent = false
+
+    func run() async throws {
+        let settings = try options.loadSettings()
+        KioskLogging.bootstrap(level: .warning)
+        let database = try settings.openDatabase()
+        let setup = try SyncSetup(settings: settings, database: database)
+        var store = try setup.recordStore()
+        if includeRecent { store.printGrace = .zero; store.now = { .now() + .seconds(3600) } }
+        guard let client = try setup.client() else {
+            printError("this kiosk is not enrolled (or [api] url is empty): run kiosk enroll --url URL --token TOKEN")
+            throw ExitCode(1)
+        }
+        defer { Task { await client.shutdown() } }
+        if retryRejected { print("\(try await store.retryRejected()) rejected record(s) queued again") }
+        let uploader = Uploader(
+            store: store, client: client, logger: Logger(label: "kiosk.upload"),
+            batchSize: min(max(batchSize ?? settings.api.batchSize, 1), 500))
+        let before = try await store.summary()
+        let started = ContinuousClock.now
+        while true {
+            switch await uploader.drainOnce() {
+            case .more: continue
+            case .drained: break
+            case .failed:
+                let summary = try await store.summary()
+                printError("upload stopped: \(summary.lastError ?? "see the log"); \(summary.pending) record(s) wait")
+                throw ExitCode(1)
+            }
+            break
+        }
+        let after = try await store.summary()
+        let elapsed = ContinuousClock.now - started
+        print(
+            "uploaded \(before.pending - after.pending) record(s) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))); "
+                + "\(after.pending) waiting (\(after.rejected) rejected)")
+    }
+}
+
+extension Timestamp {
+    static func + (time: Timestamp, duration: Duration) -> Timestamp {
+        Timestamp(millisecondsSince1970: time.millisecondsSince1970 + duration.milliseconds)
+    }
+}

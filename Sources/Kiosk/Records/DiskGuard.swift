@@ -1,0 +1,24 @@
+import Foundation
+
+/// Refuses new services before the disk is full: a record that cannot be written must not be promised on screen,
+/// and a full disk would also stop the outbox from being emptied. Checked before every capture (one `statvfs`).
+struct DiskGuard: Sendable {
+    let directory: String
+    let minimumFreeBytes: UInt64
+
+    init(directory: String, minimumFreeMB: Int) {
+        self.directory = directory
+        self.minimumFreeBytes = UInt64(minimumFreeMB) * 1_048_576
+    }
+
+    /// Bytes an unprivileged process may still write there; `nil` when the file system cannot be asked.
+    var freeBytes: UInt64? {
+        var info = statvfs()
+        guard statvfs(directory, &info) == 0 else { return nil }
+        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
+    }
+
+    /// False when the free space is below the minimum. A file system that cannot be asked is given the benefit of
+    /// the doubt: SQLite's own error then stops the capture.
+    var hasRoom: Bool { freeBytes.map { $0 >= minimumFreeBytes } ?? true }
+}

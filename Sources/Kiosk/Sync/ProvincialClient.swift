@@ -1,0 +1,223 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import ProvincialAPI
+import Synchronization
+
+/// The kiosk's side of the provincial API (`api/provincial-api.yaml`) over async-http-client: JSON bodies, every
+/// request but enrollment signed with the device key (RFC 9421 + Content-Digest), and the server's answers
+/// turned into what the services need to decide: done, refused (with the problem), or retry later.
+final class ProvincialClient: Sendable {
+    let baseURL: URL
+    private let http: HTTPClient
+    private let signer: Signer?
+    private let timeout: TimeAmount
+
+    /// Signs as `kioskID` with `key`; keeps the offset of the server's clock learned from `stale-signature`.
+    final class Signer: Sendable {
+        let kioskID: String
+        private let rawKey: Data
+        private let offset = Mutex<Int64>(0)
+
+        init(kioskID: String, key: Curve25519.Signing.PrivateKey) {
+            self.kioskID = kioskID
+            self.rawKey = key.rawRepresentation
+        }
+
+        var key: Curve25519.Signing.PrivateKey { try! .init(rawRepresentation: rawKey) }
+
+        var clockOffsetSeconds: Int64 {
+            get { offset.withLock { $0 } }
+            set { offset.withLock { $0 = newValue } }
+        }
+    }
+
+    init(baseURL: URL, signer: Signer?, trustAnchor: String? = nil, timeout: Duration = .seconds(30)) throws {
+        self.baseURL = baseURL
+        self.signer = signer
+        self.timeout = .seconds(timeout.components.seconds)
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let trustAnchor {
+            // Only the province's own CA: a certificate from any other CA, however trusted by the system, fails.
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(trustAnchor))
+        }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(timeout.components.seconds))
+        configuration.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    deinit { try? http.syncShutdown() }
+
+    func shutdown() async { try? await http.shutdown() }
+
+    // MARK: Operations
+
+    func enroll(_ request: EnrollmentRequest) async throws(APICallError) -> Enrollment {
+        try await call("POST", Endpoint.enrollments, body: request, signed: false)
+    }
+
+    func upload(_ batch: RecordBatch) async throws(APICallError) -> RecordBatchResult {
+        try await call("POST", Endpoint.records, body: batch)
+    }
+
+    func heartbeat(_ heartbeat: Heartbeat) async throws(APICallError) {
+        let _: Empty = try await call("POST", Endpoint.heartbeats, body: heartbeat)
+    }
+
+    func registryChanges(after cursor: String?, limit: Int) async throws(APICallError) -> RegistryPage {
+        var query = [URLQueryItem(name: "limit", value: "\(limit)")]
+        if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
+        return try await call("GET", Endpoint.registry, query: query, body: Optional<Empty>.none)
+    }
+
+    // MARK: The exchange
+
+    private struct Empty: Codable {}
+
+    private func call<Body: Encodable, Answer: Decodable>(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], body: Body?, signed: Bool = true
+    ) async throws(APICallError) -> Answer {
+        let bytes: Data
+        do { bytes = try body.map { try APIJSON.encoder().encode($0) } ?? Data() } catch {
+            throw .badAnswer("cannot encode the request: \(error)")
+        }
+        // One retry, at once, when the server says our clock is off: the offset is learned from its Date.
+        for attempt in 0..<2 {
+            let response = try await exchange(method, path, query: query, body: bytes, signed: signed)
+            switch response.status {
+            case 200..<300:
+                if Answer.self == Empty.self { return Empty() as! Answer }
+                do { return try APIJSON.decoder().decode(Answer.self, from: response.body) } catch {
+                    throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(error)")
+                }
+            case 429, 503, 502, 504:
+                throw .retryLater(status: response.status, after: response.retryAfter)
+            case 500..<600:
+                throw .retryLater(status: response.status, after: nil)
+            default:
+                let problem =
+                    (try? APIJSON.decoder().decode(Problem.self, from: response.body))
+                    ?? Problem(title: "HTTP \(response.status)", status: response.status, code: "http-\(response.status)")
+                if attempt == 0, problem.code == SignatureRejection.stale.rawValue, let signer,
+                    let serverDate = response.date
+                {
+                    signer.clockOffsetSeconds = Int64(serverDate.timeIntervalSince1970) - Self.unixNow()
+                    continue
+                }
+                throw .refused(problem)
+            }
+        }
+        throw .refused(Problem(title: "clock", status: 401, code: SignatureRejection.stale.rawValue))
+    }
+
+    private struct Answered {
+        var status: Int
+        var body: Data
+        var retryAfter: Duration?
+        var date: Date?
+    }
+
+    private func exchange(_ method: String, _ path: String, query: [URLQueryItem], body: Data, signed: Bool)
+        async throws(APICallError) -> Answered
+    {
+        var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
+        components.path = components.path.trimmingSuffix("/") + path
+        components.queryItems = query.isEmpty ? nil : query
+        guard let url = components.url else { throw .badAnswer("cannot build a URL from \(baseURL) and \(path)") }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Content-Type", value: APIJSON.mediaType)
+        request.headers.add(name: "Accept", value: APIJSON.mediaType)
+        if method != "GET" { request.body = .bytes(ByteBuffer(bytes: body)) }
+        if signed, let signer {
+            let digest = ContentDigest.header(for: body)
+            let message = MessageSignature.Message(
+                method: method, path: components.percentEncodedPath, query: components.percentEncodedQuery ?? "",
+                contentDigest: digest)
+            let parameters = MessageSignature.Parameters(
+                created: Self.unixNow() + signer.clockOffsetSeconds, nonce: MessageSignature.makeNonce(),
+                keyID: signer.kioskID)
+            do {
+                let (input, signature) = try MessageSignature.sign(message, parameters, with: signer.key)
+                request.headers.add(name: ContentDigest.headerName, value: digest)
+                request.headers.add(name: MessageSignature.inputHeaderName, value: input)
+                request.headers.add(name: MessageSignature.headerName, value: signature)
+            } catch {
+                throw .badAnswer("cannot sign the request: \(error)")
+            }
+        }
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            let collected = try await response.body.collect(upTo: 16 << 20)
+            return Answered(
+                status: Int(response.status.code), body: Data(collected.readableBytesView),
+                retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.retryAfter),
+                date: response.headers.first(name: "Date").flatMap(Self.httpDate))
+        } catch {
+            throw .unreachable("\(baseURL.host ?? "the server"): \(Self.describe(error))")
+        }
+    }
+
+    static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// `Retry-After`: delay-seconds or an HTTP date.
+    static func retryAfter(_ value: String) -> Duration? {
+        if let seconds = Int(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 { return .seconds(seconds) }
+        guard let date = httpDate(value) else { return nil }
+        return .seconds(max(0, Int(date.timeIntervalSinceNow.rounded(.up))))
+    }
+
+    static func httpDate(_ value: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value)
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return "connection timed out"
+            case .deadlineExceeded, .readTimeout: return "no answer in time"
+            case .remoteConnectionClosed: return "the server closed the connection"
+            default: return "\(error)"
+            }
+        }
+        return "\(error)"
+    }
+}
+
+/// How a call to the provincial API ended when it did not succeed.
+enum APICallError: Error, CustomStringConvertible {
+    /// No answer: no network, DNS, refused connection, TLS, timeout. Retry later.
+    case unreachable(String)
+    /// The server is busy or failing (429, 5xx); `after` is its `Retry-After`.
+    case retryLater(status: Int, after: Duration?)
+    /// The server refused the request itself (4xx with a problem): retrying the same will not help.
+    case refused(Problem)
+    /// The answer broke the contract.
+    case badAnswer(String)
+
+    var description: String {
+        switch self {
+        case .unreachable(let reason): "the provincial API is unreachable (\(reason))"
+        case .retryLater(let status, let after):
+            "the provincial API asked to retry later (HTTP \(status)\(after.map { ", Retry-After \($0)" } ?? ""))"
+        case .refused(let problem):
+            "the provincial API refused the request (HTTP \(problem.status) \(problem.code)"
+                + (problem.detail.map { ": \($0)" } ?? "") + ")"
+        case .badAnswer(let reason): reason
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ProvincialAPI
+
+/// `kiosk-sim api`: the reference provincial server, and a look at what it received.
+struct APICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "The reference provincial API server (api/provincial-api.yaml), with fault injection.",
+        subcommands: [Serve.self, Records.self],
+        defaultSubcommand: Serve.self)
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve", abstract: "Serve the API on loopback until stopped.")
+
+        @Option(help: "Folder of the server's SQLite database.")
+        var state: String
+
+        @Option(help: "TCP port on 127.0.0.1 (0: any free port; the line 'listening on 127.0.0.1:PORT' tells).")
+        var port = 8088
+
+        @Option(help: "An enrollment token, TOKEN=VILLAGECODE:Village name (repeatable).")
+        var token: [String] = []
+
+        @Option(help: "A registry file: {\"villageCode\": \"...\", \"changes\": [RegistryChange...]} (repeatable).")
+        var registry: [String] = []
+
+        @Option(help: "Fraction of signed requests whose connection is closed without an answer.")
+        var dropRate = 0.0
+
+        @Option(help: "Fraction of signed requests answered with --fail-status instead.")
+        var failRate = 0.0
+
+        @Option(help: "The status of --fail-rate answers: 500, 503 or 429.")
+        var failStatus = 503
+
+        @Option(help: "Retry-After (seconds) sent with 429 and 503 answers.")
+        var retryAfter: Int?
+
+        @Option(help: "Fraction of signed requests committed and then left without an answer.")
+        var loseAnswerRate = 0.0
+
+        @Option(help: "Milliseconds to wait before answering a signed request.")
+        var slowMs = 0
+
+        @Option(help: "Seed of the fault generator.")
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            for rate in [dropRate, failRate, loseAnswerRate] where !(0...1).contains(rate) {
+                throw ValidationError("rates are fractions between 0 and 1")
+            }
+            guard dropRate + failRate + loseAnswerRate <= 1 else {
+                throw ValidationError("--drop-rate, --fail-rate and --lose-answer-rate add up to more than 1")
+            }
+        }
+
+        func run() async throws {
+            let store = try APIStore(directory: state)
+            for entry in token {
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                let village = parts.last?.split(separator: ":", maxSplits: 1) ?? []
+                guard parts.count == 2, village.count == 2, village[0].count == 10, village[0].allSatisfy(\.isNumber)
+                else { throw ValidationError("--token \(entry): expected TOKEN=1809072001:Hanura") }
+                try store.addToken(String(parts[0]), villageCode: String(village[0]), villageName: String(village[1]))
+            }
+            for path in registry {
+                struct File: Decodable {
+                    var villageCode: String
+                    var changes: [RegistryChange]
+                }
+                let file = try APIJSON.decoder().decode(File.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+                try store.loadRegistry(villageCode: file.villageCode, changes: file.changes)
+            }
+            var logger = Logger(label: "kiosk-sim.api")
+            logger.logLevel = .notice
+            let server = APIServer(
+                store: store,
+                faults: APIFaults(
+                    rates: .init(drop: dropRate, status: failRate, loseAnswer: loseAnswerRate), status: failStatus,
+                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs), seed: seed),
+                logger: logger)
+            let app = Application(
+                router: server.router(),
+                configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "kiosk-sim-api"),
+                onServerRunning: { channel in
+                    let port = channel.localAddress?.port ?? 0
+                    FileHandle.standardOutput.write(Data("listening on 127.0.0.1:\(port)\n".utf8))
+                },
+                logger: logger)
+            try await app.runService()
+        }
+    }
+
+    struct Records: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "records", abstract: "Print what the server applied (NIKs masked), as JSON or lines.")
+
+        @Option(help: "Folder of the server's SQLite database.")
+        var state: String
+
+        @Flag(help: "One JSON document: records, delivery counts, latest heartbeats.")
+        var json = false
+
+        func run() throws {
+            let summary = try APIStore(directory: state).summary()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                return
+            }
+            for record in summary.records {
+                print(
+                    "\(record.id)  \(record.letterNumber)  \(record.kioskId)  NIK \(record.nik)  "
+                        + "print \(record.printOutcome)\(record.clockSynced ? "" : "  (clock not synced)")")
+            }
+            let deliveries = summary.deliveries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            print("\(summary.records.count) record(s) applied; deliveries: \(deliveries.joined(separator: ", "))")
+        }
+    }
+}

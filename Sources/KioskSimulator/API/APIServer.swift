@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ProvincialAPI
+
+/// The reference provincial server: the routes of `api/provincial-api.yaml` over Hummingbird, state in
+/// `APIStore`, faults from `APIFaults`. It checks what the real one must: signatures, digests, the replay window
+/// and nonces, the kiosk's own identity on every record, and applies each record id once.
+struct APIServer: Sendable {
+    let store: APIStore
+    let faults: APIFaults
+    let logger: Logger
+
+    struct Context: RequestContext {
+        var coreContext: CoreRequestContextStorage
+        /// To drop the connection without an answer (a fault).
+        let channel: any Channel
+
+        init(source: ApplicationRequestContextSource) {
+            coreContext = .init(source: source)
+            channel = source.channel
+        }
+    }
+
+    func router() -> Router<Context> {
+        let router = Router(context: Context.self)
+        router.post(RouterPath(Endpoint.enrollments)) { request, _ in try await enroll(request) }
+        router.post(RouterPath(Endpoint.records)) { request, context in
+            try await signed(request, context) { body, kiosk in
+                let batch = try APIJSON.decoder().decode(RecordBatch.self, from: body)
+                guard !batch.records.isEmpty, batch.records.count <= Endpoint.maximumBatch else {
+                    return problem(413, "batch-size", "send 1 to \(Endpoint.maximumBatch) records per request")
+                }
+                let results = try store.apply(batch.records, from: kiosk)
+                return try json(200, RecordBatchResult(results: results))
+            }
+        }
+        router.post(RouterPath(Endpoint.heartbeats)) { request, context in
+            try await signed(request, context) { body, kiosk in
+                let heartbeat = try APIJSON.decoder().decode(Heartbeat.self, from: body)
+                guard heartbeat.kioskId == kiosk.id else {
+                    return problem(400, "wrong-kiosk", "kioskId is not the kiosk that signed the request")
+                }
+                try store.saveHeartbeat(heartbeat, body: body)
+                return Response(status: .noContent)
+            }
+        }
+        router.get(RouterPath(Endpoint.registry)) { request, context in
+            try await signed(request, context) { _, kiosk in
+                let cursor = request.uri.queryParameters.get("cursor")
+                let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 500
+                guard let after = cursor.map({ Int64($0) }) ?? 0, (1...1000).contains(limit) else {
+                    return problem(400, "bad-cursor", "cursor must come from a previous page; limit 1-1000")
+                }
+                return try json(200, try store.registryPage(villageCode: kiosk.villageCode, after: after, limit: limit))
+            }
+        }
+        router.get(RouterPath(Endpoint.kioskKeys)) { _, _ in try json(200, KioskKeys(keys: try store.keys())) }
+        router.get(RouterPath(Endpoint.letterVerification)) { request, _ in
+            guard let number = request.uri.queryParameters.get("number"),
+                let kiosk = request.uri.queryParameters.get("kioskId")
+            else { return problem(400, "missing-parameter", "give number and kioskId") }
+            return try json(200, try store.verify(number: number, kioskID: kiosk))
+        }
+        return router
+    }
+
+    // MARK: Handlers
+
+    private func enroll(_ request: Request) async throws -> Response {
+        var request = request
+        let body = Data((try await request.collectBody(upTo: 1 << 16)).readableBytesView)
+        guard let enrollment = try? APIJSON.decoder().decode(EnrollmentRequest.self, from: body),
+            let key = Data(base64Encoded: enrollment.publicKey), key.count == 32
+        else {
+            return problem(400, "bad-request", "expected token, publicKey (32 bytes, base64) and softwareVersion")
+        }
+        switch try store.enroll(token: enrollment.token, publicKey: key) {
+        case .enrolled(let enrolled):
+            logger.info("kiosk enrolled", metadata: ["kiosk": "\(enrolled.kioskId)"])
+            return try json(201, enrolled)
+        case .unknownToken: return problem(403, "unknown-token", "the token is not known: ask the province for one")
+        case .tokenUsed: return problem(403, "token-used", "the token was already used: ask the province for a new one")
+        }
+    }
+
+    /// Faults first, then the signature, the nonce and the handler; a lost answer is decided before and applied
+    /// after the handler committed.
+    private func signed(
+        _ request: Request, _ context: Context,
+        _ handler: (Data, APIStore.Kiosk) async throws -> Response
+    ) async throws -> Response {
+        let fault = faults.draw()
+        if faults.delay > .zero { try await Task.sleep(for: faults.delay) }
+        switch fault {
+        case .drop:
+            try await context.channel.close()
+            return Response(status: .internalServerError)
+        case .status(let status):
+            var response = problem(status, "injected", "a fault injected by kiosk-sim api")
+            if let after = faults.retryAfterSeconds, status == 429 || status == 503 {
+                response.headers[.retryAfter] = "\(after)"
+            }
+            return response
+        case .loseAnswer, nil: break
+        }
+        var request = request
+        let body = Data((try await request.collectBody(upTo: 8 << 20)).readableBytesView)
+        let message = MessageSignature.Message(
+            method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+            contentDigest: request.headers[.init(ContentDigest.headerName)!] ?? "")
+        let now = Int64(Date().timeIntervalSince1970)
+        let kiosk: APIStore.Kiosk
+        do {
+            var found: APIStore.Kiosk?
+            let parameters = try MessageSignature.verify(
+                message, body: body, signatureInput: request.headers[.init(MessageSignature.inputHeaderName)!],
+                signature: request.headers[.init(MessageSignature.headerName)!], now: now
+            ) { keyID in
+                found = try? store.kiosk(keyID)
+                return found.flatMap { try? .init(rawRepresentation: $0.publicKey) }
+            }
+            guard let found else { throw SignatureRejection.unknownKiosk }
+            guard try store.useNonce(parameters.nonce, keyID: parameters.keyID, now: now, window: MessageSignature.window)
+            else { throw SignatureRejection.replayedNonce }
+            kiosk = found
+        } catch let rejection as SignatureRejection {
+            logger.notice("signature refused", metadata: ["code": "\(rejection.rawValue)"])
+            return problem(401, rejection.rawValue, rejection.detail)
+        }
+        let response: Response
+        do {
+            response = try await handler(body, kiosk)
+        } catch is DecodingError {
+            return problem(400, "bad-body", "the body does not match the contract (api/provincial-api.yaml)")
+        }
+        if fault == .loseAnswer {
+            try await context.channel.close()
+        }
+        return response
+    }
+
+    private func json(_ status: Int, _ value: some Encodable) throws -> Response {
+        Response(
+            status: .init(code: status), headers: [.contentType: APIJSON.mediaType],
+            body: .init(byteBuffer: ByteBuffer(bytes: try APIJSON.encoder().encode(value))))
+    }
+
+    private func problem(_ status: Int, _ code: String, _ detail: String) -> Response {
+        let body = Problem(
+            title: HTTPResponse.Status(code: status).reasonPhrase, status: status, code: code, detail: detail)
+        // The Date lets a kiosk whose clock is off correct its signature's `created` (stale-signature).
+        return Response(
+            status: .init(code: status), headers: [.contentType: APIJSON.problemMediaType, .date: Self.httpDate()],
+            body: .init(byteBuffer: ByteBuffer(bytes: (try? APIJSON.encoder().encode(body)) ?? Data())))
+    }
+
+    static func httpDate(_ date: Date = Date()) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import GRDB
+import ProvincialAPI
+
+/// The reference server's state in SQLite: enrollment tokens, kiosks and their keys, applied records (each id at
+/// most once), a journal of every application (so a test can prove nothing was applied twice), recent nonces,
+/// the latest heartbeat per kiosk, and the registry's change log.
+struct APIStore: Sendable {
+    let pool: DatabasePool
+
+    init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("api.sqlite"), configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("api-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE token (token TEXT PRIMARY KEY, village_code TEXT NOT NULL, village_name TEXT NOT NULL,
+                        used_by TEXT);
+                    CREATE TABLE kiosk (id TEXT PRIMARY KEY, village_code TEXT NOT NULL, public_key BLOB NOT NULL,
+                        enrolled_at REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+                    CREATE TABLE record (id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, village_code TEXT NOT NULL,
+                        letter_code TEXT NOT NULL, letter_number TEXT NOT NULL, purpose TEXT NOT NULL,
+                        resident_nik TEXT NOT NULL, captured_at REAL NOT NULL, clock_synced INTEGER NOT NULL,
+                        print_outcome TEXT NOT NULL, print_problem TEXT, received_at REAL NOT NULL);
+                    CREATE INDEX record_number ON record(kiosk_id, letter_number);
+                    CREATE TABLE application (seq INTEGER PRIMARY KEY, record_id TEXT NOT NULL);
+                    CREATE TABLE delivery (outcome TEXT PRIMARY KEY, count INTEGER NOT NULL);
+                    CREATE TABLE nonce (key_id TEXT NOT NULL, nonce TEXT NOT NULL, expires_at INTEGER NOT NULL,
+                        PRIMARY KEY (key_id, nonce));
+                    CREATE TABLE heartbeat (kiosk_id TEXT PRIMARY KEY, body TEXT NOT NULL, received_at REAL NOT NULL);
+                    CREATE TABLE registry_change (seq INTEGER PRIMARY KEY AUTOINCREMENT, village_code TEXT NOT NULL,
+                        nik TEXT NOT NULL, body TEXT NOT NULL);
+                    """)
+        }
+        try migrator.migrate(pool)
+    }
+
+    func addToken(_ token: String, villageCode: String, villageName: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO token (token, village_code, village_name) VALUES (?, ?, ?)",
+                arguments: [token, villageCode, villageName])
+        }
+    }
+
+    /// Replaces the registry change log of a village with `changes` (the simulator's `--registry` file).
+    func loadRegistry(villageCode: String, changes: [RegistryChange]) throws {
+        let encoder = APIJSON.encoder()
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM registry_change WHERE village_code = ?", arguments: [villageCode])
+            for change in changes {
+                try db.execute(
+                    sql: "INSERT INTO registry_change (village_code, nik, body) VALUES (?, ?, ?)",
+                    arguments: [villageCode, change.nik, String(decoding: try encoder.encode(change), as: UTF8.self)])
+            }
+        }
+    }
+
+    enum EnrollOutcome {
+        case enrolled(Enrollment)
+        case unknownToken, tokenUsed
+    }
+
+    func enroll(token: String, publicKey: Data) throws -> EnrollOutcome {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM token WHERE token = ?", arguments: [token]) else {
+                return .unknownToken
+            }
+            if (row["used_by"] as String?) != nil { return .tokenUsed }
+            let village: String = row["village_code"]
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM kiosk WHERE village_code = ?", arguments: [village])!
+            let id = "\(village)-\(String(format: "%02d", count + 1))"
+            try db.execute(
+                sql: "INSERT INTO kiosk (id, village_code, public_key, enrolled_at) VALUES (?, ?, ?, ?)",
+                arguments: [id, village, publicKey, Date().timeIntervalSince1970])
+            try db.execute(sql: "UPDATE token SET used_by = ? WHERE token = ?", arguments: [id, token])
+            return .enrolled(Enrollment(kioskId: id, villageCode: village, villageName: row["village_name"]))
+        }
+    }
+
+    struct Kiosk: Sendable {
+        var id: String
+        var villageCode: String
+        var publicKey: Data
+    }
+
+    func kiosk(_ id: String) throws -> Kiosk? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM kiosk WHERE id = ? AND revoked = 0", arguments: [id]).map {
+                Kiosk(id: $0["id"], villageCode: $0["village_code"], publicKey: $0["public_key"])
+            }
+        }
+    }
+
+    func keys() throws -> [KioskKey] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM kiosk ORDER BY id").map {
+                KioskKey(
+                    kioskId: $0["id"], villageCode: $0["village_code"],
+                    publicKey: ($0["public_key"] as Data).base64EncodedString(),
+                    enrolledAt: Date(timeIntervalSince1970: $0["enrolled_at"]), revoked: $0["revoked"])
+            }
+        }
+    }
+
+    /// Remembers a nonce for the replay window; false when it was seen within it.
+    func useNonce(_ nonce: String, keyID: String, now: Int64, window: Int64) throws -> Bool {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM nonce WHERE expires_at < ?", arguments: [now])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO nonce (key_id, nonce, expires_at) VALUES (?, ?, ?)",
+                arguments: [keyID, nonce, now + 2 * window])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Applies each valid record at most once: a known id is a duplicate, whatever its content.
+    func apply(_ records: [ServiceRecordUpload], from kiosk: Kiosk) throws -> [RecordResult] {
+        try pool.write { db in
+            var results: [RecordResult] = []
+            for record in records {
+                if let reason = Self.problem(record, kiosk: kiosk) {
+                    results.append(RecordResult(id: record.id, status: .rejected, reason: reason))
+                    try Self.count("rejected", db)
+                    continue
+                }
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO record (id, kiosk_id, village_code, letter_code, letter_number, purpose,
+                            resident_nik, captured_at, clock_synced, print_outcome, print_problem, received_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        record.id, record.kioskId, record.villageCode, record.letterCode, record.letterNumber,
+                        record.purpose, record.residentNik, record.capturedAt.timeIntervalSince1970,
+                        record.clockSynced, record.printOutcome.rawValue, record.printProblem,
+                        Date().timeIntervalSince1970,
+                    ])
+                if db.changesCount == 1 {
+                    try db.execute(sql: "INSERT INTO application (record_id) VALUES (?)", arguments: [record.id])
+                    results.append(RecordResult(id: record.id, status: .accepted))
+                    try Self.count("accepted", db)
+                } else {
+                    results.append(RecordResult(id: record.id, status: .duplicate))
+                    try Self.count("duplicate", db)
+                }
+            }
+            return results
+        }
+    }
+
+    private static func count(_ outcome: String, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO delivery (outcome, count) VALUES (?, 1) ON CONFLICT (outcome) DO UPDATE SET count = count + 1",
+            arguments: [outcome])
+    }
+
+    static func problem(_ record: ServiceRecordUpload, kiosk: Kiosk) -> String? {
+        let crockford = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        if record.id.count != 26 || !record.id.allSatisfy(crockford.contains) { return "id: not a ULID" }
+        if record.kioskId != kiosk.id { return "kioskId: not the kiosk that signed the request" }
+        if record.villageCode != kiosk.villageCode { return "villageCode: the kiosk is enrolled for another village" }
+        if record.residentNik.count != 16 || !record.residentNik.allSatisfy(\.isASCII)
+            || !record.residentNik.allSatisfy(\.isNumber)
+        {
+            return "residentNik: expected 16 digits"
+        }
+        if record.letterNumber.isEmpty || record.letterCode.isEmpty { return "letterNumber: empty" }
+        return nil
+    }
+
+    func saveHeartbeat(_ heartbeat: Heartbeat, body: Data) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO heartbeat (kiosk_id, body, received_at) VALUES (?, ?, ?)",
+                arguments: [heartbeat.kioskId, String(decoding: body, as: UTF8.self), Date().timeIntervalSince1970])
+        }
+    }
+
+    func registryPage(villageCode: String, after cursor: Int64, limit: Int) throws -> RegistryPage {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT seq, body FROM registry_change WHERE village_code = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [villageCode, cursor, limit + 1])
+            let page = rows.prefix(limit)
+            let decoder = APIJSON.decoder()
+            return RegistryPage(
+                changes: try page.map { try decoder.decode(RegistryChange.self, from: Data(($0["body"] as String).utf8)) },
+                cursor: "\(page.last.map { $0["seq"] as Int64 } ?? cursor)", more: rows.count > limit)
+        }
+    }
+
+    func verify(number: String, kioskID: String) throws -> LetterVerification {
+        try pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM record WHERE kiosk_id = ? AND letter_number = ?",
+                    arguments: [kioskID, number])
+            else { return LetterVerification(verdict: .unknown) }
+            return LetterVerification(
+                verdict: .known, letterCode: row["letter_code"], villageCode: row["village_code"],
+                capturedAt: Date(timeIntervalSince1970: row["captured_at"]))
+        }
+    }
+
+    /// What the server holds, for `kiosk-sim api records` and the tests.
+    struct Summary: Codable {
+        var records: [AppliedRecord]
+        var deliveries: [String: Int]
+        var heartbeats: [String: String]
+    }
+
+    struct AppliedRecord: Codable {
+        var id: String
+        var kioskId: String
+        var letterNumber: String
+        var letterCode: String
+        /// Masked: region and serial only.
+        var nik: String
+        var clockSynced: Bool
+        var printOutcome: String
+        /// How many times the server applied this id: 1, or the idempotency broke.
+        var applications: Int
+    }
+
+    func summary() throws -> Summary {
+        try pool.read { db in
+            let records = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*, (SELECT count(*) FROM application a WHERE a.record_id = r.id) AS applications
+                    FROM record r ORDER BY r.id
+                    """
+            ).map { row in
+                let nik: String = row["resident_nik"]
+                return AppliedRecord(
+                    id: row["id"], kioskId: row["kiosk_id"], letterNumber: row["letter_number"],
+                    letterCode: row["letter_code"], nik: String(nik.prefix(6)) + "******" + String(nik.suffix(4)),
+                    clockSynced: row["clock_synced"], printOutcome: row["print_outcome"],
+                    applications: row["applications"])
+            }
+            var deliveries: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM delivery") { deliveries[row["outcome"]] = row["count"] }
+            var heartbeats: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM heartbeat") { heartbeats[row["kiosk_id"]] = row["body"] }
+            return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats)
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/// The paths of the provincial API (`api/provincial-api.yaml`), relative to the server's base URL.
+public enum Endpoint {
+    public static let enrollments = "/v1/enrollments"
+    public static let records = "/v1/records"
+    public static let registry = "/v1/registry"
+    public static let heartbeats = "/v1/heartbeats"
+    public static let kioskKeys = "/v1/kiosks/keys"
+    public static let letterVerification = "/v1/letters/verification"
+
+    /// The most records one upload may carry (`RecordBatch.records.maxItems`).
+    public static let maximumBatch = 500
+}

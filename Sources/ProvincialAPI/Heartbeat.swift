@@ -1,0 +1,40 @@
+public import Foundation
+
+/// `POST /v1/heartbeats`: the kiosk's health, sent on an interval.
+public struct Heartbeat: Codable, Hashable, Sendable {
+    public var kioskId: String
+    public var softwareVersion: String
+    public var sentAt: Date
+    public var uptimeSeconds: Int
+    public var clockSynced: Bool
+    public var printer: Printer
+    /// Records waiting for upload.
+    public var queueDepth: Int
+    public var oldestPendingAt: Date?
+    public var lastUploadAt: Date?
+    /// Records the server refused, kept on the kiosk for an operator.
+    public var rejectedRecords: Int
+
+    public struct Printer: Codable, Hashable, Sendable {
+        /// `ready`, a `PrinterProblem` name, or `unknown`.
+        public var status: String
+
+        public init(status: String) { self.status = status }
+    }
+
+    public init(
+        kioskId: String, softwareVersion: String, sentAt: Date, uptimeSeconds: Int, clockSynced: Bool,
+        printer: Printer, queueDepth: Int, oldestPendingAt: Date?, lastUploadAt: Date?, rejectedRecords: Int
+    ) {
+        self.kioskId = kioskId
+        self.softwareVersion = softwareVersion
+        self.sentAt = sentAt
+        self.uptimeSeconds = uptimeSeconds
+        self.clockSynced = clockSynced
+        self.printer = printer
+        self.queueDepth = queueDepth
+        self.oldestPendingAt = oldestPendingAt
+        self.lastUploadAt = lastUploadAt
+        self.rejectedRecords = rejectedRecords
+    }
+}
