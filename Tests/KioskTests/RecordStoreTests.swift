@@ -1,0 +1,185 @@
+import Core
+import Crypto
+import Foundation
+import GRDB
+import ProvincialAPI
+import Testing
+
+@testable import Kiosk
+
+@Suite("Service records and the outbox in SQLite")
+struct RecordStoreTests {
+    static let resident = Resident(
+        nik: try! NIK("1809071205900013"), name: "WARGA UJI", birthPlace: "HANURA",
+        birthDate: CalendarDate(year: 1990, month: 5, day: 12)!, sex: .male, address: "JL. UJI 1", rt: "001",
+        rw: "002", religion: "ISLAM", maritalStatus: "KAWIN", occupation: "PETANI")
+
+    struct Fixture: ~Copyable {
+        let directory: TemporaryDirectory
+        let database: KioskDatabase
+        var store: SQLiteRecordStore
+        let settings: KioskSettings
+
+        init(minimumFreeMB: Int = 1) throws {
+            let directory = try TemporaryDirectory()
+            let settings = try SampleConfig.parse(SampleConfig.valid)
+            let database = try KioskDatabase.open(stateDirectory: directory.path + "/state")
+            var store = SQLiteRecordStore(
+                database: database, sealer: try RecordSealer.load(stateDirectory: directory.path + "/state"),
+                kioskID: "1809072001-01", village: settings.village,
+                diskGuard: DiskGuard(directory: directory.path, minimumFreeMB: minimumFreeMB))
+            store.printGrace = .zero
+            self.settings = settings
+            self.database = database
+            self.store = store
+            self.directory = directory
+        }
+
+        func request(_ index: Int = 0, purpose: String = "Melamar pekerjaan") -> LetterRequest {
+            LetterRequest(
+                kind: settings.catalogue.kinds[index], purpose: purpose, resident: RecordStoreTests.resident,
+                card: nil)
+        }
+
+        func count(_ table: String) throws -> Int {
+            try database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)")! }
+        }
+    }
+
+    @Test func aCaptureWritesTheRecordAndItsOutboxRowAndNumbersPerKind() async throws {
+        let kiosk = try Fixture()
+        let first = try await kiosk.store.issue(kiosk.request(0))
+        let second = try await kiosk.store.issue(kiosk.request(0))
+        let other = try await kiosk.store.issue(kiosk.request(1))
+        let serials: [Int] = [first.number.serial, second.number.serial, other.number.serial]
+        #expect(serials == [1, 2, 1])
+        #expect(try kiosk.count("service_record") == 3)
+        #expect(try kiosk.count("outbox") == 3)
+        let records = try await kiosk.store.records()
+        #expect(records.map(\.id) == [first.recordID, second.recordID, other.recordID])
+        #expect(records.map(\.residentNIK.digits) == Array(repeating: "1809071205900013", count: 3))
+        #expect(records.map(\.purpose) == Array(repeating: "Melamar pekerjaan", count: 3))
+    }
+
+    @Test func numbersContinueAfterTheStoreIsOpenedAgain() async throws {
+        let kiosk = try Fixture()
+        _ = try await kiosk.store.issue(kiosk.request())
+        let again = SQLiteRecordStore(
+            database: try KioskDatabase.open(stateDirectory: kiosk.directory.path + "/state"),
+            sealer: try RecordSealer.load(stateDirectory: kiosk.directory.path + "/state"), kioskID: "x",
+            village: kiosk.settings.village, diskGuard: DiskGuard(directory: "/", minimumFreeMB: 1))
+        #expect(try await again.issue(kiosk.request()).number.serial == 2)
+    }
+
+    @Test func theNIKAndThePurposeAreNotInTheDatabaseFileInTheClear() async throws {
+        let kiosk = try Fixture()
+        for _ in 0..<20 { _ = try await kiosk.store.issue(kiosk.request(purpose: "Pindah ke Kota Metro")) }
+        _ = try await kiosk.database.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: kiosk.database.path))
+        #expect(bytes.range(of: Data("1809071205900013".utf8)) == nil)
+        #expect(bytes.range(of: Data("Kota Metro".utf8)) == nil)
+        #expect(bytes.range(of: Data("S-41/001/1809072001".utf8)) != nil)  // the unsealed columns are there
+    }
+
+    @Test func aSealedBlobMovedToAnotherRowDoesNotOpenAndItsRecordIsKeptAsRejected() async throws {
+        let kiosk = try Fixture()
+        let first = try await kiosk.store.issue(kiosk.request())
+        let second = try await kiosk.store.issue(kiosk.request())
+        try await kiosk.database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE service_record SET personal = (SELECT personal FROM service_record WHERE id = ?) WHERE id = ?",
+                arguments: [first.recordID.text, second.recordID.text])
+        }
+        await kiosk.store.recordPrintOutcome(.printed, for: first.recordID)
+        await kiosk.store.recordPrintOutcome(.printed, for: second.recordID)
+        let batch = try await kiosk.store.nextBatch(limit: 10)
+        #expect(batch.map(\.id) == [first.recordID.text])
+        let summary = try await kiosk.store.summary()
+        #expect(summary.pending == 2 && summary.rejected == 1)
+        #expect(try kiosk.count("service_record") == 2)
+    }
+
+    @Test func aRecordWaitsForItsPrintOutcomeOrTheGrace() async throws {
+        var kiosk = try Fixture()
+        kiosk.store.printGrace = .seconds(120)
+        let issued = try await kiosk.store.issue(kiosk.request())
+        #expect(try await kiosk.store.nextBatch(limit: 10).isEmpty)
+        await kiosk.store.recordPrintOutcome(.failed(.paperOut), for: issued.recordID)
+        let batch = try await kiosk.store.nextBatch(limit: 10)
+        #expect(batch.map(\.printOutcome) == [.failed])
+        #expect(batch.map(\.printProblem) == ["paperOut"])
+
+        let unprinted = try await kiosk.store.issue(kiosk.request())
+        var later = kiosk.store
+        later.now = { .now() + .seconds(121) }
+        let afterGrace = try await later.nextBatch(limit: 10)
+        #expect(afterGrace.last?.id == unprinted.recordID.text && afterGrace.last?.printOutcome == .unknown)
+    }
+
+    @Test func acknowledgedRecordsLeaveTheOutboxRejectedOnesStayAndPurgeFollowsTheRetention() async throws {
+        let kiosk = try Fixture()
+        var ids: [String] = []
+        for _ in 0..<3 {
+            let issued = try await kiosk.store.issue(kiosk.request())
+            await kiosk.store.recordPrintOutcome(.printed, for: issued.recordID)
+            ids.append(issued.recordID.text)
+        }
+        try await kiosk.store.settle([
+            .init(id: ids[0], status: .accepted), .init(id: ids[1], status: .duplicate),
+            .init(id: ids[2], status: .rejected, reason: "villageCode: the kiosk is enrolled for another village"),
+        ])
+        let summary = try await kiosk.store.summary()
+        #expect(summary.pending == 1 && summary.rejected == 1 && summary.lastUpload != nil)
+        #expect(try await kiosk.store.nextBatch(limit: 10).isEmpty)
+        #expect(try await kiosk.store.purge(retentionDays: 30) == 0)
+        var later = kiosk.store
+        later.now = { .now() + .seconds(31 * 86_400) }
+        #expect(try await later.purge(retentionDays: 30) == 2)
+        #expect(try kiosk.count("service_record") == 1)  // the rejected one is never purged
+        #expect(try await kiosk.store.retryRejected() == 1)
+        #expect(try await kiosk.store.nextBatch(limit: 10).map(\.id) == [ids[2]])
+    }
+
+    @Test func aFullDiskRefusesTheServiceAndWritesNothing() async throws {
+        let kiosk = try Fixture(minimumFreeMB: 100_000_000)
+        await #expect(throws: IssueProblem.diskFull) { try await kiosk.store.issue(kiosk.request()) }
+        #expect(try kiosk.count("service_record") == 0)
+    }
+
+    @Test func keyFilesAreMadePrivateAndAnOpenOneIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        _ = try RecordSealer.load(stateDirectory: directory.path)
+        _ = try DeviceKey.load(stateDirectory: directory.path)
+        for name in [RecordSealer.fileName, DeviceKey.fileName] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: directory.path + "/" + name)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            #expect((attributes[.size] as? Int) == 32)
+        }
+        let first = try DeviceKey.load(stateDirectory: directory.path).publicKeyBase64
+        #expect(try DeviceKey.load(stateDirectory: directory.path).publicKeyBase64 == first)
+        chmod(directory.path + "/" + RecordSealer.fileName, 0o644)
+        #expect(throws: KeyFileError.self) { try RecordSealer.load(stateDirectory: directory.path) }
+        let credentials = try TemporaryDirectory()
+        let key = Data(repeating: 9, count: 32)
+        FileManager.default.createFile(
+            atPath: credentials.path + "/device-key", contents: key, attributes: [.posixPermissions: 0o600])
+        let fromCredential = try DeviceKey.load(
+            stateDirectory: directory.path, environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        #expect(fromCredential.rawKey == key)
+    }
+
+    @Test func backoffIsFullJitterUnderTheCapAndRespectsRetryAfter() {
+        var generator = SystemRandomNumberGenerator()
+        let backoff = Backoff(base: .seconds(1), cap: .seconds(60))
+        for failures in 1...20 {
+            let ceiling = min(Duration.seconds(60), .seconds(1 << min(failures - 1, 30)))
+            for _ in 0..<50 {
+                let delay = backoff.delay(afterFailures: failures, using: &generator)
+                #expect(delay >= .zero && delay <= ceiling)
+            }
+        }
+        let spread = Set((0..<100).map { _ in backoff.delay(afterFailures: 10, using: &generator) })
+        #expect(spread.count > 50)  // jittered, not in step
+        #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(120), using: &generator) == .seconds(120))
+    }
+}
