@@ -18,6 +18,9 @@ enum Services {
 
     static var kioskSim: String { binaries + "/kiosk-sim" }
 
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
     /// pcscd must be running with the vpcd driver (packages pcscd and vsmartcard-vpcd; `make test` starts it).
     static func requirePCSCD(sourceLocation: SourceLocation = #_sourceLocation) throws {
         guard FileManager.default.fileExists(atPath: "/etc/reader.conf.d/vpcd") else {

@@ -1,0 +1,323 @@
+import Crypto
+import Foundation
+import ProvincialAPI
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// The kiosk's uploader against `kiosk-sim api`, the reference provincial server, over HTTP on loopback: faults on
+/// the wire, refused signatures, and a kiosk killed with SIGKILL hundreds of times while it captures and uploads.
+@Suite("Records to the provincial API", .serialized)
+struct ProvincialAPIIntegrationTests {
+    static let token = "T0KEN-HANURA-1"
+    /// Whether `text` holds a run of exactly 16 digits, the shape of a NIK.
+    static func holdsNIKShapedNumber(_ text: String) -> Bool {
+        text.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).contains { $0.count == 16 }
+    }
+
+    /// A kiosk configuration and state folder, enrolled with a fresh server started with `serverOptions`.
+    final class Setup {
+        let folder: String
+        let config: String
+        let server: APIServerProcess
+
+        init(serverOptions: [String] = []) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-sync-\(UUID().uuidString)")
+                .path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            server = try APIServerProcess(state: folder + "/api", options: ["--token", "\(Self.tokenOption)"] + serverOptions)
+            config = folder + "/kiosk.toml"
+            try Self.configuration(state: folder + "/state", url: server.url).write(
+                toFile: config, atomically: true, encoding: .utf8)
+        }
+
+        static var tokenOption: String { "\(ProvincialAPIIntegrationTests.token)=1809072001:Hanura" }
+
+        static func configuration(state: String, url: String) -> String {
+            """
+            [kiosk]
+            id = "HANURA-01"
+            village_code = "18.09.07.2001"
+            village_name = "Hanura"
+            state_directory = "\(state)"
+            [letterhead]
+            regency = "Pesawaran"
+            district = "Padang Cermin"
+            village = "Hanura"
+            address = "Jl. Raya Hanura No. 1"
+            [letters]
+            templates = "\(Services.repository)/templates"
+            [card_reader]
+            backend = "script"
+            [api]
+            url = "\(url)"
+            batch_size = 50
+            """
+        }
+
+        func kiosk(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            try Services.run(Services.binaries + "/kiosk", arguments + ["--config", config])
+        }
+
+        func enroll() throws {
+            let enrolled = try kiosk(["enroll", "--url", server.url, "--token", ProvincialAPIIntegrationTests.token])
+            #expect(enrolled.status == 0, "\(enrolled.output)")
+        }
+
+        func applied() throws -> Applied {
+            let (status, output) = try Services.run(
+                Services.kioskSim, ["api", "records", "--state", folder + "/api", "--json"])
+            #expect(status == 0)
+            return try JSONDecoder().decode(Applied.self, from: Data(output.utf8))
+        }
+
+        deinit {
+            server.stop()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
+    struct Applied: Decodable {
+        struct Record: Decodable {
+            var id: String
+            var applications: Int
+            var printOutcome: String
+        }
+        var records: [Record]
+        var deliveries: [String: Int]
+        var heartbeats: [String: String]
+    }
+
+    @Test func enrolledRecordsUploadAndTheServerShowsThem() throws {
+        let setup = try Setup()
+        try setup.enroll()
+        let again = try setup.kiosk(["enroll", "--url", setup.server.url, "--token", Self.token])
+        #expect(again.status != 0 && again.output.contains("already enrolled"))
+        let captured = try setup.kiosk(["capture-load", "--count", "7"])
+        #expect(captured.status == 0)
+        #expect(try setup.kiosk(["status"]).output.contains("7 record(s) waiting"))
+        let upload = try setup.kiosk(["upload"])
+        #expect(upload.status == 0, "\(upload.output)")
+        #expect(upload.output.contains("uploaded 7 record(s)"))
+        let applied = try setup.applied()
+        #expect(applied.records.count == 7 && applied.records.allSatisfy { $0.applications == 1 })
+        #expect(applied.records.allSatisfy { $0.printOutcome == "printed" })
+        let status = try setup.kiosk(["status"]).output
+        #expect(status.contains("0 record(s) waiting") && !status.contains("last upload:     never"))
+    }
+
+    @Test func aUsedOrUnknownTokenIsRefusedWithAReason() throws {
+        let setup = try Setup()
+        try setup.enroll()
+        let other = Setup.configuration(state: setup.folder + "/other", url: setup.server.url)
+        try other.write(toFile: setup.folder + "/other.toml", atomically: true, encoding: .utf8)
+        let used = try Services.run(
+            Services.binaries + "/kiosk",
+            ["enroll", "--config", setup.folder + "/other.toml", "--url", setup.server.url, "--token", Self.token])
+        #expect(used.status != 0 && used.output.contains("token-used"))
+        let unknown = try Services.run(
+            Services.binaries + "/kiosk",
+            ["enroll", "--config", setup.folder + "/other.toml", "--url", setup.server.url, "--token", "NOPE-0000"])
+        #expect(unknown.status != 0 && unknown.output.contains("unknown-token"))
+    }
+
+    @Test func withoutEnrollmentRecordsWaitAndUploadSaysWhy() throws {
+        let setup = try Setup()
+        #expect(try setup.kiosk(["capture-load", "--count", "2"]).status == 0)
+        let upload = try setup.kiosk(["upload"])
+        #expect(upload.status != 0 && upload.output.contains("kiosk enroll"))
+        #expect(try setup.kiosk(["status"]).output.contains("2 record(s) waiting"))
+    }
+
+    @Test func aServerThatFailsAndDropsKeepsTheRecordsUntilItAnswers() throws {
+        let setup = try Setup(serverOptions: ["--fail-rate", "1", "--fail-status", "503", "--retry-after", "7"])
+        try setup.enroll()
+        #expect(try setup.kiosk(["capture-load", "--count", "5"]).status == 0)
+        let refused = try setup.kiosk(["upload"])
+        #expect(refused.status != 0 && refused.output.contains("HTTP 503, Retry-After 7"))
+        #expect(try setup.kiosk(["status"]).output.contains("5 record(s) waiting"))
+        #expect(try setup.applied().records.isEmpty)
+    }
+
+    @Test func answersLostAfterTheCommitAreResentAndCountedAsDuplicates() throws {
+        let setup = try Setup(serverOptions: ["--lose-answer-rate", "1"])
+        try setup.enroll()
+        #expect(try setup.kiosk(["capture-load", "--count", "3"]).status == 0)
+        #expect(try setup.kiosk(["upload"]).status != 0)
+        #expect(try setup.applied().records.count == 3)  // the server committed
+        #expect(try setup.kiosk(["status"]).output.contains("3 record(s) waiting"))  // the kiosk never heard
+        setup.server.stop()
+        let healthy = try APIServerProcess(state: setup.folder + "/api", options: [], port: setup.server.port)
+        defer { healthy.stop() }
+        #expect(try setup.kiosk(["upload"]).status == 0)
+        let applied = try setup.applied()
+        #expect(applied.records.count == 3 && applied.records.allSatisfy { $0.applications == 1 })
+        #expect(applied.deliveries["duplicate"] == 3)
+    }
+
+    // MARK: Signatures
+
+    /// A request signed with the enrolled kiosk's own key, sent as is (so it can be replayed or altered).
+    static func send(
+        _ setup: Setup, body: Data, sentBody: Data? = nil, created: Int64? = nil, nonce: String? = nil
+    ) async throws -> (Int, String) {
+        let key = try Curve25519.Signing.PrivateKey(
+            rawRepresentation: try Data(contentsOf: URL(fileURLWithPath: setup.folder + "/state/device.key")))
+        let message = MessageSignature.Message(
+            method: "POST", path: Endpoint.heartbeats, query: "", contentDigest: ContentDigest.header(for: body))
+        let (input, signature) = try MessageSignature.sign(
+            message,
+            .init(
+                created: created ?? Int64(Date().timeIntervalSince1970), nonce: nonce ?? MessageSignature.makeNonce(),
+                keyID: "1809072001-01"), with: key)
+        var request = URLRequest(url: URL(string: setup.server.url + Endpoint.heartbeats)!)
+        request.httpMethod = "POST"
+        request.httpBody = sentBody ?? body
+        request.setValue(APIJSON.mediaType, forHTTPHeaderField: "Content-Type")
+        request.setValue(message.contentDigest, forHTTPHeaderField: ContentDigest.headerName)
+        request.setValue(input, forHTTPHeaderField: MessageSignature.inputHeaderName)
+        request.setValue(signature, forHTTPHeaderField: MessageSignature.headerName)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let code = (try? JSONDecoder().decode(Problem.self, from: data))?.code ?? ""
+        return ((response as! HTTPURLResponse).statusCode, code)
+    }
+
+    static func heartbeat() throws -> Data {
+        try APIJSON.encoder().encode(
+            Heartbeat(
+                kioskId: "1809072001-01", softwareVersion: "test", sentAt: Date(), uptimeSeconds: 1, clockSynced: true,
+                printer: .init(status: "ready"), queueDepth: 0, oldestPendingAt: nil, lastUploadAt: nil,
+                rejectedRecords: 0))
+    }
+
+    @Test func replayedTamperedAndStaleRequestsAreRefused() async throws {
+        let setup = try Setup()
+        try setup.enroll()
+        let body = try Self.heartbeat()
+        let fixed = MessageSignature.makeNonce()
+        #expect(try await Self.send(setup, body: body, nonce: fixed) == (204, ""))
+        #expect(try await Self.send(setup, body: body, nonce: fixed) == (401, "replayed-nonce"))
+        var tampered = body
+        tampered.append(contentsOf: Array(" ".utf8))
+        #expect(try await Self.send(setup, body: body, sentBody: tampered) == (401, "digest-mismatch"))
+        let stale = Int64(Date().timeIntervalSince1970) - 3600
+        #expect(try await Self.send(setup, body: body, created: stale) == (401, "stale-signature"))
+        #expect(try setup.applied().heartbeats.count == 1)
+    }
+
+    // MARK: Crash test
+
+    /// `kiosk capture-load --upload` killed with SIGKILL at random points, against a server that drops
+    /// connections, fails and loses answers; then one clean drain. Every record the kiosk reported captured must be
+    /// on the server exactly once, and no log line may hold a NIK-shaped number. KIOSK_CRASH_KILLS sets the number
+    /// of kills (200 in `make test`, 1,000 in `make soak`).
+    @Test(.timeLimit(.minutes(30)))
+    func killedAtRandomPointsTheKioskLosesNothingAndTheServerAppliesNothingTwice() async throws {
+        let kills = Int(ProcessInfo.processInfo.environment["KIOSK_CRASH_KILLS"] ?? "") ?? 200
+        let setup = try Setup(serverOptions: [
+            "--drop-rate", "0.1", "--fail-rate", "0.1", "--fail-status", "500", "--lose-answer-rate", "0.15",
+            "--seed", "7",
+        ])
+        try setup.enroll()
+        var generator = SystemRandomNumberGenerator()
+        var captured = Set<String>()
+        var logs = ""
+        var killedMidway = 0
+        for _ in 0..<kills {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Services.binaries + "/kiosk")
+            process.arguments = ["capture-load", "--config", setup.config, "--count", "100000", "--upload"]
+            let (out, err) = (Pipe(), Pipe())
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 30...400, using: &generator)))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            if process.terminationReason == .uncaughtSignal { killedMidway += 1 }
+            let lines = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            for line in lines.split(separator: "\n") where line.hasPrefix("captured ") && line.count == 35 {
+                captured.insert(String(line.dropFirst(9)))
+            }
+            logs += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        #expect(killedMidway == kills, "every run was killed, none finished on its own")
+        #expect(captured.count > kills, "the kiosk captured records between the kills")
+
+        // The server heals; the kiosk drains what is left (a run may still meet a fault: try again).
+        var drained = false
+        for _ in 0..<100 where !drained {
+            let upload = try setup.kiosk(["upload", "--include-recent"])
+            logs += upload.output
+            drained = upload.status == 0 && upload.output.contains("0 waiting")
+        }
+        #expect(drained)
+        let applied = try setup.applied()
+        let onServer = Set(applied.records.map(\.id))
+        #expect(captured.subtracting(onServer).isEmpty, "lost: \(captured.subtracting(onServer).count)")
+        #expect(applied.records.allSatisfy { $0.applications == 1 }, "a record was applied twice")
+        let status = try setup.kiosk(["status"]).output
+        #expect(status.contains("queue:           0 record(s)"))
+        logs += setup.server.output()
+        #expect(!logs.isEmpty && !Self.holdsNIKShapedNumber(logs), "a log line holds a NIK-shaped number")
+        #expect(Self.holdsNIKShapedNumber("nik=1809071205900013;"), "the scan itself finds one")
+        print(
+            "crash test: \(kills) kills, \(captured.count) records reported captured, \(onServer.count) on the "
+                + "server (\(applied.deliveries["duplicate"] ?? 0) duplicate deliveries absorbed), 0 lost, 0 applied twice")
+    }
+}
+
+/// One `kiosk-sim api serve` on loopback, on a free port it reports.
+final class APIServerProcess: Sendable {
+    let port: Int
+    var url: String { "http://127.0.0.1:\(port)" }
+    private let process: Process
+    private let logFile: String
+
+    init(state: String, options: [String], port requested: Int = 0) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Services.kioskSim)
+        process.arguments = ["api", "serve", "--state", state, "--port", "\(requested)"] + options
+        let out = Pipe()
+        // A file, not a pipe: nobody reads the log while the server runs, and a full pipe would block it.
+        logFile = state + ".log"
+        try FileManager.default.createDirectory(
+            atPath: (state as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: logFile, contents: nil)
+        process.standardOutput = out
+        process.standardError = FileHandle(forWritingAtPath: logFile)
+        try process.run()
+        // The first line says where it listens; reading it is the wait (no sleep).
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        guard let text = String(data: line, encoding: .utf8), let found = Int(
+            text.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        else {
+            process.terminate()
+            throw ServerDidNotStart(output: String(decoding: line, as: UTF8.self))
+        }
+        self.port = found
+        self.process = process
+    }
+
+    struct ServerDidNotStart: Error { var output: String }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// What it logged (after `stop`).
+    func output() -> String {
+        stop()
+        return (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+    }
+}
