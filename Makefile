@@ -16,7 +16,7 @@ BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsq
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES)
 
-.PHONY: deps build test demo bench format lint clean
+.PHONY: deps build test soak contract demo bench format lint clean
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.1 or later is needed: https://www.swift.org/install/linux/debian/12/"; exit 1; }
@@ -30,10 +30,22 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps
+test: deps contract
 	$(SWIFT) build --build-tests
 	scripts/services start
 	$(SWIFT) test
+
+# The crash test with 1,000 SIGKILLs instead of make test's 200.
+soak: deps
+	$(SWIFT) build --build-tests
+	KIOSK_CRASH_KILLS=1000 $(SWIFT) test --filter ProvincialAPIIntegrationTests
+
+# api/provincial-api.yaml against the OpenAPI 3.1 schema (openapi-spec-validator, in a virtualenv of its own).
+CONTRACT_TOOLS := .build-tools
+contract:
+	@[ -x $(CONTRACT_TOOLS)/bin/openapi-spec-validator ] || { python3 -m venv $(CONTRACT_TOOLS) && \
+		$(CONTRACT_TOOLS)/bin/pip install -q openapi-spec-validator==0.7.1; }
+	$(CONTRACT_TOOLS)/bin/openapi-spec-validator api/provincial-api.yaml
 
 # One resident session end to end: kiosk-sim plays the resident, the kiosk shows each screen, prints the letter
 # (out/demo/letters/) and records the service.
@@ -47,9 +59,16 @@ demo: build
 	$(SIM) resident --card $(DEMO_CARD) --pin $(DEMO_PIN) --letter "Surat Keterangan Domisili" \
 		--purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
 	@echo "The resident's session (kiosk-sim resident):"; cat $(OUT)/resident-session.txt
+	scripts/demo-api start
 	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
 	@echo; echo "The printed letter (virtual printer), out/demo/letters/:"; \
 		cat "$$(ls -t $(OUT)/demo/letters/*.txt | head -1)"; echo
+	@echo "Uploading what is left in the outbox, signed, to the reference provincial server (kiosk-sim api):"
+	$(KIOSK) upload --config demo/kiosk.toml --include-recent
+	$(KIOSK) status --config demo/kiosk.toml
+	@echo; echo "What the provincial server applied (kiosk-sim api records):"
+	$(SIM) api records --state $(OUT)/demo/api
+	scripts/demo-api stop
 
 # Peers (python-stdnum for NIKs) run in the same `make bench`, from a virtualenv of their own.
 PEERS := Benchmarks/.build-peers
