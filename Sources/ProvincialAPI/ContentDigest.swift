@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 import RawStructuredFieldValues
 
 /// RFC 9530 `Content-Digest` with SHA-256: what the request signature covers in place of the body.

@@ -24,10 +24,12 @@ struct ProvincialAPIIntegrationTests {
         let server: APIServerProcess
 
         init(serverOptions: [String] = []) throws {
-            folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-sync-\(UUID().uuidString)")
+            folder =
+                FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-sync-\(UUID().uuidString)")
                 .path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            server = try APIServerProcess(state: folder + "/api", options: ["--token", "\(Self.tokenOption)"] + serverOptions)
+            server = try APIServerProcess(
+                state: folder + "/api", options: ["--token", "\(Self.tokenOption)"] + serverOptions)
             config = folder + "/kiosk.toml"
             try Self.configuration(state: folder + "/state", url: server.url).write(
                 toFile: config, atomically: true, encoding: .utf8)
@@ -106,6 +108,8 @@ struct ProvincialAPIIntegrationTests {
         #expect(applied.records.allSatisfy { $0.printOutcome == "printed" })
         let status = try setup.kiosk(["status"]).output
         #expect(status.contains("0 record(s) waiting") && !status.contains("last upload:     never"))
+        let heartbeat = try #require(applied.heartbeats["1809072001-01"])
+        #expect(heartbeat.contains(#""queueDepth":0"#) && heartbeat.contains(#""softwareVersion":"0.1.0""#))
     }
 
     @Test func aUsedOrUnknownTokenIsRefusedWithAReason() throws {
@@ -265,7 +269,8 @@ struct ProvincialAPIIntegrationTests {
         #expect(Self.holdsNIKShapedNumber("nik=1809071205900013;"), "the scan itself finds one")
         print(
             "crash test: \(kills) kills, \(captured.count) records reported captured, \(onServer.count) on the "
-                + "server (\(applied.deliveries["duplicate"] ?? 0) duplicate deliveries absorbed), 0 lost, 0 applied twice")
+                + "server (\(applied.deliveries["duplicate"] ?? 0) duplicate deliveries absorbed), 0 lost, 0 applied twice"
+        )
     }
 }
 
@@ -296,8 +301,9 @@ final class APIServerProcess: Sendable {
             if chunk.isEmpty { break }
             line.append(chunk)
         }
-        guard let text = String(data: line, encoding: .utf8), let found = Int(
-            text.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+        guard let text = String(data: line, encoding: .utf8),
+            let found = Int(
+                text.split(separator: ":").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
         else {
             process.terminate()
             throw ServerDidNotStart(output: String(decoding: line, as: UTF8.self))

@@ -87,7 +87,8 @@ struct RecordStoreTests {
         let second = try await kiosk.store.issue(kiosk.request())
         try await kiosk.database.pool.write { db in
             try db.execute(
-                sql: "UPDATE service_record SET personal = (SELECT personal FROM service_record WHERE id = ?) WHERE id = ?",
+                sql:
+                    "UPDATE service_record SET personal = (SELECT personal FROM service_record WHERE id = ?) WHERE id = ?",
                 arguments: [first.recordID.text, second.recordID.text])
         }
         await kiosk.store.recordPrintOutcome(.printed, for: first.recordID)

@@ -11,7 +11,8 @@ struct ContractTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static var document: [String: Any] {
-        let text = try! String(contentsOf: repository.appendingPathComponent("api/provincial-api.yaml"), encoding: .utf8)
+        let text = try! String(
+            contentsOf: repository.appendingPathComponent("api/provincial-api.yaml"), encoding: .utf8)
         return try! Yams.load(yaml: text) as! [String: Any]
     }
     static var schemas: [String: Any] {
@@ -31,28 +32,54 @@ struct ContractTests {
     /// One sample per schema, every optional field set.
     static var samples: [(String, any Encodable)] {
         [
-        ("EnrollmentRequest", EnrollmentRequest(
-            token: "T0KEN-1234", publicKey: Data(repeating: 7, count: 32).base64EncodedString(), softwareVersion: "0.1.0")),
-        ("Enrollment", Enrollment(kioskId: "1809072001-01", villageCode: "1809072001", villageName: "Hanura")),
-        ("RecordBatch", RecordBatch(records: [record])),
-        ("ServiceRecord", record),
-        ("RecordBatchResult", RecordBatchResult(results: [.init(id: record.id, status: .rejected, reason: "why")])),
-        ("RecordResult", RecordResult(id: record.id, status: .duplicate)),
-        ("RegistryPage", RegistryPage(
-            changes: [.init(nik: "1809071205900013", removed: false, resident: resident,
-                pin: .init(hash: "AAAA", salt: "BBBB", n: 32768, r: 8, p: 1))], cursor: "5", more: true)),
-        ("RegistryChange", RegistryChange(nik: "1809071205900013", removed: true)),
-        ("RegistryResident", resident),
-        ("PINHash", PINHashWire(hash: "AAAA", salt: "BBBB", n: 32768, r: 8, p: 1)),
-        ("Heartbeat", Heartbeat(
-            kioskId: "1809072001-01", softwareVersion: "0.1.0", sentAt: date, uptimeSeconds: 5, clockSynced: true,
-            printer: .init(status: "paperOut"), queueDepth: 3, oldestPendingAt: date, lastUploadAt: date,
-            rejectedRecords: 0)),
-        ("KioskKeys", KioskKeys(keys: [.init(
-            kioskId: "1809072001-01", villageCode: "1809072001", publicKey: "AAAA", enrolledAt: date, revoked: false)])),
-        ("LetterVerification", LetterVerification(
-            verdict: .known, letterCode: "S-41", villageCode: "1809072001", capturedAt: date)),
-        ("Problem", Problem(title: "Unauthorized", status: 401, code: "stale-signature", detail: "check the clock")),
+            (
+                "EnrollmentRequest",
+                EnrollmentRequest(
+                    token: "T0KEN-1234", publicKey: Data(repeating: 7, count: 32).base64EncodedString(),
+                    softwareVersion: "0.1.0")
+            ),
+            ("Enrollment", Enrollment(kioskId: "1809072001-01", villageCode: "1809072001", villageName: "Hanura")),
+            ("RecordBatch", RecordBatch(records: [record])),
+            ("ServiceRecord", record),
+            ("RecordBatchResult", RecordBatchResult(results: [.init(id: record.id, status: .rejected, reason: "why")])),
+            ("RecordResult", RecordResult(id: record.id, status: .duplicate)),
+            (
+                "RegistryPage",
+                RegistryPage(
+                    changes: [
+                        .init(
+                            nik: "1809071205900013", removed: false, resident: resident,
+                            pin: .init(hash: "AAAA", salt: "BBBB", n: 32768, r: 8, p: 1))
+                    ], cursor: "5", more: true)
+            ),
+            ("RegistryChange", RegistryChange(nik: "1809071205900013", removed: true)),
+            ("RegistryResident", resident),
+            ("PINHash", PINHashWire(hash: "AAAA", salt: "BBBB", n: 32768, r: 8, p: 1)),
+            (
+                "Heartbeat",
+                Heartbeat(
+                    kioskId: "1809072001-01", softwareVersion: "0.1.0", sentAt: date, uptimeSeconds: 5,
+                    clockSynced: true,
+                    printer: .init(status: "paperOut"), queueDepth: 3, oldestPendingAt: date, lastUploadAt: date,
+                    rejectedRecords: 0)
+            ),
+            (
+                "KioskKeys",
+                KioskKeys(keys: [
+                    .init(
+                        kioskId: "1809072001-01", villageCode: "1809072001", publicKey: "AAAA", enrolledAt: date,
+                        revoked: false)
+                ])
+            ),
+            (
+                "LetterVerification",
+                LetterVerification(
+                    verdict: .known, letterCode: "S-41", villageCode: "1809072001", capturedAt: date)
+            ),
+            (
+                "Problem",
+                Problem(title: "Unauthorized", status: 401, code: "stale-signature", detail: "check the clock")
+            ),
         ]
     }
 
@@ -73,7 +100,8 @@ struct ContractTests {
     @Test(arguments: samples.map(\.0))
     func theSwiftTypeEncodesToItsSchema(name: String) throws {
         let value = Self.samples.first { $0.0 == name }!.1
-        let json = try JSONSerialization.jsonObject(with: try APIJSON.encoder().encode(value), options: [.fragmentsAllowed])
+        let json = try JSONSerialization.jsonObject(
+            with: try APIJSON.encoder().encode(value), options: [.fragmentsAllowed])
         var problems: [String] = []
         Self.validate(json, against: Self.schemas[name]!, at: name, problems: &problems)
         #expect(problems == [])
@@ -82,7 +110,8 @@ struct ContractTests {
     @Test func theValidatorCatchesAnExtraAMissingAndAMistypedField() {
         var problems: [String] = []
         Self.validate(
-            ["kioskId": "kiosk-1", "villageName": 5, "extra": true] as [String: Any], against: Self.schemas["Enrollment"]!,
+            ["kioskId": "kiosk-1", "villageName": 5, "extra": true] as [String: Any],
+            against: Self.schemas["Enrollment"]!,
             at: "Enrollment", problems: &problems)
         #expect(problems.count == 3)
     }
@@ -118,7 +147,8 @@ struct ContractTests {
             if let choices = schema["enum"] as? [String], !choices.contains(string) {
                 problems.append("\(path): \(string) not in \(choices)")
             }
-            if let pattern = schema["pattern"] as? String, string.range(of: pattern, options: .regularExpression) == nil {
+            if let pattern = schema["pattern"] as? String, string.range(of: pattern, options: .regularExpression) == nil
+            {
                 problems.append("\(path): does not match \(pattern)")
             }
         case "integer":

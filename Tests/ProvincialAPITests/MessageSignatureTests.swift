@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
-@testable import ProvincialAPI
 import Testing
+
+@testable import ProvincialAPI
 
 @Suite("HTTP message signatures (RFC 9421) and Content-Digest")
 struct MessageSignatureTests {
@@ -94,12 +95,19 @@ struct MessageSignatureTests {
         #expect(throws: SignatureRejection.badSignature) { try verify(message, strangerInput, strangerSignature) }
     }
 
-    @Test(arguments: [
-        (nil, "kiosk=:AAAA:"), ("kiosk=(\"@method\");created=1", nil), ("garbage(", "kiosk=:AAAA:"),
-        (#"other=("@method" "@path" "@query" "content-digest");created=1;nonce="a";keyid="k";alg="ed25519""#, "kiosk=:AAAA:"),
-        (#"kiosk=("@method" "@path" "@query" "content-digest");created=1;nonce="a";keyid="k";alg="rsa""#, "kiosk=:AAAA:"),
-        (#"kiosk=("@method");created=1795000000;nonce="a";keyid="1809072001-01";alg="ed25519""#, "kiosk=:AAAA:"),
-    ] as [(String?, String?)])
+    @Test(
+        arguments: [
+            (nil, "kiosk=:AAAA:"), ("kiosk=(\"@method\");created=1", nil), ("garbage(", "kiosk=:AAAA:"),
+            (
+                #"other=("@method" "@path" "@query" "content-digest");created=1;nonce="a";keyid="k";alg="ed25519""#,
+                "kiosk=:AAAA:"
+            ),
+            (
+                #"kiosk=("@method" "@path" "@query" "content-digest");created=1;nonce="a";keyid="k";alg="rsa""#,
+                "kiosk=:AAAA:"
+            ),
+            (#"kiosk=("@method");created=1795000000;nonce="a";keyid="1809072001-01";alg="ed25519""#, "kiosk=:AAAA:"),
+        ] as [(String?, String?)])
     func missingOrMalformedSignaturesAreRefused(input: String?, signature: String?) throws {
         let (message, _, _) = try signed()
         #expect(throws: SignatureRejection.missing) { try verify(message, input, signature) }

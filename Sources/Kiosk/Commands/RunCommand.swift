@@ -82,6 +82,11 @@ struct RunCommand: AsyncParsableCommand {
                         store: store, client: client, logger: Logger(label: "kiosk.upload"),
                         batchSize: settings.api.batchSize, backoff: Backoff(cap: settings.api.retryCap),
                         retentionDays: settings.records.retentionDays)))
+            services.append(
+                .init(
+                    service: HeartbeatService(
+                        store: store, client: client, logger: Logger(label: "kiosk.heartbeat"),
+                        interval: settings.api.heartbeatInterval)))
         } else {
             logger.warning("not enrolled with the provincial API: records are kept until kiosk enroll is run")
         }

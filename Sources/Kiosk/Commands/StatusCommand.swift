@@ -18,13 +18,17 @@ struct StatusCommand: AsyncParsableCommand {
         let now = Timestamp.now()
         print("kiosk \(BuildInfo.version)")
         if let enrolled = try state.enrollment() {
-            print("enrolled:        \(enrolled.kioskID) (village \(enrolled.villageCode)) at \(enrolled.url.absoluteString)")
+            print(
+                "enrolled:        \(enrolled.kioskID) (village \(enrolled.villageCode)) at \(enrolled.url.absoluteString)"
+            )
         } else {
             print("enrolled:        no; run kiosk enroll --url URL --token TOKEN (records wait until then)")
         }
         print("queue:           \(summary.pending) record(s) waiting for upload")
         print("oldest unsent:   \(summary.oldestPending.map { Self.describe($0, now: now) } ?? "none")")
-        print("rejected:        \(summary.rejected)\(summary.rejected > 0 ? " (kept; kiosk upload --retry-rejected)" : "")")
+        print(
+            "rejected:        \(summary.rejected)\(summary.rejected > 0 ? " (kept; kiosk upload --retry-rejected)" : "")"
+        )
         print("last upload:     \(summary.lastUpload.map { Self.describe($0, now: now) } ?? "never")")
         print("last error:      \(summary.lastError ?? "none")")
         print("printer:         \(try state.get(.printerStatus) ?? "unknown (not reported since the kiosk started)")")

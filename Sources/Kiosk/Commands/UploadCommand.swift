@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Core
+import Foundation
 import Logging
 
 /// `kiosk upload`: drain the outbox now, in the foreground (the daemon does the same in the background).
@@ -48,6 +48,8 @@ struct UploadCommand: AsyncParsableCommand {
             }
             break
         }
+        // A heartbeat with the new queue depth, so the province sees the drain at once.
+        await HeartbeatService(store: store, client: client, logger: Logger(label: "kiosk.heartbeat")).beatOnce()
         let after = try await store.summary()
         let elapsed = ContinuousClock.now - started
         print(

@@ -41,7 +41,6 @@ struct APISettings: Sendable, Equatable {
     var trustAnchor: String?
     var batchSize = 200
     var heartbeatInterval: Duration = .seconds(300)
-    var registryInterval: Duration = .seconds(900)
     /// The longest wait between two upload attempts.
     var retryCap: Duration = .seconds(900)
 }

@@ -166,7 +166,8 @@ struct SQLiteRecordStore: LetterIssuer {
             try db.execute(
                 sql: "UPDATE service_record SET acknowledged_at = ? WHERE id IN (SELECT value FROM json_each(?))",
                 arguments: [now, ids])
-            try db.execute(sql: "DELETE FROM outbox WHERE record_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+            try db.execute(
+                sql: "DELETE FROM outbox WHERE record_id IN (SELECT value FROM json_each(?))", arguments: [ids])
             for result in results where result.status == .rejected {
                 try db.execute(
                     sql: "UPDATE outbox SET rejected_reason = ? WHERE record_id = ?",
@@ -203,7 +204,8 @@ struct SQLiteRecordStore: LetterIssuer {
         }
         return try rows.map { row in
             let id: String = row["id"]
-            let fields = try JSONDecoder().decode(SealedFields.self, from: try sealer.open(row["personal"], recordID: id))
+            let fields = try JSONDecoder().decode(
+                SealedFields.self, from: try sealer.open(row["personal"], recordID: id))
             let outcome: String = row["print_outcome"]
             guard let recordID = RecordID(id), let number = LetterNumber(row["letter_number"] as String),
                 let village = try? VillageCode(row["village_code"] as String)
@@ -213,7 +215,8 @@ struct SQLiteRecordStore: LetterIssuer {
                 letterNumber: number, purpose: fields.purpose, residentNIK: try NIK(fields.nik),
                 capturedAt: Timestamp(millisecondsSince1970: row["captured_at"]), clockSynced: row["clock_synced"],
                 printOutcome: outcome == "printed"
-                    ? .printed : outcome == "pending" ? .pending : .failed(PrinterProblem(rawValue: outcome) ?? .unknown))
+                    ? .printed
+                    : outcome == "pending" ? .pending : .failed(PrinterProblem(rawValue: outcome) ?? .unknown))
         }
     }
 

@@ -5,7 +5,9 @@ struct Backoff: Sendable {
     var base: Duration = .seconds(1)
     var cap: Duration = .seconds(900)
 
-    func delay(afterFailures failures: Int, retryAfter: Duration? = nil, using generator: inout some RandomNumberGenerator)
+    func delay(
+        afterFailures failures: Int, retryAfter: Duration? = nil, using generator: inout some RandomNumberGenerator
+    )
         -> Duration
     {
         let exponent = min(max(failures - 1, 0), 30)

@@ -101,7 +101,8 @@ final class ProvincialClient: Sendable {
             default:
                 let problem =
                     (try? APIJSON.decoder().decode(Problem.self, from: response.body))
-                    ?? Problem(title: "HTTP \(response.status)", status: response.status, code: "http-\(response.status)")
+                    ?? Problem(
+                        title: "HTTP \(response.status)", status: response.status, code: "http-\(response.status)")
                 if attempt == 0, problem.code == SignatureRejection.stale.rawValue, let signer,
                     let serverDate = response.date
                 {

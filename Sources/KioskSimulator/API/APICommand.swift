@@ -72,7 +72,8 @@ struct APICommand: AsyncParsableCommand {
                     var villageCode: String
                     var changes: [RegistryChange]
                 }
-                let file = try APIJSON.decoder().decode(File.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+                let file = try APIJSON.decoder().decode(
+                    File.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
                 try store.loadRegistry(villageCode: file.villageCode, changes: file.changes)
             }
             var logger = Logger(label: "kiosk-sim.api")

@@ -27,8 +27,9 @@ final class APIFaults: Sendable {
     let delay: Duration
     private let generator: Mutex<SplitMix64>
 
-    init(rates: Rates = .init(), status: Int = 503, retryAfterSeconds: Int? = nil, delay: Duration = .zero, seed: UInt64)
-    {
+    init(
+        rates: Rates = .init(), status: Int = 503, retryAfterSeconds: Int? = nil, delay: Duration = .zero, seed: UInt64
+    ) {
         self.rates = rates
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds

@@ -122,7 +122,8 @@ struct APIServer: Sendable {
                 return found.flatMap { try? .init(rawRepresentation: $0.publicKey) }
             }
             guard let found else { throw SignatureRejection.unknownKiosk }
-            guard try store.useNonce(parameters.nonce, keyID: parameters.keyID, now: now, window: MessageSignature.window)
+            guard
+                try store.useNonce(parameters.nonce, keyID: parameters.keyID, now: now, window: MessageSignature.window)
             else { throw SignatureRejection.replayedNonce }
             kiosk = found
         } catch let rejection as SignatureRejection {

@@ -12,7 +12,8 @@ struct APIStore: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        pool = try DatabasePool(path: (directory as NSString).appendingPathComponent("api.sqlite"), configuration: configuration)
+        pool = try DatabasePool(
+            path: (directory as NSString).appendingPathComponent("api.sqlite"), configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("api-v1") { db in
             try db.execute(
@@ -71,7 +72,8 @@ struct APIStore: Sendable {
             }
             if (row["used_by"] as String?) != nil { return .tokenUsed }
             let village: String = row["village_code"]
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM kiosk WHERE village_code = ?", arguments: [village])!
+            let count = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM kiosk WHERE village_code = ?", arguments: [village])!
             let id = "\(village)-\(String(format: "%02d", count + 1))"
             try db.execute(
                 sql: "INSERT INTO kiosk (id, village_code, public_key, enrolled_at) VALUES (?, ?, ?, ?)",
@@ -154,7 +156,8 @@ struct APIStore: Sendable {
 
     private static func count(_ outcome: String, _ db: Database) throws {
         try db.execute(
-            sql: "INSERT INTO delivery (outcome, count) VALUES (?, 1) ON CONFLICT (outcome) DO UPDATE SET count = count + 1",
+            sql:
+                "INSERT INTO delivery (outcome, count) VALUES (?, 1) ON CONFLICT (outcome) DO UPDATE SET count = count + 1",
             arguments: [outcome])
     }
 
@@ -189,7 +192,9 @@ struct APIStore: Sendable {
             let page = rows.prefix(limit)
             let decoder = APIJSON.decoder()
             return RegistryPage(
-                changes: try page.map { try decoder.decode(RegistryChange.self, from: Data(($0["body"] as String).utf8)) },
+                changes: try page.map {
+                    try decoder.decode(RegistryChange.self, from: Data(($0["body"] as String).utf8))
+                },
                 cursor: "\(page.last.map { $0["seq"] as Int64 } ?? cursor)", more: rows.count > limit)
         }
     }
@@ -246,7 +251,9 @@ struct APIStore: Sendable {
             var deliveries: [String: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM delivery") { deliveries[row["outcome"]] = row["count"] }
             var heartbeats: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM heartbeat") { heartbeats[row["kiosk_id"]] = row["body"] }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM heartbeat") {
+                heartbeats[row["kiosk_id"]] = row["body"]
+            }
             return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats)
         }
     }

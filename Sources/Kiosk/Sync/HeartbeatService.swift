@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import ProvincialAPI
+import ServiceLifecycle
+
+/// Tells the province, on an interval, how this kiosk is: version, uptime, clock, printer, queue. A heartbeat that
+/// cannot be sent is not queued: the next one says the same and more, so offline weeks cost nothing.
+struct HeartbeatService: Service {
+    let store: SQLiteRecordStore
+    let client: ProvincialClient
+    let logger: Logger
+    var interval: Duration = .seconds(300)
+    let started = Date()
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await beatOnce()
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    func heartbeat() async throws -> Heartbeat {
+        let summary = try await store.summary()
+        let state = store.deviceState
+        return Heartbeat(
+            kioskId: store.kioskID, softwareVersion: BuildInfo.version, sentAt: Date(),
+            uptimeSeconds: Int(Date().timeIntervalSince(started)), clockSynced: store.clockSynced(),
+            printer: .init(status: try state.get(.printerStatus) ?? "unknown"), queueDepth: summary.pending,
+            oldestPendingAt: summary.oldestPending.map { Date(millisecondsSince1970: $0.millisecondsSince1970) },
+            lastUploadAt: summary.lastUpload.map { Date(millisecondsSince1970: $0.millisecondsSince1970) },
+            rejectedRecords: summary.rejected)
+    }
+
+    /// Sends one heartbeat; says whether it went through.
+    @discardableResult
+    func beatOnce() async -> Bool {
+        do {
+            try await client.heartbeat(try await heartbeat())
+            try? store.deviceState.set([.lastHeartbeat: "\(Int64(Date().timeIntervalSince1970 * 1000))"])
+            return true
+        } catch {
+            logger.debug("heartbeat not sent", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+}
