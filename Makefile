@@ -16,7 +16,7 @@ BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsq
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES)
 
-.PHONY: deps build test soak contract demo bench format lint clean
+.PHONY: deps build test soak contract demo bench bench-records format lint clean
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.1 or later is needed: https://www.swift.org/install/linux/debian/12/"; exit 1; }
@@ -79,6 +79,13 @@ bench: build
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "NIK parse.*" --format jmh --path ../$(OUT)/bench
 	@[ -x $(PEERS)/bin/python ] || { python3 -m venv $(PEERS) && $(PEERS)/bin/pip install -q python-stdnum==2.2; }
 	$(PEERS)/bin/python Benchmarks/Peers/nik_peer.py $(OUT)/bench/Current_run.jmh.json
+
+# Durable capture (median, p99) and the drain of a 100,000-record backlog to kiosk-sim api (records/s, max RSS).
+bench-records: deps
+	@command -v /usr/bin/time >/dev/null || $(SUDO) apt-get install -y -qq time
+	$(SWIFT) build -c release --product kiosk
+	$(SWIFT) build -c release --product kiosk-sim
+	Benchmarks/Records/run.sh .build/release 100000
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks/Package.swift Benchmarks/Benchmarks
