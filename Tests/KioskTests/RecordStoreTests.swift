@@ -184,3 +184,9 @@ struct RecordStoreTests {
         #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(120), using: &generator) == .seconds(120))
     }
 }
+
+extension Timestamp {
+    static func + (time: Timestamp, duration: Duration) -> Timestamp {
+        Timestamp(millisecondsSince1970: time.millisecondsSince1970 + duration.milliseconds)
+    }
+}

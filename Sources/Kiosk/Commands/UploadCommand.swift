@@ -25,7 +25,7 @@ struct UploadCommand: AsyncParsableCommand {
         let database = try settings.openDatabase()
         let setup = try SyncSetup(settings: settings, database: database)
         var store = try setup.recordStore()
-        if includeRecent { store.printGrace = .zero; store.now = { .now() + .seconds(3600) } }
+        store.ignoresPrintGrace = includeRecent
         guard let client = try setup.client() else {
             printError("this kiosk is not enrolled (or [api] url is empty): run kiosk enroll --url URL --token TOKEN")
             throw ExitCode(1)
@@ -55,11 +55,5 @@ struct UploadCommand: AsyncParsableCommand {
         print(
             "uploaded \(before.pending - after.pending) record(s) in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))); "
                 + "\(after.pending) waiting (\(after.rejected) rejected)")
-    }
-}
-
-extension Timestamp {
-    static func + (time: Timestamp, duration: Duration) -> Timestamp {
-        Timestamp(millisecondsSince1970: time.millisecondsSince1970 + duration.milliseconds)
     }
 }

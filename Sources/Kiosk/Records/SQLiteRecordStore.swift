@@ -18,6 +18,8 @@ struct SQLiteRecordStore: LetterIssuer {
     let diskGuard: DiskGuard
     /// How long a record waits for its print outcome before it is uploaded without one (a power cut mid-print).
     var printGrace: Duration = .seconds(120)
+    /// Sends records still within their grace too (`kiosk upload --include-recent`).
+    var ignoresPrintGrace = false
     var now: @Sendable () -> Timestamp = { Timestamp.now() }
     /// Whether the clock is NTP-synchronised now (systemd-timesyncd's marker file).
     var clockSynced: @Sendable () -> Bool = { ClockSync.isSynchronized() }
@@ -106,7 +108,7 @@ struct SQLiteRecordStore: LetterIssuer {
     /// Up to `limit` records ready for upload, oldest first, opened for the wire. A record that will not open
     /// (its key was replaced, its blob damaged) is set aside as rejected with the reason, never dropped.
     func nextBatch(limit: Int) async throws -> [ServiceRecordUpload] {
-        let now = now().millisecondsSince1970
+        let now = ignoresPrintGrace ? Int64.max : now().millisecondsSince1970
         let rows = try await database.pool.read { db in
             try Row.fetchAll(
                 db,
