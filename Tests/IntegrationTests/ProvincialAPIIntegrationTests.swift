@@ -161,6 +161,31 @@ struct ProvincialAPIIntegrationTests {
         #expect(applied.deliveries["duplicate"] == 3)
     }
 
+    @Test func theRegistryIsPulledWithACursorAndResumesWhereItStopped() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID().uuidString).json")
+        let newcomer = RegistryResident(
+            name: "WARGA BARU", birthPlace: "HANURA", birthDate: "1985-07-07", sex: "P", address: "JL. BARU 2",
+            hamlet: "DUSUN II", rt: "003", rw: "001", religion: "ISLAM", maritalStatus: "BELUM KAWIN",
+            occupation: "WIRASWASTA", nationality: "WNI", cardTag: "04C0FFEE123456")
+        let changes = (0..<3).map { index in
+            var resident = newcomer
+            resident.cardTag = "04C0FFEE12345\(index)"
+            return RegistryChange(nik: "180907470785000\(index + 2)", removed: false, resident: resident)
+        }
+        struct File: Encodable {
+            var villageCode: String
+            var changes: [RegistryChange]
+        }
+        try APIJSON.encoder().encode(File(villageCode: "1809072001", changes: changes)).write(to: folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let setup = try Setup(serverOptions: ["--registry", folder.path])
+        try setup.enroll()
+        let first = try setup.kiosk(["sync-registry"])
+        #expect(first.status == 0 && first.output.contains("3 resident(s) added or changed"), "\(first.output)")
+        let second = try setup.kiosk(["sync-registry"])
+        #expect(second.status == 0 && second.output.contains("0 resident(s) added or changed"), "\(second.output)")
+    }
+
     // MARK: Signatures
 
     /// A request signed with the enrolled kiosk's own key, sent as is (so it can be replayed or altered).

@@ -9,7 +9,8 @@ struct KioskCommand: AsyncParsableCommand {
         version: BuildInfo.version,
         subcommands: [
             RunCommand.self, DoctorCommand.self, TestCardCommand.self, ImportCommand.self, PINCommand.self,
-            EnrollCommand.self, UploadCommand.self, StatusCommand.self, CaptureLoadCommand.self, VersionCommand.self,
+            EnrollCommand.self, UploadCommand.self, SyncRegistryCommand.self, StatusCommand.self,
+            CaptureLoadCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -87,6 +87,11 @@ struct RunCommand: AsyncParsableCommand {
                     service: HeartbeatService(
                         store: store, client: client, logger: Logger(label: "kiosk.heartbeat"),
                         interval: settings.api.heartbeatInterval)))
+            services.append(
+                .init(
+                    service: RegistrySync(
+                        client: client, database: database, logger: Logger(label: "kiosk.registry"),
+                        interval: settings.api.registryInterval)))
         } else {
             logger.warning("not enrolled with the provincial API: records are kept until kiosk enroll is run")
         }

@@ -233,6 +233,8 @@ enum ConfigurationLoader {
             api.batchSize = section.int("batch_size", default: api.batchSize, range: 1...500)
             api.heartbeatInterval = .seconds(
                 section.int("heartbeat_seconds", default: 300, range: 10...86_400))
+            api.registryInterval = .seconds(
+                section.int("registry_sync_seconds", default: 900, range: 10...604_800))
             api.retryCap = .seconds(section.int("retry_cap_seconds", default: 900, range: 1...86_400))
             section.rejectUnknownKeys()
         }

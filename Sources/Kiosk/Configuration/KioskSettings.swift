@@ -41,6 +41,8 @@ struct APISettings: Sendable, Equatable {
     var trustAnchor: String?
     var batchSize = 200
     var heartbeatInterval: Duration = .seconds(300)
+    /// How often the registry pulls resident changes from the province.
+    var registryInterval: Duration = .seconds(900)
     /// The longest wait between two upload attempts.
     var retryCap: Duration = .seconds(900)
 }

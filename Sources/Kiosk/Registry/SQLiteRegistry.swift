@@ -211,7 +211,7 @@ struct SQLiteRegistry: ResidentRegistry {
             parameters: ScryptParameters(n: row["scrypt_n"], r: row["scrypt_r"], p: row["scrypt_p"]))
     }
 
-    private static func store(_ hash: PINHash, for residentID: Int64, at now: Timestamp, _ db: Database) throws {
+    static func store(_ hash: PINHash, for residentID: Int64, at now: Timestamp, _ db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO pin (resident_id, hash, salt, scrypt_n, scrypt_r, scrypt_p, set_at)
