@@ -92,6 +92,7 @@ enum Fixtures {
             .printProgress(-10), .printProgress(1000), .printFinished(.printed), .printFinished(.pending),
             .printFinished(.failed(.paperOut)), .healthChanged(Health()),
             .healthChanged(Health(printerProblem: .offline)), .healthChanged(Health(outOfService: true)), .tick,
+            .diskChecked(hasRoom: false), .diskChecked(hasRoom: true),
         ]
 
     static let allErrors: [KioskError] =

@@ -1160,3 +1160,30 @@ struct KioskExhaustiveTests {
         #expect(h.send(.cardInserted).last == .readCard)
     }
 }
+
+@Suite("KioskStateMachine: the disk guard")
+struct KioskDiskTests {
+    @Test("a full disk at capture stops new services until the disk guard finds room again")
+    func diskFullAndBack() {
+        var h = Harness()
+        h.toPrinting(issued: false)
+        h.send(.issueFailed(.diskFull))
+        #expect(h.machine.health.diskFull)
+        #expect(h.send(.diskChecked(hasRoom: false)).isEmpty)  // nothing new to say
+        h.send(.cardRemoved)
+        let idle = h.screen
+        #expect(idle == KioskScreens.idle(health: Health(diskFull: true)))
+        let effects = h.send(.diskChecked(hasRoom: true))
+        #expect(!h.machine.health.diskFull)
+        #expect(effects == [.show(KioskScreens.idle(health: Health()))])
+        #expect(h.send(.diskChecked(hasRoom: true)).isEmpty)
+    }
+
+    @Test("the disk check keeps the printer's problem")
+    func diskCheckKeepsOtherHealth() {
+        var h = Harness()
+        h.send(.healthChanged(Health(printerProblem: .paperOut)))
+        h.send(.diskChecked(hasRoom: false))
+        #expect(h.machine.health == Health(printerProblem: .paperOut, diskFull: true))
+    }
+}

@@ -23,6 +23,8 @@ public enum KioskEvent: Hashable, Sendable {
     case printFinished(PrintOutcome)
     /// The printer, the disk or the operator changed what the kiosk can do.
     case healthChanged(Health)
+    /// The disk guard looked at the free space: a full disk stops new services, room again lets them back.
+    case diskChecked(hasRoom: Bool)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
     case tick
 

@@ -139,6 +139,11 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
                 health.printerProblem = problem
                 return fail(.printer(problem), now: now)
             }
+        case .diskChecked(let hasRoom):
+            guard health.diskFull == hasRoom else { return [] }
+            var newHealth = health
+            newHealth.diskFull = !hasRoom
+            return handle(.healthChanged(newHealth))
         case .healthChanged(let newHealth):
             health = newHealth
             switch state {

@@ -75,6 +75,7 @@ struct RunCommand: AsyncParsableCommand {
             events: events, logger: logger, screens: screens)
 
         services.append(.init(service: runtime))
+        services.append(.init(service: DiskWatch(diskGuard: store.diskGuard, events: events)))
         if let client = try sync.client() {
             services.append(
                 .init(

@@ -1,0 +1,18 @@
+import ServiceLifecycle
+
+/// Tells the state machine what the disk guard sees, once a minute: after a capture was refused for lack of space,
+/// this is what lets services resume once an operator (or the purge of uploaded records) made room.
+struct DiskWatch: Service {
+    let diskGuard: DiskGuard
+    let events: KioskEvents
+    var interval: Duration = .seconds(60)
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                events.send(.diskChecked(hasRoom: diskGuard.hasRoom))
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}
