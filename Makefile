@@ -13,7 +13,7 @@ OUT := out
 # Debian packages: C libraries the drivers link, and the real services the tests and the demo start
 # (umockdev emulates the evdev devices: the keyboard-wedge card reader).
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev
-SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev
+SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES)
 
 .PHONY: deps build test soak contract demo bench bench-records format lint clean

@@ -37,7 +37,7 @@ struct ProvincialAPIIntegrationTests {
 
         static var tokenOption: String { "\(ProvincialAPIIntegrationTests.token)=1809072001:Hanura" }
 
-        static func configuration(state: String, url: String) -> String {
+        static func configuration(state: String, url: String, trustAnchor: String? = nil) -> String {
             """
             [kiosk]
             id = "HANURA-01"
@@ -56,6 +56,7 @@ struct ProvincialAPIIntegrationTests {
             [api]
             url = "\(url)"
             batch_size = 50
+            \(trustAnchor.map { "trust_anchor = \"\($0)\"" } ?? "")
             """
         }
 
@@ -184,6 +185,61 @@ struct ProvincialAPIIntegrationTests {
         #expect(first.status == 0 && first.output.contains("3 resident(s) added or changed"), "\(first.output)")
         let second = try setup.kiosk(["sync-registry"])
         #expect(second.status == 0 && second.output.contains("0 resident(s) added or changed"), "\(second.output)")
+    }
+
+    // MARK: TLS
+
+    /// A CA and a certificate it signed for 127.0.0.1, made with the openssl command (package openssl).
+    static func makeCertificates(in folder: String, name: String) throws {
+        func openssl(_ arguments: [String]) throws {
+            let (status, output) = try Services.run("/usr/bin/openssl", arguments)
+            #expect(status == 0, "openssl \(arguments.first ?? ""): \(output)")
+        }
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        try openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "\(folder)/\(name)-ca.key", "-out", "\(folder)/\(name)-ca.pem", "-days", "2", "-subj",
+                "/CN=\(name) CA",
+            ])
+        try openssl(
+            ["req"] + ec + [
+                "-keyout", "\(folder)/\(name)-server.key", "-out", "\(folder)/\(name)-server.csr", "-subj", "/CN=127.0.0.1",
+            ])
+        try "subjectAltName=IP:127.0.0.1\n".write(toFile: "\(folder)/san.ext", atomically: true, encoding: .utf8)
+        try openssl([
+            "x509", "-req", "-in", "\(folder)/\(name)-server.csr", "-CA", "\(folder)/\(name)-ca.pem", "-CAkey",
+            "\(folder)/\(name)-ca.key", "-CAcreateserial", "-out", "\(folder)/\(name)-server.pem", "-days", "2",
+            "-extfile", "\(folder)/san.ext",
+        ])
+    }
+
+    @Test func overTLSTheKioskTrustsOnlyItsConfiguredAnchor() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.makeCertificates(in: folder, name: "province")
+        try Self.makeCertificates(in: folder, name: "stranger")
+        let server = try APIServerProcess(
+            state: folder + "/api",
+            options: [
+                "--token", Setup.tokenOption, "--tls-certificate", folder + "/province-server.pem", "--tls-key",
+                folder + "/province-server.key",
+            ])
+        defer { server.stop() }
+        let url = "https://127.0.0.1:\(server.port)"
+        func enroll(trusting anchor: String?, as name: String) throws -> (status: Int32, output: String) {
+            let config = "\(folder)/\(name).toml"
+            try Setup.configuration(state: "\(folder)/\(name)", url: url, trustAnchor: anchor).write(
+                toFile: config, atomically: true, encoding: .utf8)
+            return try Services.run(
+                Services.binaries + "/kiosk", ["enroll", "--config", config, "--url", url, "--token", Self.token])
+        }
+        let systemRoots = try enroll(trusting: nil, as: "system")
+        #expect(systemRoots.status != 0 && systemRoots.output.contains("certificate is not trusted"), "\(systemRoots.output)")
+        let stranger = try enroll(trusting: folder + "/stranger-ca.pem", as: "stranger")
+        #expect(stranger.status != 0 && stranger.output.contains("certificate is not trusted"), "\(stranger.output)")
+        let province = try enroll(trusting: folder + "/province-ca.pem", as: "province")
+        #expect(province.status == 0 && province.output.contains("enrolled as 1809072001-01"), "\(province.output)")
     }
 
     // MARK: Signatures

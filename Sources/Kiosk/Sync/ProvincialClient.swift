@@ -181,6 +181,10 @@ final class ProvincialClient: Sendable {
     }
 
     private static func describe(_ error: any Error) -> String {
+        if let error = error as? NIOSSLError, case .handshakeFailed = error {
+            return "TLS handshake failed, the server's certificate is not trusted: check [api] trust_anchor (the "
+                + "province's CA) and the kiosk's clock (\(error))"
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout: return "connection timed out"

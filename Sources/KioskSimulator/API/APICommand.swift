@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import ProvincialAPI
 
@@ -49,9 +52,18 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "Seed of the fault generator.")
         var seed: UInt64 = 1
 
+        @Option(help: "Serve HTTPS with this PEM certificate (chain), with --tls-key.")
+        var tlsCertificate: String?
+
+        @Option(help: "The PEM private key of --tls-certificate.")
+        var tlsKey: String?
+
         func validate() throws {
             for rate in [dropRate, failRate, loseAnswerRate] where !(0...1).contains(rate) {
                 throw ValidationError("rates are fractions between 0 and 1")
+            }
+            guard (tlsCertificate == nil) == (tlsKey == nil) else {
+                throw ValidationError("--tls-certificate and --tls-key go together")
             }
             guard dropRate + failRate + loseAnswerRate <= 1 else {
                 throw ValidationError("--drop-rate, --fail-rate and --lose-answer-rate add up to more than 1")
@@ -84,8 +96,16 @@ struct APICommand: AsyncParsableCommand {
                     rates: .init(drop: dropRate, status: failRate, loseAnswer: loseAnswerRate), status: failStatus,
                     retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs), seed: seed),
                 logger: logger)
+            var builder: HTTPServerBuilder = .http1()
+            if let tlsCertificate, let tlsKey {
+                builder = try .tls(
+                    .http1(),
+                    tlsConfiguration: .makeServerConfiguration(
+                        certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
+                        privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem))))
+            }
             let app = Application(
-                router: server.router(),
+                router: server.router(), server: builder,
                 configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: "kiosk-sim-api"),
                 onServerRunning: { channel in
                     let port = channel.localAddress?.port ?? 0
