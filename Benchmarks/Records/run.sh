@@ -46,6 +46,7 @@ drain() { # $1: name, $2: backlog
 }
 
 config "$WORK/capture" >"$WORK/capture.toml"
-echo "durable capture (2,000 records, fsync per commit): $("$BIN/kiosk" capture-load --config "$WORK/capture.toml" --count 2000 --stats | tail -1)"
+echo "durable capture, kiosk (2,000 records, fsync per commit): $("$BIN/kiosk" capture-load --config "$WORK/capture.toml" --count 2000 --stats | tail -1)"
+echo "durable capture, peer: bare sqlite3 record + outbox insert, WAL FULL: $(python3 "$(dirname "$0")/../Peers/sqlite_capture_peer.py" "$WORK/peer" 2000)"
 drain small $((BACKLOG / 10)) BENCH-TOKEN-1
 drain large "$BACKLOG" BENCH-TOKEN-2

@@ -203,7 +203,8 @@ struct ProvincialAPIIntegrationTests {
             ])
         try openssl(
             ["req"] + ec + [
-                "-keyout", "\(folder)/\(name)-server.key", "-out", "\(folder)/\(name)-server.csr", "-subj", "/CN=127.0.0.1",
+                "-keyout", "\(folder)/\(name)-server.key", "-out", "\(folder)/\(name)-server.csr", "-subj",
+                "/CN=127.0.0.1",
             ])
         try "subjectAltName=IP:127.0.0.1\n".write(toFile: "\(folder)/san.ext", atomically: true, encoding: .utf8)
         try openssl([
@@ -214,7 +215,8 @@ struct ProvincialAPIIntegrationTests {
     }
 
     @Test func overTLSTheKioskTrustsOnlyItsConfiguredAnchor() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tls-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tls-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.makeCertificates(in: folder, name: "province")
@@ -235,7 +237,9 @@ struct ProvincialAPIIntegrationTests {
                 Services.binaries + "/kiosk", ["enroll", "--config", config, "--url", url, "--token", Self.token])
         }
         let systemRoots = try enroll(trusting: nil, as: "system")
-        #expect(systemRoots.status != 0 && systemRoots.output.contains("certificate is not trusted"), "\(systemRoots.output)")
+        #expect(
+            systemRoots.status != 0 && systemRoots.output.contains("certificate is not trusted"),
+            "\(systemRoots.output)")
         let stranger = try enroll(trusting: folder + "/stranger-ca.pem", as: "stranger")
         #expect(stranger.status != 0 && stranger.output.contains("certificate is not trusted"), "\(stranger.output)")
         let province = try enroll(trusting: folder + "/province-ca.pem", as: "province")

@@ -59,11 +59,23 @@ struct DoctorTests {
             SampleConfig.valid.replacingOccurrences(
                 of: "state_directory = \"state\"", with: "state_directory = \"\(directory.path)\""))
         let findings = Doctor.examine(configPath: path)
-        #expect(findings.allSatisfy { $0.verdict == .ok }, "\(findings)")
+        #expect(findings.filter { $0.check != "enrollment" }.allSatisfy { $0.verdict == .ok }, "\(findings)")
+        let enrollment = try #require(findings.first { $0.check == "enrollment" })
+        #expect(enrollment.verdict == .warn && enrollment.fix?.contains("kiosk enroll") == true)
+        #expect(findings.contains { $0.check == "outbox" && $0.detail == "0 record(s) waiting for upload" })
         let report = Doctor.report(findings)
         #expect(report.contains("kiosk TEST-HANURA-01, village 18.09.07.2001, 2 self-service letters"))
         #expect(report.contains("8 residents with 7 registered cards"))
         #expect(report.hasSuffix("All checks passed."))
+    }
+
+    @Test func aDiskBelowTheGuardsMinimumFails() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(
+            "kiosk.toml",
+            SampleConfig.withState(in: directory.path + "/state") + "\n[records]\nmin_free_mb = 1000000\n")
+        let finding = try #require(Doctor.examine(configPath: path).first { $0.check == "disk" })
+        #expect(finding.verdict == .fail && finding.detail.contains("new services are refused"))
     }
 
     @Test func cardPINModeWithAnExportWarnsThatNoPINsExist() throws {

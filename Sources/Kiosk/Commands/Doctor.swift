@@ -32,6 +32,7 @@ enum Doctor {
         ]
         findings.append(stateDirectory(settings.stateDirectory))
         findings += registry(settings)
+        findings += records(settings)
         findings.append(
             Finding(
                 verdict: .ok, check: "display",
@@ -52,6 +53,62 @@ enum Doctor {
         let failures = findings.filter { $0.verdict == .fail }.count
         lines.append(failures == 0 ? "All checks passed." : "\(failures) check\(failures == 1 ? "" : "s") failed.")
         return lines.joined(separator: "\n")
+    }
+
+    /// Free space against the disk guard, enrollment, and the outbox.
+    static func records(_ settings: KioskSettings, now: Timestamp = .now()) -> [Finding] {
+        var findings: [Finding] = []
+        let guardian = DiskGuard(directory: settings.stateDirectory, minimumFreeMB: settings.records.minimumFreeMB)
+        if let free = guardian.freeBytes {
+            let freeMB = free / 1_048_576
+            findings.append(
+                free >= guardian.minimumFreeBytes
+                    ? Finding(
+                        verdict: .ok, check: "disk",
+                        detail: "\(freeMB) MB free (services stop below \(settings.records.minimumFreeMB) MB)")
+                    : Finding(
+                        verdict: .fail, check: "disk",
+                        detail:
+                            "\(freeMB) MB free, below [records] min_free_mb = \(settings.records.minimumFreeMB): new services are refused",
+                        fix:
+                            "free space on the state directory's disk; uploaded records are purged after retention_days"
+                    ))
+        }
+        guard FileManager.default.fileExists(atPath: settings.stateDirectory),
+            let database = try? KioskDatabase.open(stateDirectory: settings.stateDirectory),
+            let summary = try? database.pool.read({ db in try OutboxSummary.read(db) })
+        else { return findings }
+        let enrolled = (try? DeviceState(database: database).enrollment()) ?? nil
+        if let enrolled {
+            findings.append(
+                Finding(
+                    verdict: .ok, check: "enrollment",
+                    detail: "enrolled as \(enrolled.kioskID) with \(settings.api.url ?? enrolled.url)"))
+        } else {
+            findings.append(
+                Finding(
+                    verdict: .warn, check: "enrollment", detail: "not enrolled: records are kept but not uploaded",
+                    fix: "kiosk enroll --url URL --token TOKEN (the token comes from the province)"))
+        }
+        let age = summary.oldestPending.map { (now.millisecondsSince1970 - $0.millisecondsSince1970) / 3_600_000 } ?? 0
+        if summary.rejected > 0 {
+            findings.append(
+                Finding(
+                    verdict: .warn, check: "outbox",
+                    detail: "\(summary.rejected) record(s) rejected by the province, kept on the kiosk",
+                    fix: "kiosk status shows the last error; after fixing the cause: kiosk upload --retry-rejected"))
+        } else if age >= 24 {
+            findings.append(
+                Finding(
+                    verdict: .warn, check: "outbox",
+                    detail:
+                        "\(summary.pending) record(s) waiting, the oldest for \(age) h: \(summary.lastError ?? "no error recorded")",
+                    fix: "check the network and the API URL; kiosk upload sends them now"))
+        } else {
+            findings.append(
+                Finding(verdict: .ok, check: "outbox", detail: "\(summary.pending) record(s) waiting for upload"))
+        }
+        return findings
     }
 
     private static func stateDirectory(_ path: String) -> Finding {

@@ -11,10 +11,15 @@ struct DiskGuard: Sendable {
         self.minimumFreeBytes = UInt64(minimumFreeMB) * 1_048_576
     }
 
-    /// Bytes an unprivileged process may still write there; `nil` when the file system cannot be asked.
+    /// Bytes an unprivileged process may still write there (on the disk of the nearest existing folder above it,
+    /// before the state directory is made); `nil` when the file system cannot be asked.
     var freeBytes: UInt64? {
         var info = statvfs()
-        guard statvfs(directory, &info) == 0 else { return nil }
+        var path = directory
+        while statvfs(path, &info) != 0 {
+            guard errno == ENOENT, path != "/", !path.isEmpty else { return nil }
+            path = (path as NSString).deletingLastPathComponent
+        }
         return UInt64(info.f_bavail) * UInt64(info.f_frsize)
     }
 

@@ -252,20 +252,20 @@ struct OutboxSummary: Sendable, Equatable {
     var lastError: String?
 
     static func read(_ database: KioskDatabase) async throws -> OutboxSummary {
-        try await database.pool.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) AS pending, count(rejected_reason) AS rejected, min(record_id) AS oldest
-                    FROM outbox
-                    """)!
-            let oldest = (row["oldest"] as String?).flatMap { RecordID($0) }?.timestamp
-            return OutboxSummary(
-                pending: row["pending"], rejected: row["rejected"], oldestPending: oldest,
-                lastUpload: try DeviceState.get(.lastUpload, db).flatMap(Int64.init).map(
-                    Timestamp.init(millisecondsSince1970:)),
-                lastError: try DeviceState.get(.lastUploadError, db))
-        }
+        try await database.pool.read { db in try read(db) }
+    }
+
+    static func read(_ db: Database) throws -> OutboxSummary {
+        let row = try Row.fetchOne(
+            db,
+            sql: "SELECT count(*) AS pending, count(rejected_reason) AS rejected, min(record_id) AS oldest FROM outbox"
+        )!
+        let oldest = (row["oldest"] as String?).flatMap { RecordID($0) }?.timestamp
+        return OutboxSummary(
+            pending: row["pending"], rejected: row["rejected"], oldestPending: oldest,
+            lastUpload: try DeviceState.get(.lastUpload, db).flatMap(Int64.init).map(
+                Timestamp.init(millisecondsSince1970:)),
+            lastError: try DeviceState.get(.lastUploadError, db))
     }
 }
 

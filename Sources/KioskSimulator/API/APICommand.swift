@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
-import NIOSSL
 import Logging
+import NIOSSL
 import ProvincialAPI
 
 /// `kiosk-sim api`: the reference provincial server, and a look at what it received.
