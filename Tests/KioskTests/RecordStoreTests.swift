@@ -109,6 +109,7 @@ struct RecordStoreTests {
         let batch = try await kiosk.store.nextBatch(limit: 10)
         #expect(batch.map(\.printOutcome) == [.failed])
         #expect(batch.map(\.printProblem) == ["paperOut"])
+        #expect(try kiosk.store.deviceState.get(.printerStatus) == "paperOut")
 
         let unprinted = try await kiosk.store.issue(kiosk.request())
         var later = kiosk.store

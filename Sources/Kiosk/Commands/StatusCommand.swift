@@ -6,7 +6,9 @@ import Foundation
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the upload queue, the last upload and error, the enrollment and the printer status.")
+        abstract:
+            "Show the upload queue, the last upload and error, the enrollment and the printer as the last letter found it."
+    )
 
     @OptionGroup var options: ConfigOption
 
@@ -31,7 +33,7 @@ struct StatusCommand: AsyncParsableCommand {
         )
         print("last upload:     \(summary.lastUpload.map { Self.describe($0, now: now) } ?? "never")")
         print("last error:      \(summary.lastError ?? "none")")
-        print("printer:         \(try state.get(.printerStatus) ?? "unknown (not reported since the kiosk started)")")
+        print("printer:         \(try state.get(.printerStatus) ?? "unknown (no letter printed yet)")")
     }
 
     /// `2026-11-25 10:15 WIB (3 h ago)`.

@@ -99,6 +99,8 @@ struct SQLiteRecordStore: LetterIssuer {
                 sql: "UPDATE service_record SET print_outcome = ? WHERE id = ?", arguments: [text, id.text])
             try db.execute(
                 sql: "UPDATE outbox SET ready_at = min(ready_at, ?) WHERE record_id = ?", arguments: [now, id.text])
+            // The printer as the last letter found it: what `kiosk status` and the heartbeat report.
+            if outcome != .pending { try DeviceState.set(.printerStatus, text == "printed" ? "ready" : text, db) }
         }
         readiness.ring()
     }
