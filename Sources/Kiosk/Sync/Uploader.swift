@@ -19,14 +19,16 @@ struct Uploader: Service {
     var retentionDays = 30
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        // Stops at graceful shutdown: the sleeps end early and the loop sees the cancellation; nothing here throws,
+        // so a shutdown is not reported as this service's failure.
+        await cancelWhenGracefulShutdown {
             var failures = 0
             var generator = SystemRandomNumberGenerator()
             while !Task.isCancelled {
                 switch await drainOnce() {
                 case .drained:
                     failures = 0
-                    try await store.purge(retentionDays: retentionDays)
+                    _ = try? await store.purge(retentionDays: retentionDays)
                     // Wait for a new record or the timer, whichever comes first.
                     await store.readiness.wait(upTo: idleInterval)
                 case .more:
@@ -35,7 +37,7 @@ struct Uploader: Service {
                     failures += 1
                     let delay = backoff.delay(afterFailures: failures, retryAfter: retryAfter, using: &generator)
                     logger.debug("upload retry scheduled", metadata: ["in": "\(delay)", "failures": "\(failures)"])
-                    try await Task.sleep(for: delay)
+                    try? await Task.sleep(for: delay)
                 }
             }
         }
