@@ -126,4 +126,37 @@ struct CardReaderIntegrationTests {
         #expect(try await pcsc.readUID() == CardUID(hex: "520A8BB9"))
         good.remove()
     }
+
+    /// vpcd's two slots as two readers: a card on each, each read from its own reader, and taking one away leaves
+    /// the other where it is.
+    @Test func twoReadersEachFollowTheirOwnCard() async throws {
+        let (monitor, log) = try await Self.monitor()
+        defer { monitor.stop() }
+        let first = try SimulatedCard(["--uid", "04A21B6C9E4F80"])
+        let firstInserted = try #require(await log.waitFor(Self.isInsert))
+        guard case .cardInserted(let firstReader, _) = firstInserted else { return }
+        let before = await log.count
+        let second = try SimulatedCard(["--uid", "520A8BB9", "--port", "35964"])
+        let secondInserted = try #require(
+            await log.waitFor(from: before) {
+                if case .cardInserted(let reader, _) = $0 { reader != firstReader } else { false }
+            })
+        guard case .cardInserted(let secondReader, _) = secondInserted else { return }
+        #expect(firstReader.hasPrefix(Self.vpcdReader) && secondReader.hasPrefix(Self.vpcdReader))
+
+        let pcsc = PCSCCardReader()
+        pcsc.setCurrentReader(firstReader)
+        #expect(try await pcsc.readUID() == CardUID(hex: "04A21B6C9E4F80"))
+        pcsc.setCurrentReader(secondReader)
+        #expect(try await pcsc.readUID() == CardUID(hex: "520A8BB9"))
+
+        let removing = await log.count
+        second.remove()
+        #expect(await log.waitFor(from: removing, Self.isRemove) == .cardRemoved(reader: secondReader))
+        pcsc.setCurrentReader(firstReader)
+        #expect(try await pcsc.readUID() == CardUID(hex: "04A21B6C9E4F80"), "the first card is still there")
+        let stillThere = await log.events.dropFirst(removing).contains(.cardRemoved(reader: firstReader))
+        #expect(!stillThere)
+        first.remove()
+    }
 }
