@@ -13,6 +13,8 @@ import Synchronization
 ///   watching the same reader at the same time (the peer for detection).
 let benchmarks: @Sendable () -> Void = {
     let simulator = ProcessInfo.processInfo.environment["KIOSK_SIM"] ?? "../.build/debug/kiosk-sim"
+    // The vpcd port of the reader to tap on (35963 for the shared pcscd's first reader).
+    let port = ProcessInfo.processInfo.environment["KIOSK_VPCD_PORT"] ?? "35963"
     let uid = try! CardUID(hex: "04A21B6C9E4F80")
     // 2,000 registered cards: 4-byte tags typed by wedge readers, and ours, near the end.
     var tags = (0..<1999).map { CardTag(String(3_000_000_000 + $0 * 7919))! }
@@ -40,11 +42,15 @@ let benchmarks: @Sendable () -> Void = {
             let scanBefore = scan.insertions
             let card = Process()
             card.executableURL = URL(fileURLWithPath: simulator)
-            card.arguments = ["card", "--uid", uid.hex]
+            card.arguments = ["card", "--uid", uid.hex, "--port", port]
             card.standardOutput = FileHandle.nullDevice
             card.standardError = FileHandle.nullDevice
             try card.run()
-            guard case .cardInserted(let name, _) = await events.next(where: { if case .cardInserted = $0 { true } else { false } }) else {
+            guard
+                case .cardInserted(let name, _) = await events.next(where: {
+                    if case .cardInserted = $0 { true } else { false }
+                })
+            else {
                 fatalError("no card inserted: is pcscd running with vsmartcard-vpcd?")
             }
             let detected = ContinuousClock.now
@@ -58,7 +64,9 @@ let benchmarks: @Sendable () -> Void = {
 
             let scanned = scan.waitForInsertion(after: scanBefore)
             benchmark.measurement(.custom("detect ours (us)"), Int((detected - tapped) / .microseconds(1)))
-            if let scanned { benchmark.measurement(.custom("detect pcsc_scan (us)"), Int((scanned - tapped) / .microseconds(1))) }
+            if let scanned {
+                benchmark.measurement(.custom("detect pcsc_scan (us)"), Int((scanned - tapped) / .microseconds(1)))
+            }
             card.terminate()
             card.waitUntilExit()
             _ = await events.next(where: { if case .cardRemoved = $0 { true } else { false } })
