@@ -37,12 +37,13 @@ struct CaptureLoadCommand: AsyncParsableCommand {
             rw: "002", religion: "ISLAM", maritalStatus: "KAWIN", occupation: "PETANI")
         let request = LetterRequest(kind: kind, purpose: "Uji beban", resident: resident, card: nil)
 
-        let uploading: Task<Void, any Error>? = try setup.client().map { client in
+        let client = upload ? try setup.client() : nil
+        let uploading = client.map { client in
             let uploader = Uploader(
                 store: store, client: client, logger: Logger(label: "kiosk.upload"),
                 batchSize: settings.api.batchSize, backoff: Backoff(base: .milliseconds(50), cap: .milliseconds(500)),
                 idleInterval: .milliseconds(200))
-            return Task { if upload { try await uploader.run() } }
+            return Task { try await uploader.run() }
         }
         var times: [Duration] = []
         times.reserveCapacity(count)
@@ -55,9 +56,11 @@ struct CaptureLoadCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("captured \(issued.recordID)\n".utf8))
             await store.recordPrintOutcome(.printed, for: issued.recordID)
         }
-        if upload, let uploading {
+        if let uploading, let client {
             while try await store.summary().pending > 0 { try await Task.sleep(for: .milliseconds(50)) }
             uploading.cancel()
+            _ = await uploading.result
+            await client.shutdown()
         }
         if stats {
             let sorted = times.sorted()

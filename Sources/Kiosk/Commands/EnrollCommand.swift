@@ -34,12 +34,11 @@ struct EnrollCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let client = try ProvincialClient(baseURL: base, signer: nil, trustAnchor: settings.api.trustAnchor)
-        defer { Task { await client.shutdown() } }
         let enrollment: Enrollment
         do {
-            enrollment = try await client.enroll(
-                EnrollmentRequest(
-                    token: token, publicKey: setup.deviceKey.publicKeyBase64, softwareVersion: BuildInfo.version))
+            let request = EnrollmentRequest(
+                token: token, publicKey: setup.deviceKey.publicKeyBase64, softwareVersion: BuildInfo.version)
+            enrollment = try await client.closing { try await $0.enroll(request) }
         } catch {
             printError("enrollment failed: \(error)")
             throw ExitCode(1)

@@ -76,7 +76,8 @@ struct RunCommand: AsyncParsableCommand {
 
         services.append(.init(service: runtime))
         services.append(.init(service: DiskWatch(diskGuard: store.diskGuard, events: events)))
-        if let client = try sync.client() {
+        let client = try sync.client()
+        if let client {
             services.append(
                 .init(
                     service: Uploader(
@@ -108,6 +109,7 @@ struct RunCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await client?.shutdown()
     }
 
     /// The registry the configuration names: the kiosk database's (see `makeRegistry`).

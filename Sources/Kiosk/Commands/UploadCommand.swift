@@ -30,26 +30,25 @@ struct UploadCommand: AsyncParsableCommand {
             printError("this kiosk is not enrolled (or [api] url is empty): run kiosk enroll --url URL --token TOKEN")
             throw ExitCode(1)
         }
-        defer { Task { await client.shutdown() } }
         if retryRejected { print("\(try await store.retryRejected()) rejected record(s) queued again") }
-        let uploader = Uploader(
-            store: store, client: client, logger: Logger(label: "kiosk.upload"),
-            batchSize: min(max(batchSize ?? settings.api.batchSize, 1), 500))
         let before = try await store.summary()
         let started = ContinuousClock.now
-        while true {
-            switch await uploader.drainOnce() {
-            case .more: continue
-            case .drained: break
-            case .failed:
-                let summary = try await store.summary()
-                printError("upload stopped: \(summary.lastError ?? "see the log"); \(summary.pending) record(s) wait")
-                throw ExitCode(1)
-            }
-            break
+        let drained = await client.closing { client in
+            let uploader = Uploader(
+                store: store, client: client, logger: Logger(label: "kiosk.upload"),
+                batchSize: min(max(batchSize ?? settings.api.batchSize, 1), 500))
+            var round = await uploader.drainOnce()
+            while round == .more { round = await uploader.drainOnce() }
+            guard round == .drained else { return false }
+            // A heartbeat with the new queue depth, so the province sees the drain at once.
+            await HeartbeatService(store: store, client: client, logger: Logger(label: "kiosk.heartbeat")).beatOnce()
+            return true
         }
-        // A heartbeat with the new queue depth, so the province sees the drain at once.
-        await HeartbeatService(store: store, client: client, logger: Logger(label: "kiosk.heartbeat")).beatOnce()
+        guard drained else {
+            let summary = try await store.summary()
+            printError("upload stopped: \(summary.lastError ?? "see the log"); \(summary.pending) record(s) wait")
+            throw ExitCode(1)
+        }
         let after = try await store.summary()
         let elapsed = ContinuousClock.now - started
         print(

@@ -50,9 +50,22 @@ final class ProvincialClient: Sendable {
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
+    /// A safety net: async-http-client must be shut down before it goes; `closing` and `kiosk run` do it properly.
     deinit { try? http.syncShutdown() }
 
     func shutdown() async { try? await http.shutdown() }
+
+    /// Runs `body` with this client, then shuts it down, whichever way `body` ends.
+    func closing<T>(_ body: (ProvincialClient) async throws -> T) async rethrows -> T {
+        do {
+            let value = try await body(self)
+            await shutdown()
+            return value
+        } catch {
+            await shutdown()
+            throw error
+        }
+    }
 
     // MARK: Operations
 
