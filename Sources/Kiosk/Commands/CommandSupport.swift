@@ -33,6 +33,18 @@ extension KioskSettings {
     }
 }
 
+extension SyncSetup {
+    /// The API client, or why there is none on standard error and exit status 1 (for `kiosk upload` and
+    /// `kiosk sync-registry`).
+    func requireClient() throws -> ProvincialClient {
+        guard let client = try client() else {
+            printError("this kiosk is not enrolled (or [api] url is empty): run kiosk enroll --url URL --token TOKEN")
+            throw ExitCode(1)
+        }
+        return client
+    }
+}
+
 /// A line on standard error: problems and prompts, so standard output carries only the result.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

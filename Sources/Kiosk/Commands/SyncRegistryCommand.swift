@@ -15,10 +15,7 @@ struct SyncRegistryCommand: AsyncParsableCommand {
         let settings = try options.loadSettings()
         KioskLogging.bootstrap(level: .warning)
         let database = try settings.openDatabase()
-        guard let client = try SyncSetup(settings: settings, database: database).client() else {
-            printError("this kiosk is not enrolled (or [api] url is empty): run kiosk enroll --url URL --token TOKEN")
-            throw ExitCode(1)
-        }
+        let client = try SyncSetup(settings: settings, database: database).requireClient()
         defer { Task { await client.shutdown() } }
         do {
             let report = try await RegistrySync(

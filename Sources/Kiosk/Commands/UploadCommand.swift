@@ -26,10 +26,7 @@ struct UploadCommand: AsyncParsableCommand {
         let setup = try SyncSetup(settings: settings, database: database)
         var store = try setup.recordStore()
         store.ignoresPrintGrace = includeRecent
-        guard let client = try setup.client() else {
-            printError("this kiosk is not enrolled (or [api] url is empty): run kiosk enroll --url URL --token TOKEN")
-            throw ExitCode(1)
-        }
+        let client = try setup.requireClient()
         if retryRejected { print("\(try await store.retryRejected()) rejected record(s) queued again") }
         let before = try await store.summary()
         let started = ContinuousClock.now
