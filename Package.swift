@@ -35,12 +35,20 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-structured-headers", from: "1.7.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
-        // Pure Swift: domain, validation, the kiosk state machine, screen models. No I/O, no C, no clocks.
-        .target(name: "Core", swiftSettings: swiftSettings),
+        // Pure Swift: domain, validation, the kiosk state machine, screen models, letter composition and layout.
+        // No I/O, no C, no clocks.
+        .target(
+            name: "Core", dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings),
         // pcsc-lite, the PC/SC middleware every Linux card reader goes through.
         .systemLibrary(name: "CPCSC", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        // cairo, the 2D renderer behind letters (PDF), screens and slips (image surfaces).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        // libqrencode, for the signed QR on every letter.
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // Linux ioctls whose numbers are C macros (evdev, framebuffer, VT).
         .target(name: "CLinuxIO"),
         // The edges to hardware and the OS. C stays in here.
@@ -49,6 +57,8 @@ let package = Package(
             dependencies: [
                 "Core",
                 "CPCSC",
+                "CCairo",
+                "CQREncode",
                 "CLinuxIO",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -30,3 +30,10 @@ public protocol LetterPrinter: Sendable {
     func print(_ request: LetterRequest, _ issued: IssuedLetter, progress: @escaping @Sendable (Int) -> Void) async
         -> PrintOutcome
 }
+
+/// How wide text is in a font: the renderer's metrics, so that layout in Core wraps lines exactly where the
+/// drawing will need it (Drivers/Graphics implements it over cairo).
+public protocol TextMeasurer: Sendable {
+    /// The advance width of `text` set in `font`, in the font's units (points on paper, pixels on screens).
+    func width(of text: String, in font: Font) -> Double
+}

@@ -67,7 +67,7 @@ struct KioskRuntimeTests {
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
                 display: CapturingDisplay(capture: capture), cardReader: card, registry: registry, issuer: store,
-                printer: printer ?? TextFilePrinter(directory: directory.path)),
+                printer: try printer ?? TestLetters.printer(settings: settings, directory: directory.path, nikStyle: .masked)),
             events: events, logger: logger, screens: screens)
         let player = ScriptPlayer(
             session: try ScriptedSession(text: script), card: card, events: events, screens: screens,
@@ -81,8 +81,7 @@ struct KioskRuntimeTests {
                 logger: logger))
         try await group.run()
         try await afterwards(registry)
-        let printed = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .map { try String(contentsOfFile: directory.path + "/" + $0, encoding: .utf8) }.joined()
+        let printed = try TestLetters.text(ofPDFsIn: directory.path)
         return (capture, try await store.records(), printed)
     }
 

@@ -1,5 +1,8 @@
+import Core
 import Crypto
+import Drivers
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -199,5 +202,67 @@ enum KioskBinary {
         return Outcome(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+    }
+}
+
+/// Letters as the kiosk prints them, into PDF files, and read back with poppler's `pdftotext`.
+enum TestLetters {
+    /// One device key for the test run (as raw bytes: swift-crypto's key types are not `Sendable`).
+    static let rawKey = Curve25519.Signing.PrivateKey().rawRepresentation
+    static var key: Curve25519.Signing.PrivateKey { try! .init(rawRepresentation: rawKey) }
+
+    static func composer(settings: KioskSettings, nikStyle: LetterFields.NIKStyle? = nil) throws -> LetterComposer {
+        var letters = settings.letters
+        if let nikStyle { letters.nikStyle = nikStyle }
+        return LetterComposer(
+            letterhead: settings.letterhead, letters: letters, renderer: try Renderer(),
+            signer: LetterSigner(kioskID: settings.kioskID, key: key))
+    }
+
+    /// The kiosk's letter printer, printing into `directory`.
+    static func printer(settings: KioskSettings, directory: String, nikStyle: LetterFields.NIKStyle? = nil) throws
+        -> PDFLetterPrinter
+    {
+        PDFLetterPrinter(
+            composer: try composer(settings: settings, nikStyle: nikStyle),
+            output: PDFFolderOutput(directory: directory), logger: Logger(label: "test"))
+    }
+
+    /// The text of a PDF (`pdftotext -layout`), or of every PDF in a folder.
+    static func text(ofPDF path: String) throws -> String {
+        try Tool.run("pdftotext", ["-layout", path, "-"], package: "poppler-utils")
+    }
+
+    static func text(ofPDFsIn directory: String) throws -> String {
+        try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".pdf") }.sorted()
+            .map { try text(ofPDF: (directory as NSString).appendingPathComponent($0)) }.joined()
+    }
+}
+
+/// A Debian tool run to its end; a missing tool fails with the package to install.
+enum Tool {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ tool: String, _ arguments: [String], package: String) throws -> String {
+        guard let path = ["/usr/bin/", "/bin/", "/usr/sbin/"].map({ $0 + tool }).first(where: {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }) else {
+            throw Failure(description: "\(tool) is missing: apt-get install \(package)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 }

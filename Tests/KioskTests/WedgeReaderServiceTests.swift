@@ -49,7 +49,7 @@ struct WedgeReaderServiceTests {
             ports: .init(
                 display: KioskRuntimeTests.CapturingDisplay(capture: capture), cardReader: port(service),
                 registry: registry, issuer: try RegistryFixture.recordStore(database, settings: settings),
-                printer: TextFilePrinter(directory: directory.path)),
+                printer: try TestLetters.printer(settings: settings, directory: directory.path)),
             events: events, logger: logger, screens: screens)
         let scripted = ScriptedCardReader(events: events)
         let player = ScriptPlayer(

@@ -57,6 +57,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         return era * 146097 + doe - 719468
     }
 
+    /// The day `days` later (earlier when negative): "valid until" dates.
+    public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
+
+    /// `20261124`: the compact form of QR payloads.
+    public var compact: String { "\(year)\(month.zeroPadded(2))\(day.zeroPadded(2))" }
+
     /// The inverse of `daysSinceEpoch` (Hinnant's `civil_from_days`).
     public init(daysSinceEpoch z0: Int) {
         let z = z0 + 719468

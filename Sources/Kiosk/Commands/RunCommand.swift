@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
                 display: TerminalDisplay { text in FileHandle.standardOutput.write(Data(text.utf8)) },
                 cardReader: cardReader, registry: registry,
                 issuer: store,
-                printer: TextFilePrinter(directory: settings.printing.letterOutput)),
+                printer: try LetterSetup(settings: settings, sync: sync, logger: logger).printer()),
             events: events, logger: logger, screens: screens)
 
         services.append(.init(service: runtime))

@@ -59,6 +59,8 @@ enum ConfigurationLoader {
         }
         let villageName = kiosk?.requiredString("village_name", example: "Hanura")
         let stateDirectory = resolve(kiosk?.string("state_directory") ?? "/var/lib/kiosk")
+        // Only in a village with several kiosks: each numbers its own sub-series (docs/LETTERS.md, "Numbering").
+        let station = kiosk?.optionalInt("station", range: LetterNumber.stations)
         kiosk?.rejectUnknownKeys()
 
         // [identity] and [session]
@@ -119,12 +121,14 @@ enum ConfigurationLoader {
             district: head?.requiredString("district", example: "Gedong Tataan") ?? "",
             village: head?.requiredString("village", example: "Hanura") ?? "",
             address: head?.requiredString("address", example: "Jl. Raya Hanura No. 1") ?? "",
-            logo: logo)
+            logo: logo, signerTitle: head?.string("signer_title"), signerName: head?.string("signer_name"))
         head?.rejectUnknownKeys()
 
         // [letters] and [[letter]]
         let letters = root.section("letters")
         let templatesDirectory = resolve(letters?.string("templates") ?? "/usr/share/kiosk/templates")
+        let paper = letters?.choice("paper", default: Paper.f4) ?? .f4
+        let nikStyle = letters?.choice("nik", default: LetterFields.NIKStyle.full) ?? .full
         letters?.rejectUnknownKeys()
         var kinds = LetterCatalogue.openSIDSelfService.kinds
         if let entries = root.sections("letter") {
@@ -139,11 +143,19 @@ enum ConfigurationLoader {
         if catalogue.selfService.isEmpty {
             report.add("letter", "no letter has self_service = true; residents would find an empty menu")
         }
+        // Every template is parsed and checked now, so a typo is found at start and not on a resident's letter.
+        var templates: [String: LetterTemplate] = [:]
         for (index, kind) in catalogue.kinds.enumerated() {
             let path = (templatesDirectory as NSString).appendingPathComponent(kind.template)
-            if !FileManager.default.isReadableFile(atPath: path) {
-                let key = root.table["letter"] == nil ? "letters.templates" : "letter[\(index)].template"
+            let key = root.table["letter"] == nil ? "letters.templates" : "letter[\(index)].template"
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 report.add(key, "letter \(kind.code): template \(path) does not exist or cannot be read")
+                continue
+            }
+            do throws(LetterTemplateError) {
+                templates[kind.code] = try LetterTemplate(text)
+            } catch {
+                report.add(key, "letter \(kind.code): template \(path): \(error)")
             }
         }
 
@@ -170,6 +182,9 @@ enum ConfigurationLoader {
         // [printing]
         var printing = PrintingSettings(letterOutput: (stateDirectory as NSString).appendingPathComponent("printed"))
         if let section = root.section("printing") {
+            printing.letters = section.choice("letters", default: printing.letters)
+            printing.cupsQueue = section.string("cups_queue") ?? printing.cupsQueue
+            printing.cupsServer = section.string("cups_server")
             printing.letterOutput = section.string("letter_output").map(resolve) ?? printing.letterOutput
             section.rejectUnknownKeys()
         }
@@ -245,8 +260,9 @@ enum ConfigurationLoader {
         }
         return KioskSettings(
             kioskID: kioskID, village: village, villageName: villageName, stateDirectory: stateDirectory,
-            policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
-            templatesDirectory: templatesDirectory, registry: registry, operatorCards: operatorCards,
+            station: station, policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
+            templatesDirectory: templatesDirectory,
+            letters: LetterSettings(templates: templates, paper: paper, nikStyle: nikStyle), registry: registry, operatorCards: operatorCards,
             printing: printing, cardReader: cardReader, sam: sam, records: records, api: api)
     }
 
@@ -265,9 +281,11 @@ enum ConfigurationLoader {
     /// One `[[letter]]` entry.
     private static func letterKind(_ section: TOMLSection) -> LetterKind? {
         let code = section.requiredString("code", example: "S-41")
-        if let code, code.contains("/") {
+        if let code, code.contains("/") || code.contains(":") {
             section.problem(
-                "code", "found \"\(code)\"; a letter code cannot contain \"/\", it separates the parts of the number")
+                "code",
+                "found \"\(code)\"; a letter code cannot contain \"/\" or \":\", they separate the parts of the "
+                    + "number and of the letter's QR")
         }
         let title = section.requiredString("title", example: "Surat Keterangan Domisili")
         let classification = section.requiredString("classification", example: "470")
@@ -278,7 +296,9 @@ enum ConfigurationLoader {
         let purposes = section.strings("purposes") ?? ["Lainnya"]
         if purposes.isEmpty { section.problem("purposes", "is empty; list at least one purpose, e.g. [\"Lainnya\"]") }
         section.rejectUnknownKeys()
-        guard let code, let title, let classification, let template, !purposes.isEmpty, !code.contains("/") else {
+        guard let code, let title, let classification, let template, !purposes.isEmpty, !code.contains("/"),
+            !code.contains(":")
+        else {
             return nil
         }
         return LetterKind(

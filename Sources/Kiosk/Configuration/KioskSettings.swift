@@ -9,12 +9,15 @@ struct KioskSettings: Sendable {
     var villageName: String
     /// Where the kiosk keeps its state (records, keys); systemd's `StateDirectory`.
     var stateDirectory: String
+    /// This kiosk's station among its village's kiosks; `nil` for a village's only kiosk.
+    var station: Int?
     var policy: KioskPolicy
     var display: DisplaySettings
     var letterhead: Letterhead
     var catalogue: LetterCatalogue
     /// Absolute path of the folder holding the letter templates.
     var templatesDirectory: String
+    var letters: LetterSettings
     var registry: RegistrySettings
     /// Cards that open maintenance mode instead of a resident session.
     var operatorCards: [CardUID]
@@ -79,15 +82,6 @@ struct DisplaySettings: Sendable, Equatable {
 }
 
 /// The kop surat: who issues the letter.
-struct Letterhead: Sendable, Equatable {
-    var regency: String
-    var district: String
-    var village: String
-    var address: String
-    /// Absolute path of the logo image, if any.
-    var logo: String?
-}
-
 struct RegistrySettings: Sendable, Equatable {
     /// An OpenSID resident export (CSV) to serve residents from.
     var openSIDExport: String?
@@ -95,7 +89,24 @@ struct RegistrySettings: Sendable, Equatable {
     var matchReversedUIDs: Bool
 }
 
+/// How letters are composed: the parsed templates by letter code, the paper, how the NIK is printed.
+struct LetterSettings: Sendable {
+    var templates: [String: LetterTemplate]
+    var paper: Paper
+    var nikStyle: LetterFields.NIKStyle
+}
+
 struct PrintingSettings: Sendable, Equatable {
-    /// Where the virtual letter printer leaves what it prints.
+    /// Where letters go: a CUPS queue, or PDF files in `letterOutput` (demo, a kiosk without a printer yet).
+    enum LetterDestination: String, Sendable, CaseIterable {
+        case cups
+        case file
+    }
+
+    var letters = LetterDestination.file
+    var cupsQueue = "kiosk-letters"
+    /// `host:port` of the CUPS server; `nil` for libcups' default (the local cupsd, or `CUPS_SERVER`).
+    var cupsServer: String?
+    /// Where the file destination leaves its PDFs, named by record id.
     var letterOutput: String
 }

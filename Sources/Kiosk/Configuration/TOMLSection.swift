@@ -64,6 +64,14 @@ final class TOMLSection {
         return i
     }
 
+    /// A whole number that may be left out; `nil` when it is (or is wrong, which is reported).
+    func optionalInt(_ key: String, range: ClosedRange<Int>) -> Int? {
+        guard value(key) != nil else { return nil }
+        let sentinel = range.lowerBound - 1
+        let i = int(key, default: sentinel, range: range)
+        return i == sentinel ? nil : i
+    }
+
     func number(_ key: String, default fallback: Double, range: ClosedRange<Double>) -> Double {
         guard let v = value(key) else { return fallback }
         let d: Double? = v.type == .int ? v.int.map(Double.init) : v.type == .double ? v.double : nil

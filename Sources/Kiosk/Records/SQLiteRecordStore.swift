@@ -15,6 +15,8 @@ struct SQLiteRecordStore: LetterIssuer {
     let sealer: RecordSealer
     let kioskID: String
     let village: VillageCode
+    /// The kiosk's station in its village, marked in every number so that kiosks never collide (`LetterNumber`).
+    let station: Int?
     let diskGuard: DiskGuard
     /// How long a record waits for its print outcome before it is uploaded without one (a power cut mid-print).
     var printGrace: Duration = .seconds(120)
@@ -26,11 +28,15 @@ struct SQLiteRecordStore: LetterIssuer {
     /// Rung when a record becomes ready for upload, so the uploader wakes at once instead of on its timer.
     let readiness = Doorbell()
 
-    init(database: KioskDatabase, sealer: RecordSealer, kioskID: String, village: VillageCode, diskGuard: DiskGuard) {
+    init(
+        database: KioskDatabase, sealer: RecordSealer, kioskID: String, village: VillageCode, station: Int? = nil,
+        diskGuard: DiskGuard
+    ) {
         self.database = database
         self.sealer = sealer
         self.kioskID = kioskID
         self.village = village
+        self.station = station
         self.diskGuard = diskGuard
     }
 
@@ -68,7 +74,8 @@ struct SQLiteRecordStore: LetterIssuer {
                     """,
                 arguments: [request.kind.code, today.year])!
             let number = LetterNumber(
-                kindCode: request.kind.code, serial: serial, village: village, month: today.month, year: today.year)
+                kindCode: request.kind.code, serial: serial, station: station, village: village, month: today.month,
+                year: today.year)
             try db.execute(
                 sql: """
                     INSERT INTO service_record

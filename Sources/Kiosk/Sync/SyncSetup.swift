@@ -26,7 +26,7 @@ struct SyncSetup: Sendable {
     func recordStore() throws -> SQLiteRecordStore {
         SQLiteRecordStore(
             database: database, sealer: try RecordSealer.load(stateDirectory: settings.stateDirectory),
-            kioskID: kioskID, village: settings.village,
+            kioskID: kioskID, village: settings.village, station: settings.station,
             diskGuard: DiskGuard(directory: settings.stateDirectory, minimumFreeMB: settings.records.minimumFreeMB))
     }
 

@@ -1,0 +1,208 @@
+import CCairo
+import Core
+
+/// Every cairo call goes through here: a canvas owns one `cairo_t` on one surface and draws display items on it;
+/// the surfaces (PDF stream, image) are made and finished here too. Nothing outside Drivers/Graphics sees cairo.
+final class CairoCanvas {
+    let surface: OpaquePointer
+    let cr: OpaquePointer
+    let fonts: Fonts
+
+    /// Draws on `surface` (which the canvas then owns), scaled by `scale` (device units per layout unit).
+    init(surface: OpaquePointer, scale: Double, fonts: Fonts) throws(GraphicsError) {
+        try Self.check(cairo_surface_status(surface), "cairo_surface_create")
+        self.surface = surface
+        cr = cairo_create(surface)
+        self.fonts = fonts
+        cairo_scale(cr, scale, scale)
+        try Self.check(cairo_status(cr), "cairo_create")
+    }
+
+    deinit {
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    static func check(_ status: cairo_status_t, _ call: String) throws(GraphicsError) {
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw .cairo(call: call, status: String(cString: cairo_status_to_string(status)))
+        }
+    }
+
+    // MARK: Surfaces
+
+    /// A PDF surface writing into `sink` (`cairo_pdf_surface_create_for_stream`), page size in points.
+    static func pdfSurface(_ size: Size, sink: ByteSink) -> OpaquePointer {
+        cairo_pdf_surface_create_for_stream(
+            { closure, data, length in
+                let sink = Unmanaged<ByteSink>.fromOpaque(closure!).takeUnretainedValue()
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                return CAIRO_STATUS_SUCCESS
+            }, Unmanaged.passUnretained(sink).toOpaque(), size.width, size.height)!
+    }
+
+    /// An ARGB32 image surface (`cairo_image_surface_create`).
+    static func imageSurface(width: Int, height: Int) -> OpaquePointer {
+        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width), Int32(height))!
+    }
+
+    /// `cairo_show_page`: ends a PDF page and starts the next.
+    func showPage() throws(GraphicsError) {
+        cairo_show_page(cr)
+        try Self.check(cairo_status(cr), "cairo_show_page")
+    }
+
+    /// `cairo_surface_finish`: flushes the PDF into its sink.
+    func finish() throws(GraphicsError) {
+        cairo_surface_finish(surface)
+        try Self.check(cairo_surface_status(surface), "cairo_surface_finish")
+    }
+
+    /// The image surface's pixels (`cairo_image_surface_get_data`), premultiplied ARGB32 in native byte order.
+    func pixels() -> RasterImage {
+        cairo_surface_flush(surface)
+        let width = Int(cairo_image_surface_get_width(surface))
+        let height = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        let data = cairo_image_surface_get_data(surface)!
+        let words = data.withMemoryRebound(to: UInt32.self, capacity: stride / 4 * height) {
+            Array(UnsafeBufferPointer(start: $0, count: stride / 4 * height))
+        }
+        return RasterImage(width: width, height: height, wordsPerRow: stride / 4, pixels: words)
+    }
+
+    /// `cairo_surface_write_to_png_stream`.
+    func png() throws(GraphicsError) -> [UInt8] {
+        let sink = ByteSink()
+        let status = cairo_surface_write_to_png_stream(
+            surface,
+            { closure, data, length in
+                let sink = Unmanaged<ByteSink>.fromOpaque(closure!).takeUnretainedValue()
+                sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+                return CAIRO_STATUS_SUCCESS
+            }, Unmanaged.passUnretained(sink).toOpaque())
+        try Self.check(status, "cairo_surface_write_to_png_stream")
+        return sink.bytes
+    }
+
+    // MARK: Drawing
+
+    func clear(_ color: Color) {
+        cairo_save(cr)
+        setColor(color)
+        cairo_paint(cr)
+        cairo_restore(cr)
+    }
+
+    func draw(_ item: DisplayItem) throws(GraphicsError) {
+        switch item {
+        case .text(let run):
+            setFont(run.font)
+            setColor(run.color)
+            cairo_move_to(cr, run.origin.x, run.origin.y)
+            cairo_show_text(cr, run.text)
+        case .rule(let from, let to, let width):
+            setColor(.black)
+            cairo_set_line_width(cr, width)
+            cairo_move_to(cr, from.x, from.y)
+            cairo_line_to(cr, to.x, to.y)
+            cairo_stroke(cr)
+        case .fill(let rect, let color):
+            setColor(color)
+            cairo_rectangle(cr, rect.origin.x, rect.origin.y, rect.size.width, rect.size.height)
+            cairo_fill(cr)
+        case .image(let path, let frame):
+            try image(path, in: frame)
+        case .qr(let payload, let frame):
+            try qr(QRCode(payload), in: frame)
+        }
+        try Self.check(cairo_status(cr), "drawing \(item.kind)")
+    }
+
+    /// The advance width of `text` (`cairo_text_extents`' `x_advance`).
+    func width(of text: String, in font: Font) -> Double {
+        setFont(font)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(cr, text, &extents)
+        return extents.x_advance
+    }
+
+    private func setFont(_ font: Font) {
+        cairo_select_font_face(
+            cr, fonts.family(font.family), CAIRO_FONT_SLANT_NORMAL,
+            font.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+        cairo_set_font_size(cr, font.size)
+    }
+
+    private func setColor(_ color: Color) {
+        cairo_set_source_rgb(cr, color.red, color.green, color.blue)
+    }
+
+    private func image(_ path: String, in frame: Rect) throws(GraphicsError) {
+        let image = cairo_image_surface_create_from_png(path)!
+        defer { cairo_surface_destroy(image) }
+        let status = cairo_surface_status(image)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw .imageUnreadable(path: path, reason: String(cString: cairo_status_to_string(status)))
+        }
+        let width = Double(cairo_image_surface_get_width(image))
+        let height = Double(cairo_image_surface_get_height(image))
+        let scale = min(frame.size.width / width, frame.size.height / height)
+        cairo_save(cr)
+        cairo_translate(
+            cr, frame.origin.x + (frame.size.width - width * scale) / 2,
+            frame.origin.y + (frame.size.height - height * scale) / 2)
+        cairo_scale(cr, scale, scale)
+        cairo_set_source_surface(cr, image, 0, 0)
+        cairo_paint(cr)
+        cairo_restore(cr)
+    }
+
+    /// Dark modules as filled squares, with the four-module quiet zone scanners need inside `frame`. Adjacent
+    /// dark modules of a row are one rectangle (a smaller PDF), drawn without antialiasing so rasters stay sharp.
+    private func qr(_ code: QRCode, in frame: Rect) throws(GraphicsError) {
+        let module = min(frame.size.width, frame.size.height) / Double(code.side + 8)
+        let originX = frame.origin.x + 4 * module
+        let originY = frame.origin.y + 4 * module
+        cairo_save(cr)
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE)
+        setColor(.white)
+        cairo_rectangle(cr, frame.origin.x, frame.origin.y, module * Double(code.side + 8), module * Double(code.side + 8))
+        cairo_fill(cr)
+        setColor(.black)
+        for y in 0..<code.side {
+            var x = 0
+            while x < code.side {
+                guard code.isDark(x: x, y: y) else {
+                    x += 1
+                    continue
+                }
+                let start = x
+                while x < code.side, code.isDark(x: x, y: y) { x += 1 }
+                cairo_rectangle(
+                    cr, originX + Double(start) * module, originY + Double(y) * module,
+                    Double(x - start) * module, module)
+            }
+        }
+        cairo_fill(cr)
+        cairo_restore(cr)
+    }
+}
+
+/// Collects what cairo's stream callbacks write.
+final class ByteSink {
+    var bytes: [UInt8] = []
+}
+
+extension DisplayItem {
+    /// For error messages: what was being drawn, without its content (a text run may hold a name).
+    var kind: String {
+        switch self {
+        case .text: "text"
+        case .rule: "a rule"
+        case .fill: "a fill"
+        case .image: "an image"
+        case .qr: "a QR code"
+        }
+    }
+}

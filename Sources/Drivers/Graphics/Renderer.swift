@@ -1,0 +1,55 @@
+public import Core
+import Synchronization
+
+/// Draws Core's display lists with cairo: a letter into PDF for CUPS, a page into PNG for tests and the demo, or
+/// into memory for screens and thermal rasters. Also the `TextMeasurer` layout wraps lines with, so that what
+/// layout measured is exactly what gets drawn.
+public final class Renderer: TextMeasurer {
+    public let fonts: Fonts
+    /// One scratch context for measuring; cairo contexts are not thread-safe, so it is used under a lock.
+    private let scratch: Mutex<CairoCanvas>
+
+    /// Checks the fonts first: a missing font is an error at start, not a letter set in the wrong metrics.
+    public init(fonts: Fonts = Fonts()) throws(GraphicsError) {
+        try fonts.verify()
+        self.fonts = fonts
+        scratch = Mutex(try CairoCanvas(surface: CairoCanvas.imageSurface(width: 1, height: 1), scale: 1, fonts: fonts))
+    }
+
+    public func width(of text: String, in font: Font) -> Double {
+        scratch.withLock { $0.width(of: text, in: font) }
+    }
+
+    /// Every page into one PDF document (`cairo_pdf_surface_create_for_stream`); sizes are in points.
+    public func pdf(_ list: DisplayList) throws(GraphicsError) -> [UInt8] {
+        let sink = ByteSink()
+        let first = list.pages.first?.size ?? Paper.a4.size
+        let canvas = try CairoCanvas(surface: CairoCanvas.pdfSurface(first, sink: sink), scale: 1, fonts: fonts)
+        for page in list.pages {
+            for item in page.items { try canvas.draw(item) }
+            try canvas.showPage()
+        }
+        try canvas.finish()
+        return sink.bytes
+    }
+
+    /// One page drawn into memory on white, `scale` pixels per layout unit (72 dpi pages at `scale` 150/72 are
+    /// 150 dpi).
+    public func raster(_ page: DisplayPage, scale: Double = 1) throws(GraphicsError) -> RasterImage {
+        try canvas(page, scale: scale).pixels()
+    }
+
+    /// One page as PNG.
+    public func png(_ page: DisplayPage, scale: Double = 1) throws(GraphicsError) -> [UInt8] {
+        try canvas(page, scale: scale).png()
+    }
+
+    private func canvas(_ page: DisplayPage, scale: Double) throws(GraphicsError) -> CairoCanvas {
+        let surface = CairoCanvas.imageSurface(
+            width: Int((page.size.width * scale).rounded(.up)), height: Int((page.size.height * scale).rounded(.up)))
+        let canvas = try CairoCanvas(surface: surface, scale: scale, fonts: fonts)
+        canvas.clear(.white)
+        for item in page.items { try canvas.draw(item) }
+        return canvas
+    }
+}
