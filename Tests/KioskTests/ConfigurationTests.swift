@@ -74,6 +74,35 @@ struct ConfigurationTests {
         #expect(problems[0].message.contains("s-99.mustache does not exist"))
     }
 
+    @Test func aTemplateWithAnUnknownFieldOrBadSyntaxIsReportedAtLoad() throws {
+        let directory = try TemporaryDirectory()
+        _ = try directory.write("s-41.mustache", "Warga {{nmaa}} di {{desa}}.")
+        _ = try directory.write("s-01.mustache", "Warga {{#nama}} tanpa penutup")
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: TestPaths.templates, with: directory.path))
+        #expect(problems.map(\.key) == ["letter[0].template", "letter[1].template"])
+        #expect(problems[0].message.contains("unknown field {{nmaa}}"))
+        #expect(problems[0].message.contains("known fields: agama, alamat"))
+        #expect(problems[1].message.contains("template syntax error at line 1"))
+    }
+
+    @Test func stationsPaperAndNIKStyleAreReadAndChecked() throws {
+        let settings = try SampleConfig.parse(
+            SampleConfig.valid.replacingOccurrences(of: "[identity]", with: "station = 3\n\n[identity]")
+                .replacingOccurrences(of: "[registry]", with: "[registry]").replacingOccurrences(
+                    of: "templates = \"\(TestPaths.templates)\"",
+                    with: "templates = \"\(TestPaths.templates)\"\npaper = \"A4\"\nnik = \"masked\""))
+        #expect(settings.station == 3)
+        #expect(settings.letters.paper == .a4)
+        #expect(settings.letters.nikStyle == .masked)
+        #expect(settings.letters.templates.count == 2)
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "[identity]", with: "station = 100\n\n[identity]")
+                .replacingOccurrences(of: "code = \"S-01\"", with: "code = \"S:01\""))
+        #expect(problems.map(\.key) == ["kiosk.station", "letter[1].code"])
+        #expect(problems[0].message.contains("from 1 to 99"))
+    }
+
     @Test(arguments: [
         ("18.09.07", "10 digits"),
         ("00.09.07.2001", "not an Indonesian province code"),

@@ -1,3 +1,4 @@
+import Drivers
 import Foundation
 import Testing
 
@@ -111,5 +112,12 @@ struct DoctorTests {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func missingLetterFontsFailWithThePackageToInstall() {
+        #expect(Doctor.fonts().verdict == .ok)
+        let missing = Doctor.fonts(Fonts(serif: "No Such Serif Font For Tests"))
+        #expect(missing.verdict == .fail)
+        #expect(missing.detail.contains("\"No Such Serif Font For Tests\" is not installed"))
     }
 }

@@ -20,13 +20,13 @@ struct RecordStoreTests {
         var store: SQLiteRecordStore
         let settings: KioskSettings
 
-        init(minimumFreeMB: Int = 1) throws {
+        init(minimumFreeMB: Int = 1, station: Int? = nil) throws {
             let directory = try TemporaryDirectory()
             let settings = try SampleConfig.parse(SampleConfig.valid)
             let database = try KioskDatabase.open(stateDirectory: directory.path + "/state")
             var store = SQLiteRecordStore(
                 database: database, sealer: try RecordSealer.load(stateDirectory: directory.path + "/state"),
-                kioskID: "1809072001-01", village: settings.village,
+                kioskID: "1809072001-0\(station ?? 1)", village: settings.village, station: station,
                 diskGuard: DiskGuard(directory: directory.path, minimumFreeMB: minimumFreeMB))
             store.printGrace = .zero
             self.settings = settings
@@ -69,6 +69,32 @@ struct RecordStoreTests {
             sealer: try RecordSealer.load(stateDirectory: kiosk.directory.path + "/state"), kioskID: "x",
             village: kiosk.settings.village, diskGuard: DiskGuard(directory: "/", minimumFreeMB: 1))
         #expect(try await again.issue(kiosk.request()).number.serial == 2)
+    }
+
+    /// Two kiosks of one village, each with its own database, offline together: numbering both at once never
+    /// gives one number twice, and each series still counts 1, 2, 3 at its kiosk.
+    @Test func twoOfflineKiosksOfOneVillageNeverGiveTheSameNumber() async throws {
+        let first = try Fixture(station: 1)
+        let second = try Fixture(station: 2)
+        let perKiosk = 60
+        let numbers = try await withThrowingTaskGroup(of: [LetterNumber].self) { group in
+            for kiosk in [first.store, second.store] {
+                let request = first.request(0)
+                group.addTask {
+                    var numbers: [LetterNumber] = []
+                    for _ in 0..<perKiosk { numbers.append(try await kiosk.issue(request).number) }
+                    return numbers
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(numbers.count == 2 * perKiosk)
+        #expect(Set(numbers.map(\.formatted)).count == numbers.count, "a number was given twice")
+        for station in [1, 2] {
+            #expect(numbers.filter { $0.station == station }.map(\.serial).sorted() == Array(1...perKiosk))
+        }
+        // What the province would see: every number parses back to its kiosk's station.
+        #expect(numbers.allSatisfy { LetterNumber($0.formatted)?.station == $0.station })
     }
 
     @Test func theNIKAndThePurposeAreNotInTheDatabaseFileInTheClear() async throws {

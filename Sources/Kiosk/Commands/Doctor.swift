@@ -1,4 +1,5 @@
 import Core
+import Drivers
 import Foundation
 import GRDB
 
@@ -33,6 +34,7 @@ enum Doctor {
         findings.append(stateDirectory(settings.stateDirectory))
         findings += registry(settings)
         findings += records(settings)
+        findings.append(fonts())
         findings.append(
             Finding(
                 verdict: .ok, check: "display",
@@ -40,6 +42,19 @@ enum Doctor {
                     "\(settings.display.backend.rawValue), \(settings.display.size), \(settings.policy.menuPageSize) letters per menu page"
             ))
         return findings
+    }
+
+    /// The letter fonts: without them the kiosk refuses to start rather than print in substitute metrics.
+    static func fonts(_ fonts: Fonts = Fonts()) -> Finding {
+        do throws(GraphicsError) {
+            try fonts.verify()
+            return Finding(verdict: .ok, check: "letter fonts", detail: "\(fonts.serif) and \(fonts.sans), regular and bold")
+        } catch {
+            guard case .fontMissing(_, let package) = error else {
+                return Finding(verdict: .fail, check: "letter fonts", detail: "\(error)")
+            }
+            return Finding(verdict: .fail, check: "letter fonts", detail: "\(error)", fix: "apt-get install \(package)")
+        }
     }
 
     static func report(_ findings: [Finding]) -> String {

@@ -22,6 +22,14 @@ struct LetterSetup {
         }
     }
 
+    /// Where letters go, for a technician.
+    var destinationDescription: String {
+        switch settings.printing.letters {
+        case .file: "PDF files in \(settings.printing.letterOutput)"
+        case .cups: "CUPS queue \(settings.printing.cupsQueue) on \(settings.printing.cupsServer ?? "the local cupsd")"
+        }
+    }
+
     func printer() throws -> PDFLetterPrinter {
         PDFLetterPrinter(composer: try composer(), output: output(), logger: logger)
     }

@@ -1,6 +1,7 @@
 import Core
 import Crypto
 import Foundation
+import ProvincialAPI
 
 /// Seals letters with the device's Ed25519 key: the QR payload of `LetterSeal`, with the holder digest computed
 /// here (SHA-256 lives in swift-crypto, not in Core).
@@ -87,9 +88,15 @@ struct LetterVerifier: Sendable {
         LetterSigner.holderDigest(salt: seal.salt, nik: nik, name: name) == seal.holderDigest
     }
 
-    /// Reads a key list: one `KIOSK-ID BASE64-ED25519-PUBLIC-KEY` per line, `#` comments (what the province's
-    /// `GET /v1/kiosks/keys` lists, or `kiosk status --public-key` prints).
+    /// Reads a key list: the province's `GET /v1/kiosks/keys` answer (JSON; revoked keys are left out), or lines of
+    /// `KIOSK-ID BASE64-ED25519-PUBLIC-KEY` with `#` comments (what `kiosk verify --print-key` prints).
     static func parseKeys(_ text: String) throws -> [String: Data] {
+        if let list = try? APIJSON.decoder().decode(KioskKeys.self, from: Data(text.utf8)) {
+            return Dictionary(
+                list.keys.filter { !$0.revoked }.compactMap { key in
+                    Data(base64Encoded: key.publicKey).map { (key.kioskId, $0) }
+                }, uniquingKeysWith: { _, last in last })
+        }
         var keys: [String: Data] = [:]
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Core
+import Drivers
+import Foundation
+import Logging
+
+/// `kiosk test-print`: a sample letter with the configured letterhead, through the configured printer, so a
+/// technician sees paper, fonts, margins, logo and the QR before the first resident does.
+struct TestPrintCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-print",
+        abstract: "Print a sample letter with the configured letterhead on the configured letter printer.")
+
+    @Option(name: .long, help: "Also keep the PDF here.")
+    var pdf: String?
+
+    @Option(name: .long, help: "Also draw page 1 into this PNG (150 dpi).")
+    var png: String?
+
+    @Flag(name: .long, help: "Only write --pdf/--png; do not send the letter to the printer.")
+    var noPrint = false
+
+    @OptionGroup var options: ConfigOption
+
+    /// A letter kind that exists only for test prints; its number says UJI and it is never recorded.
+    static let kind = LetterKind(
+        code: "UJI", title: "Surat Uji Cetak", classification: "000", selfService: false, template: "(built in)",
+        purposes: ["Uji cetak"])
+    static let body = try! LetterTemplate(
+        """
+        Ini adalah surat uji cetak anjungan layanan Desa {{desa}}, Kecamatan {{kecamatan}}, Kabupaten {{kabupaten}}. \
+        Data di atas adalah contoh, bukan data warga.
+        Surat ini tidak berlaku sebagai surat keterangan.
+        """)
+    static let resident = Resident(
+        nik: try! NIK("1809070101900001"), name: "CONTOH WARGA DESA", birthPlace: "PESAWARAN",
+        birthDate: CalendarDate(year: 1990, month: 1, day: 1)!, sex: .male, address: "Jl. Contoh No. 1", rt: "001",
+        rw: "001", religion: "ISLAM", maritalStatus: "BELUM KAWIN", occupation: "PETANI/PEKEBUN")
+
+    func run() async throws {
+        var settings = try options.loadSettings()
+        settings.letters.templates[Self.kind.code] = Self.body
+        let database = try settings.openDatabase()
+        let sync = try SyncSetup(settings: settings, database: database)
+        let setup = LetterSetup(settings: settings, sync: sync, logger: Logger(label: "kiosk.test-print"))
+        let composer: LetterComposer
+        do {
+            composer = try setup.composer()
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        let now = Timestamp.now()
+        var generator = SystemRandomNumberGenerator()
+        let today = now.date()
+        let issued = IssuedLetter(
+            recordID: RecordID(at: now, using: &generator),
+            number: LetterNumber(
+                kindCode: Self.kind.code, serial: 1, station: settings.station, village: settings.village,
+                month: today.month, year: today.year))
+        let request = LetterRequest(kind: Self.kind, purpose: "Uji cetak", resident: Self.resident, card: nil)
+        let list = try composer.layout(request, issued)
+        let bytes = try composer.renderer.pdf(list)
+        if let pdf { try Data(bytes).write(to: URL(fileURLWithPath: pdf)) }
+        if let png {
+            try Data(try composer.renderer.png(list.pages[0], scale: 150.0 / 72)).write(to: URL(fileURLWithPath: png))
+        }
+        print("composed: \(list.pages.count) page(s) on \(settings.letters.paper.rawValue), \(bytes.count) bytes of PDF")
+        if noPrint { return }
+        let outcome = await setup.output().deliver(
+            pdf: bytes, title: PDFLetterPrinter.jobTitle(Self.kind, issued), progress: { _ in })
+        switch outcome {
+        case .printed:
+            print("printed: \(setup.destinationDescription)")
+        case .failed(let problem):
+            printError("not printed (\(problem.rawValue)): \(setup.destinationDescription)")
+            throw ExitCode(1)
+        case .pending:
+            print("sent: \(setup.destinationDescription)")
+        }
+    }
+}
