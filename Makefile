@@ -12,8 +12,9 @@ OUT := out
 
 # Debian packages: C libraries the drivers link, and the real services the tests and the demo start
 # (umockdev emulates the evdev devices: the keyboard-wedge card reader).
-BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev
-SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl
+BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev libcairo2-dev libqrencode-dev \
+	fonts-liberation2
+SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl poppler-utils zbar-tools
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES)
 
 .PHONY: deps build test soak contract demo bench bench-records format lint clean
