@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "Core", swiftSettings: swiftSettings),
         // pcsc-lite, the PC/SC middleware every Linux card reader goes through.
         .systemLibrary(name: "CPCSC", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        // libcups, for A4 letters through cupsd. Debian 12 ships no cups.pc: the modulemap links "cups" itself.
+        .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
         // Linux ioctls whose numbers are C macros (evdev, framebuffer, VT).
         .target(name: "CLinuxIO"),
         // The edges to hardware and the OS. C stays in here.
@@ -49,6 +51,7 @@ let package = Package(
             dependencies: [
                 "Core",
                 "CPCSC",
+                "CCups",
                 "CLinuxIO",
                 .product(name: "Logging", package: "swift-log"),
             ],
