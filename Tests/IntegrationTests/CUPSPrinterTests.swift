@@ -25,8 +25,10 @@ struct CUPSPrinterTests {
         let progress = ProgressLog()
         let outcome = await rig.printer.print(pdf: try Self.fixture, title: Self.title, progress: progress.record)
         #expect(outcome == .printed)
+        // The progress stream is delivered asynchronously: wait for the report rather than read the log at once.
+        let completed = await progress.waitFor { $0.state == .completed }
         let states = await progress.states
-        #expect(states.last == .completed, "\(states)")
+        #expect(completed != nil, "\(states)")
 
         let kept = try rig.keptDocuments()
         #expect(kept.count == 1, "\(kept)")
@@ -67,8 +69,8 @@ struct CUPSPrinterTests {
         let outcome = await printing.value
         #expect(outcome == .failed(problem))
         // ippeveprinter ends such a job `completed` all the same (observed with CUPS 2.4.2).
-        let last = await progress.states.last
-        #expect(last == .completed)
+        let completed = await progress.waitFor { $0.state == .completed }
+        #expect(completed != nil)
     }
 
     @Test func statusReportsAnIdleQueueWithoutProblems() async throws {
