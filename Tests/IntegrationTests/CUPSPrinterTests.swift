@@ -250,8 +250,9 @@ final class PrintRig {
     }
 
     /// Runs `scripts/test-printer` to its end; its output goes to a log in the rig's folder. posix_spawn and a
-    /// blocking waitpid rather than Foundation's Process, whose waitUntilExit never returned here once the script's
-    /// daemons (started with setsid) had gone on living (seen with Swift 6.3.1 on Debian 12).
+    /// blocking waitpid rather than Foundation's Process: its waitUntilExit never returned here although the script
+    /// had exited and been reaped, while the daemons it started with setsid lived on (seen once with Swift 6.3.1 on
+    /// Debian 12; the cause was not found).
     static func script(_ arguments: [String], environment: [String: String], log: String) throws
         -> (status: Int32, output: String)
     {
