@@ -11,10 +11,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT := out
 
 # Debian packages: C libraries the drivers link, and the real services the tests and the demo start
-# (umockdev emulates the evdev devices: the keyboard-wedge card reader).
+# (umockdev emulates the evdev devices: the keyboard-wedge card reader; cupsd, ippeveprinter and a D-Bus of its own make
+# the letter printer, scripts/test-printer; pdftotext and zbarimg read back what it printed).
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev libcairo2-dev libqrencode-dev \
 	fonts-liberation2
-SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl poppler-utils zbar-tools
+SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl cups cups-ipp-utils poppler-utils dbus-daemon \
+	zbar-tools
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES)
 
 .PHONY: deps build test soak contract demo bench bench-records format lint clean

@@ -49,6 +49,8 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // libqrencode, for the signed QR on every letter.
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // libcups, for A4 letters through cupsd. Debian 12 ships no cups.pc: the modulemap links "cups" itself.
+        .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
         // Linux ioctls whose numbers are C macros (evdev, framebuffer, VT).
         .target(name: "CLinuxIO"),
         // The edges to hardware and the OS. C stays in here.
@@ -59,6 +61,7 @@ let package = Package(
                 "CPCSC",
                 "CCairo",
                 "CQREncode",
+                "CCups",
                 "CLinuxIO",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -23,6 +23,17 @@ let package = Package(
             path: "Benchmarks/CoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // Letters: compose, lay out, PDF, and (with scripts/test-printer running) the job accepted by CUPS.
+        .executableTarget(
+            name: "LetterBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Core", package: "village-kiosk"),
+                .product(name: "Drivers", package: "village-kiosk"),
+            ],
+            path: "Benchmarks/LetterBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
         // Needs pcscd with the vpcd reader running and kiosk-sim built (`make bench` does both).
         .executableTarget(
             name: "CardBenchmarks",

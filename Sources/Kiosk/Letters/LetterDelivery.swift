@@ -56,3 +56,13 @@ struct PDFFolderOutput: LetterOutput {
         }
     }
 }
+
+/// A CUPS queue: the letter printer of a real kiosk. The outcome is the job's (jam and paper out seen while it
+/// printed count, even when the printer then calls the job completed; see `CUPSPrinter.waitUntilPrinted`).
+struct CUPSOutput: LetterOutput {
+    let printer: CUPSPrinter
+
+    func deliver(pdf: [UInt8], title: String, progress: @escaping @Sendable (Int) -> Void) async -> PrintOutcome {
+        await printer.print(pdf: pdf, title: title) { job in progress(20 + job.percent * 8 / 10) }
+    }
+}

@@ -18,7 +18,11 @@ struct LetterSetup {
     func output() -> any LetterOutput {
         switch settings.printing.letters {
         case .file: PDFFolderOutput(directory: settings.printing.letterOutput)
-        case .cups: PDFFolderOutput(directory: settings.printing.letterOutput)
+        case .cups:
+            CUPSOutput(
+                printer: CUPSPrinter(
+                    queue: settings.printing.cupsQueue, server: settings.printing.cupsServer,
+                    jobTimeout: settings.policy.printTimeout))
         }
     }
 
