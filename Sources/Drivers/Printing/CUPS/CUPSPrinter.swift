@@ -130,6 +130,15 @@ public struct CUPSPrinter: Sendable {
             if !state.isFinished {
                 seen = reasons.problem() ?? seen
                 lastReasons = reasons
+                // The printer stopped for someone to act (paper, jam, cover): the resident hears it now, not at the
+                // timeout, and the job is cancelled so the letter never comes out later with nobody there to take
+                // it. An offline printer is waited for: backends report it while they retry a connection.
+                if let problem = reasons.problem(), Self.needsAHand.contains(problem) {
+                    progress(
+                        CUPSJobProgress(job: job, state: state, jobReasons: snapshot.job.reasons, printerReasons: reasons))
+                    await cancel(number)
+                    throw .printerProblem(job, problem, reasons: reasons)
+                }
             }
             lastState = state
             progress(CUPSJobProgress(job: job, state: state, jobReasons: snapshot.job.reasons, printerReasons: reasons))
@@ -149,6 +158,9 @@ public struct CUPSPrinter: Sendable {
             try await pause(job, deadline: deadline, lastState: lastState, reasons: lastReasons)
         }
     }
+
+    /// Problems that stop a printer until a person acts.
+    static let needsAHand: Set<PrinterProblem> = [.paperJam, .paperOut, .coverOpen]
 
     /// Sleeps one poll interval, or cancels the job and throws when the deadline passed or the task was cancelled.
     private func pause(
