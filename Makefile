@@ -63,9 +63,15 @@ demo: build
 		--purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
 	@echo "The resident's session (kiosk-sim resident):"; cat $(OUT)/resident-session.txt
 	scripts/demo-api start
+	scripts/test-printer start $(CURDIR)/$(OUT)/demo/printer
 	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
-	@echo; echo "The printed letter (virtual printer), out/demo/letters/:"; \
-		cat "$$(ls -t $(OUT)/demo/letters/*.txt | head -1)"; echo
+	@echo; echo "The printed letter, as the printer received it through cupsd ($(OUT)/demo/letter.pdf, page 1 as PNG):"
+	@cp "$$(ls -t $(OUT)/demo/printer/printer/*.pdf | head -1)" $(OUT)/demo/letter.pdf
+	pdftoppm -png -r 100 -f 1 -l 1 -singlefile $(OUT)/demo/letter.pdf $(OUT)/demo/letter-page1
+	@pdftotext -layout $(OUT)/demo/letter.pdf - | sed -n '1,40p'
+	@echo "Checking the letter's signed QR offline (kiosk verify):"
+	$(KIOSK) verify --config demo/kiosk.toml --file $(OUT)/demo/letter.pdf
+	scripts/test-printer stop $(CURDIR)/$(OUT)/demo/printer
 	@echo "Uploading what is left in the outbox, signed, to the reference provincial server (kiosk-sim api):"
 	$(KIOSK) upload --config demo/kiosk.toml --include-recent
 	$(KIOSK) status --config demo/kiosk.toml
@@ -75,13 +81,21 @@ demo: build
 
 # Peers (python-stdnum for NIKs) run in the same `make bench`, from a virtualenv of their own.
 PEERS := Benchmarks/.build-peers
+# The letter benchmarks print to scripts/test-printer's private cupsd; ReportLab draws the same letter as the peer.
 bench: build
 	scripts/services start
-	cd Benchmarks && KIOSK_SIM=$(CURDIR)/.build/debug/kiosk-sim $(SWIFT) package --allow-writing-to-package-directory benchmark
-	@mkdir -p $(OUT)
+	scripts/test-printer start $(CURDIR)/$(OUT)/bench-printer
+	cd Benchmarks && KIOSK_SIM=$(CURDIR)/.build/debug/kiosk-sim KIOSK_CUPS_SERVER=localhost:8631 \
+		$(SWIFT) package --allow-writing-to-package-directory benchmark
+	@mkdir -p $(OUT)/bench $(OUT)/bench-letters
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "NIK parse.*" --format jmh --path ../$(OUT)/bench
-	@[ -x $(PEERS)/bin/python ] || { python3 -m venv $(PEERS) && $(PEERS)/bin/pip install -q python-stdnum==2.2; }
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target LetterBenchmarks \
+		--filter ".*PDF bytes" --format jmh --path ../$(OUT)/bench-letters
+	@[ -x $(PEERS)/bin/python ] || python3 -m venv $(PEERS)
+	@$(PEERS)/bin/pip install -q python-stdnum==2.2 reportlab==4.2.5
 	$(PEERS)/bin/python Benchmarks/Peers/nik_peer.py $(OUT)/bench/Current_run.jmh.json
+	$(PEERS)/bin/python Benchmarks/Peers/letter_peer.py $(OUT)/bench-letters/Current_run.jmh.json
+	scripts/test-printer stop $(CURDIR)/$(OUT)/bench-printer
 
 # Durable capture (median, p99) and the drain of a 100,000-record backlog to kiosk-sim api (records/s, max RSS).
 bench-records: deps

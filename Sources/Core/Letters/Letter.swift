@@ -61,7 +61,8 @@ public struct Letter: Hashable, Sendable {
 
     private static func address(_ r: Resident) -> String {
         var parts = [r.address, "RT \(r.rt) / RW \(r.rw)"]
-        if !r.hamlet.isEmpty { parts.append("Dusun \(r.hamlet)") }
+        // OpenSID exports hold "DUSUN II" as often as "Sukamaju".
+        if !r.hamlet.isEmpty { parts.append(r.hamlet.uppercased().hasPrefix("DUSUN") ? r.hamlet : "Dusun \(r.hamlet)") }
         return parts.joined(separator: ", ")
     }
 }

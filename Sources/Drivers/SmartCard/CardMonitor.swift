@@ -24,6 +24,8 @@ public final class CardMonitor: Sendable {
     private let continuation: AsyncStream<CardMonitorEvent>.Continuation
     private let shared = Mutex<Shared>(Shared())
     private let wake = DispatchSemaphore(value: 0)
+    /// Signalled once when the monitor's thread ends.
+    private let finished = DispatchSemaphore(value: 0)
     private let retryInterval: DispatchTimeInterval
 
     private struct Shared {
@@ -51,12 +53,27 @@ public final class CardMonitor: Sendable {
     }
 
     /// Ends the wait (`SCardCancel`) and the thread; the event stream finishes.
+    ///
+    /// `SCardCancel` only ends a wait already in progress: when the thread is between its check of `stopped` and
+    /// `SCardGetStatusChange`, a single cancel is lost and the wait never ends (a `kiosk run` that did not exit was
+    /// seen in the demo). So the cancel is repeated, from a helper thread, until the monitor's thread has finished:
+    /// a few calls at shutdown, nothing while the kiosk runs.
     public func stop() {
-        shared.withLock { state in
+        let running = shared.withLock { state in
+            let wasRunning = state.started && !state.stopped
             state.stopped = true
             if let context = state.context { PCSC.cancel(context) }
+            return wasRunning
         }
         wake.signal()
+        guard running else { return }
+        let repeater = Thread { [self] in
+            while finished.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+                shared.withLock { state in if let context = state.context { PCSC.cancel(context) } }
+            }
+        }
+        repeater.name = "card-monitor-stop"
+        repeater.start()
     }
 
     private var stopped: Bool { shared.withLock { $0.stopped } }
@@ -102,6 +119,7 @@ public final class CardMonitor: Sendable {
             PCSC.releaseContext(context)
         }
         continuation.finish()
+        finished.signal()
     }
 
     /// One context's life: list the readers, then wait for changes until an error.
