@@ -34,7 +34,7 @@ func letter() -> Letter {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 100)
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3), maxIterations: 100)
     let renderer = try! Renderer()
 
     Benchmark("Letter compose + layout (F4, cairo metrics)") { benchmark in
