@@ -156,6 +156,28 @@ struct LetterPrintTests {
         #expect(unknown.stdout.hasPrefix("UNKNOWN KIOSK"))
     }
 
+    @Test("a PNG logo is drawn left of the letterhead; a logo that is not PNG is a configuration error")
+    func logo() throws {
+        let directory = try TemporaryDirectory()
+        // Any PNG will do: the golden snapshot is one.
+        let logo = TestPaths.repository + "/Tests/KioskTests/Fixtures/letters/s-41-page1.png"
+        var settings = Self.settings
+        settings.letterhead.logo = logo
+        let composer = LetterComposer(
+            letterhead: settings.letterhead, letters: settings.letters, renderer: try Renderer(),
+            signer: LetterSigner(kioskID: settings.kioskID, key: TestLetters.key))
+        let page = try composer.layout(Self.request(), Self.issued).pages[0]
+        #expect(page.items.contains { if case .image(logo, _) = $0 { true } else { false } })
+        #expect(try composer.renderer.pdf(DisplayList(pages: [page])).count > 1000)
+
+        let jpeg = try directory.write("logo.jpg", "\u{FF}\u{D8}\u{FF} not a png")
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(
+                of: "address = \"Jl. Raya Hanura No. 1\"", with: "address = \"Jl. Raya Hanura No. 1\"\nlogo = \"\(jpeg)\""))
+        #expect(problems.map(\.key) == ["letterhead.logo"])
+        #expect(problems.first?.message.contains("is not a PNG image") == true)
+    }
+
     @Test("page 1 matches its snapshot (F4, fixed seal), within a tolerance for font hinting")
     func snapshot() throws {
         let renderer = try Renderer()

@@ -113,8 +113,14 @@ enum ConfigurationLoader {
             report.add("letterhead", "missing; letters need a [letterhead] with regency, district, village, address")
         }
         let logo = head?.string("logo").map(resolve)
-        if let logo, !FileManager.default.fileExists(atPath: logo) {
-            head?.problem("logo", "the image \(logo) does not exist; fix the path or remove the key")
+        if let logo {
+            // cairo reads PNG only: a JPEG logo would fail on the first letter, so it fails here.
+            let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+            if !FileManager.default.fileExists(atPath: logo) {
+                head?.problem("logo", "the image \(logo) does not exist; fix the path or remove the key")
+            } else if FileManager.default.contents(atPath: logo).map({ Array($0.prefix(8)) }) != signature {
+                head?.problem("logo", "\(logo) is not a PNG image; convert it (convert logo.jpg logo.png)")
+            }
         }
         let letterhead = Letterhead(
             regency: head?.requiredString("regency", example: "Pesawaran") ?? "",
