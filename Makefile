@@ -87,14 +87,17 @@ bench: build
 	scripts/test-printer start $(CURDIR)/$(OUT)/bench-printer
 	cd Benchmarks && KIOSK_SIM=$(CURDIR)/.build/debug/kiosk-sim KIOSK_CUPS_SERVER=localhost:8631 \
 		$(SWIFT) package --allow-writing-to-package-directory benchmark
-	@mkdir -p $(OUT)/bench $(OUT)/bench-letters
+	@mkdir -p $(OUT)/bench $(OUT)/bench-letters $(OUT)/bench-slip
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --filter "NIK parse.*" --format jmh --path ../$(OUT)/bench
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark --target LetterBenchmarks \
 		--filter ".*PDF bytes" --format jmh --path ../$(OUT)/bench-letters
 	@[ -x $(PEERS)/bin/python ] || python3 -m venv $(PEERS)
-	@$(PEERS)/bin/pip install -q python-stdnum==2.2 reportlab==4.2.5
+	@$(PEERS)/bin/pip install -q python-stdnum==2.2 reportlab==4.2.5 python-escpos==3.1
 	$(PEERS)/bin/python Benchmarks/Peers/nik_peer.py $(OUT)/bench/Current_run.jmh.json
 	$(PEERS)/bin/python Benchmarks/Peers/letter_peer.py $(OUT)/bench-letters/Current_run.jmh.json
+	cd Benchmarks && KIOSK_SLIP_PNG=../$(OUT)/bench-slip.png $(SWIFT) package --allow-writing-to-package-directory \
+		benchmark --target LetterBenchmarks --filter "Slip 576x1183 -> .*" --format jmh --path ../$(OUT)/bench-slip
+	$(PEERS)/bin/python Benchmarks/Peers/escpos_peer.py $(OUT)/bench-slip/Current_run.jmh.json $(OUT)/bench-slip.png
 	scripts/test-printer stop $(CURDIR)/$(OUT)/bench-printer
 
 # Durable capture (median, p99) and the drain of a 100,000-record backlog to kiosk-sim api (records/s, max RSS).

@@ -36,6 +36,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3), maxIterations: 100)
     let renderer = try! Renderer()
+    slipBenchmarks(renderer: renderer)
 
     Benchmark("Letter compose + layout (F4, cairo metrics)") { benchmark in
         for _ in benchmark.scaledIterations {

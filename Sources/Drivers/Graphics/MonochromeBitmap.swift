@@ -20,23 +20,38 @@ public struct MonochromeBitmap: Hashable, Sendable {
     public init(_ image: RasterImage, threshold: Int = 128) {
         let bytesPerRow = (image.width + 7) / 8
         var bits = [UInt8](repeating: 0, count: bytesPerRow * image.height)
-        // Luminance ×1000 against threshold ×1000 × 255-scaled: integer only, the hot loop of a slip.
+        // Integer luminance (×1000) against the threshold; one output byte per 8 pixels, written once. Paper is
+        // mostly white and text mostly black: those two skip the arithmetic.
         let limit = threshold * 1000
         image.pixels.withUnsafeBufferPointer { pixels in
             bits.withUnsafeMutableBufferPointer { out in
                 for y in 0..<image.height {
                     let row = y * image.wordsPerRow
-                    let outRow = y * bytesPerRow
-                    for x in 0..<image.width {
-                        let p = pixels[row + x]
-                        // Premultiplied ARGB over white: c + (255 - a).
-                        let white = 255 - Int(p >> 24)
-                        let r = Int(p >> 16 & 0xFF) + white
-                        let g = Int(p >> 8 & 0xFF) + white
-                        let b = Int(p & 0xFF) + white
-                        if 299 * r + 587 * g + 114 * b < limit {
-                            out[outRow + x >> 3] |= 0x80 >> UInt8(x & 7)
+                    for byteIndex in 0..<bytesPerRow {
+                        var byte: UInt8 = 0
+                        let first = byteIndex * 8
+                        let end = min(first + 8, image.width)
+                        // Eight white pixels (most of a slip) make a zero byte, already there.
+                        var all = UInt32.max
+                        for x in first..<end { all &= pixels[row + x] }
+                        if all == UInt32.max { continue }
+                        for x in first..<end {
+                            let p = pixels[row + x]
+                            let black: Bool
+                            switch p {
+                            case 0xFFFF_FFFF: black = false
+                            case 0xFF00_0000: black = true
+                            default:
+                                // Premultiplied ARGB over white: c + (255 - a).
+                                let white = 255 - Int(p >> 24)
+                                let r = Int(p >> 16 & 0xFF) + white
+                                let g = Int(p >> 8 & 0xFF) + white
+                                let b = Int(p & 0xFF) + white
+                                black = 299 * r + 587 * g + 114 * b < limit
+                            }
+                            if black { byte |= 0x80 >> UInt8(x - first) }
                         }
+                        out[y * bytesPerRow + byteIndex] = byte
                     }
                 }
             }
