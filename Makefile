@@ -14,7 +14,7 @@ OUT := out
 # (umockdev emulates the evdev devices: the keyboard-wedge card reader; cupsd, ippeveprinter and a D-Bus of its own make
 # the letter printer, scripts/test-printer; pdftotext and zbarimg read back what it printed).
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev libcairo2-dev libqrencode-dev \
-	fonts-liberation2
+	fonts-liberation2 fonts-dejavu-core
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl cups cups-ipp-utils poppler-utils dbus-daemon \
 	zbar-tools
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES)

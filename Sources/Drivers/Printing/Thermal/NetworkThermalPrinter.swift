@@ -1,0 +1,84 @@
+public import Core
+import Dispatch
+
+/// A thermal printer on TCP port 9100 (the "raw" port of network receipt printers): a job is one connection,
+/// the status is asked with `DLE EOT 1..4` before and after the job, and a printer that never answers is said to
+/// be of unknown status rather than assumed ready.
+///
+/// Socket calls block, so they run on the printer's own serial queue, bridged with continuations.
+public struct NetworkThermalPrinter: Sendable {
+    public let host: String
+    public let port: Int
+    /// How long a status reply may take (a printer busy with a long image answers late).
+    public let statusTimeout: Duration
+    public let connectTimeout: Duration
+    private let calls: DispatchQueue
+
+    public init(host: String, port: Int = 9100, statusTimeout: Duration = .seconds(2), connectTimeout: Duration = .seconds(3)) {
+        self.host = host
+        self.port = port
+        self.statusTimeout = statusTimeout
+        self.connectTimeout = connectTimeout
+        calls = DispatchQueue(label: "kiosk.thermal.\(host).\(port)")
+    }
+
+    /// The printer's status, or `nil` when it does not answer `DLE EOT` (some firmware never does).
+    public func status() async throws(ThermalError) -> ThermalStatus? {
+        try await run { () throws(ThermalError) in
+            let fd = try TCP.connect(host: host, port: port, timeoutMilliseconds: milliseconds(connectTimeout))
+            defer { TCP.close(fd) }
+            return try Self.askStatus(fd, timeout: milliseconds(statusTimeout))
+        }
+    }
+
+    /// Prints one job: status first (a printer out of paper gets nothing), the bytes, then the status again
+    /// (paper that ran out mid-slip). `.printed` also when the printer never answers status: nothing says
+    /// otherwise, and the operator sees "status unknown" in `kiosk status`.
+    public func print(_ job: [UInt8]) async -> PrintOutcome {
+        do {
+            return try await run { () throws(ThermalError) in
+                let fd = try TCP.connect(host: host, port: port, timeoutMilliseconds: milliseconds(connectTimeout))
+                defer { TCP.close(fd) }
+                let timeout = milliseconds(statusTimeout)
+                if let problem = try Self.askStatus(fd, timeout: timeout)?.problem { return .failed(problem) }
+                try TCP.sendAll(fd, job)
+                if let problem = try Self.askStatus(fd, timeout: timeout)?.problem { return .failed(problem) }
+                return .printed
+            }
+        } catch {
+            return .failed(.offline)
+        }
+    }
+
+    /// Sends the four `DLE EOT` requests and folds the replies in; `nil` if none came within `timeout`.
+    static func askStatus(_ fd: Int32, timeout: Int32) throws(ThermalError) -> ThermalStatus? {
+        var scanner = EscPosReplyScanner()
+        for n in UInt8(1)...4 { scanner.sent(n) }
+        try TCP.sendAll(fd, ThermalStatus.fullCheck)
+        var status = ThermalStatus()
+        var answered = 0
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout) * 1_000_000
+        while scanner.isWaiting {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { break }
+            let bytes = try TCP.receive(fd, milliseconds: Int32((deadline - now) / 1_000_000) + 1)
+            for (n, reply) in scanner.receive(bytes) {
+                status.apply(reply: reply, to: n)
+                answered += 1
+            }
+        }
+        return answered == 4 ? status : nil
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(ThermalError) -> T) async throws(ThermalError) -> T {
+        let result: Result<T, ThermalError> = await withCheckedContinuation { continuation in
+            calls.async { continuation.resume(returning: Result(catching: body)) }
+        }
+        return try result.get()
+    }
+}
+
+private func milliseconds(_ duration: Duration) -> Int32 {
+    let (seconds, attoseconds) = duration.components
+    return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+}

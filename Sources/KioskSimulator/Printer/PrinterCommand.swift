@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+
+/// `kiosk-sim printer`: a virtual ESC/POS thermal printer on TCP.
+struct PrinterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "printer",
+        abstract: "A virtual thermal printer on TCP: decodes ESC/POS into job-N.txt and job-N.png, answers DLE EOT.",
+        discussion: """
+            Each connection is one job. With --paper out or --cover open it answers status accordingly and prints \
+            nothing; --silent never answers status; --reply-delay-ms answers late. Prints "listening on PORT".
+            """)
+
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port (0 picks a free one).") var port = 9100
+    @Option(help: "Where the jobs' transcripts and pictures go.") var output = "out/printer"
+    @Option(help: "Printable width in dots (384 for 58 mm, 576 for 80 mm).") var widthDots = 576
+    @Option(help: "ok, near-end or out.") var paper = "ok"
+    @Flag(help: "The cover is open.") var coverOpen = false
+    @Flag(help: "Never answer status requests.") var silent = false
+    @Option(help: "Answer status requests this many milliseconds late.") var replyDelayMs = 0
+
+    func run() async throws {
+        guard let paperState = PrinterCondition.Paper(rawValue: paper) else {
+            throw ValidationError("--paper takes ok, near-end or out")
+        }
+        let printer = try VirtualThermalPrinter(
+            output: output, widthDots: widthDots,
+            condition: PrinterCondition(
+                paper: paperState, coverOpen: coverOpen, silent: silent, replyDelay: .milliseconds(replyDelayMs)))
+        try await printer.serve(host: host, port: port) { bound in
+            FileHandle.standardOutput.write(Data("kiosk-sim printer: listening on \(bound)\n".utf8))
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Core
+import Drivers
+import Foundation
+import Glibc
+import Testing
+
+/// The TCP transport against `kiosk-sim printer`, a virtual thermal printer that decodes what it receives with a
+/// decoder of its own (not the encoder's tables) and answers `DLE EOT` as its options say.
+@Suite("Thermal printer over TCP against kiosk-sim printer", .serialized)
+struct ThermalPrinterTests {
+    /// One `kiosk-sim printer` on a free port, its jobs in a temporary folder; killed when the test ends.
+    final class VirtualPrinter {
+        let process = Process()
+        let folder: String
+        let port: Int
+
+        init(_ options: [String] = []) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("thermal-\(UUID().uuidString)").path
+            process.executableURL = URL(fileURLWithPath: Services.kioskSim)
+            process.arguments = ["printer", "--port", "0", "--output", folder] + options
+            let out = Pipe()
+            process.standardOutput = out
+            try process.run()
+            // The first line says the port: wait for it rather than for a time.
+            var line = Data()
+            while !line.contains(0x0A) {
+                let chunk = out.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                line += chunk
+            }
+            let text = String(decoding: line, as: UTF8.self)
+            guard let port = text.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+            else { throw Services.Missing() }
+            self.port = port
+        }
+
+        var printer: NetworkThermalPrinter { NetworkThermalPrinter(host: "127.0.0.1", port: port, statusTimeout: .seconds(1)) }
+
+        /// The transcript of job `n`, once written (the printer writes it when the connection closes).
+        func transcript(_ n: Int = 1) async -> String? {
+            let path = folder + "/job-\(n).txt"
+            for _ in 0..<100 {
+                if let text = try? String(contentsOfFile: path, encoding: .utf8) { return text }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return nil
+        }
+
+        deinit {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
+    static let profile = PrinterProfile.builtIn["pos80"]!
+
+    /// A service receipt: what the kiosk prints for a resident.
+    static func receipt() throws -> [UInt8] {
+        var encoder = EscPosEncoder(profile: profile)
+        encoder.initialize()
+        encoder.align(.center)
+        encoder.bold(true)
+        try encoder.line("DESA HANURA")
+        encoder.bold(false)
+        encoder.align(.left)
+        try encoder.line("Nomor antrean 251126-007")
+        try encoder.line("Surat Keterangan Domisili")
+        try encoder.qr("VK1:TEST") { MonochromeBitmap(width: 8, height: 1, bits: [0]) }
+        try encoder.raster(MonochromeBitmap(width: 16, height: 2, bits: [0xFF, 0xFF, 0x00, 0x0F]))
+        encoder.cut()
+        return encoder.bytes
+    }
+
+    @Test func aReceiptPrintsAndThePrinterDecodesWhatItGot() async throws {
+        let virtual = try VirtualPrinter()
+        #expect(try await virtual.printer.status() == ThermalStatus())
+        #expect(await virtual.printer.print(try Self.receipt()) == .printed)
+        let transcript = try #require(await virtual.transcript())
+        #expect(
+            transcript == """
+                BC1 DESA HANURA
+                -L1 Nomor antrean 251126-007
+                -L1 Surat Keterangan Domisili
+                qr VK1:TEST
+                raster 16x2
+                cut
+
+                """)
+        #expect(FileManager.default.fileExists(atPath: virtual.folder + "/job-1.png"))
+    }
+
+    @Test(arguments: [(["--paper", "out"], PrinterProblem.paperOut), (["--cover-open"], .coverOpen)])
+    func aStoppedPrinterGetsNothingAndSaysWhy(options: [String], problem: PrinterProblem) async throws {
+        let virtual = try VirtualPrinter(options)
+        #expect(try await virtual.printer.status()?.problem == problem)
+        #expect(await virtual.printer.print(try Self.receipt()) == .failed(problem))
+        // Only status was asked: no job reached the paper.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!FileManager.default.fileExists(atPath: virtual.folder + "/job-1.txt"))
+    }
+
+    @Test func nearEndStillPrintsAndIsReported() async throws {
+        let virtual = try VirtualPrinter(["--paper", "near-end"])
+        let status = try #require(try await virtual.printer.status())
+        #expect(status.paperNearEnd && status.problem == nil)
+        #expect(await virtual.printer.print(try Self.receipt()) == .printed)
+    }
+
+    @Test func aPrinterThatNeverAnswersStatusIsUnknownNotReady() async throws {
+        let virtual = try VirtualPrinter(["--silent"])
+        #expect(try await virtual.printer.status() == nil)
+        #expect(await virtual.printer.print(try Self.receipt()) == .printed)
+        #expect(await virtual.transcript()?.contains("DESA HANURA") == true)
+    }
+
+    @Test func lateAnswersWithinTheTimeoutCount() async throws {
+        let virtual = try VirtualPrinter(["--reply-delay-ms", "300"])
+        #expect(try await virtual.printer.status() == ThermalStatus())
+    }
+
+    @Test func aPrinterThatIsGoneIsOfflineWithAClearError() async throws {
+        let port = try PrintRig.freePort()
+        let printer = NetworkThermalPrinter(host: "127.0.0.1", port: port, connectTimeout: .seconds(1))
+        await #expect(throws: ThermalError.self) { try await printer.status() }
+        #expect(await printer.print([0x1B, 0x40]) == .failed(.offline))
+        do {
+            _ = try await printer.status()
+        } catch {
+            #expect(error.description.contains("does not answer"))
+        }
+    }
+}
