@@ -64,6 +64,8 @@ demo: build
 	@echo "The resident's session (kiosk-sim resident):"; cat $(OUT)/resident-session.txt
 	scripts/demo-api start
 	scripts/test-printer start $(CURDIR)/$(OUT)/demo/printer
+	@rm -rf $(OUT)/demo/thermal; $(SIM) printer --port 9100 --output $(OUT)/demo/thermal > $(OUT)/demo/thermal.log 2>&1 & \
+		echo $$! > $(OUT)/demo/thermal.pid; for _ in $$(seq 50); do grep -q listening $(OUT)/demo/thermal.log && break; sleep 0.1; done
 	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
 	@echo; echo "The printed letter, as the printer received it through cupsd ($(OUT)/demo/letter.pdf, page 1 as PNG):"
 	@cp "$$(ls -t $(OUT)/demo/printer/printer/*.pdf | head -1)" $(OUT)/demo/letter.pdf
@@ -72,6 +74,8 @@ demo: build
 	@echo "Checking the letter's signed QR offline (kiosk verify):"
 	$(KIOSK) verify --config demo/kiosk.toml --file $(OUT)/demo/letter.pdf
 	scripts/test-printer stop $(CURDIR)/$(OUT)/demo/printer
+	@echo "The receipt slip, as kiosk-sim printer decoded it ($(OUT)/demo/thermal/job-1.png):"; cat $(OUT)/demo/thermal/job-1.txt
+	@kill -9 $$(cat $(OUT)/demo/thermal.pid) 2>/dev/null || true
 	@echo "Uploading what is left in the outbox, signed, to the reference provincial server (kiosk-sim api):"
 	$(KIOSK) upload --config demo/kiosk.toml --include-recent
 	$(KIOSK) status --config demo/kiosk.toml

@@ -204,3 +204,27 @@ struct LetterDocumentTests {
         #expect(throws: LetterSealError.malformed("the date is not valid")) { try LetterSeal(payload: badDate) }
     }
 }
+
+@Suite("Slips")
+struct SlipTests {
+    @Test("queue numbers are OpenSID's ddmmyy-NNN")
+    func queueNumber() {
+        #expect(Slip.queueNumber(day: CalendarDate(year: 2026, month: 11, day: 5)!, counter: 7) == "051126-007")
+        #expect(Slip.queueNumber(day: CalendarDate(year: 2030, month: 1, day: 31)!, counter: 123) == "310130-123")
+    }
+
+    @Test("pengantar and receipt show the NIK masked, never whole")
+    func masked() {
+        let request = LetterRequest(
+            kind: Fixtures.domicile, purpose: "Lainnya", resident: Fixtures.woman, card: nil)
+        let date = CalendarDate(year: 2026, month: 11, day: 24)!
+        let head = Letterhead(regency: "Pesawaran", district: "Gedong Tataan", village: "Hanura", address: "x")
+        for slip in [
+            Slip.pengantar(request: request, number: Fixtures.number, issuedOn: date, letterhead: head, seal: "VK1:X"),
+            Slip.receipt(request: request, number: Fixtures.number, issuedOn: date, village: "Hanura"),
+        ] {
+            #expect(slip.lines.contains(.field("NIK", Fixtures.woman.nik.masked)))
+            #expect(!"\(slip.lines)".contains(Fixtures.woman.nik.digits))
+        }
+    }
+}

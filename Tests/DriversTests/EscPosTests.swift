@@ -173,3 +173,24 @@ struct EscPosTests {
         #expect(bitmap.bits == [0b1000_1000])
     }
 }
+
+@Suite("Slips set for the printer")
+struct SlipEncodingTests {
+    @Test("words wrap to the columns; a word longer than a line is cut")
+    func wrap() {
+        #expect(EscPosEncoder.wrap("Surat Keterangan Domisili Usaha", 16) == ["Surat Keterangan", "Domisili Usaha"])
+        #expect(EscPosEncoder.wrap(String(repeating: "A", count: 20), 8) == ["AAAAAAAA", "AAAAAAAA", "AAAA"])
+        #expect(EscPosEncoder.wrap("", 8) == [""])
+    }
+
+    @Test("a printer without native QR gets the QR as raster, no wider than its paper")
+    func rasterQR() throws {
+        var encoder = EscPosEncoder(profile: PrinterProfile.builtIn["pos58"]!)
+        try encoder.slip(Slip([.qr("VK1:TEST")]), renderer: try Renderer())
+        let bytes = encoder.bytes
+        let start = try #require((0..<bytes.count - 3).first { bytes[$0...$0 + 3] == [0x1D, 0x76, 0x30, 0x00] })
+        let widthBytes = Int(bytes[start + 4]) | Int(bytes[start + 5]) << 8
+        #expect(widthBytes == 48, "384 dots")
+        #expect(!(0..<bytes.count - 2).contains { bytes[$0...$0 + 2] == [0x1D, 0x28, 0x6B] }, "no GS ( k")
+    }
+}

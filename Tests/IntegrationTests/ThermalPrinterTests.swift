@@ -130,4 +130,53 @@ struct ThermalPrinterTests {
             #expect(error.description.contains("does not answer"))
         }
     }
+
+    // MARK: The kiosk
+
+    /// A kiosk at an RT post: its letters are pengantar slips on the virtual printer.
+    static func rtPostConfig(_ virtual: VirtualPrinter) throws -> String {
+        let path = try LetterPrintingIntegrationTests.config(in: virtual.folder, server: "unused:1")
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "letters = \"cups\"", with: "letters = \"thermal\"\nthermal = \"127.0.0.1:\(virtual.port)\"")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func anRTPostPrintsThePengantarSlipWithItsSignedQR() async throws {
+        let virtual = try VirtualPrinter()
+        let config = try Self.rtPostConfig(virtual)
+        let script = virtual.folder + "/session.txt"
+        try LetterPrintingIntegrationTests.session(ending: "await done").write(toFile: script, atomically: true, encoding: .utf8)
+        let (status, output) = try Services.run(
+            Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
+        #expect(status == 0, "\(output)")
+        let transcript = try #require(await virtual.transcript())
+        for expected in ["BC2 DESA HANURA", "-C1 PENGANTAR", "S-41/001-K2/1809072001/", "180907******0013", "qr VK1:S-41/001-K2/", "cut"] {
+            #expect(transcript.contains(expected), "the slip lacks \(expected): \(transcript)")
+        }
+        #expect(!transcript.contains("1809072107790013"), "a slip shows the NIK masked")
+        #expect(FileManager.default.fileExists(atPath: virtual.folder + "/job-1.png"))
+    }
+
+    @Test func anRTPostOutOfPaperShowsTheResidentAndKeepsTheRecordUnprinted() async throws {
+        let virtual = try VirtualPrinter(["--paper", "out"])
+        let config = try Self.rtPostConfig(virtual)
+        let script = virtual.folder + "/session.txt"
+        try LetterPrintingIntegrationTests.session(ending: "await error-printer-paper-out").write(
+            toFile: script, atomically: true, encoding: .utf8)
+        let (status, output) = try Services.run(
+            Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
+        #expect(status == 0, "\(output)")
+        let kioskStatus = try Services.run(Services.binaries + "/kiosk", ["status", "--config", config]).output
+        #expect(kioskStatus.contains("printer:         paperOut"), "\(kioskStatus)")
+    }
+
+    @Test func testPrintThermalSaysTheStatusAndPrintsASample() async throws {
+        let virtual = try VirtualPrinter(["--paper", "near-end"])
+        let config = try Self.rtPostConfig(virtual)
+        let (status, output) = try Services.run(Services.binaries + "/kiosk", ["test-print", "--thermal", "--config", config])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("ready (paper near end)"), "\(output)")
+        #expect(await virtual.transcript()?.contains("SURAT UJI CETAK") == true)
+    }
 }

@@ -86,6 +86,23 @@ struct ConfigurationTests {
         #expect(problems[1].message.contains("template syntax error at line 1"))
     }
 
+    @Test func aThermalPrinterNeedsAnAddressAndAKnownProfile() throws {
+        let withPrinting = { (printing: String) in
+            SampleConfig.valid.replacingOccurrences(of: "[card_reader]", with: "[printing]\n\(printing)\n\n[card_reader]")
+        }
+        let settings = try SampleConfig.parse(withPrinting("letters = \"thermal\"\nthermal = \"10.0.0.5\""))
+        #expect(settings.printing.thermal?.host == "10.0.0.5")
+        #expect(settings.printing.thermal?.port == 9100)
+        #expect(settings.printing.thermal?.profile.name == "pos80")
+        #expect(SampleConfig.problems(withPrinting("letters = \"thermal\"")).map(\.key) == ["printing.letters"])
+        #expect(SampleConfig.problems(withPrinting("receipt = true")).map(\.key) == ["printing.receipt"])
+        let bad = SampleConfig.problems(withPrinting("thermal = \"10.0.0.5:99999\"\nthermal_profile = \"epson\""))
+        #expect(bad.map(\.key) == ["printing.thermal"])
+        let profile = SampleConfig.problems(withPrinting("thermal = \"10.0.0.5:9100\"\nthermal_profile = \"epson\""))
+        #expect(profile.map(\.key) == ["printing.thermal_profile"])
+        #expect(profile.first?.message.contains("pos58, pos80") == true)
+    }
+
     @Test func stationsPaperAndNIKStyleAreReadAndChecked() throws {
         let settings = try SampleConfig.parse(
             SampleConfig.valid.replacingOccurrences(of: "[identity]", with: "station = 3\n\n[identity]")

@@ -20,6 +20,9 @@ struct TestPrintCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Only write --pdf/--png; do not send the letter to the printer.")
     var noPrint = false
 
+    @Flag(name: .long, help: "Print a sample slip on the configured thermal printer instead (its status first).")
+    var thermal = false
+
     @OptionGroup var options: ConfigOption
 
     /// A letter kind that exists only for test prints; its number says UJI and it is never recorded.
@@ -36,6 +39,38 @@ struct TestPrintCommand: AsyncParsableCommand {
         nik: try! NIK("1809070101900001"), name: "CONTOH WARGA DESA", birthPlace: "PESAWARAN",
         birthDate: CalendarDate(year: 1990, month: 1, day: 1)!, sex: .male, address: "Jl. Contoh No. 1", rt: "001",
         rw: "001", religion: "ISLAM", maritalStatus: "BELUM KAWIN", occupation: "PETANI/PEKEBUN")
+
+    /// The sample as a pengantar slip, after the printer's status.
+    func printSlip(_ request: LetterRequest, _ issued: IssuedLetter, setup: LetterSetup, composer: LetterComposer)
+        async throws
+    {
+        guard let slips = setup.slips(renderer: composer.renderer), let address = setup.settings.printing.thermal else {
+            printError("no thermal printer configured: add thermal = \"HOST:PORT\" to [printing]")
+            throw ExitCode(1)
+        }
+        do {
+            if let status = try await slips.printer.status() {
+                print("thermal printer \(address.host):\(address.port): \(status.problem.map(\.rawValue) ?? "ready")"
+                    + (status.paperNearEnd ? " (paper near end)" : ""))
+            } else {
+                print("thermal printer \(address.host):\(address.port): status unknown (it does not answer DLE EOT)")
+            }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(1)
+        }
+        let date = issued.recordID.timestamp.date()
+        let seal = try composer.signer.seal(issued.number, issuedOn: date, to: request.resident)
+        let outcome = await slips.print(
+            .pengantar(
+                request: request, number: issued.number, issuedOn: date, letterhead: setup.settings.letterhead,
+                seal: seal.payload))
+        guard outcome == .printed else {
+            printError("slip not printed: \(outcome)")
+            throw ExitCode(1)
+        }
+        print("printed: a sample pengantar slip (\(address.profile.name), \(address.profile.widthDots) dots)")
+    }
 
     func run() async throws {
         var settings = try options.loadSettings()
@@ -59,6 +94,10 @@ struct TestPrintCommand: AsyncParsableCommand {
                 kindCode: Self.kind.code, serial: 1, station: settings.station, village: settings.village,
                 month: today.month, year: today.year))
         let request = LetterRequest(kind: Self.kind, purpose: "Uji cetak", resident: Self.resident, card: nil)
+        if thermal {
+            try await printSlip(request, issued, setup: setup, composer: composer)
+            return
+        }
         let list = try composer.layout(request, issued)
         let bytes = try composer.renderer.pdf(list)
         if let pdf { try Data(bytes).write(to: URL(fileURLWithPath: pdf)) }

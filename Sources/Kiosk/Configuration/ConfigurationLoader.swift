@@ -1,4 +1,5 @@
 import Core
+import Drivers
 import Foundation
 import TOMLKit
 
@@ -192,6 +193,25 @@ enum ConfigurationLoader {
             printing.cupsQueue = section.string("cups_queue") ?? printing.cupsQueue
             printing.cupsServer = section.string("cups_server")
             printing.letterOutput = section.string("letter_output").map(resolve) ?? printing.letterOutput
+            if let address = section.string("thermal") {
+                let profileName = section.string("thermal_profile") ?? "pos80"
+                let parts = address.split(separator: ":")
+                let port = parts.count == 2 ? Int(parts[1]) : parts.count == 1 ? 9100 : nil
+                if parts.isEmpty || port == nil || !(1...65535).contains(port ?? 0) {
+                    section.problem("thermal", "found \"\(address)\", expected HOST or HOST:PORT, e.g. 192.168.1.50:9100")
+                } else if let profile = PrinterProfile.builtIn[profileName] {
+                    printing.thermal = .init(host: String(parts[0]), port: port!, profile: profile)
+                } else {
+                    section.problem(
+                        "thermal_profile",
+                        "found \"\(profileName)\", expected one of \(PrinterProfile.builtIn.keys.sorted().joined(separator: ", "))")
+                }
+            }
+            printing.receipt = section.bool("receipt", default: false)
+            if printing.thermal == nil, printing.letters == .thermal || printing.receipt {
+                section.problem(
+                    printing.receipt ? "receipt" : "letters", "needs a thermal printer: add thermal = \"HOST:PORT\"")
+            }
             section.rejectUnknownKeys()
         }
 

@@ -1,4 +1,5 @@
 import Core
+import Drivers
 import Foundation
 
 /// Everything `kiosk.toml` configures, typed and validated. `ConfigurationLoader` makes it; nothing else reads TOML.
@@ -101,6 +102,15 @@ struct PrintingSettings: Sendable, Equatable {
     enum LetterDestination: String, Sendable, CaseIterable {
         case cups
         case file
+        /// An RT post with only a receipt printer: the pengantar slip instead of an A4 letter.
+        case thermal
+    }
+
+    /// A thermal printer on TCP (`host:port`, port 9100 by default) and its profile.
+    struct Thermal: Sendable, Equatable {
+        var host: String
+        var port: Int
+        var profile: PrinterProfile
     }
 
     var letters = LetterDestination.file
@@ -109,4 +119,7 @@ struct PrintingSettings: Sendable, Equatable {
     var cupsServer: String?
     /// Where the file destination leaves its PDFs, named by record id.
     var letterOutput: String
+    var thermal: Thermal?
+    /// Print a receipt slip on the thermal printer after each A4 letter.
+    var receipt = false
 }

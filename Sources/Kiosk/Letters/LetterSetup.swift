@@ -17,7 +17,7 @@ struct LetterSetup {
 
     func output() -> any LetterOutput {
         switch settings.printing.letters {
-        case .file: PDFFolderOutput(directory: settings.printing.letterOutput)
+        case .file, .thermal: PDFFolderOutput(directory: settings.printing.letterOutput)
         case .cups:
             CUPSOutput(
                 printer: CUPSPrinter(
@@ -31,10 +31,26 @@ struct LetterSetup {
         switch settings.printing.letters {
         case .file: "PDF files in \(settings.printing.letterOutput)"
         case .cups: "CUPS queue \(settings.printing.cupsQueue) on \(settings.printing.cupsServer ?? "the local cupsd")"
+        case .thermal: "pengantar slips on \(settings.printing.thermal.map { "\($0.host):\($0.port)" } ?? "no printer")"
         }
     }
 
-    func printer() throws -> PDFLetterPrinter {
-        PDFLetterPrinter(composer: try composer(), output: output(), logger: logger)
+    /// The thermal printer's slips, when one is configured.
+    func slips(renderer: Renderer) -> ThermalSlips? {
+        settings.printing.thermal.map { ThermalSlips($0, renderer: renderer) }
+    }
+
+    /// The resident's printer: the A4 letter (with a receipt slip if configured), or the pengantar slip.
+    func printer() throws -> any LetterPrinter {
+        let composer = try composer()
+        let slips = slips(renderer: composer.renderer)
+        if settings.printing.letters == .thermal, let slips {
+            return PengantarPrinter(composer: composer, slips: slips)
+        }
+        let letter = PDFLetterPrinter(composer: composer, output: output(), logger: logger)
+        if settings.printing.receipt, let slips {
+            return LetterWithReceipt(letter: letter, slips: slips, village: settings.letterhead.village, logger: logger)
+        }
+        return letter
     }
 }

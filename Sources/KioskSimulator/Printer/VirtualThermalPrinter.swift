@@ -143,9 +143,10 @@ enum PaperPicture {
         for item in paper {
             switch item {
             case .line(let text, let bold, let alignment, let scale):
-                let size = 22.0 * Double(scale)
+                // Font A is 12 dots a character (48 columns on 576 dots); DejaVu Sans Mono advances 0.602 em.
+                let size = 12 / 0.602 * Double(scale)
                 let font = Font(.sans, size: size, bold: bold)
-                let advance = Double(text.count) * size * 0.6
+                let advance = Double(text.count) * 12 * Double(scale)
                 let x = alignment == 1 ? (width - advance) / 2 : alignment == 2 ? width - advance : 0
                 y += size * 1.15
                 items.append(.text(TextRun(text, at: Point(x: max(x, 0), y: y), font: font)))
