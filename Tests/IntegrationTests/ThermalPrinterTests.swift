@@ -179,4 +179,36 @@ struct ThermalPrinterTests {
         #expect(output.contains("ready (paper near end)"), "\(output)")
         #expect(await virtual.transcript()?.contains("SURAT UJI CETAK") == true)
     }
+
+    // MARK: /dev/usb/lp*
+
+    /// A FIFO stands in for /dev/usb/lp0: what the kiosk writes is read back whole; a FIFO has no printer-port
+    /// status, so the status is unknown rather than "ready".
+    @Test func theLinePrinterNodeGetsTheJobWholeAndItsStatusIsUnknownWithoutAPort() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lp-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let node = folder + "/lp0"
+        #expect(mkfifo(node, 0o600) == 0)
+        let job = try Self.receipt()
+        // The reader: opens the FIFO (which lets the writer's open return) and reads to the end.
+        let reading = Task.detached { () -> [UInt8] in
+            let fd = open(node, O_RDONLY)
+            defer { close(fd) }
+            var all: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count <= 0 { return all }
+                all += buffer.prefix(count)
+            }
+        }
+        let printer = LinePrinterDevice(path: node)
+        #expect(await printer.print(job) == .printed)
+        #expect(await reading.value == job)
+
+        let missing = LinePrinterDevice(path: folder + "/lp9")
+        #expect(await missing.print(job) == .failed(.offline))
+        await #expect(throws: ThermalError.self) { try await missing.status() }
+    }
 }

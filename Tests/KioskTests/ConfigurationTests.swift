@@ -91,8 +91,10 @@ struct ConfigurationTests {
             SampleConfig.valid.replacingOccurrences(of: "[card_reader]", with: "[printing]\n\(printing)\n\n[card_reader]")
         }
         let settings = try SampleConfig.parse(withPrinting("letters = \"thermal\"\nthermal = \"10.0.0.5\""))
-        #expect(settings.printing.thermal?.host == "10.0.0.5")
-        #expect(settings.printing.thermal?.port == 9100)
+        #expect(settings.printing.thermal?.address == .tcp(host: "10.0.0.5", port: 9100))
+        #expect(
+            try SampleConfig.parse(withPrinting("thermal = \"/dev/usb/lp0\"")).printing.thermal?.address
+                == .device("/dev/usb/lp0"))
         #expect(settings.printing.thermal?.profile.name == "pos80")
         #expect(SampleConfig.problems(withPrinting("letters = \"thermal\"")).map(\.key) == ["printing.letters"])
         #expect(SampleConfig.problems(withPrinting("receipt = true")).map(\.key) == ["printing.receipt"])

@@ -4,6 +4,7 @@
 #define KIOSK_CLINUXIO_H
 
 #include <linux/input.h>
+#include <linux/lp.h>
 #include <sys/ioctl.h>
 
 /// EVIOCGRAB: 1 takes the device for this process alone (keys no longer reach the console), 0 releases it.
@@ -27,6 +28,13 @@ static inline int kiosk_evdev_set_clock(int fd, int clock) { return ioctl(fd, EV
 /// `struct input_event`: a `struct timeval` on 64-bit systems, two plain fields on 32-bit ones with 64-bit time.
 static inline long long kiosk_input_event_sec(const struct input_event *event) { return event->input_event_sec; }
 static inline long long kiosk_input_event_usec(const struct input_event *event) { return event->input_event_usec; }
+
+/// LPGETSTATUS: the printer-port status byte usblp reports for /dev/usb/lp* (LP_POUTPA paper out, LP_PSELECD
+/// selected, LP_PERRORP no error); ENOTTY where the node is no printer port (a FIFO in tests).
+static inline int kiosk_lp_status(int fd, int *status) { return ioctl(fd, LPGETSTATUS, status); }
+static inline int kiosk_lp_paper_out(void) { return LP_POUTPA; }
+static inline int kiosk_lp_selected(void) { return LP_PSELECD; }
+static inline int kiosk_lp_no_error(void) { return LP_PERRORP; }
 
 /// pipe2(2) with O_CLOEXEC | O_NONBLOCK, for waking a thread blocked in poll(2) (glibc declares pipe2 only with
 /// _GNU_SOURCE, which Swift's Glibc module does not set).

@@ -50,10 +50,10 @@ struct TestPrintCommand: AsyncParsableCommand {
         }
         do {
             if let status = try await slips.printer.status() {
-                print("thermal printer \(address.host):\(address.port): \(status.problem.map(\.rawValue) ?? "ready")"
+                print("thermal printer \(address): \(status.problem.map(\.rawValue) ?? "ready")"
                     + (status.paperNearEnd ? " (paper near end)" : ""))
             } else {
-                print("thermal printer \(address.host):\(address.port): status unknown (it does not answer DLE EOT)")
+                print("thermal printer \(address): status unknown (it does not answer DLE EOT)")
             }
         } catch {
             printError("\(error)")

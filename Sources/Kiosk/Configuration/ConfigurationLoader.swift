@@ -197,10 +197,16 @@ enum ConfigurationLoader {
                 let profileName = section.string("thermal_profile") ?? "pos80"
                 let parts = address.split(separator: ":")
                 let port = parts.count == 2 ? Int(parts[1]) : parts.count == 1 ? 9100 : nil
-                if parts.isEmpty || port == nil || !(1...65535).contains(port ?? 0) {
-                    section.problem("thermal", "found \"\(address)\", expected HOST or HOST:PORT, e.g. 192.168.1.50:9100")
-                } else if let profile = PrinterProfile.builtIn[profileName] {
-                    printing.thermal = .init(host: String(parts[0]), port: port!, profile: profile)
+                let parsed: PrintingSettings.Thermal.Address? =
+                    address.hasPrefix("/dev/") ? .device(address)
+                    : parts.isEmpty || port == nil || !(1...65535).contains(port ?? 0)
+                        ? nil : .tcp(host: String(parts[0]), port: port!)
+                if parsed == nil {
+                    section.problem(
+                        "thermal",
+                        "found \"\(address)\", expected HOST[:PORT] (e.g. 192.168.1.50:9100) or a device (/dev/usb/lp0)")
+                } else if let profile = PrinterProfile.builtIn[profileName], let parsed {
+                    printing.thermal = .init(address: parsed, profile: profile)
                 } else {
                     section.problem(
                         "thermal_profile",

@@ -106,11 +106,29 @@ struct PrintingSettings: Sendable, Equatable {
         case thermal
     }
 
-    /// A thermal printer on TCP (`host:port`, port 9100 by default) and its profile.
-    struct Thermal: Sendable, Equatable {
-        var host: String
-        var port: Int
+    /// A thermal printer and its profile: on TCP (`host:port`, port 9100 by default) or the kernel's usblp node.
+    struct Thermal: Sendable, Equatable, CustomStringConvertible {
+        enum Address: Sendable, Equatable {
+            case tcp(host: String, port: Int)
+            case device(String)
+        }
+
+        var address: Address
         var profile: PrinterProfile
+
+        var description: String {
+            switch address {
+            case .tcp(let host, let port): "\(host):\(port)"
+            case .device(let path): path
+            }
+        }
+
+        func printer() -> any ThermalPrinter {
+            switch address {
+            case .tcp(let host, let port): NetworkThermalPrinter(host: host, port: port)
+            case .device(let path): LinePrinterDevice(path: path)
+            }
+        }
     }
 
     var letters = LetterDestination.file

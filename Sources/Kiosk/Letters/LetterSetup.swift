@@ -31,7 +31,7 @@ struct LetterSetup {
         switch settings.printing.letters {
         case .file: "PDF files in \(settings.printing.letterOutput)"
         case .cups: "CUPS queue \(settings.printing.cupsQueue) on \(settings.printing.cupsServer ?? "the local cupsd")"
-        case .thermal: "pengantar slips on \(settings.printing.thermal.map { "\($0.host):\($0.port)" } ?? "no printer")"
+        case .thermal: "pengantar slips on \(settings.printing.thermal.map(\.description) ?? "no printer")"
         }
     }
 

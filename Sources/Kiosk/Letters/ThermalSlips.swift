@@ -5,12 +5,12 @@ import Logging
 /// Slips on the thermal printer: the pengantar an RT post prints instead of an A4 letter, and the receipt
 /// beside an A4 letter.
 struct ThermalSlips: Sendable {
-    let printer: NetworkThermalPrinter
+    let printer: any ThermalPrinter
     let profile: PrinterProfile
     let renderer: Renderer
 
     init(_ settings: PrintingSettings.Thermal, renderer: Renderer) {
-        printer = NetworkThermalPrinter(host: settings.host, port: settings.port)
+        printer = settings.printer()
         profile = settings.profile
         self.renderer = renderer
     }

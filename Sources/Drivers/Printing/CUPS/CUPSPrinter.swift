@@ -3,7 +3,7 @@ import Dispatch
 
 /// A CUPS queue that prints letter PDFs: submits a document, then follows the job until the printer has finished it.
 ///
-/// All libcups calls run on a serial `DispatchQueue` of the printer's own, bridged with continuations: they block on
+/// All libcups calls run on a `BlockingQueue` of the printer's own, bridged with continuations: they block on
 /// network I/O with cupsd and use libcups's per-thread state, neither of which belongs on the Swift concurrency pool.
 /// Each call opens its own connection to the configured server (`httpConnect2`), so a restarted cupsd costs nothing.
 public struct CUPSPrinter: Sendable {
@@ -15,7 +15,7 @@ public struct CUPSPrinter: Sendable {
     public let jobTimeout: Duration
     /// The pause between two polls of a job; see `waitUntilPrinted`.
     public let pollInterval: Duration
-    private let calls: DispatchQueue
+    private let calls: BlockingQueue
 
     public init(
         queue: String, server: String? = nil, jobTimeout: Duration = .seconds(180),
@@ -25,13 +25,13 @@ public struct CUPSPrinter: Sendable {
         self.server = server
         self.jobTimeout = jobTimeout
         self.pollInterval = max(pollInterval, .milliseconds(100))
-        calls = DispatchQueue(label: "kiosk.cups.\(queue)")
+        calls = BlockingQueue(label: "kiosk.cups.\(queue)")
     }
 
     /// The queue's state as cupsd sees it: IPP Get-Printer-Attributes (`cupsDoRequest`).
     public func status() async throws(CUPSError) -> CUPSPrinterStatus {
         let (queue, server) = (self.queue, self.server)
-        let attributes = try await run { () throws(CUPSError) in
+        let attributes = try await calls.run { () throws(CUPSError) in
             let connection = try CUPS.connect(server)
             return try CUPS.printerAttributes(connection, queue: queue)
         }
@@ -48,7 +48,7 @@ public struct CUPSPrinter: Sendable {
     /// 01J..."`, never a name or a NIK.
     public func submit(pdf: [UInt8], title: String) async throws(CUPSError) -> CUPSJobID {
         let (queue, server) = (self.queue, self.server)
-        let number = try await run { () throws(CUPSError) in
+        let number = try await calls.run { () throws(CUPSError) in
             let connection = try CUPS.connect(server)
             return try CUPS.submit(connection, queue: queue, pdf: pdf, title: title)
         }
@@ -109,7 +109,7 @@ public struct CUPSPrinter: Sendable {
         while true {
             let snapshot: (job: CUPS.JobAttributes, printer: CUPS.PrinterAttributes)
             do {
-                snapshot = try await run { () throws(CUPSError) in
+                snapshot = try await calls.run { () throws(CUPSError) in
                     let connection = try CUPS.connect(server)
                     let job = try CUPS.jobAttributes(connection, queue: queue, job: number)
                     return (job, try CUPS.printerAttributes(connection, queue: queue))
@@ -182,20 +182,12 @@ public struct CUPSPrinter: Sendable {
     /// IPP Cancel-Job, best effort: the job may have ended meanwhile, or cupsd may be gone.
     private func cancel(_ number: Int32) async {
         let (queue, server) = (self.queue, self.server)
-        _ = try? await run { () throws(CUPSError) in
+        _ = try? await calls.run { () throws(CUPSError) in
             let connection = try CUPS.connect(server)
             CUPS.cancel(connection, queue: queue, job: number)
         }
     }
 
-    /// Runs a block of libcups calls on the printer's serial queue and waits for it without holding a thread of the
-    /// concurrency pool.
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(CUPSError) -> T) async throws(CUPSError) -> T {
-        let result: Result<T, CUPSError> = await withCheckedContinuation { continuation in
-            calls.async { continuation.resume(returning: Result(catching: body)) }
-        }
-        return try result.get()
-    }
 }
 
 /// A job in a CUPS queue: `kiosk-letters-12` in `lpstat`.

@@ -12,19 +12,19 @@ public struct NetworkThermalPrinter: Sendable {
     /// How long a status reply may take (a printer busy with a long image answers late).
     public let statusTimeout: Duration
     public let connectTimeout: Duration
-    private let calls: DispatchQueue
+    private let calls: BlockingQueue
 
     public init(host: String, port: Int = 9100, statusTimeout: Duration = .seconds(2), connectTimeout: Duration = .seconds(3)) {
         self.host = host
         self.port = port
         self.statusTimeout = statusTimeout
         self.connectTimeout = connectTimeout
-        calls = DispatchQueue(label: "kiosk.thermal.\(host).\(port)")
+        calls = BlockingQueue(label: "kiosk.thermal.\(host).\(port)")
     }
 
     /// The printer's status, or `nil` when it does not answer `DLE EOT` (some firmware never does).
     public func status() async throws(ThermalError) -> ThermalStatus? {
-        try await run { () throws(ThermalError) in
+        try await calls.run { () throws(ThermalError) in
             let fd = try TCP.connect(host: host, port: port, timeoutMilliseconds: milliseconds(connectTimeout))
             defer { TCP.close(fd) }
             return try Self.askStatus(fd, timeout: milliseconds(statusTimeout))
@@ -36,7 +36,7 @@ public struct NetworkThermalPrinter: Sendable {
     /// otherwise, and the operator sees "status unknown" in `kiosk status`.
     public func print(_ job: [UInt8]) async -> PrintOutcome {
         do {
-            return try await run { () throws(ThermalError) in
+            return try await calls.run { () throws(ThermalError) in
                 let fd = try TCP.connect(host: host, port: port, timeoutMilliseconds: milliseconds(connectTimeout))
                 defer { TCP.close(fd) }
                 let timeout = milliseconds(statusTimeout)
@@ -70,12 +70,6 @@ public struct NetworkThermalPrinter: Sendable {
         return answered == 4 ? status : nil
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(ThermalError) -> T) async throws(ThermalError) -> T {
-        let result: Result<T, ThermalError> = await withCheckedContinuation { continuation in
-            calls.async { continuation.resume(returning: Result(catching: body)) }
-        }
-        return try result.get()
-    }
 }
 
 private func milliseconds(_ duration: Duration) -> Int32 {
