@@ -82,14 +82,14 @@ struct EvdevDeviceTests {
         let (device, writer) = try Self.pipeDevice()
         defer { close(writer) }
         device.start()
-        let started = ContinuousClock.now
         Task {
             try await Task.sleep(for: .milliseconds(100))
             device.stop()
         }
-        let events = try #require(await drain(device.events, limit: .seconds(5)), "stop() ends the stream")
+        // Without stop() the wait on the empty pipe never ends: the stream finishing at all is the proof (the
+        // limit is only a backstop, far above any scheduling delay; no duration is asserted).
+        let events = try #require(await drain(device.events, limit: .seconds(30)), "stop() ends the stream")
         #expect(events.isEmpty)
-        #expect(ContinuousClock.now - started < .seconds(2))
         device.stop()  // twice is harmless
     }
 
