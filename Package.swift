@@ -51,6 +51,8 @@ let package = Package(
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         // libcups, for A4 letters through cupsd. Debian 12 ships no cups.pc: the modulemap links "cups" itself.
         .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
+        // libusb-1.0, for USB thermal printers the kernel's usblp does not serve.
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Linux ioctls whose numbers are C macros (evdev, framebuffer, VT).
         .target(name: "CLinuxIO"),
         // The edges to hardware and the OS. C stays in here.
@@ -62,6 +64,7 @@ let package = Package(
                 "CCairo",
                 "CQREncode",
                 "CCups",
+                "CLibUSB",
                 "CLinuxIO",
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -6,7 +6,7 @@ import Testing
 
 /// The TCP transport against `kiosk-sim printer`, a virtual thermal printer that decodes what it receives with a
 /// decoder of its own (not the encoder's tables) and answers `DLE EOT` as its options say.
-@Suite("Thermal printer over TCP against kiosk-sim printer", .serialized)
+@Suite("Thermal printers: TCP against kiosk-sim printer, lp against a FIFO, USB under umockdev", .serialized)
 struct ThermalPrinterTests {
     /// One `kiosk-sim printer` on a free port, its jobs in a temporary folder; killed when the test ends.
     final class VirtualPrinter {
@@ -210,5 +210,41 @@ struct ThermalPrinterTests {
         let missing = LinePrinterDevice(path: folder + "/lp9")
         #expect(await missing.print(job) == .failed(.offline))
         await #expect(throws: ThermalError.self) { try await missing.status() }
+    }
+
+    // MARK: USB through libusb, under umockdev
+
+    /// `kiosk test-print --thermal --raw` to the POS58 printer (0416:5011) umockdev emulates from a trace in which
+    /// every OUT byte must match: the status request, the job, the status request again.
+    static func usb(trace: String) throws -> (status: Int32, output: String) {
+        let runner = try Umockdev.runner()
+        let fixtures = Bundle.module.bundleURL.appendingPathComponent("Fixtures/usb-thermal").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("usb-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = try LetterPrintingIntegrationTests.config(in: folder, server: "unused:1")
+        let config = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "letters = \"cups\"",
+            with: "thermal = \"usb:0416:5011\"\nthermal_profile = \"pos58\"\nthermal_detach_kernel_driver = false")
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        return try Services.run(
+            runner,
+            [
+                "--device", fixtures + "/device.umockdev", "--ioctl", "/dev/bus/usb/001/002=\(fixtures)/\(trace)", "--",
+                Services.binaries + "/kiosk", "test-print", "--thermal", "--raw", "1B4048690A", "--config", path,
+            ])
+    }
+
+    @Test func aJobReachesTheUSBPrinterByteForByteBetweenTwoStatusChecks() throws {
+        let (status, output) = try Self.usb(trace: "ready-job.ioctl")
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("sent 5 byte(s) to usb:0416:5011: printed"), "\(output)")
+    }
+
+    @Test func aUSBPrinterOutOfPaperGetsNoJob() throws {
+        // The trace has no OUT record for the job: had it been sent, the replay would have failed the transfer.
+        let (status, output) = try Self.usb(trace: "paper-out.ioctl")
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("paperOut"), "\(output)")
     }
 }

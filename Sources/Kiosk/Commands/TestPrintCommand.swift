@@ -23,6 +23,9 @@ struct TestPrintCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a sample slip on the configured thermal printer instead (its status first).")
     var thermal = false
 
+    @Option(name: .long, help: "With --thermal: send exactly these bytes (hex, e.g. 1B40 for ESC @) as the job.")
+    var raw: String?
+
     @OptionGroup var options: ConfigOption
 
     /// A letter kind that exists only for test prints; its number says UJI and it is never recorded.
@@ -48,6 +51,16 @@ struct TestPrintCommand: AsyncParsableCommand {
             printError("no thermal printer configured: add thermal = \"HOST:PORT\" to [printing]")
             throw ExitCode(1)
         }
+        if let raw {
+            guard let bytes = Self.hexBytes(raw) else {
+                printError("--raw takes hexadecimal bytes, e.g. 1B40 0A")
+                throw ExitCode.validationFailure
+            }
+            let outcome = await slips.printer.print(bytes)
+            print("sent \(bytes.count) byte(s) to \(address): \(outcome)")
+            if outcome != .printed { throw ExitCode(1) }
+            return
+        }
         do {
             if let status = try await slips.printer.status() {
                 print("thermal printer \(address): \(status.problem.map(\.rawValue) ?? "ready")"
@@ -70,6 +83,15 @@ struct TestPrintCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print("printed: a sample pengantar slip (\(address.profile.name), \(address.profile.widthDots) dots)")
+    }
+
+    static func hexBytes(_ text: String) -> [UInt8]? {
+        let digits = Array(text.filter { !$0.isWhitespace })
+        guard digits.count % 2 == 0 else { return nil }
+        return try? stride(from: 0, to: digits.count, by: 2).map { i throws -> UInt8 in
+            guard let byte = UInt8(String(digits[i...i + 1]), radix: 16) else { throw ExitCode.failure }
+            return byte
+        }
     }
 
     func run() async throws {

@@ -197,14 +197,18 @@ enum ConfigurationLoader {
                 let profileName = section.string("thermal_profile") ?? "pos80"
                 let parts = address.split(separator: ":")
                 let port = parts.count == 2 ? Int(parts[1]) : parts.count == 1 ? 9100 : nil
+                let usb = address.hasPrefix("usb:") ? address.dropFirst(4).split(separator: ":").compactMap { UInt16($0, radix: 16) } : []
+                let detach = section.bool("thermal_detach_kernel_driver", default: true)
                 let parsed: PrintingSettings.Thermal.Address? =
-                    address.hasPrefix("/dev/") ? .device(address)
+                    address.hasPrefix("usb:") ? (usb.count == 2 ? .usb(vendor: usb[0], product: usb[1], detach: detach) : nil)
+                    : address.hasPrefix("/dev/") ? .device(address)
                     : parts.isEmpty || port == nil || !(1...65535).contains(port ?? 0)
                         ? nil : .tcp(host: String(parts[0]), port: port!)
                 if parsed == nil {
                     section.problem(
                         "thermal",
-                        "found \"\(address)\", expected HOST[:PORT] (e.g. 192.168.1.50:9100) or a device (/dev/usb/lp0)")
+                        "found \"\(address)\", expected HOST[:PORT] (e.g. 192.168.1.50:9100), a device (/dev/usb/lp0) "
+                            + "or usb:VENDOR:PRODUCT in hex (usb:0416:5011, as lsusb shows it)")
                 } else if let profile = PrinterProfile.builtIn[profileName], let parsed {
                     printing.thermal = .init(address: parsed, profile: profile)
                 } else {

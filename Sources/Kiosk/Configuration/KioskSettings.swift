@@ -111,6 +111,8 @@ struct PrintingSettings: Sendable, Equatable {
         enum Address: Sendable, Equatable {
             case tcp(host: String, port: Int)
             case device(String)
+            /// libusb, by vendor and product id; `detach` takes the printer from usblp.
+            case usb(vendor: UInt16, product: UInt16, detach: Bool)
         }
 
         var address: Address
@@ -120,6 +122,8 @@ struct PrintingSettings: Sendable, Equatable {
             switch address {
             case .tcp(let host, let port): "\(host):\(port)"
             case .device(let path): path
+            case .usb(let vendor, let product, _):
+                String(format: "usb:%04x:%04x", vendor, product)
             }
         }
 
@@ -127,6 +131,8 @@ struct PrintingSettings: Sendable, Equatable {
             switch address {
             case .tcp(let host, let port): NetworkThermalPrinter(host: host, port: port)
             case .device(let path): LinePrinterDevice(path: path)
+            case .usb(let vendor, let product, let detach):
+                USBThermalPrinter(vendor: vendor, product: product, detachKernelDriver: detach)
             }
         }
     }
