@@ -274,6 +274,92 @@ struct WatchdogGateTests {
     }
 }
 
+/// The real runtime loop as the watchdog's liveness source: a loop stuck in an effect stops the pings.
+@Suite("The watchdog and the real main loop")
+struct WatchdogRuntimeTests {
+    /// A display whose `show` hangs while `block` is set, as a wedged framebuffer or a stuck port would.
+    final class HangingDisplay: Display {
+        private struct State {
+            var block = false
+            var waiting: CheckedContinuation<Void, Never>?
+        }
+        private let state = Mutex(State())
+
+        func show(_ screen: Screen) async {
+            await withCheckedContinuation { continuation in
+                let hang = state.withLock { state in
+                    if state.block { state.waiting = continuation }
+                    return state.block
+                }
+                if !hang { continuation.resume() }
+            }
+        }
+
+        func hang() { state.withLock { $0.block = true } }
+        var isHanging: Bool { state.withLock { $0.waiting != nil } }
+        func release() {
+            let waiting = state.withLock { state in
+                state.block = false
+                defer { state.waiting = nil }
+                return state.waiting
+            }
+            waiting?.resume()
+        }
+    }
+
+    /// Waits for `condition`; a generous deadline bounds a failure, nothing is measured.
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        let end = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < end {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return condition()
+    }
+
+    @Test func aLoopStuckInAnEffectWithholdsThePingAndPingsResumeAfterIt() async throws {
+        let settings = try SampleConfig.parse(SampleConfig.valid)
+        let state = try TemporaryDirectory()
+        let database = try await RegistryFixture.imported(in: state)
+        let events = KioskEvents()
+        let display = HangingDisplay()
+        let runtime = KioskRuntime(
+            policy: settings.policy, catalogue: settings.catalogue,
+            ports: .init(
+                display: display, cardReader: ScriptedCardReader(events: events),
+                registry: RegistryFixture.registry(database),
+                issuer: try RegistryFixture.recordStore(database, settings: settings),
+                printer: try TestLetters.printer(settings: settings, directory: state.path)),
+            events: events, logger: Logger(label: "test"), screens: ScreenWatch())
+        let loop = Task { try await runtime.run() }
+        let pings = Mutex(0)
+        let gate = WatchdogGate(liveness: events, logger: Logger(label: "test")) { pings.withLock { $0 += 1 } }
+
+        gate.start()
+        // Probes are answered in order: once a later one is, the gate's is too.
+        #expect(await Self.eventually { events.hasAnswered(events.probe()) })
+        #expect(gate.turn() == .pinged)
+        #expect(await Self.eventually { events.hasAnswered(events.probe()) })
+
+        display.hang()
+        // Idle with a full disk: the loop shows the idle screen again, and hangs in it.
+        events.send(.diskChecked(hasRoom: false))
+        #expect(await Self.eventually { display.isHanging })
+        #expect(gate.turn() == .pinged, "the probe of the last ping was answered before the hang")
+        #expect(gate.turn() == .withheld)
+        #expect(gate.turn() == .withheld)
+        #expect(pings.withLock { $0 } == 2)
+
+        display.release()
+        #expect(await Self.eventually { events.hasAnswered(events.probe()) })
+        #expect(gate.turn() == .pinged)
+        #expect(pings.withLock { $0 } == 3)
+
+        events.finish()
+        try await loop.value
+    }
+}
+
 /// The built `kiosk run` under a stand-in for systemd: the notifications a real unit would get.
 @Suite("kiosk run under systemd", .serialized)
 struct KioskRunNotifyTests {
