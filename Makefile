@@ -17,9 +17,11 @@ BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsq
 	fonts-liberation2 fonts-dejavu-core
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl cups cups-ipp-utils poppler-utils dbus-daemon \
 	zbar-tools
-PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES)
+# `make units`: systemd-analyze (verify, security) is in systemd; udev's rules and udevadm in udev.
+UNIT_PACKAGES := systemd udev python3
+PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES) $(UNIT_PACKAGES)
 
-.PHONY: deps build test soak contract demo bench bench-records format lint clean
+.PHONY: deps build test soak contract units demo bench bench-records format lint clean
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.1 or later is needed: https://www.swift.org/install/linux/debian/12/"; exit 1; }
@@ -33,7 +35,7 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps contract
+test: deps contract units
 	$(SWIFT) build --build-tests
 	scripts/services start
 	$(SWIFT) test
@@ -49,6 +51,33 @@ contract:
 	@[ -x $(CONTRACT_TOOLS)/bin/openapi-spec-validator ] || { python3 -m venv $(CONTRACT_TOOLS) && \
 		$(CONTRACT_TOOLS)/bin/pip install -q openapi-spec-validator==0.7.1; }
 	$(CONTRACT_TOOLS)/bin/openapi-spec-validator api/provincial-api.yaml
+
+# The systemd unit and the udev rules, offline (no systemd as PID 1 needed, systemd 252):
+# - `systemd-analyze verify --recursive-errors=no` on a staged copy whose ExecStart is /bin/true (verify insists the
+#   binary exists; this checks the unit, not the binary); an unknown key or a bad value fails it;
+# - `systemd-analyze security --offline=yes --threshold=15`: the threshold is on the 0-100 scale, so exposure above
+#   1.5 fails;
+# - scripts/check-udev-rules on udev/*.rules (`udevadm verify` only exists from systemd 254).
+# Each gate first proves it can fail, on a deliberately broken copy.
+UNITS_STAGE := .build/units
+EXPOSURE_MAX := 15
+units:
+	@rm -rf $(UNITS_STAGE) && mkdir -p $(UNITS_STAGE)/broken
+	sed 's|^ExecStart=/usr/bin/kiosk |ExecStart=/bin/true |' systemd/kiosk.service > $(UNITS_STAGE)/kiosk.service
+	sed 's|^\[Service\]|[Service]\nFrobnicate=yes|' $(UNITS_STAGE)/kiosk.service > $(UNITS_STAGE)/broken/kiosk.service
+	@! systemd-analyze verify --recursive-errors=no $(UNITS_STAGE)/broken/kiosk.service 2>/dev/null || \
+		{ echo "systemd-analyze verify passed a broken unit: the check is not checking"; exit 1; }
+	systemd-analyze verify --recursive-errors=no $(UNITS_STAGE)/kiosk.service
+	@printf '[Service]\nExecStart=/bin/true\n' > $(UNITS_STAGE)/broken/bare.service
+	@! systemd-analyze security --offline=yes --threshold=$(EXPOSURE_MAX) $(UNITS_STAGE)/broken/bare.service \
+		>/dev/null 2>&1 || { echo "systemd-analyze security passed an unhardened unit"; exit 1; }
+	systemd-analyze security --offline=yes --threshold=$(EXPOSURE_MAX) $(UNITS_STAGE)/kiosk.service \
+		> $(UNITS_STAGE)/security.txt || { cat $(UNITS_STAGE)/security.txt; exit 1; }
+	@grep -v '^✓' $(UNITS_STAGE)/security.txt
+	@printf 'KERNEL=="lp*", GROUP=="kiosk"\n' > $(UNITS_STAGE)/broken/broken.rules
+	@! scripts/check-udev-rules $(UNITS_STAGE)/broken/broken.rules 2>/dev/null || \
+		{ echo "scripts/check-udev-rules passed a broken rule: the check is not checking"; exit 1; }
+	scripts/check-udev-rules udev/*.rules
 
 # One resident session end to end: kiosk-sim plays the resident, the kiosk shows each screen, prints the letter
 # (out/demo/letters/) and records the service.

@@ -65,7 +65,13 @@ struct RunCommand: AsyncParsableCommand {
         {
             services.append(.init(service: wedge))
         }
-        let runtime = KioskRuntime(
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
+        let systemd =
+            notifier.isEnabled
+            ? SystemdReporter(
+                notifier: notifier, logger: Logger(label: "kiosk.systemd"),
+                pendingRecords: { try await store.summary().pending }) : nil
+        var runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
                 display: TerminalDisplay { text in FileHandle.standardOutput.write(Data(text.utf8)) },
@@ -73,8 +79,21 @@ struct RunCommand: AsyncParsableCommand {
                 issuer: store,
                 printer: try LetterSetup(settings: settings, sync: sync, logger: logger).printer()),
             events: events, logger: logger, screens: screens)
+        runtime.systemd = systemd
 
         services.append(.init(service: runtime))
+        if notifier.isEnabled, let interval = notifier.watchdogInterval {
+            // Only under WatchdogSec=: without it the kiosk has no periodic wake-up at all.
+            let watchdogLogger = Logger(label: "kiosk.watchdog")
+            watchdogLogger.info("systemd watchdog on", metadata: ["ping_every": "\(interval)"])
+            services.append(
+                .init(
+                    service: WatchdogService(
+                        interval: interval,
+                        gate: WatchdogGate(liveness: events, logger: watchdogLogger) { () throws(SystemdNotifyError) in
+                            try notifier.notify(.watchdog)
+                        })))
+        }
         services.append(.init(service: DiskWatch(diskGuard: store.diskGuard, events: events)))
         let client = try sync.client()
         if let client {
@@ -83,7 +102,8 @@ struct RunCommand: AsyncParsableCommand {
                     service: Uploader(
                         store: store, client: client, logger: Logger(label: "kiosk.upload"),
                         batchSize: settings.api.batchSize, backoff: Backoff(cap: settings.api.retryCap),
-                        retentionDays: settings.records.retentionDays)))
+                        retentionDays: settings.records.retentionDays,
+                        outboxChanged: { await systemd?.outboxChanged() })))
             services.append(
                 .init(
                     service: HeartbeatService(

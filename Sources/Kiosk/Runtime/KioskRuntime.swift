@@ -2,6 +2,7 @@ import Core
 import Drivers
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The kiosk's main loop: feeds events to Core's state machine and performs the effects it returns through the
 /// ports. One loop, one state machine; slow work (printing) runs beside it and answers with events.
@@ -21,6 +22,9 @@ struct KioskRuntime: Service {
     let logger: Logger
     /// Told of every screen shown (the script player waits on it).
     let screens: ScreenWatch
+    /// Told when the kiosk starts serving, when its health or its outbox changes, and when it stops; `nil` outside
+    /// systemd.
+    var systemd: SystemdReporter? = nil
 
     func run() async throws {
         var machine = KioskStateMachine(policy: policy, catalogue: catalogue, clock: ContinuousClock())
@@ -32,14 +36,28 @@ struct KioskRuntime: Service {
         logger.info(
             "kiosk ready",
             metadata: ["letters": "\(catalogue.selfService.count)", "identity": "\(policy.identityMode.rawValue)"])
-        for await event in events.stream.cancelOnGracefulShutdown() {
+        // The configuration, the database, the registry and the printer were set up before this runtime was made, and
+        // the first screen is up: from here the kiosk serves, so this is where systemd hears READY=1.
+        await systemd?.ready(health: machine.health)
+        for await input in events.stream.cancelOnGracefulShutdown() {
+            let event: KioskEvent
+            switch input {
+            case .probe(let number):
+                // The watchdog asks whether this loop still turns: getting here is the answer.
+                events.answer(number)
+                continue
+            case .event(let next):
+                event = next
+            }
             let before = machine.state
+            let health = machine.health
             let effects = machine.handle(event)
             if machine.state != before {
                 logger.debug(
                     "state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
             }
             await perform(effects, printJobs: &printJobs)
+            if machine.health != health { await systemd?.healthChanged(machine.health) }
             // No periodic timer: sleep exactly until the machine next needs time, if it does.
             timer?.cancel()
             timer = machine.nextWakeUp.map { wake in
@@ -49,6 +67,7 @@ struct KioskRuntime: Service {
                 }
             }
         }
+        await systemd?.stopping()
         // A letter already numbered finishes printing and gets its outcome recorded before the kiosk stops.
         for job in printJobs { await job.value }
         logger.info("kiosk stopped")
@@ -94,6 +113,7 @@ struct KioskRuntime: Service {
                             "record": "\(issued.recordID)", "letter": "\(request.kind.code)",
                             "number": "\(issued.number)",
                         ])
+                    await systemd?.outboxChanged()
                     events.send(.letterIssued(issued))
                 } catch {
                     logger.error("letter not issued", metadata: ["problem": "\(error.rawValue)"])
@@ -131,16 +151,44 @@ struct KioskRuntime: Service {
     }
 }
 
-/// The runtime's inbox: devices, effects and timers all send events here.
-struct KioskEvents: Sendable {
-    let stream: AsyncStream<KioskEvent>
-    private let continuation: AsyncStream<KioskEvent>.Continuation
-
-    init() {
-        (stream, continuation) = AsyncStream.makeStream(of: KioskEvent.self)
+/// The runtime's inbox: devices, effects and timers all send events here, and the watchdog its probes.
+struct KioskEvents: Sendable, LivenessSource {
+    enum Input: Sendable {
+        case event(KioskEvent)
+        /// The watchdog's question "does the loop still turn?", answered by the loop with `answer`.
+        case probe(UInt64)
     }
 
-    func send(_ event: KioskEvent) { continuation.yield(event) }
+    /// Probes sent and answered, counted.
+    private final class Heartbeat: Sendable {
+        let sent = Atomic<UInt64>(0)
+        let answered = Atomic<UInt64>(0)
+    }
+
+    let stream: AsyncStream<Input>
+    private let continuation: AsyncStream<Input>.Continuation
+    private let heartbeat = Heartbeat()
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Input.self)
+    }
+
+    func send(_ event: KioskEvent) { continuation.yield(.event(event)) }
 
     func finish() { continuation.finish() }
+
+    func probe() -> UInt64 {
+        let number = heartbeat.sent.add(1, ordering: .relaxed).newValue
+        continuation.yield(.probe(number))
+        return number
+    }
+
+    func hasAnswered(_ number: UInt64) -> Bool {
+        heartbeat.answered.load(ordering: .acquiring) >= number
+    }
+
+    /// The loop reached probe `number`.
+    func answer(_ number: UInt64) {
+        heartbeat.answered.max(number, ordering: .releasing)
+    }
 }

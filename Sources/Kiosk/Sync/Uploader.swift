@@ -17,6 +17,8 @@ struct Uploader: Service {
     /// How often an idle uploader looks for records whose print grace ran out.
     var idleInterval: Duration = .seconds(60)
     var retentionDays = 30
+    /// Told when records left the outbox (the systemd status counts them).
+    var outboxChanged: @Sendable () async -> Void = {}
 
     func run() async throws {
         // Stops at graceful shutdown: the sleeps end early and the loop sees the cancellation; nothing here throws,
@@ -65,6 +67,7 @@ struct Uploader: Service {
         do {
             let answer = try await client.upload(RecordBatch(records: batch))
             try await store.settle(answer.results)
+            await outboxChanged()
             let rejected = answer.results.filter { $0.status == .rejected }
             for result in rejected {
                 logger.warning(
