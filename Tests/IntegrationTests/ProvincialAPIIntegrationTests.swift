@@ -375,7 +375,7 @@ final class APIServerProcess: Sendable {
         logFile = state + ".log"
         try FileManager.default.createDirectory(
             atPath: (state as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: logFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: logFile)
         try process.run()

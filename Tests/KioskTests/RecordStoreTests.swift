@@ -189,7 +189,7 @@ struct RecordStoreTests {
         #expect(throws: KeyFileError.self) { try RecordSealer.load(stateDirectory: directory.path) }
         let credentials = try TemporaryDirectory()
         let key = Data(repeating: 9, count: 32)
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: credentials.path + "/device-key", contents: key, attributes: [.posixPermissions: 0o600])
         let fromCredential = try DeviceKey.load(
             stateDirectory: directory.path, environment: ["CREDENTIALS_DIRECTORY": credentials.path])

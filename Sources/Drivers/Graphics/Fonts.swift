@@ -1,4 +1,4 @@
-public import Core
+import Core
 
 /// The font families a display list's `Font.Family` stands for, checked to be installed.
 ///

@@ -126,25 +126,26 @@ struct SQLiteRecordStore: LetterIssuer {
                     WHERE o.rejected_reason IS NULL AND o.ready_at <= ?
                     ORDER BY o.record_id LIMIT ?
                     """,
-                arguments: [now, limit])
+                arguments: [now, limit]
+            ).map(StoredRecord.init)
         }
         var batch: [ServiceRecordUpload] = []
         var unreadable: [String] = []
         let decoder = JSONDecoder()
         for row in rows {
-            let id: String = row["id"]
-            guard let opened = try? sealer.open(row["personal"], recordID: id),
+            let id = row.id
+            guard let opened = try? sealer.open(row.personal, recordID: id),
                 let fields = try? decoder.decode(SealedFields.self, from: opened)
             else {
                 unreadable.append(id)
                 continue
             }
-            let outcome: String = row["print_outcome"]
+            let outcome = row.printOutcome
             batch.append(
                 ServiceRecordUpload(
-                    id: id, kioskId: kioskID, villageCode: row["village_code"], letterCode: row["letter_code"],
-                    letterNumber: row["letter_number"], purpose: fields.purpose, residentNik: fields.nik,
-                    capturedAt: Date(millisecondsSince1970: row["captured_at"]), clockSynced: row["clock_synced"],
+                    id: id, kioskId: kioskID, villageCode: row.villageCode, letterCode: row.letterCode,
+                    letterNumber: row.letterNumber, purpose: fields.purpose, residentNik: fields.nik,
+                    capturedAt: Date(millisecondsSince1970: row.capturedAt), clockSynced: row.clockSynced,
                     printOutcome: outcome == "printed" ? .printed : outcome == "pending" ? .unknown : .failed,
                     printProblem: outcome == "printed" || outcome == "pending" ? nil : outcome))
         }
@@ -211,23 +212,43 @@ struct SQLiteRecordStore: LetterIssuer {
     /// Every record still on the kiosk, opened, oldest first: the operator's day log (and the tests' view).
     func records() async throws -> [ServiceRecord] {
         let rows = try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM service_record ORDER BY id")
+            try Row.fetchAll(db, sql: "SELECT * FROM service_record ORDER BY id").map(StoredRecord.init)
         }
         return try rows.map { row in
-            let id: String = row["id"]
             let fields = try JSONDecoder().decode(
-                SealedFields.self, from: try sealer.open(row["personal"], recordID: id))
-            let outcome: String = row["print_outcome"]
-            guard let recordID = RecordID(id), let number = LetterNumber(row["letter_number"] as String),
-                let village = try? VillageCode(row["village_code"] as String)
+                SealedFields.self, from: try sealer.open(row.personal, recordID: row.id))
+            let outcome = row.printOutcome
+            guard let recordID = RecordID(row.id), let number = LetterNumber(row.letterNumber),
+                let village = try? VillageCode(row.villageCode)
             else { throw StoreError.damagedRecord }
             return ServiceRecord(
-                id: recordID, kioskID: row["kiosk_id"], village: village, letterCode: row["letter_code"],
+                id: recordID, kioskID: row.kioskID, village: village, letterCode: row.letterCode,
                 letterNumber: number, purpose: fields.purpose, residentNIK: try NIK(fields.nik),
-                capturedAt: Timestamp(millisecondsSince1970: row["captured_at"]), clockSynced: row["clock_synced"],
+                capturedAt: Timestamp(millisecondsSince1970: row.capturedAt), clockSynced: row.clockSynced,
                 printOutcome: outcome == "printed"
                     ? .printed
                     : outcome == "pending" ? .pending : .failed(PrinterProblem(rawValue: outcome) ?? .unknown))
+        }
+    }
+
+    /// A `service_record` row as plain values. GRDB's `Row` is not `Sendable`, and only a `Sendable` result takes
+    /// GRDB's async read; with a `Row` the synchronous read was chosen, blocking a thread of the concurrency pool.
+    struct StoredRecord: Sendable {
+        var id, kioskID, villageCode, letterCode, letterNumber, printOutcome: String
+        var capturedAt: Int64
+        var clockSynced: Bool
+        var personal: Data
+
+        init(_ row: Row) {
+            id = row["id"]
+            kioskID = row["kiosk_id"]
+            villageCode = row["village_code"]
+            letterCode = row["letter_code"]
+            letterNumber = row["letter_number"]
+            printOutcome = row["print_outcome"]
+            capturedAt = row["captured_at"]
+            clockSynced = row["clock_synced"]
+            personal = row["personal"]
         }
     }
 
