@@ -100,6 +100,13 @@ struct ThermalPrinterTests {
         #expect(!FileManager.default.fileExists(atPath: virtual.folder + "/job-1.txt"))
     }
 
+    @Test func paperRunningOutMidJobFailsTheJobAfterItWasSent() async throws {
+        let virtual = try VirtualPrinter(["--paper-bytes", "20"])
+        #expect(try await virtual.printer.status()?.problem == nil, "paper at the start")
+        #expect(await virtual.printer.print(try Self.receipt()) == .failed(.paperOut))
+        #expect(try await virtual.printer.status()?.problem == .paperOut)
+    }
+
     @Test func nearEndStillPrintsAndIsReported() async throws {
         let virtual = try VirtualPrinter(["--paper", "near-end"])
         let status = try #require(try await virtual.printer.status())

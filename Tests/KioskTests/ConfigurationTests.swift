@@ -98,6 +98,18 @@ struct ConfigurationTests {
         #expect(settings.printing.thermal?.profile.name == "pos80")
         #expect(SampleConfig.problems(withPrinting("letters = \"thermal\"")).map(\.key) == ["printing.letters"])
         #expect(SampleConfig.problems(withPrinting("receipt = true")).map(\.key) == ["printing.receipt"])
+        let custom = try SampleConfig.parse(
+            withPrinting(
+                "thermal = \"usb:0483:5743\"\nthermal_profile = \"pos58\"\nthermal_width_dots = 432\n"
+                    + "thermal_cutter = \"full\"\nthermal_native_qr = true"))
+        #expect(custom.printing.thermal?.address == .usb(vendor: 0x0483, product: 0x5743, detach: true))
+        #expect(custom.printing.thermal?.profile.widthDots == 432)
+        #expect(custom.printing.thermal?.profile.columns == 36)
+        #expect(custom.printing.thermal?.profile.cutter == .full)
+        #expect(custom.printing.thermal?.profile.nativeQR == true)
+        #expect(
+            SampleConfig.problems(withPrinting("thermal = \"10.0.0.5\"\nthermal_cutter = \"saw\"")).map(\.key)
+                == ["printing.thermal_cutter"])
         let bad = SampleConfig.problems(withPrinting("thermal = \"10.0.0.5:99999\"\nthermal_profile = \"epson\""))
         #expect(bad.map(\.key) == ["printing.thermal"])
         let profile = SampleConfig.problems(withPrinting("thermal = \"10.0.0.5:9100\"\nthermal_profile = \"epson\""))

@@ -209,7 +209,16 @@ enum ConfigurationLoader {
                         "thermal",
                         "found \"\(address)\", expected HOST[:PORT] (e.g. 192.168.1.50:9100), a device (/dev/usb/lp0) "
                             + "or usb:VENDOR:PRODUCT in hex (usb:0416:5011, as lsusb shows it)")
-                } else if let profile = PrinterProfile.builtIn[profileName], let parsed {
+                } else if var profile = PrinterProfile.builtIn[profileName], let parsed {
+                    // A printer no built-in profile fits: the nearest one, corrected key by key.
+                    if let width = section.optionalInt("thermal_width_dots", range: 128...1024) {
+                        profile.widthDots = width
+                        profile.columns = width / 12
+                    }
+                    profile.columns = section.optionalInt("thermal_columns", range: 16...80) ?? profile.columns
+                    profile.cutter = section.choice("thermal_cutter", default: profile.cutter)
+                    profile.nativeQR = section.bool("thermal_native_qr", default: profile.nativeQR)
+                    profile.cancelsKanji = section.bool("thermal_cancel_kanji", default: profile.cancelsKanji)
                     printing.thermal = .init(address: parsed, profile: profile)
                 } else {
                     section.problem(

@@ -19,6 +19,7 @@ struct PrinterCommand: AsyncParsableCommand {
     @Flag(help: "The cover is open.") var coverOpen = false
     @Flag(help: "Never answer status requests.") var silent = false
     @Option(help: "Answer status requests this many milliseconds late.") var replyDelayMs = 0
+    @Option(help: "The paper runs out after this many bytes of jobs (mid-job paper out).") var paperBytes: Int?
 
     func run() async throws {
         guard let paperState = PrinterCondition.Paper(rawValue: paper) else {
@@ -27,7 +28,8 @@ struct PrinterCommand: AsyncParsableCommand {
         let printer = try VirtualThermalPrinter(
             output: output, widthDots: widthDots,
             condition: PrinterCondition(
-                paper: paperState, coverOpen: coverOpen, silent: silent, replyDelay: .milliseconds(replyDelayMs)))
+                paper: paperState, coverOpen: coverOpen, silent: silent, replyDelay: .milliseconds(replyDelayMs),
+                paperLeft: paperBytes))
         try await printer.serve(host: host, port: port) { bound in
             FileHandle.standardOutput.write(Data("kiosk-sim printer: listening on \(bound)\n".utf8))
         }

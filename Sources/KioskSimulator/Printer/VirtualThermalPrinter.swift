@@ -13,6 +13,8 @@ struct PrinterCondition: Sendable {
     var silent = false
     /// Answer status this late.
     var replyDelay = Duration.zero
+    /// The roll ends after this many bytes of jobs (all jobs together): paper out in the middle of a slip.
+    var paperLeft: Int?
 
     enum Paper: String, Sendable, CaseIterable {
         case ok
@@ -104,8 +106,15 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        let condition = printer.condition.withLock { $0 }
-        if condition.paper == .out || condition.coverOpen, bytes.contains(where: { $0 != 0x10 && $0 != 0x04 }) {
+        let printing = bytes.count - bytes.indices.filter { bytes[$0] == 0x10 }.count * 3
+        let condition = printer.condition.withLock { condition in
+            if let left = condition.paperLeft, printing > 0 {
+                condition.paperLeft = max(left - printing, 0)
+                if condition.paperLeft == 0 { condition.paper = .out }
+            }
+            return condition
+        }
+        if condition.paper == .out && condition.paperLeft == nil || condition.coverOpen, printing > 0 {
             printed = false
         }
         let requests = decoder.feed(bytes)

@@ -1,7 +1,7 @@
 /// What one model of thermal printer can do, as data: the encoder asks the profile instead of guessing.
 /// Built-in profiles after receipt-print-hq/escpos-printer-db (CC-BY 4.0) and the printers' manuals.
 public struct PrinterProfile: Hashable, Sendable {
-    public enum Cutter: String, Hashable, Sendable {
+    public enum Cutter: String, Hashable, Sendable, CaseIterable {
         case none
         case full
         /// Partial and full.
