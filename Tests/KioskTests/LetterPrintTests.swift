@@ -71,7 +71,7 @@ struct LetterPrintTests {
         let directory = try TemporaryDirectory()
         let png = directory.path + "/page1.png"
         try Data(try composer.renderer.png(list.pages[0], scale: 150.0 / 72)).write(to: URL(fileURLWithPath: png))
-        let scanned = try Tool.run("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", png], package: "zbar-tools")
+        let scanned = try DebianTool.run("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", png], package: "zbar-tools")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let verifier = LetterVerifier(keys: [Self.settings.kioskID: TestLetters.key.publicKey.rawRepresentation])
         guard case .valid(let seal) = verifier.verify(payload: scanned) else {

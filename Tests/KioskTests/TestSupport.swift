@@ -230,39 +230,11 @@ enum TestLetters {
 
     /// The text of a PDF (`pdftotext -layout`), or of every PDF in a folder.
     static func text(ofPDF path: String) throws -> String {
-        try Tool.run("pdftotext", ["-layout", path, "-"], package: "poppler-utils")
+        try DebianTool.run("pdftotext", ["-layout", path, "-"], package: "poppler-utils")
     }
 
     static func text(ofPDFsIn directory: String) throws -> String {
         try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".pdf") }.sorted()
             .map { try text(ofPDF: (directory as NSString).appendingPathComponent($0)) }.joined()
-    }
-}
-
-/// A Debian tool run to its end; a missing tool fails with the package to install.
-enum Tool {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static func run(_ tool: String, _ arguments: [String], package: String) throws -> String {
-        guard let path = ["/usr/bin/", "/bin/", "/usr/sbin/"].map({ $0 + tool }).first(where: {
-            FileManager.default.isExecutableFile(atPath: $0)
-        }) else {
-            throw Failure(description: "\(tool) is missing: apt-get install \(package)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }

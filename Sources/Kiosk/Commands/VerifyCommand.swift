@@ -106,39 +106,23 @@ enum LetterDocument {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-verify-\(getpid())")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
-            _ = try tool("pdftoppm", ["-r", "200", "-png", path, folder.appendingPathComponent("page").path], "poppler-utils")
+            _ = try DebianTool.run(
+                "pdftoppm", ["-r", "200", "-png", path, folder.appendingPathComponent("page").path],
+                package: "poppler-utils")
             let pages = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
                 .map { folder.appendingPathComponent($0).path }
             let payload = try scan(pages)
-            return (payload, try tool("pdftotext", [path, "-"], "poppler-utils"))
+            return (payload, try DebianTool.run("pdftotext", [path, "-"], package: "poppler-utils"))
         }
         return (try scan([path]), nil)
     }
 
     /// The first kiosk letter QR zbarimg finds in the images.
     private static func scan(_ images: [String]) throws -> String {
-        let found = try? tool("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, "zbar-tools")
+        let found = try? DebianTool.run("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
         guard let payload = found?.split(separator: "\n").first(where: { $0.hasPrefix(LetterSeal.version) }) else {
             throw Problem(description: "no letter QR found in the file (is it a kiosk letter, scanned sharp enough?)")
         }
         return String(payload)
-    }
-
-    private static func tool(_ name: String, _ arguments: [String], _ package: String) throws -> String {
-        guard let path = ["/usr/bin/", "/bin/"].map({ $0 + name }).first(where: FileManager.default.isExecutableFile)
-        else { throw Problem(description: "\(name) is missing: apt-get install \(package)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Problem(description: "\(name) could not read the file (exit status \(process.terminationStatus))")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }
