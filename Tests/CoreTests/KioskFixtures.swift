@@ -179,7 +179,7 @@ enum Fixtures {
             KioskScreens.pinEntry(entered: 0, length: 6, message: Teks.pinWrong(remaining: 2)),
             KioskScreens.confirm(letter: domicile, resident: woman, purpose: "Persyaratan administrasi"),
             KioskScreens.printing(progress: 0, number: nil), KioskScreens.printing(progress: 50, number: number),
-            KioskScreens.done(draft: true), KioskScreens.done(draft: false), KioskScreens.timeoutWarning(),
+            KioskScreens.done(draft: true), KioskScreens.done(draft: false), KioskScreens.timeoutWarning(secondsLeft: 15),
             KioskScreens.maintenance(health: Health()),
             KioskScreens.maintenance(health: Health(printerProblem: .paperJam, diskFull: true, outOfService: true)),
         ]

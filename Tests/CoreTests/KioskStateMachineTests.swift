@@ -748,12 +748,17 @@ struct KioskTimeoutTests {
         #expect(h.screen.id == .menu)
 
         let warning = h.advanceAndTick(.seconds(1))
-        #expect(warning == [.show(KioskScreens.timeoutWarning())])
+        #expect(warning == [.show(KioskScreens.timeoutWarning(secondsLeft: 15))])
         #expect(h.state == .menu)
+        // The countdown steps once a second, shown but not spoken again; a tick between steps does nothing.
+        #expect(h.machine.nextWakeUp == entered.advanced(by: .seconds(46)))
+        #expect(h.advanceAndTick(.milliseconds(500)).isEmpty)
+        #expect(h.advanceAndTick(.milliseconds(500)) == [.show(KioskScreens.timeoutWarning(secondsLeft: 14))])
+        #expect(h.screen.lines.last == "Sisa waktu: 14 detik")
+        #expect(h.advanceAndTick(.seconds(13)) == [.show(KioskScreens.timeoutWarning(secondsLeft: 1))])
         #expect(h.machine.nextWakeUp == entered.advanced(by: .seconds(60)))
-        #expect(h.advanceAndTick(.seconds(10)).isEmpty)
 
-        let end = h.advanceAndTick(.seconds(5))
+        let end = h.advanceAndTick(.seconds(1))
         #expect(end == [.clearSession, .show(KioskScreens.idle(health: Health()))])
         #expect(h.state == .idle)
         #expect(h.machine.session == nil)
@@ -948,7 +953,7 @@ struct KioskMaintenanceTests {
         h.advance(.seconds(100))
         h.press(.testPrint)  // activity
         #expect(h.machine.nextWakeUp == h.at(285))
-        #expect(h.advanceAndTick(.seconds(285)) == [.show(KioskScreens.timeoutWarning())])
+        #expect(h.advanceAndTick(.seconds(285)) == [.show(KioskScreens.timeoutWarning(secondsLeft: 15))])
         #expect(h.advanceAndTick(.seconds(15)) == [.clearSession, .show(KioskScreens.idle(health: Health()))])
     }
 
@@ -1149,7 +1154,7 @@ struct KioskExhaustiveTests {
         var h = Self.harness(at: stage)
         h.send(event)
         var steps = 0
-        while let wake = h.machine.nextWakeUp, steps < 5 {
+        while let wake = h.machine.nextWakeUp, steps < 40 {  // a warning counts down in 1 s steps
             h.advance(h.now.duration(to: wake))
             h.send(.tick)
             steps += 1

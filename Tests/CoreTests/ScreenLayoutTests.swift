@@ -15,7 +15,9 @@ struct ScreenLayoutTests {
     static let tenInchWXGA = Panel(name: "10.1\" 1280x800", size: SizeMM(width: 217, height: 136))
     static let fifteenInch = Panel(name: "15.6\"", size: SizeMM(width: 344, height: 194))
     static let smallest = Panel(name: "minimum", size: ScreenLayout.minimumSize)
-    static let displays = [sevenInch, tenInchWSVGA, tenInchWXGA, fifteenInch, smallest]
+    /// A 1280x800 panel mounted upright on a stand (rotation 90).
+    static let portrait = Panel(name: "10.1\" portrait", size: SizeMM(width: 136, height: 217))
+    static let displays = [sevenInch, tenInchWSVGA, tenInchWXGA, fifteenInch, smallest, portrait]
 
     /// Every screen the kiosk can show on this display, menus paged to what it fits.
     static func screens(for layout: ScreenLayout) -> [Screen] {

@@ -5,6 +5,7 @@
 
 #include <linux/input.h>
 #include <linux/lp.h>
+#include "Framebuffer.h"
 #include <sys/ioctl.h>
 
 /// EVIOCGRAB: 1 takes the device for this process alone (keys no longer reach the console), 0 releases it.

@@ -36,6 +36,19 @@ public enum DisplayItem: Hashable, Sendable {
     case image(path: String, frame: Rect)
     /// A QR code of `payload`, drawn square into `frame` (quiet zone included).
     case qr(payload: String, frame: Rect)
+    /// A filled rectangle with rounded corners (a button).
+    case roundedRect(Rect, radius: Double, Color)
+    /// The outline of a rectangle with rounded corners, `width` thick, drawn inside `rect`.
+    case outline(Rect, radius: Double, width: Double, Color)
+    /// A filled circle (a PIN dot, a spinner dot).
+    case circle(center: Point, radius: Double, Color)
+    /// An open line through `points`, stroked with round caps and joins (a tick, a clock's hands, an arc).
+    case stroke([Point], width: Double, Color)
+    /// A filled polygon (a warning triangle).
+    case polygon([Point], Color)
+    /// A circular arc stroked `width` thick, from angle `from` to `to` in radians, clockwise on screen (0 points
+    /// right). Trigonometry stays with the renderer, so Core needs no maths library.
+    case arc(center: Point, radius: Double, from: Double, to: Double, width: Double, Color)
 }
 
 /// A run of text on one line: wrapping happened in layout, through a `TextMeasurer`.
@@ -85,6 +98,13 @@ public struct Color: Hashable, Sendable {
 
     public static let black = Color(red: 0, green: 0, blue: 0)
     public static let white = Color(red: 1, green: 1, blue: 1)
+
+    /// A colour from `0xRRGGBB`.
+    public init(hex: UInt32) {
+        self.init(
+            red: Double((hex >> 16) & 0xFF) / 255, green: Double((hex >> 8) & 0xFF) / 255,
+            blue: Double(hex & 0xFF) / 255)
+    }
 }
 
 public struct Point: Hashable, Sendable {
@@ -116,4 +136,13 @@ public struct Rect: Hashable, Sendable {
 
     public var maxX: Double { origin.x + size.width }
     public var maxY: Double { origin.y + size.height }
+
+    public func contains(_ point: Point) -> Bool {
+        point.x >= origin.x && point.x < maxX && point.y >= origin.y && point.y < maxY
+    }
+
+    /// The rectangle `by` smaller on every side (larger for a negative `by`).
+    public func inset(by: Double) -> Rect {
+        Rect(x: origin.x + by, y: origin.y + by, width: size.width - 2 * by, height: size.height - 2 * by)
+    }
 }

@@ -86,9 +86,10 @@ public enum KioskScreens {
             prompt: Teks.errorTitle(error) + ". " + Teks.errorLines(error).joined(separator: " "))
     }
 
-    public static func timeoutWarning() -> Screen {
+    public static func timeoutWarning(secondsLeft: Int) -> Screen {
         Screen(
-            id: .timeoutWarning, icon: .clock, title: Teks.timeoutTitle, lines: Teks.timeoutLines,
+            id: .timeoutWarning, icon: .clock, title: Teks.timeoutTitle,
+            lines: Teks.timeoutLines + [Teks.secondsLeft(secondsLeft)],
             actions: [Button(.endSession, Teks.finish), Button(.extendTime, Teks.extend, role: .primary)],
             prompt: Teks.timeoutPrompt)
     }

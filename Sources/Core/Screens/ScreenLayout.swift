@@ -3,7 +3,7 @@
 public struct ScreenLayout: Hashable, Sendable {
     /// The smallest touch target, in mm, in both directions.
     public static let minimumTarget = 20.0
-    /// The smallest display the layout supports: a 7-inch 15:9 panel.
+    /// The smallest display the layout supports: a 7-inch 15:9 panel, in landscape or (turned) in portrait.
     public static let minimumSize = SizeMM(width: 150, height: 85)
 
     public let size: SizeMM
@@ -11,7 +11,8 @@ public struct ScreenLayout: Hashable, Sendable {
     let gap = 2.0
 
     public init(size: SizeMM) throws(LayoutError) {
-        guard size.width >= Self.minimumSize.width, size.height >= Self.minimumSize.height else {
+        let (long, short) = (max(size.width, size.height), min(size.width, size.height))
+        guard long >= Self.minimumSize.width, short >= Self.minimumSize.height else {
             throw .displayTooSmall(size)
         }
         self.size = size

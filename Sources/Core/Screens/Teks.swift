@@ -49,6 +49,7 @@ public enum Teks {
     // Timeout
     public static let timeoutTitle = "Masih di Sana?"
     public static let timeoutLines = ["Waktu Anda hampir habis.", "Sentuh Lanjutkan untuk meneruskan."]
+    public static func secondsLeft(_ seconds: Int) -> String { "Sisa waktu: \(seconds) detik" }
     public static let timeoutPrompt = "Waktu Anda hampir habis. Sentuh Lanjutkan untuk meneruskan."
 
     // Maintenance

@@ -48,6 +48,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     private var deadline: C.Instant?
     private var warningAt: C.Instant?
     private var warningShown = false
+    /// The seconds the timeout warning's countdown shows now.
+    private var countdownShown = 0
     private var doneIsDraft = true
     /// Cards locked out after too many wrong PINs: kept across sessions, so re-tapping does not reset the count.
     private var lockouts: [CardUID: C.Instant] = [:]
@@ -66,6 +68,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     public var nextWakeUp: C.Instant? {
         guard let deadline else { return nil }
         if let warningAt, !warningShown { return min(warningAt, deadline) }
+        // Under the warning the countdown steps once a second, until the deadline.
+        if warningShown, countdownShown > 1 { return deadline.advanced(by: .seconds(-(countdownShown - 1))) }
         return deadline
     }
 
@@ -319,9 +323,17 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             default: return leaveToIdle(now: now)
             }
         }
+        let left = Self.wholeSeconds(now.duration(to: deadline))
         if let warningAt, now >= warningAt, !warningShown {
             warningShown = true
-            return show(KioskScreens.timeoutWarning())
+            countdownShown = left
+            return show(KioskScreens.timeoutWarning(secondsLeft: left))
+        }
+        if warningShown, left != countdownShown {
+            // Only the countdown changed: shown, not spoken again.
+            countdownShown = left
+            screen = KioskScreens.timeoutWarning(secondsLeft: left)
+            return [.show(screen)]
         }
         return []
     }
@@ -351,6 +363,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         screen = next
         let spoken: [KioskEffect] = policy.spokenPrompts ? [.speak(next.prompt)] : []
         return [.show(next)] + spoken
+    }
+
+    /// Seconds left, rounded up: the countdown reads 15 until 14 whole seconds remain.
+    static func wholeSeconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(0, Int(seconds) + (attoseconds > 0 ? 1 : 0))
     }
 
     private mutating func armTimer(for state: State, now: C.Instant) {

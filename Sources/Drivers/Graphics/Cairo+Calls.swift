@@ -115,6 +115,39 @@ final class CairoCanvas {
             try image(path, in: frame)
         case .qr(let payload, let frame):
             try qr(QRCode(payload), in: frame)
+        case .roundedRect(let rect, let radius, let color):
+            setColor(color)
+            roundedRectangle(rect, radius: radius)
+            cairo_fill(cr)
+        case .outline(let rect, let radius, let width, let color):
+            setColor(color)
+            cairo_set_line_width(cr, width)
+            roundedRectangle(rect.inset(by: width / 2), radius: max(0, radius - width / 2))
+            cairo_stroke(cr)
+        case .circle(let center, let radius, let color):
+            setColor(color)
+            cairo_new_path(cr)
+            cairo_arc(cr, center.x, center.y, radius, 0, 2 * .pi)
+            cairo_fill(cr)
+        case .stroke(let points, let width, let color):
+            setColor(color)
+            cairo_set_line_width(cr, width)
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+            path(points)
+            cairo_stroke(cr)
+        case .polygon(let points, let color):
+            setColor(color)
+            path(points)
+            cairo_close_path(cr)
+            cairo_fill(cr)
+        case .arc(let center, let radius, let from, let to, let width, let color):
+            setColor(color)
+            cairo_set_line_width(cr, width)
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+            cairo_new_path(cr)
+            cairo_arc(cr, center.x, center.y, radius, from, to)
+            cairo_stroke(cr)
         }
         try Self.check(cairo_status(cr), "drawing \(item.kind)")
     }
@@ -125,6 +158,53 @@ final class CairoCanvas {
         var extents = cairo_text_extents_t()
         cairo_text_extents(cr, text, &extents)
         return extents.x_advance
+    }
+
+    /// A closed rounded-rectangle path, corners as quarter circles (`cairo_arc`).
+    private func roundedRectangle(_ rect: Rect, radius: Double) {
+        let r = min(radius, rect.size.width / 2, rect.size.height / 2)
+        let (x, y, maxX, maxY) = (rect.origin.x, rect.origin.y, rect.maxX, rect.maxY)
+        cairo_new_path(cr)
+        cairo_arc(cr, maxX - r, y + r, r, -.pi / 2, 0)
+        cairo_arc(cr, maxX - r, maxY - r, r, 0, .pi / 2)
+        cairo_arc(cr, x + r, maxY - r, r, .pi / 2, .pi)
+        cairo_arc(cr, x + r, y + r, r, .pi, 3 * .pi / 2)
+        cairo_close_path(cr)
+    }
+
+    private func path(_ points: [Point]) {
+        cairo_new_path(cr)
+        guard let first = points.first else { return }
+        cairo_move_to(cr, first.x, first.y)
+        for point in points.dropFirst() { cairo_line_to(cr, point.x, point.y) }
+    }
+
+    /// Limits drawing to `rects` until `unclip()` (`cairo_clip`): a partial update repaints only what changed.
+    func clip(to rects: [PixelRect]) {
+        cairo_save(cr)
+        cairo_new_path(cr)
+        for rect in rects {
+            cairo_rectangle(cr, Double(rect.x), Double(rect.y), Double(rect.width), Double(rect.height))
+        }
+        cairo_clip(cr)
+    }
+
+    func unclip() {
+        cairo_restore(cr)
+    }
+
+    /// The image surface's pixel memory (`cairo_image_surface_get_data`) and its row stride in 32-bit words.
+    func withPixels<R>(_ body: (UnsafePointer<UInt32>, Int) throws -> R) rethrows -> R {
+        cairo_surface_flush(surface)
+        let stride = Int(cairo_image_surface_get_stride(surface)) / 4
+        let height = Int(cairo_image_surface_get_height(surface))
+        let data = cairo_image_surface_get_data(surface)!
+        return try data.withMemoryRebound(to: UInt32.self, capacity: stride * height) { try body($0, stride) }
+    }
+
+    /// `cairo_surface_mark_dirty` after the pixels were changed behind cairo's back.
+    func markDirty() {
+        cairo_surface_mark_dirty(surface)
     }
 
     private func setFont(_ font: Font) {
@@ -203,6 +283,12 @@ extension DisplayItem {
         case .fill: "a fill"
         case .image: "an image"
         case .qr: "a QR code"
+        case .roundedRect: "a rounded rectangle"
+        case .outline: "an outline"
+        case .circle: "a circle"
+        case .stroke: "a line"
+        case .polygon: "a polygon"
+        case .arc: "an arc"
         }
     }
 }

@@ -1,0 +1,53 @@
+/// One example of every screen a resident, an operator or a technician can see, with a synthetic resident: what
+/// the snapshot tests draw, what `kiosk screens` renders for a technician checking a new panel, and the demo's
+/// contact sheet. Names are stable file names (`07-confirm`), never personal data.
+public enum ScreenGallery {
+    public static func screens(catalogue: LetterCatalogue = .openSIDSelfService, pageSize: Int = 6)
+        -> [(name: String, screen: Screen)]
+    {
+        let letters = catalogue.selfService
+        let pages = max(1, (letters.count + pageSize - 1) / pageSize)
+        let first = letters.first
+        let purposes = Array((first?.purposes ?? ["Persyaratan administrasi"]).enumerated().prefix(pageSize))
+        let number = first.map {
+            LetterNumber(kindCode: $0.code, serial: 7, village: try! VillageCode("1809072001"), month: 11, year: 2026)
+        }
+        var gallery: [(String, Screen)] = [
+            ("idle", KioskScreens.idle(health: Health())),
+            ("reading", KioskScreens.readingCard()),
+            ("pin", KioskScreens.pinEntry(entered: 3, length: 6)),
+            ("pin-wrong", KioskScreens.pinEntry(entered: 0, length: 6, message: Teks.pinWrong(remaining: 2))),
+            (
+                "menu",
+                KioskScreens.menu(
+                    letters: Array(letters.prefix(pageSize)), page: 0, pages: pages, residentName: sample.name)
+            ),
+            (
+                "purpose",
+                KioskScreens.purpose(letter: first?.title ?? "", purposes: purposes, page: 0, pages: 1)
+            ),
+            (
+                "confirm",
+                KioskScreens.confirm(letter: first, resident: sample, purpose: purposes.first?.element ?? "")
+            ),
+            ("printing", KioskScreens.printing(progress: 40, number: number)),
+            ("done", KioskScreens.done(draft: true)),
+            ("timeout", KioskScreens.timeoutWarning(secondsLeft: 12)),
+            ("maintenance", KioskScreens.maintenance(health: Health(printerProblem: .paperOut))),
+        ]
+        let errors: [KioskError] =
+            [.unknownCard, .cardUnreadable, .locked, .printer(.paperOut), .printer(.offline), .printer(.coverOpen),
+             .diskFull, .outOfService, .storageFailed]
+        gallery += errors.map { ("error-" + $0.name, KioskScreens.error($0)) }
+        return gallery.enumerated().map { index, entry in
+            ((index + 1 < 10 ? "0" : "") + "\(index + 1)-" + entry.0, entry.1)
+        }
+    }
+
+    /// The synthetic resident the gallery shows (a NIK from no one: region 1809, serial 9999).
+    public static let sample = Resident(
+        nik: try! NIK("1809075403689999"), name: "SITI AMINAH", birthPlace: "PESAWARAN",
+        birthDate: CalendarDate(year: 1968, month: 3, day: 14)!, sex: .female, address: "Jl. Raya Way Layap",
+        rt: "001", rw: "002", religion: "ISLAM", maritalStatus: "KAWIN", occupation: "PETANI/PEKEBUN")
+}
+

@@ -1,0 +1,215 @@
+/// Draws a `Screen` as a display list in pixels: `ScreenLayout` places it in millimetres, the painter scales it to
+/// the display's pixels, fits every text into its box through the renderer's own metrics, and adds the icons,
+/// the pressed button and the animation frames. Pure: the framebuffer display, the PNG snapshots and the tests
+/// all draw what this returns.
+public struct ScreenPainter: Sendable {
+    public let layout: ScreenLayout
+    /// The drawn screen in pixels, rotation applied (a portrait-mounted 1024 x 600 panel is 600 x 1024 here).
+    public let size: Size
+    public var theme: ScreenTheme
+    let breaker: LineBreaker
+
+    public init(layout: ScreenLayout, size: Size, measurer: any TextMeasurer, theme: ScreenTheme = .standard) {
+        self.layout = layout
+        self.size = size
+        self.theme = theme
+        breaker = LineBreaker(measurer: measurer)
+    }
+
+    var measurer: any TextMeasurer { breaker.measurer }
+    /// Pixels per millimetre, across and down (panels are near enough square-pixelled, but nothing assumes it).
+    var sx: Double { size.width / layout.size.width }
+    var sy: Double { size.height / layout.size.height }
+
+    /// Where a pixel of the drawn screen is, in the layout's millimetres: what a touch is hit-tested with.
+    public func millimetres(_ point: Point) -> PointMM {
+        PointMM(x: point.x / sx, y: point.y / sy)
+    }
+
+    /// Frames per cycle of the idle animation and of the printing spinner; `phase` is taken modulo these.
+    public static let idleFrames = 4
+    public static let spinnerFrames = 8
+
+    /// The screen as one page of pixels. `highlighted` is the button under the resident's finger; `phase` steps
+    /// the animations (idle waves, printing spinner), each of which changes only a small area.
+    public func page(_ screen: Screen, highlighted: ButtonID? = nil, phase: Int = 0) -> DisplayPage {
+        let laidOut = layout.layout(screen)
+        var items: [DisplayItem] = [.fill(Rect(x: 0, y: 0, width: size.width, height: size.height), theme.background)]
+        var isError = false
+        if case .error = screen.id { isError = true }
+        for element in laidOut.elements {
+            let frame = pixels(element.frame)
+            switch element.kind {
+            case .icon(let icon):
+                items += ScreenIcons.draw(icon, in: frame, color: isError ? theme.alert : theme.accent)
+            case .title(let title):
+                items += text(
+                    title, in: frame, size: frame.size.height * 0.58, bold: true,
+                    color: isError ? theme.alert : theme.title, centered: false, maxLines: 2)
+            case .line(let line):
+                items += text(
+                    line, in: frame, size: frame.size.height * 0.66, color: theme.text, centered: false, maxLines: 1)
+            case .button(let button):
+                items += self.button(button, in: frame, pressed: button.id == highlighted)
+            case .pinDots(let entered, let length):
+                items += pinDots(entered: entered, length: length, in: frame)
+            case .progress(let percent):
+                items += progress(percent, in: frame)
+                items += spinner(below: frame, phase: phase)
+            }
+        }
+        if screen.id == .idle {
+            items += idleIllustration(below: laidOut, phase: phase)
+        }
+        return DisplayPage(size: size, items: items)
+    }
+
+    // MARK: Geometry
+
+    func pixels(_ rect: RectMM) -> Rect {
+        Rect(x: rect.x * sx, y: rect.y * sy, width: rect.width * sx, height: rect.height * sy)
+    }
+
+    // MARK: Text
+
+    /// `text` fitted into `box`: the largest size from `size` down to 60 % of it at which it takes at most
+    /// `maxLines` lines; below that, the last line is cut with an ellipsis rather than run out of its box.
+    func text(
+        _ text: String, in box: Rect, size preferred: Double, bold: Bool = false, color: Color, centered: Bool,
+        maxLines: Int
+    ) -> [DisplayItem] {
+        var size = preferred
+        var font = Font(.sans, size: size, bold: bold)
+        var lines = breaker.lines(text, font: font, width: box.size.width)
+        while lines.count > maxLines || Double(lines.count) * size * 1.15 > box.size.height,
+            size * 0.92 >= preferred * 0.6
+        {
+            size *= 0.92
+            font = Font(.sans, size: size, bold: bold)
+            lines = breaker.lines(text, font: font, width: box.size.width)
+        }
+        if lines.count > maxLines {
+            lines = Array(lines.prefix(maxLines))
+            lines[maxLines - 1] = ellipsized(lines[maxLines - 1], font: font, width: box.size.width)
+        }
+        let lineHeight = size * 1.15
+        // Cap height is about 0.72 em in Liberation Sans: this centres the capitals of the block in the box.
+        let firstBaseline =
+            box.origin.y + box.size.height / 2 - Double(lines.count - 1) * lineHeight / 2 + 0.36 * size
+        return lines.enumerated().map { index, line in
+            let width = measurer.width(of: line, in: font)
+            let x = centered ? box.origin.x + (box.size.width - width) / 2 : box.origin.x
+            return .text(
+                TextRun(line, at: Point(x: x, y: firstBaseline + Double(index) * lineHeight), font: font, color: color))
+        }
+    }
+
+    private func ellipsized(_ line: String, font: Font, width: Double) -> String {
+        var kept = Substring(line)
+        while !kept.isEmpty, measurer.width(of: kept + "…", in: font) > width { kept = kept.dropLast() }
+        return kept + "…"
+    }
+
+    // MARK: Buttons
+
+    func colors(for button: Button, pressed: Bool) -> ScreenTheme.ButtonColors {
+        if pressed { return theme.pressed }
+        switch button.role {
+        case .primary: return theme.primary
+        case .choice: return theme.choice
+        case .secondary, .key: return theme.secondary
+        }
+    }
+
+    func button(_ button: Button, in frame: Rect, pressed: Bool) -> [DisplayItem] {
+        let colors = colors(for: button, pressed: pressed)
+        let border = max(2, (button.role == .choice ? 0.8 : 0.5) * sy)
+        let radius = min(frame.size.width, frame.size.height) * 0.14
+        let label = frame.inset(by: border + 1.5 * sx)
+        let isKey = button.role == .key
+        return [
+            .roundedRect(frame, radius: radius, colors.border),
+            .roundedRect(frame.inset(by: border), radius: max(0, radius - border), colors.fill),
+        ]
+            + text(
+                button.label, in: label, size: frame.size.height * (isKey ? 0.42 : 0.34),
+                bold: button.role != .choice, color: colors.text, centered: true, maxLines: 2)
+    }
+
+    // MARK: PIN, progress, animations
+
+    func pinDots(entered: Int, length: Int, in frame: Rect) -> [DisplayItem] {
+        guard length > 0 else { return [] }
+        let pitch = min(frame.size.height, frame.size.width / Double(length))
+        let radius = pitch * 0.3
+        let centreY = frame.origin.y + frame.size.height / 2
+        return (0..<length).map { index in
+            let centre = Point(x: frame.origin.x + pitch * (Double(index) + 0.5), y: centreY)
+            return index < entered
+                ? .circle(center: centre, radius: radius, theme.accent)
+                : .arc(center: centre, radius: radius - 1.5, from: 0, to: 2 * .pi, width: 3, theme.accent)
+        }
+    }
+
+    func progress(_ percent: Int, in frame: Rect) -> [DisplayItem] {
+        let border = max(2, 0.5 * sy)
+        let inner = frame.inset(by: border)
+        let filled = inner.size.width * Double(min(100, max(0, percent))) / 100
+        return [
+            .roundedRect(frame, radius: frame.size.height / 2, theme.accent),
+            .roundedRect(inner, radius: inner.size.height / 2, theme.background),
+            .roundedRect(
+                Rect(x: inner.origin.x, y: inner.origin.y, width: filled, height: inner.size.height),
+                radius: min(filled, inner.size.height) / 2, theme.accent),
+        ]
+    }
+
+    /// The eight spinner positions around a circle, from 3 o'clock clockwise (cos and sin of multiples of 45°).
+    private static let compass: [(Double, Double)] = {
+        let d = 0.707_106_781_186_547_5
+        return [(1, 0), (d, d), (0, 1), (-d, d), (-1, 0), (-d, -d), (0, -1), (d, -d)]
+    }()
+
+    /// Eight dots under the progress bar, one dark per frame: the kiosk is visibly alive while the printer works.
+    func spinner(below frame: Rect, phase: Int) -> [DisplayItem] {
+        let radius = 6 * sy
+        let centre = Point(x: frame.origin.x + frame.size.width / 2, y: frame.maxY + 3 * sy + radius * 1.3)
+        guard centre.y + radius * 1.3 <= size.height else { return [] }
+        let active = ((phase % Self.spinnerFrames) + Self.spinnerFrames) % Self.spinnerFrames
+        return Self.compass.enumerated().map { index, unit in
+            .circle(
+                center: Point(x: centre.x + unit.0 * radius, y: centre.y + unit.1 * radius), radius: radius * 0.22,
+                index == active ? theme.accent : theme.muted)
+        }
+    }
+
+    /// A card held over a reader, with contactless waves that grow one per frame: it shows what to do to a
+    /// resident who does not read, and only the waves change between frames.
+    func idleIllustration(below laidOut: LaidOutScreen, phase: Int) -> [DisplayItem] {
+        let top = (laidOut.elements.map(\.frame.maxY).max() ?? 0) + 4
+        let height = min(40, layout.size.height - 4 - top)
+        guard height >= 20 else { return [] }
+        let box = pixels(
+            RectMM(x: (layout.size.width - height * 1.8) / 2, y: top, width: height * 1.8, height: height))
+        let unit = box.size.height
+        let reader = Rect(
+            x: box.origin.x, y: box.origin.y + unit * 0.62, width: unit * 1.0, height: unit * 0.3)
+        let card = Rect(x: box.origin.x + unit * 0.12, y: box.origin.y + unit * 0.08, width: unit * 0.76, height: unit * 0.46)
+        var items: [DisplayItem] = [
+            .roundedRect(reader, radius: unit * 0.05, theme.text),
+            .roundedRect(card, radius: unit * 0.05, theme.accent),
+            .roundedRect(
+                Rect(x: card.origin.x + unit * 0.08, y: card.origin.y + unit * 0.12, width: unit * 0.14, height: unit * 0.1),
+                radius: unit * 0.02, theme.background),
+        ]
+        let waves = ((phase % Self.idleFrames) + Self.idleFrames) % Self.idleFrames
+        let centre = Point(x: card.maxX + unit * 0.05, y: card.origin.y + card.size.height / 2)
+        for index in 0..<(Self.idleFrames - 1) {
+            items.append(
+                .arc(
+                    center: centre, radius: unit * (0.2 + 0.17 * Double(index)), from: -.pi / 4, to: .pi / 4,
+                    width: unit * 0.06, index < waves ? theme.accent : theme.muted))
+        }
+        return items
+    }
+}

@@ -1,0 +1,157 @@
+public import Core
+import Glibc
+
+/// A framebuffer's pixels and geometry: `/dev/fbN` mapped into memory, or a virtual one (the demo, the tests, a
+/// headless kiosk). Rows are `stride` bytes apart, which is `line_length`, never `width * bytesPerPixel`: a
+/// 1366-pixel panel at 16 bpp has 2752-byte rows on a Raspberry Pi.
+///
+/// Only the display that owns it writes to it, from one task at a time.
+public final class Framebuffer: @unchecked Sendable {
+    /// `/dev/fb0`, or `virtual` for one in memory.
+    public let device: String
+    /// Visible pixels, in the panel's native orientation.
+    public let width: Int
+    public let height: Int
+    /// Bytes from one row to the next.
+    public let stride: Int
+    public let format: PixelFormat
+    /// The panel's size as the driver reports it (`fb_var_screeninfo.width/height`); `nil` when it says 0.
+    public let physicalSize: SizeMM?
+    /// Whether `FBIOPAN_DISPLAY` and `FBIO_WAITFORVSYNC` both worked when probed (shown on the diagnostics screen).
+    public let canPanAndWait: Bool
+    /// The first visible pixel (the mapping plus the x/y offsets the console left).
+    let base: UnsafeMutableRawPointer
+    private let release: Release
+
+    private enum Release {
+        case unmap(fd: CInt, mapping: UnsafeMutableRawPointer, length: Int)
+        case free(UnsafeMutableRawPointer)
+    }
+
+    private init(
+        device: String, width: Int, height: Int, stride: Int, format: PixelFormat, physicalSize: SizeMM?,
+        canPanAndWait: Bool, base: UnsafeMutableRawPointer, release: Release
+    ) {
+        self.device = device
+        self.width = width
+        self.height = height
+        self.stride = stride
+        self.format = format
+        self.physicalSize = physicalSize
+        self.canPanAndWait = canPanAndWait
+        self.base = base
+        self.release = release
+    }
+
+    deinit {
+        switch release {
+        case .unmap(let fd, let mapping, let length):
+            FramebufferCalls.unmap(mapping, length: length)
+            FramebufferCalls.close(fd)
+        case .free(let pointer):
+            pointer.deallocate()
+        }
+    }
+
+    /// A framebuffer in memory with the geometry of a real one: `stride` may pad rows, as real drivers do.
+    public static func virtual(
+        width: Int, height: Int, format: PixelFormat = .xrgb8888, stride: Int? = nil, physicalSize: SizeMM? = nil
+    ) throws(DisplayError) -> Framebuffer {
+        let stride = stride ?? width * format.bytesPerPixel
+        guard width > 0, height > 0, stride >= width * format.bytesPerPixel else {
+            throw .badGeometry(device: "virtual", reason: "\(width)x\(height) with \(stride)-byte rows")
+        }
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: stride * height, alignment: 16)
+        memory.initializeMemory(as: UInt8.self, repeating: 0, count: stride * height)
+        return Framebuffer(
+            device: "virtual", width: width, height: height, stride: stride, format: format,
+            physicalSize: physicalSize, canPanAndWait: false, base: memory, release: .free(memory))
+    }
+
+    /// Opens and maps a framebuffer device (`open`, `FBIOGET_VSCREENINFO`, `FBIOGET_FSCREENINFO`, `mmap`), wakes
+    /// the panel (`FBIOBLANK`), and takes the pixel format from the channel offsets. `swapRedAndBlue` is the
+    /// override for drivers that report the wrong order. The mode is never changed: several drivers accept a
+    /// change, report it done, and stay as they were.
+    public static func open(_ path: String, swapRedAndBlue: Bool = false) throws(DisplayError) -> Framebuffer {
+        let fd = try FramebufferCalls.open(path)
+        do {
+            let variable = try FramebufferCalls.variableInfo(fd, device: path)
+            let fixed = try FramebufferCalls.fixedInfo(fd, device: path)
+            var format = try PixelFormat(
+                bitsPerPixel: Int(variable.bits_per_pixel),
+                red: .init(offset: Int(variable.red.offset), length: Int(variable.red.length)),
+                green: .init(offset: Int(variable.green.offset), length: Int(variable.green.length)),
+                blue: .init(offset: Int(variable.blue.offset), length: Int(variable.blue.length)), device: path)
+            if swapRedAndBlue { format = format.swappingRedAndBlue() }
+            let geometry = Geometry(
+                width: Int(variable.xres), height: Int(variable.yres), stride: Int(fixed.line_length),
+                xOffset: Int(variable.xoffset), yOffset: Int(variable.yoffset), length: Int(fixed.smem_len))
+            try geometry.check(format: format, device: path)
+            let mapping = try FramebufferCalls.map(fd, length: geometry.length, device: path)
+            FramebufferCalls.unblank(fd)
+            let size =
+                variable.width > 0 && variable.height > 0
+                ? SizeMM(width: Double(variable.width), height: Double(variable.height)) : nil
+            return Framebuffer(
+                device: path, width: geometry.width, height: geometry.height, stride: geometry.stride, format: format,
+                physicalSize: size, canPanAndWait: FramebufferCalls.canPanAndWait(fd, info: variable),
+                base: mapping + geometry.firstPixel(format), release: .unmap(fd: fd, mapping: mapping, length: geometry.length))
+        } catch {
+            FramebufferCalls.close(fd)
+            throw error
+        }
+    }
+
+    /// Maps an ordinary file as if it were a framebuffer of the given geometry: the tests' stand-in for a device
+    /// (the mapping, the stride and the format are exercised as on `/dev/fb0`; only the ioctls are not).
+    public static func mapping(file path: String, width: Int, height: Int, stride: Int, format: PixelFormat)
+        throws(DisplayError) -> Framebuffer
+    {
+        let fd = try FramebufferCalls.open(path)
+        do {
+            let geometry = Geometry(width: width, height: height, stride: stride, xOffset: 0, yOffset: 0, length: stride * height)
+            try geometry.check(format: format, device: path)
+            let mapping = try FramebufferCalls.map(fd, length: geometry.length, device: path)
+            return Framebuffer(
+                device: path, width: width, height: height, stride: stride, format: format, physicalSize: nil,
+                canPanAndWait: false, base: mapping, release: .unmap(fd: fd, mapping: mapping, length: geometry.length))
+        } catch {
+            FramebufferCalls.close(fd)
+            throw error
+        }
+    }
+
+    struct Geometry {
+        var width, height, stride, xOffset, yOffset, length: Int
+
+        func check(format: PixelFormat, device: String) throws(DisplayError) {
+            guard width > 0, height > 0 else { throw .badGeometry(device: device, reason: "\(width)x\(height) pixels") }
+            guard stride >= width * format.bytesPerPixel else {
+                throw .badGeometry(
+                    device: device, reason: "rows of \(stride) bytes cannot hold \(width) pixels of \(format)")
+            }
+            let end = (yOffset + height - 1) * stride + (xOffset + width) * format.bytesPerPixel
+            guard end <= length else {
+                throw .badGeometry(
+                    device: device, reason: "\(length) bytes of memory cannot hold \(width)x\(height) at \(stride)-byte rows")
+            }
+        }
+
+        func firstPixel(_ format: PixelFormat) -> Int { yOffset * stride + xOffset * format.bytesPerPixel }
+    }
+
+    /// The pixel value at a native position (tests, snapshots of what the panel really shows).
+    public func pixel(x: Int, y: Int) -> UInt32 {
+        let address = base + y * stride + x * format.bytesPerPixel
+        var value: UInt32 = 0
+        for index in 0..<format.bytesPerPixel {
+            value |= UInt32(address.load(fromByteOffset: index, as: UInt8.self)) << UInt32(8 * index)
+        }
+        return value
+    }
+
+    /// The colour at a native position, 8 bits per channel.
+    public func color(x: Int, y: Int) -> (red: UInt8, green: UInt8, blue: UInt8) {
+        format.unpack(pixel(x: x, y: y))
+    }
+}

@@ -1,0 +1,128 @@
+public import Core
+public import Logging
+
+/// The resident screens on a framebuffer: Core's `ScreenPainter` makes the display list, a `ScreenCanvas` draws
+/// it off screen where it changed, and only those rectangles are copied onto the panel, turned by the rotation.
+///
+/// Nothing is drawn while nothing changes, so an idle kiosk costs no CPU; the idle animation and the printing
+/// spinner step only when `advanceAnimation()` is called (by the runtime, at `animationInterval`), each step
+/// touching a few small rectangles.
+public actor FramebufferDisplay: Display {
+    public let framebuffer: Framebuffer
+    public let rotation: ScreenRotation
+    /// The drawn screen's physical size (rotation applied): what the 20 mm targets are laid out in.
+    public let size: SizeMM
+    let painter: ScreenPainter
+    let canvas: ScreenCanvas
+    let logger: Logger
+    /// Whether the idle screen animates (one small step a second); off, an idle kiosk has no wake-ups at all.
+    let animatesIdle: Bool
+
+    /// The screen shown now, the button under the resident's finger, the animation step.
+    public private(set) var screen: Screen?
+    public private(set) var highlighted: ButtonID?
+    private var phase = 0
+    /// The console switched to another VT: draw nothing until it comes back.
+    private var suspended = false
+    /// Told of every frame put on the panel (the virtual backend writes snapshots from it).
+    private let framePresented: (@Sendable (Screen, [UInt8]) -> Void)?
+
+    /// `size` is the drawn screen's physical size; `framePresented`, when given, receives each new screen as PNG
+    /// (costly: for the virtual backend's snapshots only).
+    public init(
+        framebuffer: Framebuffer, size: SizeMM, rotation: ScreenRotation = .none, renderer: Renderer,
+        animatesIdle: Bool = true, logger: Logger = Logger(label: "kiosk.display"),
+        framePresented: (@Sendable (Screen, [UInt8]) -> Void)? = nil
+    ) throws {
+        let drawn = rotation.drawnSize(width: Double(framebuffer.width), height: Double(framebuffer.height))
+        self.framebuffer = framebuffer
+        self.rotation = rotation
+        self.size = size
+        painter = ScreenPainter(layout: try ScreenLayout(size: size), size: drawn, measurer: renderer)
+        canvas = try ScreenCanvas(width: Int(drawn.width), height: Int(drawn.height), fonts: renderer.fonts)
+        self.animatesIdle = animatesIdle
+        self.logger = logger
+        self.framePresented = framePresented
+    }
+
+    public func show(_ screen: Screen) async {
+        let isNew = self.screen?.id != screen.id
+        self.screen = screen
+        if isNew {
+            highlighted = nil
+            phase = 0
+        }
+        present()
+        if let framePresented, let png = try? canvas.png() { framePresented(screen, png) }
+    }
+
+    /// Marks the button under the resident's finger (`nil` when the finger left every button): it changes colour
+    /// at once, and acts only when released over it.
+    public func highlight(_ button: ButtonID?) {
+        guard button != highlighted else { return }
+        highlighted = button
+        present()
+    }
+
+    /// How often the screen shown animates: `nil` for a still screen.
+    public var animationInterval: Duration? {
+        switch screen?.id {
+        case .idle: animatesIdle ? .seconds(1) : nil
+        case .printing: .milliseconds(250)
+        default: nil
+        }
+    }
+
+    /// One step of the animation of the screen shown.
+    public func advanceAnimation() {
+        phase &+= 1
+        present()
+    }
+
+    /// The button at a touch, given as fractions 0...1 of the panel in its native orientation.
+    public func button(atPanel x: Double, _ y: Double) -> ButtonID? {
+        guard let screen else { return nil }
+        let drawn = rotation.drawn(fromPanel: x, y)
+        let point = PointMM(x: drawn.x * size.width, y: drawn.y * size.height)
+        return painter.layout.layout(screen).hitTest(point)
+    }
+
+    /// The console went to another VT: stop drawing.
+    public func suspend() {
+        suspended = true
+    }
+
+    /// The console is back: everything is drawn again (another program may have drawn over it).
+    public func resume() {
+        suspended = false
+        canvas.invalidate()
+        present()
+    }
+
+    /// Paints every pixel again: after a session, so no trace of a resident's data survives anywhere on the panel.
+    public func repaintAll() {
+        canvas.invalidate()
+        present()
+    }
+
+    /// The drawn screen as PNG (drawn orientation).
+    public func png() throws -> [UInt8] {
+        try canvas.png()
+    }
+
+    /// Draws what changed and copies it to the panel; returns the changed rectangles (drawn coordinates).
+    @discardableResult
+    public func present() -> [PixelRect] {
+        guard let screen, !suspended else { return [] }
+        do {
+            let dirty = try canvas.draw(painter.page(screen, highlighted: highlighted, phase: phase))
+            framebuffer.copy(dirty, from: canvas, rotation: rotation)
+            return dirty
+        } catch {
+            // A drawing failure must not take the kiosk down: the next screen is drawn in full.
+            logger.error("screen not drawn", metadata: ["screen": "\(screen.id)", "error": "\(error)"])
+            canvas.invalidate()
+            return []
+        }
+    }
+}
