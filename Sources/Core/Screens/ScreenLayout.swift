@@ -41,8 +41,21 @@ public struct ScreenLayout: Hashable, Sendable {
         var elements: [LaidOutScreen.Element] = []
         var contentWidth = size.width - 2 * margin
 
-        // The PIN pad takes the right-hand side, keys at least 20 mm square, in the first grid that fits.
-        if let pad = screen.pinPad {
+        // On a portrait panel the PIN pad sits under the text, above the action bar, in telephone order.
+        if let pad = screen.pinPad, size.height > size.width {
+            let keys = pad.keys
+            let bottom = size.height - margin - (screen.actions.isEmpty ? 0 : barHeight + gap)
+            let key = min(26, (contentWidth - 2 * gap) / 3, (bottom - size.height * 0.4 - 3 * gap) / 4)
+            let left = (size.width - (3 * key + 2 * gap)) / 2
+            let top = bottom - (4 * key + 3 * gap)
+            for (index, button) in keys.enumerated() {
+                let frame = RectMM(
+                    x: left + Double(index % 3) * (key + gap), y: top + Double(index / 3) * (key + gap), width: key,
+                    height: key)
+                elements.append(.init(kind: .button(button), frame: frame))
+            }
+        } else if let pad = screen.pinPad {
+            // The PIN pad takes the right-hand side, keys at least 20 mm square, in the first grid that fits.
             let keys = pad.keys
             let height = size.height - 2 * margin
             let (columns, rows) =

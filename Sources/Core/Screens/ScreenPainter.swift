@@ -35,6 +35,12 @@ public struct ScreenPainter: Sendable {
     public func page(_ screen: Screen, highlighted: ButtonID? = nil, phase: Int = 0) -> DisplayPage {
         let laidOut = layout.layout(screen)
         var items: [DisplayItem] = [.fill(Rect(x: 0, y: 0, width: size.width, height: size.height), theme.background)]
+        // All lines of a screen in one size: the largest at which the longest of them fits its line.
+        let lineSize = laidOut.elements.reduce(Double.infinity) { size, element in
+            guard case .line(let line) = element.kind else { return size }
+            let frame = pixels(element.frame)
+            return min(size, singleLineSize(line, width: frame.size.width, preferred: frame.size.height * 0.8))
+        }
         var isError = false
         if case .error = screen.id { isError = true }
         for element in laidOut.elements {
@@ -47,8 +53,7 @@ public struct ScreenPainter: Sendable {
                     title, in: frame, size: frame.size.height * 0.58, bold: true,
                     color: isError ? theme.alert : theme.title, centered: false, maxLines: 2)
             case .line(let line):
-                items += text(
-                    line, in: frame, size: frame.size.height * 0.66, color: theme.text, centered: false, maxLines: 1)
+                items += text(line, in: frame, size: lineSize, color: theme.text, centered: false, maxLines: 1)
             case .button(let button):
                 items += self.button(button, in: frame, pressed: button.id == highlighted)
             case .pinDots(let entered, let length):
@@ -72,7 +77,7 @@ public struct ScreenPainter: Sendable {
 
     // MARK: Text
 
-    /// `text` fitted into `box`: the largest size from `size` down to 60 % of it at which it takes at most
+    /// `text` fitted into `box`: the largest size from `size` down to half of it at which it takes at most
     /// `maxLines` lines; below that, the last line is cut with an ellipsis rather than run out of its box.
     func text(
         _ text: String, in box: Rect, size preferred: Double, bold: Bool = false, color: Color, centered: Bool,
@@ -81,8 +86,11 @@ public struct ScreenPainter: Sendable {
         var size = preferred
         var font = Font(.sans, size: size, bold: bold)
         var lines = breaker.lines(text, font: font, width: box.size.width)
-        while lines.count > maxLines || Double(lines.count) * size * 1.15 > box.size.height,
-            size * 0.92 >= preferred * 0.6
+        let words = text.split(separator: " ").map(String.init)
+        // Smaller type before a word is cut in two ("Hap-us" on a key reads as nothing).
+        func cutsAWord() -> Bool { words.contains { measurer.width(of: $0, in: font) > box.size.width } }
+        while lines.count > maxLines || Double(lines.count) * size * 1.15 > box.size.height || cutsAWord(),
+            size * 0.92 >= preferred * 0.5
         {
             size *= 0.92
             font = Font(.sans, size: size, bold: bold)
@@ -102,6 +110,15 @@ public struct ScreenPainter: Sendable {
             return .text(
                 TextRun(line, at: Point(x: x, y: firstBaseline + Double(index) * lineHeight), font: font, color: color))
         }
+    }
+
+    /// The largest size from `preferred` down to half of it at which `text` fits `width` on one line.
+    func singleLineSize(_ text: String, width: Double, preferred: Double) -> Double {
+        var size = preferred
+        while measurer.width(of: text, in: Font(.sans, size: size)) > width, size * 0.92 >= preferred * 0.5 {
+            size *= 0.92
+        }
+        return size
     }
 
     private func ellipsized(_ line: String, font: Font, width: Double) -> String {

@@ -8,10 +8,10 @@ public import Logging
 /// spinner step only when `advanceAnimation()` is called (by the runtime, at `animationInterval`), each step
 /// touching a few small rectangles.
 public actor FramebufferDisplay: Display {
-    public let framebuffer: Framebuffer
-    public let rotation: ScreenRotation
+    public nonisolated let framebuffer: Framebuffer
+    public nonisolated let rotation: ScreenRotation
     /// The drawn screen's physical size (rotation applied): what the 20 mm targets are laid out in.
-    public let size: SizeMM
+    public nonisolated let size: SizeMM
     let painter: ScreenPainter
     let canvas: ScreenCanvas
     let logger: Logger

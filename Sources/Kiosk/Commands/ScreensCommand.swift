@@ -1,0 +1,69 @@
+import ArgumentParser
+import Core
+import Drivers
+import Foundation
+
+/// `kiosk screens`: every screen of the kiosk drawn as PNG for a panel of a given size, through the same
+/// framebuffer path the kiosk uses, with a contact sheet: a technician checks a new panel size, a designer the flow.
+struct ScreensCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screens",
+        abstract: "Draw every kiosk screen into PNG files (and a contact sheet) for a panel of a given size.")
+
+    @Option(name: .long, help: "Folder for the PNG files (created if missing).")
+    var output: String
+
+    @Option(name: .long, help: "The panel's pixels, WIDTHxHEIGHT in its native orientation.")
+    var pixels: String = "1024x600"
+
+    @Option(name: .long, help: "The panel's visible size in mm, WIDTHxHEIGHT in its native orientation.")
+    var mm: String = "222x125"
+
+    @Option(name: .long, help: "Rotation of the drawing on the panel, clockwise: 0, 90, 180 or 270.")
+    var rotation: Int = 0
+
+    @Flag(name: .long, help: "Also write contact-sheet.png with all screens.")
+    var contactSheet = false
+
+    func run() async throws {
+        guard let (width, height) = Self.pair(pixels).map({ (Int($0), Int($1)) }), width > 0, height > 0 else {
+            throw ValidationError("--pixels takes WIDTHxHEIGHT, e.g. 1024x600")
+        }
+        guard let (widthMM, heightMM) = Self.pair(mm) else {
+            throw ValidationError("--mm takes WIDTHxHEIGHT in millimetres, e.g. 222x125")
+        }
+        guard let rotation = ScreenRotation(rawValue: rotation) else {
+            throw ValidationError("--rotation takes 0, 90, 180 or 270")
+        }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let renderer = try Renderer()
+        let display = try FramebufferDisplay(
+            framebuffer: try Framebuffer.virtual(width: width, height: height),
+            size: SizeMM(rotation.drawnSize(width: widthMM, height: heightMM)), rotation: rotation,
+            renderer: renderer, animatesIdle: false)
+        var written: [(name: String, path: String)] = []
+        for (name, screen) in ScreenGallery.screens() {
+            await display.show(screen)
+            let path = output + "/" + name + ".png"
+            try Data(try await display.png()).write(to: URL(fileURLWithPath: path))
+            written.append((name, path))
+        }
+        print("\(written.count) screens drawn for \(width)x\(height) px, \(mm) mm, rotation \(rotation.rawValue): \(output)")
+        if contactSheet {
+            let drawn = rotation.drawnSize(width: Double(width), height: Double(height))
+            let sheet = try ContactSheet.png(written, size: drawn, renderer: renderer)
+            try Data(sheet).write(to: URL(fileURLWithPath: output + "/contact-sheet.png"))
+            print("contact sheet: \(output)/contact-sheet.png")
+        }
+    }
+
+    static func pair(_ text: String) -> (Double, Double)? {
+        let parts = text.lowercased().split(separator: "x")
+        guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a > 0, b > 0 else { return nil }
+        return (a, b)
+    }
+}
+
+extension SizeMM {
+    init(_ size: Size) { self.init(width: size.width, height: size.height) }
+}
