@@ -124,7 +124,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
-        .testTarget(name: "DriversTests", dependencies: ["Drivers", "Core"], swiftSettings: swiftSettings),
+        // Fixtures/screens holds the golden PNGs; the tests read them from the source tree (so that
+        // KIOSK_UPDATE_SNAPSHOTS=1 can rewrite them), not as bundle resources.
+        .testTarget(
+            name: "DriversTests", dependencies: ["Drivers", "Core"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProvincialAPITests",
             dependencies: ["ProvincialAPI", .product(name: "Yams", package: "Yams")],

@@ -71,7 +71,8 @@ public struct ScreenPainter: Sendable {
 
     // MARK: Geometry
 
-    func pixels(_ rect: RectMM) -> Rect {
+    /// A layout rectangle in pixels.
+    public func pixels(_ rect: RectMM) -> Rect {
         Rect(x: rect.x * sx, y: rect.y * sy, width: rect.width * sx, height: rect.height * sy)
     }
 

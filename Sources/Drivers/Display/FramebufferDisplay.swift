@@ -105,6 +105,15 @@ public actor FramebufferDisplay: Display {
         present()
     }
 
+    /// The drawn screen's pixels (drawn orientation), as the snapshot tests compare them.
+    public func drawnImage() -> RasterImage {
+        canvas.withPixels { pixels, stride in
+            RasterImage(
+                width: canvas.width, height: canvas.height, wordsPerRow: stride,
+                pixels: Array(UnsafeBufferPointer(start: pixels, count: stride * canvas.height)))
+        }
+    }
+
     /// The drawn screen as PNG (drawn orientation).
     public func png() throws -> [UInt8] {
         try canvas.png()

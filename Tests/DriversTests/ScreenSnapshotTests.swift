@@ -1,0 +1,174 @@
+import Core
+import Foundation
+import Testing
+
+@testable import Drivers
+
+/// Every screen at the panel sizes kiosks use, drawn through the framebuffer path and compared with golden PNGs
+/// in Fixtures/screens/ (`KIOSK_UPDATE_SNAPSHOTS=1 swift test --filter ScreenSnapshotTests` rewrites them after
+/// an intended change; look at them before committing).
+@Suite("Screens: golden snapshots, contrast, text inside its frames")
+struct ScreenSnapshotTests {
+    struct Panel: CustomTestStringConvertible, Sendable {
+        let name: String
+        let pixels: (width: Int, height: Int)
+        let mm: SizeMM
+        let rotation: ScreenRotation
+        let format: PixelFormat
+
+        var testDescription: String { name }
+    }
+
+    static let panels = [
+        Panel(name: "800x480", pixels: (800, 480), mm: SizeMM(width: 154, height: 86), rotation: .none, format: .rgb565),
+        Panel(name: "1024x600", pixels: (1024, 600), mm: SizeMM(width: 222, height: 125), rotation: .none, format: .xrgb8888),
+        Panel(name: "1280x800", pixels: (1280, 800), mm: SizeMM(width: 217, height: 136), rotation: .none, format: .xbgr8888),
+        // A 1280x800 panel standing upright: drawn 800 x 1280, turned 90° onto the panel.
+        Panel(
+            name: "1280x800-rotated-90", pixels: (1280, 800), mm: SizeMM(width: 217, height: 136), rotation: .quarter,
+            format: .xrgb8888),
+    ]
+
+    static let renderer = try! Renderer()
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures/screens"
+    static var updating: Bool { ProcessInfo.processInfo.environment["KIOSK_UPDATE_SNAPSHOTS"] == "1" }
+
+    @Test("every screen matches its golden PNG within a tolerance for font hinting", arguments: panels)
+    func snapshots(panel: Panel) async throws {
+        let framebuffer = try Framebuffer.virtual(width: panel.pixels.width, height: panel.pixels.height, format: panel.format)
+        let drawnMM = panel.rotation.drawnSize(width: panel.mm.width, height: panel.mm.height)
+        let display = try FramebufferDisplay(
+            framebuffer: framebuffer, size: SizeMM(width: drawnMM.width, height: drawnMM.height),
+            rotation: panel.rotation, renderer: Self.renderer, animatesIdle: false)
+        let folder = Self.fixtures + "/" + panel.name
+        if Self.updating { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        for (name, screen) in ScreenGallery.screens() {
+            await display.show(screen)
+            let golden = folder + "/" + name + ".png"
+            if Self.updating { try Data(try await display.png()).write(to: URL(fileURLWithPath: golden)) }
+            let expected = try Self.decode(golden)
+            // What the panel holds, read back through its own pixel format and turned back to the drawn orientation
+            // (for the first screens; the rest compare what was drawn, which is quicker in a debug build).
+            let shown =
+                name < "04" ? Self.drawnPixels(of: framebuffer, rotation: panel.rotation)
+                : await display.drawnImage()
+            #expect(expected.width == shown.width && expected.height == shown.height, "\(name)")
+            let different = Self.differingPixels(shown, expected, tolerance: panel.format.bytesPerPixel == 2 ? 24 : 8)
+            #expect(
+                Double(different) / Double(shown.width * shown.height) < 0.003,
+                "\(panel.name)/\(name): \(different) pixels differ from the golden PNG")
+        }
+    }
+
+    @Test("every text is drawn in at least 7:1 contrast with the fill behind it", arguments: panels)
+    func contrast(panel: Panel) throws {
+        let drawn = panel.rotation.drawnSize(width: Double(panel.pixels.width), height: Double(panel.pixels.height))
+        let mm = panel.rotation.drawnSize(width: panel.mm.width, height: panel.mm.height)
+        let painter = ScreenPainter(
+            layout: try ScreenLayout(size: SizeMM(width: mm.width, height: mm.height)), size: drawn,
+            measurer: Self.renderer)
+        for (name, screen) in ScreenGallery.screens() {
+            // A pressed button has one colour pair whatever its role: the first button stands for all.
+            for highlighted in [nil, screen.buttons.first?.id] {
+                let items = painter.page(screen, highlighted: highlighted).items
+                for (index, item) in items.enumerated() {
+                    guard case .text(let run) = item else { continue }
+                    let behind = Self.fill(under: run.origin, in: items[..<index])
+                    #expect(
+                        Self.contrast(run.color, behind) >= 7, "\(name): \"\(run.text)\" at \(Self.contrast(run.color, behind)):1")
+                }
+            }
+        }
+    }
+
+    @Test("every text fits inside the screen, and buttons' labels inside their buttons", arguments: panels)
+    func textInside(panel: Panel) throws {
+        let drawn = panel.rotation.drawnSize(width: Double(panel.pixels.width), height: Double(panel.pixels.height))
+        let mm = panel.rotation.drawnSize(width: panel.mm.width, height: panel.mm.height)
+        let layout = try ScreenLayout(size: SizeMM(width: mm.width, height: mm.height))
+        let painter = ScreenPainter(layout: layout, size: drawn, measurer: Self.renderer)
+        for (name, screen) in ScreenGallery.screens() {
+            let page = painter.page(screen)
+            let buttons = layout.layout(screen).buttonFrames.map { painter.pixels($0.1) }
+            for case .text(let run) in page.items {
+                let width = Self.renderer.width(of: run.text, in: run.font)
+                let box = Rect(x: run.origin.x, y: run.origin.y - run.font.size * 0.72, width: width, height: run.font.size * 0.72)
+                #expect(box.origin.x >= 0 && box.maxX <= drawn.width + 0.5 && box.origin.y >= 0 && run.origin.y <= drawn.height, "\(name): \"\(run.text)\"")
+                if let button = buttons.first(where: { $0.contains(Point(x: box.origin.x + width / 2, y: run.origin.y)) }) {
+                    #expect(box.origin.x >= button.origin.x && box.maxX <= button.maxX, "\(name): \"\(run.text)\" leaves its button")
+                }
+                #expect(run.font.size >= drawn.height / 60, "\(name): \"\(run.text)\" at \(run.font.size) px is too small to read")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The colour of the last fill drawn under `point` before the text.
+    static func fill(under point: Point, in items: ArraySlice<DisplayItem>) -> Color {
+        for item in items.reversed() {
+            switch item {
+            case .fill(let rect, let color), .roundedRect(let rect, _, let color):
+                if rect.contains(point) { return color }
+            default: continue
+            }
+        }
+        return .white
+    }
+
+    /// WCAG 2 contrast ratio.
+    static func contrast(_ a: Color, _ b: Color) -> Double {
+        func linear(_ c: Double) -> Double { c <= 0.039_28 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }
+        func luminance(_ c: Color) -> Double {
+            0.2126 * linear(c.red) + 0.7152 * linear(c.green) + 0.0722 * linear(c.blue)
+        }
+        let (x, y) = (luminance(a) + 0.05, luminance(b) + 0.05)
+        return max(x, y) / min(x, y)
+    }
+
+    /// A PNG decoded by drawing it on a page of its own size.
+    static func decode(_ path: String) throws -> RasterImage {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)).prefix(24))
+        func be32(_ at: Int) -> Double { Double(bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }) }
+        let size = Size(width: be32(16), height: be32(20))
+        return try renderer.raster(
+            DisplayPage(size: size, items: [.image(path: path, frame: Rect(x: 0, y: 0, width: size.width, height: size.height))]))
+    }
+
+    /// The framebuffer's pixels as XRGB words in the drawn orientation.
+    static func drawnPixels(of framebuffer: Framebuffer, rotation: ScreenRotation) -> RasterImage {
+        let drawn = rotation.drawnSize(width: Double(framebuffer.width), height: Double(framebuffer.height))
+        let (width, height) = (Int(drawn.width), Int(drawn.height))
+        var pixels = [UInt32](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let (px, py): (Int, Int) =
+                    switch rotation {
+                    case .none: (x, y)
+                    case .quarter: (height - 1 - y, x)
+                    case .half: (width - 1 - x, height - 1 - y)
+                    case .threeQuarters: (y, width - 1 - x)
+                    }
+                let c = framebuffer.color(x: px, y: py)
+                pixels[y * width + x] = 0xFF00_0000 | UInt32(c.red) << 16 | UInt32(c.green) << 8 | UInt32(c.blue)
+            }
+        }
+        return RasterImage(width: width, height: height, wordsPerRow: width, pixels: pixels)
+    }
+
+    /// Pixels where any channel differs by more than `tolerance` (a 16-bit panel keeps 5-6 bits a channel).
+    static func differingPixels(_ a: RasterImage, _ b: RasterImage, tolerance: Int) -> Int {
+        guard a.width == b.width, a.height == b.height else { return a.width * a.height }
+        var count = 0
+        for y in 0..<a.height {
+            for x in 0..<a.width {
+                let (p, q) = (a[x, y], b[x, y])
+                for shift: UInt32 in [16, 8, 0] where abs(Int(p >> shift & 0xFF) - Int(q >> shift & 0xFF)) > tolerance {
+                    count += 1
+                    break
+                }
+            }
+        }
+        return count
+    }
+}
