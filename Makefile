@@ -93,9 +93,16 @@ demo: build
 	@echo "The resident's session (kiosk-sim resident):"; cat $(OUT)/resident-session.txt
 	scripts/demo-api start
 	scripts/test-printer start $(CURDIR)/$(OUT)/demo/printer
+	@kill -9 $$(cat $(OUT)/demo/thermal.pid 2>/dev/null) 2>/dev/null || true  # left by an interrupted demo
 	@rm -rf $(OUT)/demo/thermal; $(SIM) printer --port 9100 --output $(OUT)/demo/thermal > $(OUT)/demo/thermal.log 2>&1 & \
 		echo $$! > $(OUT)/demo/thermal.pid; for _ in $$(seq 50); do grep -q listening $(OUT)/demo/thermal.log && break; sleep 0.1; done
+	@rm -rf $(OUT)/demo/screens
 	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
+	@echo; echo "The screens the resident saw, drawn on a 1024x600 virtual framebuffer ($(OUT)/demo/screens/):"
+	@ls $(OUT)/demo/screens
+	$(KIOSK) screens --from $(OUT)/demo/screens --output $(OUT)/demo/screens
+	@echo "Every other screen (errors, maintenance) for the same panel, with its contact sheet:"
+	$(KIOSK) screens --output $(OUT)/demo/screen-gallery --contact-sheet
 	@echo; echo "The printed letter, as the printer received it through cupsd ($(OUT)/demo/letter.pdf, page 1 as PNG):"
 	@cp "$$(ls -t $(OUT)/demo/printer/printer/*.pdf | head -1)" $(OUT)/demo/letter.pdf
 	pdftoppm -png -r 100 -f 1 -l 1 -singlefile $(OUT)/demo/letter.pdf $(OUT)/demo/letter-page1

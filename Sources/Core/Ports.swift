@@ -4,6 +4,12 @@
 /// Shows screens: the framebuffer, a terminal, a PNG in tests.
 public protocol Display: Sendable {
     func show(_ screen: Screen) async
+    /// The resident's session ended: the next screen is drawn over every pixel, so no trace of their data stays.
+    func sessionCleared() async
+}
+
+extension Display {
+    public func sessionCleared() async {}
 }
 
 /// The card in the reader's field.

@@ -99,10 +99,10 @@ public actor FramebufferDisplay: Display {
         present()
     }
 
-    /// Paints every pixel again: after a session, so no trace of a resident's data survives anywhere on the panel.
-    public func repaintAll() {
+    /// The next screen paints every pixel: after a session, so no trace of a resident's data survives anywhere on
+    /// the panel (a partial update would already cover what changed; this does not rely on it).
+    public func sessionCleared() {
         canvas.invalidate()
-        present()
     }
 
     /// The drawn screen's pixels (drawn orientation), as the snapshot tests compare them.

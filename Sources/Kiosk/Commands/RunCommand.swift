@@ -71,10 +71,14 @@ struct RunCommand: AsyncParsableCommand {
             ? SystemdReporter(
                 notifier: notifier, logger: Logger(label: "kiosk.systemd"),
                 pendingRecords: { try await store.summary().pending }) : nil
+        let screen = try DisplaySetup(settings: settings.display, logger: Logger(label: "kiosk.display"))
+        if let framebuffer = screen.framebuffer {
+            services.append(.init(service: ScreenAnimation(display: framebuffer, screens: screens)))
+        }
         var runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
-                display: TerminalDisplay { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+                display: screen.display,
                 cardReader: cardReader, registry: registry,
                 issuer: store,
                 printer: try LetterSetup(settings: settings, sync: sync, logger: logger).printer()),

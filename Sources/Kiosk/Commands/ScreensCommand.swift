@@ -25,6 +25,11 @@ struct ScreensCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also write contact-sheet.png with all screens.")
     var contactSheet = false
 
+    @Option(
+        name: .long,
+        help: "Instead of drawing the gallery, make --output's contact sheet from the PNG screens in this folder (a session's snapshots).")
+    var from: String?
+
     func run() async throws {
         guard let (width, height) = Self.pair(pixels).map({ (Int($0), Int($1)) }), width > 0, height > 0 else {
             throw ValidationError("--pixels takes WIDTHxHEIGHT, e.g. 1024x600")
@@ -37,6 +42,17 @@ struct ScreensCommand: AsyncParsableCommand {
         }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let renderer = try Renderer()
+        if let from {
+            let names = try FileManager.default.contentsOfDirectory(atPath: from)
+                .filter { $0.hasSuffix(".png") && $0 != "contact-sheet.png" }.sorted()
+            guard !names.isEmpty else { throw ValidationError("no PNG screens in \(from)") }
+            let drawn = rotation.drawnSize(width: Double(width), height: Double(height))
+            let screens = names.map { (name: String($0.dropLast(4)), path: from + "/" + $0) }
+            try Data(try ContactSheet.png(screens, size: drawn, renderer: renderer))
+                .write(to: URL(fileURLWithPath: output + "/contact-sheet.png"))
+            print("contact sheet of \(screens.count) screens: \(output)/contact-sheet.png")
+            return
+        }
         let display = try FramebufferDisplay(
             framebuffer: try Framebuffer.virtual(width: width, height: height),
             size: SizeMM(rotation.drawnSize(width: widthMM, height: heightMM)), rotation: rotation,

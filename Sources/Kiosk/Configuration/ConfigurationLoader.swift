@@ -97,8 +97,27 @@ enum ConfigurationLoader {
         var display = DisplaySettings(backend: .terminal, size: SizeMM(width: 222, height: 125))
         if let section = root.section("display") {
             display.backend = section.choice("backend", default: display.backend)
+            display.sizeConfigured = section.has("width_mm") || section.has("height_mm")
             display.size.width = section.number("width_mm", default: display.size.width, range: 50...2000)
             display.size.height = section.number("height_mm", default: display.size.height, range: 50...2000)
+            display.device = section.string("device") ?? display.device
+            let degrees = section.int("rotation", default: 0, range: 0...270)
+            if let rotation = ScreenRotation(rawValue: degrees) {
+                display.rotation = rotation
+            } else {
+                section.problem("rotation", "must be 0, 90, 180 or 270 (degrees clockwise), not \(degrees)")
+            }
+            display.swapRedAndBlue = section.bool("swap_red_blue", default: false)
+            if let pixels = section.string("pixels") {
+                let parts = pixels.lowercased().split(separator: "x").compactMap { Int($0) }
+                if parts.count == 2, (64...8192).contains(parts[0]), (64...8192).contains(parts[1]) {
+                    (display.pixelWidth, display.pixelHeight) = (parts[0], parts[1])
+                } else {
+                    section.problem("pixels", "must be WIDTHxHEIGHT in pixels, e.g. \"1024x600\"")
+                }
+            }
+            display.snapshots = section.string("snapshots")
+            display.animatesIdle = section.bool("animate_idle", default: true)
             section.rejectUnknownKeys()
         }
         do throws(LayoutError) {

@@ -74,12 +74,33 @@ struct CardReaderSettings: Sendable, Equatable {
 
 struct DisplaySettings: Sendable, Equatable {
     enum Backend: String, Sendable, CaseIterable {
-        /// Text boxes on the terminal: the demo, and a technician over SSH.
+        /// Text boxes on the terminal: a technician over SSH, scripted tests.
         case terminal
+        /// The panel through fbdev (`device`).
+        case framebuffer
+        /// A framebuffer in memory of `pixels`, optionally saving each screen as PNG into `snapshots`: the demo,
+        /// a headless kiosk.
+        case virtual
     }
     var backend: Backend
-    /// The panel's visible size, for 20 mm touch targets.
+    /// The visible size as the resident sees it (rotation applied), for 20 mm touch targets. `nil` on a
+    /// framebuffer whose driver reports its size (used then), else the 10.1-inch default.
     var size: SizeMM
+    /// Whether `width_mm`/`height_mm` were configured (a framebuffer's own size is used otherwise, if it has one).
+    var sizeConfigured = false
+    var device = "/dev/fb0"
+    var rotation: ScreenRotation = .none
+    /// The override for drivers that report red and blue the wrong way round.
+    var swapRedAndBlue = false
+    /// The virtual backend's panel, in its native orientation.
+    var pixelWidth = 1024
+    var pixelHeight = 600
+    /// The virtual backend saves each screen shown here as `NNN-<screen>.png` (demo and tests only: the PNGs
+    /// show what the resident saw).
+    var snapshots: String?
+    /// One small animation step a second on the idle screen; off, an idle kiosk never wakes.
+    var animatesIdle = true
+
 }
 
 /// The kop surat: who issues the letter.

@@ -27,6 +27,9 @@ final class TOMLSection {
         return table[key]
     }
 
+    /// Whether the section sets `key` at all (whatever its type).
+    func has(_ key: String) -> Bool { table[key] != nil }
+
     private func wrongType(_ key: String, _ found: any TOMLValueConvertible, expected: String) {
         problem(key, "found \(Self.describe(found)), expected \(expected)")
     }

@@ -132,6 +132,7 @@ struct KioskRuntime: Service {
             case .speak:
                 break  // No speech output is configured in this build; prompts stay on screen.
             case .clearSession:
+                await ports.display.sessionCleared()
                 logger.debug("session cleared")
             case .testPrint:
                 logger.notice("operator asked for a test print")
