@@ -39,34 +39,39 @@ struct InputService: Service {
     func run() async throws {
         var gesture = TouchGesture<ButtonID>()
         for await event in devices.events().cancelOnGracefulShutdown() {
-            switch event {
-            case .connected(let path, let name, let kind, let detail):
-                logger.notice(
-                    "input device connected",
-                    metadata: ["device": "\(path)", "name": "\(name)", "kind": "\(kind.rawValue)", "reads": "\(detail)"])
-            case .key(let key):
-                logger.trace("key")
-                events.send(.key(key))
-            case .touch(let contact):
-                let target = contact.phase == .cancelled ? nil : await screen.target(at: contact.point)
-                for action in gesture.handle(contact, target: target) {
-                    switch action {
-                    case .highlight(let button):
-                        await screen.highlight(button)
-                    case .press(let button):
-                        logger.info("touch press", metadata: ["button": "\(Self.loggable(button))"])
-                        events.send(.press(button))
-                    }
+            await handle(event, gesture: &gesture)
+        }
+    }
+
+    func handle(_ event: InputDevices.Event, gesture: inout TouchGesture<ButtonID>) async {
+        switch event {
+        case .connected(let path, let name, let kind, let detail):
+            logger.notice(
+                "input device connected",
+                metadata: ["device": "\(path)", "name": "\(name)", "kind": "\(kind.rawValue)", "reads": "\(detail)"])
+        case .key(let key):
+            logger.trace("key")
+            events.send(.key(key))
+        case .touch(let contact):
+            let target = contact.phase == .cancelled ? nil : await screen.target(at: contact.point)
+            for action in gesture.handle(contact, target: target) {
+                switch action {
+                case .highlight(let button):
+                    await screen.highlight(button)
+                case .press(let button):
+                    logger.info("touch press", metadata: ["button": "\(Self.loggable(button))"])
+                    events.send(.press(button))
                 }
-            case .removed(let path, let error):
-                logger.warning(
-                    "input device gone; waiting for it to come back", metadata: ["device": "\(path)", "error": "\(error)"])
-            case .unavailable(let path, let problem):
-                logger.warning("input device unavailable; waiting for it", metadata: ["device": "\(path)", "problem": "\(problem)"])
-            case .hotplugUnavailable(let error):
-                logger.error(
-                    "input devices plugged in later will not be found (inotify failed)", metadata: ["error": "\(error)"])
             }
+        case .removed(let path, let error):
+            logger.warning(
+                "input device gone; waiting for it to come back", metadata: ["device": "\(path)", "error": "\(error)"])
+        case .unavailable(let path, let problem):
+            logger.warning(
+                "input device unavailable; waiting for it", metadata: ["device": "\(path)", "problem": "\(problem)"])
+        case .hotplugUnavailable(let error):
+            logger.error(
+                "input devices plugged in later will not be found (inotify failed)", metadata: ["error": "\(error)"])
         }
     }
 
