@@ -138,6 +138,58 @@ struct InputIntegrationTests {
         #expect(ended != nil, "\(output)")
         #expect(!output.contains("Fatal error") && !output.contains("Crash"), "\(output)")
     }
+
+    /// `kiosk run` with `[input]` naming both devices: InputService opens them beside the runtime, the keypad's keys
+    /// reach it (trace lines, never which key), and a SIGTERM stops the kiosk gracefully with them.
+    @Test func kioskRunReadsTheConfiguredTouchscreenAndKeypad() async throws {
+        let runner = try Umockdev.runner()
+        let folder = try WedgeReaderIntegrationTests.Folder()
+        let config = try WedgeReaderIntegrationTests.config(
+            in: folder,
+            cardReader: """
+                backend = "script"
+
+                [input]
+                touch = "\(Self.touchNode)"
+                keypad = "\(Umockdev.wedgeNode)"
+                console = "none"
+                """)
+        let run = try await FollowedProcess(
+            runner,
+            [
+                "-d", "\(Umockdev.fixtures)/touchscreen.umockdev", "-d", "\(Umockdev.fixtures)/wedge.umockdev",
+                "-i", "\(Self.touchNode)=\(Umockdev.fixtures)/touchscreen.ioctl",
+                "-i", "\(Umockdev.wedgeNode)=\(Umockdev.fixtures)/wedge.ioctl",
+                "-e", "\(Self.touchNode)=\(Umockdev.fixtures)/tap-centre.events",
+                "-e", "\(Umockdev.wedgeNode)=\(Umockdev.fixtures)/wedge-tap-1376422841.events",
+                "--", Self.kiosk, "run", "--config", config, "--log-level", "trace",
+            ],
+            environment: ["TMPDIR": folder.path])
+        let touch = await run.line(containing: "input device connected device=/dev/input/event7 kind=touch")
+        let keypad = await run.line(containing: "input device connected device=/dev/input/event8 kind=keypad")
+        // The fixture types 11 keys (ten digits and Enter): wait for the eleventh to reach the service.
+        var count = 0
+        var from = 0
+        let isKey: @Sendable (String) -> Bool = { $0.hasSuffix("kiosk.input: key") }
+        while count < 11, await run.lines.waitFor(from: from, isKey) != nil {
+            let lines = await run.lines.events
+            from = (lines.indices.dropFirst(from).first { isKey(lines[$0]) } ?? lines.count) + 1
+            count += 1
+        }
+        // Stop the kiosk (umockdev-run's child) as systemd would.
+        let children = (try? String(
+            contentsOfFile: "/proc/\(run.process.processIdentifier)/task/\(run.process.processIdentifier)/children",
+            encoding: .utf8)) ?? ""
+        for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGTERM) }
+        let stopped = await run.line(containing: "kiosk stopped")
+        _ = await run.line(containing: "<end of output>")
+        let output = await run.output
+        #expect(touch != nil && keypad != nil, "\(output)")
+        #expect(count == 11, "\(output)")
+        #expect(stopped != nil, "\(output)")
+        // The keys typed are never logged (on a PIN screen they would be the PIN).
+        #expect(!output.contains("1376422841") && !output.contains("digit("), "\(output)")
+    }
 }
 
 /// A multi-touch protocol B stream like the shared fixture's: each step a frame, 10 ms apart.
