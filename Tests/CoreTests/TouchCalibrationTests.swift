@@ -6,9 +6,10 @@ import Testing
 struct TouchCalibrationTests {
     static let range = AxisRange(minimum: 0, maximum: 4095)
 
-    static func point(_ calibration: TouchCalibration, _ x: Int32, _ y: Int32, xRange: AxisRange = range,
-        yRange: AxisRange = range) -> PanelPoint
-    {
+    static func point(
+        _ calibration: TouchCalibration, _ x: Int32, _ y: Int32, xRange: AxisRange = range,
+        yRange: AxisRange = range
+    ) -> PanelPoint {
         calibration.point(x: x, y: y, xRange: xRange, yRange: yRange)
     }
 

@@ -30,11 +30,13 @@ struct TouchGestureTests {
 
     @Test func aTapHighlightsThenPressesOnRelease() {
         var gesture = TouchGesture<ButtonID>()
-        #expect(gesture.handle(TouchContact(.down, Self.left, at: .milliseconds(1000)), target: .cancel)
-            == [.highlight(.cancel)])
+        #expect(
+            gesture.handle(TouchContact(.down, Self.left, at: .milliseconds(1000)), target: .cancel)
+                == [.highlight(.cancel)])
         #expect(gesture.handle(TouchContact(.move, Self.left, at: .milliseconds(1030)), target: .cancel) == [])
-        #expect(gesture.handle(TouchContact(.up, Self.left, at: .milliseconds(1080)), target: .cancel)
-            == [.highlight(nil), .press(.cancel)])
+        #expect(
+            gesture.handle(TouchContact(.up, Self.left, at: .milliseconds(1080)), target: .cancel)
+                == [.highlight(nil), .press(.cancel)])
     }
 
     @Test func draggingOutCancelsThePress() {
@@ -47,7 +49,8 @@ struct TouchGestureTests {
             (.down, Self.left, 0), (.move, Self.nowhere, 30), (.move, Self.nowhere, 40), (.move, Self.left, 60),
             (.up, Self.left, 100),
         ])
-        #expect(actions == [.highlight(.cancel), .highlight(nil), .highlight(.cancel), .highlight(nil), .press(.cancel)])
+        #expect(
+            actions == [.highlight(.cancel), .highlight(nil), .highlight(.cancel), .highlight(nil), .press(.cancel)])
     }
 
     @Test func aFingerLandingOutsideEveryButtonDoesNothingEvenOnAButton() {

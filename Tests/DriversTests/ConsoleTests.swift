@@ -32,7 +32,9 @@ struct ConsoleTests {
             Issue.record("opened a missing tty")
         } catch {
             #expect(error.code == ENOENT)
-            #expect(error.description == "/dev/tty-kiosk-missing does not exist: name a VT such as /dev/tty1 (open, errno 2)")
+            #expect(
+                error.description
+                    == "/dev/tty-kiosk-missing does not exist: name a VT such as /dev/tty1 (open, errno 2)")
         }
     }
 

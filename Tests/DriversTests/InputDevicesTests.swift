@@ -76,9 +76,10 @@ struct InputDevicesTests {
         deinit { for fd in writers.values { close(fd) } }
     }
 
-    static func devices(_ folder: Folder, _ pipes: Pipes, touch: InputDevices.Selection = .none,
-        keypad: InputDevices.Selection = .none, excluded: [String] = []) -> InputDevices
-    {
+    static func devices(
+        _ folder: Folder, _ pipes: Pipes, touch: InputDevices.Selection = .none,
+        keypad: InputDevices.Selection = .none, excluded: [String] = []
+    ) -> InputDevices {
         InputDevices(
             configuration: .init(touch: touch, keypad: keypad, folder: folder.path, excluded: excluded),
             prober: pipes.probe)
@@ -124,7 +125,8 @@ struct InputDevicesTests {
                 == .connected(
                     path: folder.path + "/event3", name: "Pipe event3", kind: .touch,
                     detail: "multi-touch B, x 0...4095, y 0...4095"))
-        #expect(second == .connected(path: folder.path + "/event10", name: "Pipe event10", kind: .keypad, detail: "keys"))
+        #expect(
+            second == .connected(path: folder.path + "/event10", name: "Pipe event10", kind: .keypad, detail: "keys"))
 
         pipes.write("event10", Self.keys([KEY_KP4, KEY_ENTER], from: 100))
         #expect(await iterator.next() == .key(.digit(4)))
@@ -132,7 +134,8 @@ struct InputDevicesTests {
 
         pipes.write("event3", Self.tap(x: 2048, y: 1024, at: 500))
         let point = TouchCalibration.identity.point(
-            x: 2048, y: 1024, xRange: AxisRange(minimum: 0, maximum: 4095), yRange: AxisRange(minimum: 0, maximum: 4095))
+            x: 2048, y: 1024, xRange: AxisRange(minimum: 0, maximum: 4095), yRange: AxisRange(minimum: 0, maximum: 4095)
+        )
         #expect(await iterator.next() == .touch(TouchContact(.down, point, at: .milliseconds(500))))
         #expect(await iterator.next() == .touch(TouchContact(.up, point, at: .milliseconds(580))))
     }
@@ -183,14 +186,20 @@ struct InputDevicesTests {
         }
         pipes.unplug("event1")
         let removed = await iterator.next()
-        #expect(removed == .removed(path: folder.path + "/event1", error: InputError(code: ENODEV, call: "poll", device: folder.path + "/event1")))
+        #expect(
+            removed
+                == .removed(
+                    path: folder.path + "/event1",
+                    error: InputError(code: ENODEV, call: "poll", device: folder.path + "/event1")))
         // The other keypad still types.
         pipes.write("event2", Self.keys([KEY_1], from: 10))
         #expect(await iterator.next() == .key(.digit(1)))
         // The node comes back (a new inode, as udev makes it): the folder watch finds it.
         folder.remove("event1")
         folder.create("event1")
-        #expect(await iterator.next() == .connected(path: folder.path + "/event1", name: "Pipe event1", kind: .keypad, detail: "keys"))
+        #expect(
+            await iterator.next()
+                == .connected(path: folder.path + "/event1", name: "Pipe event1", kind: .keypad, detail: "keys"))
         pipes.write("event1", Self.keys([KEY_ESC], from: 10))
         #expect(await iterator.next() == .key(.escape))
         // Three opens: each node once, event1 again after it came back; the attribute changes and the second
@@ -206,7 +215,9 @@ struct InputDevicesTests {
         let pipes = Pipes(kinds: ["event1": .keypad, "event2": .keypad, "event5": .keypad])
         let devices = Self.devices(folder, pipes, keypad: .auto, excluded: [folder.path + "/event2"])
         var iterator = devices.events().makeAsyncIterator()
-        #expect(await iterator.next() == .connected(path: folder.path + "/event1", name: "Pipe event1", kind: .keypad, detail: "keys"))
+        #expect(
+            await iterator.next()
+                == .connected(path: folder.path + "/event1", name: "Pipe event1", kind: .keypad, detail: "keys"))
         // A change in the folder makes it look again: still nothing new to open.
         folder.create("event9")
         pipes.write("event1", Self.keys([KEY_2], from: 10))
@@ -228,7 +239,10 @@ struct InputDevicesTests {
         #expect(problem.contains("does not exist"))
         folder.create("other")  // a change that does not bring it: no second report
         folder.create("event4")
-        #expect(await iterator.next() == .connected(path: path, name: "Pipe event4", kind: .touch, detail: "multi-touch B, x 0...4095, y 0...4095"))
+        #expect(
+            await iterator.next()
+                == .connected(
+                    path: path, name: "Pipe event4", kind: .touch, detail: "multi-touch B, x 0...4095, y 0...4095"))
     }
 
     @Test func stoppingTheIterationClosesTheDevices() async throws {

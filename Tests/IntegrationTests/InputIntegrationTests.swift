@@ -18,7 +18,8 @@ struct InputIntegrationTests {
 
     static func touchscreen(events: String) -> [String] {
         [
-            "-d", "\(Umockdev.fixtures)/touchscreen.umockdev", "-i", "\(touchNode)=\(Umockdev.fixtures)/touchscreen.ioctl",
+            "-d", "\(Umockdev.fixtures)/touchscreen.umockdev", "-i",
+            "\(touchNode)=\(Umockdev.fixtures)/touchscreen.ioctl",
             "-e", "\(touchNode)=\(events)",
         ]
     }
@@ -41,7 +42,8 @@ struct InputIntegrationTests {
         let (status, output, presses) = try Self.testTouch(events: Umockdev.fixtures + "/tap-centre.events", count: 1)
         #expect(status == 0, "\(output)")
         #expect(
-            output.contains("  + /dev/input/event7: Kiosk Test Touchscreen (touch, multi-touch B, x 0...4095, y 0...4095)"),
+            output.contains(
+                "  + /dev/input/event7: Kiosk Test Touchscreen (touch, multi-touch B, x 0...4095, y 0...4095)"),
             "\(output)")
         #expect(presses == ["centre"], "\(output)")
         #expect(output.contains("  down (0.5, 0.5)"), "\(output)")
@@ -132,7 +134,8 @@ struct InputIntegrationTests {
         let ended = await run.line(containing: "<end of output>")
         let output = await run.output
         #expect(
-            unplugged == "  - /dev/input/event7: /dev/input/event7 was unplugged (poll, errno 19); waiting for it to come back",
+            unplugged
+                == "  - /dev/input/event7: /dev/input/event7 was unplugged (poll, errno 19); waiting for it to come back",
             "\(output)")
         // It ran on to its timeout and ended by itself (no crash report after the unplug).
         #expect(ended != nil, "\(output)")
@@ -177,9 +180,10 @@ struct InputIntegrationTests {
             count += 1
         }
         // Stop the kiosk (umockdev-run's child) as systemd would.
-        let children = (try? String(
-            contentsOfFile: "/proc/\(run.process.processIdentifier)/task/\(run.process.processIdentifier)/children",
-            encoding: .utf8)) ?? ""
+        let children =
+            (try? String(
+                contentsOfFile: "/proc/\(run.process.processIdentifier)/task/\(run.process.processIdentifier)/children",
+                encoding: .utf8)) ?? ""
         for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGTERM) }
         let stopped = await run.line(containing: "kiosk stopped")
         _ = await run.line(containing: "<end of output>")

@@ -51,10 +51,11 @@ struct InputSettingsTests {
 
     @Test func badValuesNameTheKeyAndWhatIsExpected() {
         #expect(
-            Self.problems("touch = \"/dev/fb0\"") == [
-                "line 42: input.touch: found \"/dev/fb0\", expected \"auto\", \"none\" or an evdev device such as "
-                    + "/dev/input/by-id/usb-...-event-if00 (`ls -l /dev/input/by-id` lists them)"
-            ].map { $0.replacingOccurrences(of: "line 42", with: "line \(Self.line("touch"))") })
+            Self.problems("touch = \"/dev/fb0\"")
+                == [
+                    "line 42: input.touch: found \"/dev/fb0\", expected \"auto\", \"none\" or an evdev device such as "
+                        + "/dev/input/by-id/usb-...-event-if00 (`ls -l /dev/input/by-id` lists them)"
+                ].map { $0.replacingOccurrences(of: "line 42", with: "line \(Self.line("touch"))") })
         let matrix = Self.problems("touch = \"auto\"\ncalibration = [1, 0, 0, 0, 1]")
         #expect(matrix.count == 1 && matrix[0].contains("input.calibration: found 5 numbers, expected the six"))
         let word = Self.problems("touch = \"auto\"\ncalibration = [1, 0, \"x\", 0, 1, 0]")
@@ -77,7 +78,9 @@ struct InputSettingsTests {
             .replacingOccurrences(of: "[card_reader]\n", with: "[card_reader]\nwedge = \"/dev/input/event8\"\n")
             + "\n[input]\nkeypad = \"/dev/input/event8\"\n"
         let problems = SampleConfig.problems(text).map(\.description)
-        #expect(problems.contains { $0.contains("input.keypad: \"/dev/input/event8\" is card_reader.wedge") }, "\(problems)")
+        #expect(
+            problems.contains { $0.contains("input.keypad: \"/dev/input/event8\" is card_reader.wedge") }, "\(problems)"
+        )
     }
 
     /// The line `key` lands on when appended after the sample configuration.
@@ -159,9 +162,13 @@ struct InputServiceTests {
     @Test func onlyATableThatNamesDevicesOrAConsoleAddsServices() throws {
         let none = try SampleConfig.parse(SampleConfig.valid)
         let screens = ScreenWatch()
-        #expect(try InputService.configured(none, events: KioskEvents(), screens: screens, logger: Logger(label: "t")).isEmpty)
+        #expect(
+            try InputService.configured(none, events: KioskEvents(), screens: screens, logger: Logger(label: "t"))
+                .isEmpty)
         let both = try InputSettingsTests.parse("keypad = \"auto\"\nconsole = \"/dev/tty1\"")
-        #expect(try InputService.configured(both, events: KioskEvents(), screens: screens, logger: Logger(label: "t")).count == 2)
+        #expect(
+            try InputService.configured(both, events: KioskEvents(), screens: screens, logger: Logger(label: "t")).count
+                == 2)
     }
 
     @Test func theLayoutScreenHitTestsTheScreenOnDisplay() async throws {

@@ -75,9 +75,8 @@ public final class InputDevices: Sendable {
     }
 
     /// Opens and classifies `path` for the wanted kinds; `nil` when it is none of them (the device is closed).
-    typealias Prober = @Sendable (_ path: String, _ wanted: Set<Kind>, _ configuration: Configuration) throws(
-        InputError
-    ) -> Probe?
+    typealias Prober =
+        @Sendable (_ path: String, _ wanted: Set<Kind>, _ configuration: Configuration) throws(InputError) -> Probe?
 
     public let configuration: Configuration
     private let prober: Prober
@@ -188,7 +187,9 @@ public final class InputDevices: Sendable {
             }
             guard let probe else {
                 if configured {
-                    let kind = kinds.first == .touch ? "touch panel (no absolute X and Y axes)" : "keypad (no digits and Enter)"
+                    let kind =
+                        kinds.first == .touch
+                        ? "touch panel (no absolute X and Y axes)" : "keypad (no digits and Enter)"
                     report(path, "\(path) is not a \(kind): check the path (`ls -l /dev/input/by-id`)", continuation)
                 }
                 continue
@@ -255,7 +256,9 @@ public final class InputDevices: Sendable {
                 probe = Probe(
                     device: device, kind: .touch,
                     touch: try TouchPanel.reading(device, calibration: configuration.calibration))
-            } else if !pointer, wanted.contains(.keypad), Keypad.isKeypad(keys: try device.codes(ofType: UInt16(EV_KEY))) {
+            } else if !pointer, wanted.contains(.keypad),
+                Keypad.isKeypad(keys: try device.codes(ofType: UInt16(EV_KEY)))
+            {
                 probe = Probe(device: device, kind: .keypad, touch: nil)
             }
             guard let probe else {

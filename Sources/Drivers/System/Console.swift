@@ -23,7 +23,8 @@ public struct ConsoleError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         let reason: String =
             switch code {
-            case ENOTTY, EINVAL where call.hasPrefix("KD") || call.hasPrefix("VT"):
+            case ENOTTY,
+                EINVAL where call.hasPrefix("KD") || call.hasPrefix("VT"):
                 "is not a virtual terminal (over SSH or in a test there is none): set [input] console = \"none\", "
                     + "or name a VT such as /dev/tty1"
             case ENOENT: "does not exist: name a VT such as /dev/tty1"

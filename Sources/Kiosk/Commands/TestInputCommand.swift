@@ -26,7 +26,9 @@ struct TestInputCommand: AsyncParsableCommand {
     @Flag(help: "Do not grab the devices (EVIOCGRAB): others, evtest or the console, see them too.")
     var noGrab = false
 
-    static let cells = ["top-left", "top", "top-right", "left", "centre", "right", "bottom-left", "bottom", "bottom-right"]
+    static let cells = [
+        "top-left", "top", "top-right", "left", "centre", "right", "bottom-left", "bottom", "bottom-right",
+    ]
 
     /// The grid cell under a panel point.
     static func cell(_ point: PanelPoint) -> Int {

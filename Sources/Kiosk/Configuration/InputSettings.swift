@@ -70,7 +70,8 @@ struct InputSettings: Sendable, Equatable {
         case let tty where tty.hasPrefix("/dev/tty"): settings.console = tty
         case let other:
             section.problem(
-                "console", "found \"\(other)\", expected a virtual terminal such as \"/dev/tty1\", \"current\" or \"none\"")
+                "console",
+                "found \"\(other)\", expected a virtual terminal such as \"/dev/tty1\", \"current\" or \"none\"")
         }
         section.rejectUnknownKeys()
         return settings

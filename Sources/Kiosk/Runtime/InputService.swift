@@ -25,7 +25,8 @@ struct InputService: Service {
             services.append(.init(service: ConsoleService(tty: tty, logger: Logger(label: "kiosk.console"))))
         }
         if settings.input.hasDevices {
-            let touchScreen = try screen ?? LayoutTouchScreen(screens: screens, layout: ScreenLayout(size: settings.display.size))
+            let touchScreen =
+                try screen ?? LayoutTouchScreen(screens: screens, layout: ScreenLayout(size: settings.display.size))
             services.append(
                 .init(
                     service: InputService(
