@@ -170,4 +170,11 @@ struct KeypadTests {
         #expect(!Keypad.isKeypad(keys: Set(row)))
         #expect(!Keypad.isKeypad(keys: [UInt16(BTN_TOUCH), UInt16(KEY_ENTER)]))
     }
+
+    @Test func aConfiguredKeypadNeedsOnlyOneKeyTheKioskUses() {
+        let arrows = Set([KEY_UP, KEY_DOWN, KEY_ENTER].map { UInt16($0) })
+        #expect(InputDevices.isKeypad(arrows, configured: true))
+        #expect(!InputDevices.isKeypad(arrows, configured: false))
+        #expect(!InputDevices.isKeypad([UInt16(BTN_TOUCH), UInt16(KEY_POWER)], configured: true))
+    }
 }

@@ -183,3 +183,26 @@ struct InputServiceTests {
         #expect(await touch.target(at: centre) == id)
     }
 }
+
+/// Without a VT (SSH, tests) the console service says so and keeps the kiosk running until it stops.
+@Suite("ConsoleService without a virtual terminal")
+struct ConsoleServiceTests {
+    @Test func aMissingVTIsLoggedAndTheServiceWaitsForTheStop() async throws {
+        let logs = InputServiceTests.Logs()
+        let logger = Logger(label: "kiosk.console") { label in
+            JournalLogHandler(label: label, level: .info, underJournald: true) { line in
+                logs.lines.withLock { $0.append(line) }
+            }
+        }
+        let service = ConsoleService(tty: "/dev/tty-kiosk-missing", logger: logger)
+        let running = Task { try await service.run() }
+        // The error is logged at once; the service then waits (a returning service would stop the kiosk).
+        while logs.lines.withLock({ $0.isEmpty }) { await Task.yield() }
+        running.cancel()
+        _ = await running.result
+        let lines = logs.lines.withLock { $0 }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("console not taken; the kiosk runs without it") == true)
+        #expect(lines.first?.contains("/dev/tty-kiosk-missing does not exist") == true)
+    }
+}

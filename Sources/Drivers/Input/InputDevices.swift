@@ -189,7 +189,8 @@ public final class InputDevices: Sendable {
                 if configured {
                     let kind =
                         kinds.first == .touch
-                        ? "touch panel (no absolute X and Y axes)" : "keypad (no digits and Enter)"
+                        ? "touch panel (no absolute X and Y axes)"
+                        : "keypad (none of the keys the kiosk uses: digits, Enter, Esc, Backspace, arrows)"
                     report(path, "\(path) is not a \(kind): check the path (`ls -l /dev/input/by-id`)", continuation)
                 }
                 continue
@@ -243,6 +244,11 @@ public final class InputDevices: Sendable {
         if let failure { continuation.yield(.removed(path: device.path, error: failure)) }
     }
 
+    /// "auto" takes keyboards with Enter and ten digits; a configured path any device with a key the kiosk uses.
+    static func isKeypad(_ keys: Set<UInt16>, configured: Bool) -> Bool {
+        configured ? Keypad.hasKioskKeys(keys) : Keypad.isKeypad(keys: keys)
+    }
+
     /// The real prober: open(2) without a grab, EVIOCGBIT for keys, absolute and relative axes, then the grab.
     static func probe(_ path: String, wanted: Set<Kind>, configuration: Configuration) throws(InputError) -> Probe? {
         let device = try EvdevDevice(path: path, grab: false)
@@ -257,7 +263,7 @@ public final class InputDevices: Sendable {
                     device: device, kind: .touch,
                     touch: try TouchPanel.reading(device, calibration: configuration.calibration))
             } else if !pointer, wanted.contains(.keypad),
-                Keypad.isKeypad(keys: try device.codes(ofType: UInt16(EV_KEY)))
+                Self.isKeypad(try device.codes(ofType: UInt16(EV_KEY)), configured: configuration.keypad == .path(path))
             {
                 probe = Probe(device: device, kind: .keypad, touch: nil)
             }

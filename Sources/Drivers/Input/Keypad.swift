@@ -38,12 +38,18 @@ public enum Keypad {
         }
     }
 
-    /// Whether a device with these keys (EVIOCGBIT(EV_KEY)) can serve as the kiosk's keypad: it has Enter and the
-    /// ten digits of one kind. A touch panel's BTN_TOUCH or a power button alone does not make a keypad.
+    /// Whether a device with these keys (EVIOCGBIT(EV_KEY)) is a keypad "auto" takes: it has Enter and the ten
+    /// digits of one kind. A touch panel's BTN_TOUCH or a power button alone does not make a keypad.
     public static func isKeypad(keys: Set<UInt16>) -> Bool {
         let has = { (code: Int32) in keys.contains(UInt16(code)) }
         let row = [KEY_0, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9]
         let pad = [KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4, KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9]
         return (has(KEY_ENTER) || has(KEY_KPENTER)) && (row.allSatisfy(has) || pad.allSatisfy(has))
+    }
+
+    /// Whether a device has any key the kiosk uses: enough for a keypad configured by its path (a four-key
+    /// accessibility pad of arrows and Enter has no digits, and the technician chose it on purpose).
+    public static func hasKioskKeys(_ keys: Set<UInt16>) -> Bool {
+        keys.contains { key(code: $0) != nil }
     }
 }
