@@ -45,3 +45,36 @@ struct ConsoleTests {
         #expect(throws: ConsoleError.self) { _ = try Console(tty: path) }
     }
 }
+
+/// The crash handler in CLinuxIO: it gives the console back and then the process still dies of its signal (so it
+/// dumps core and systemd restarts it), rather than returning into the crashed code or exiting normally.
+@Suite("Console crash handler")
+struct ConsoleCrashTests {
+    @Test(arguments: [SIGABRT, SIGSEGV])
+    func theCrashStillKillsWithItsSignal(_ signalNumber: Int32) throws {
+        var buffer = [CChar](repeating: 0, count: 128)
+        let master = kiosk_open_pty(&buffer, 128)
+        try #require(master >= 0)
+        defer { close(master) }
+        let child = fork()
+        try #require(child >= 0)
+        if child == 0 {
+            // Only async-signal-safe calls in the child of a threaded process. The default action first, so the
+            // handler re-raises into it (not into the Swift runtime's backtracer), then the crash.
+            signal(signalNumber, SIG_DFL)
+            // Unblocked, as abort(3) does: the test runner's threads may hold SIGABRT blocked.
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, signalNumber)
+            sigprocmask(SIG_UNBLOCK, &set, nil)
+            kiosk_console_restore_on_crash(master, 0)
+            raise(signalNumber)
+            _exit(42)  // reached only if the handler swallowed the signal
+        }
+        var status: Int32 = 0
+        #expect(waitpid(child, &status, 0) == child)
+        // WIFSIGNALED / WTERMSIG, which Swift does not import (macros).
+        let terminatedBy = status & 0x7f
+        #expect(terminatedBy == signalNumber, "status \(status)")
+    }
+}
