@@ -248,7 +248,8 @@ enum ConfigurationLoader {
         }
 
         // [input]: touch panel, keypad and console (InputSettings.swift)
-        let input = root.section("input").map { InputSettings.parse($0, wedge: cardReader.wedgeDevice) } ?? InputSettings()
+        let input =
+            root.section("input").map { InputSettings.parse($0, wedge: cardReader.wedgeDevice) } ?? InputSettings()
 
         // [sam]
         var sam: SAMKind?
