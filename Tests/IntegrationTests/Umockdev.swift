@@ -81,6 +81,13 @@ struct KeyStream {
 
     mutating func pause(_ duration: Duration) { time += duration }
 
+    /// Any events as one frame (then its SYN_REPORT), `after` the previous one: touch streams use it.
+    mutating func raw(_ items: [(type: Int32, code: Int32, value: Int32)], after: Duration = .zero) {
+        time += after
+        for item in items { records.append(Record(time: time, type: item.type, code: item.code, value: item.value)) }
+        records.append(Record(time: time, type: EV_SYN, code: SYN_REPORT, value: 0))
+    }
+
     /// The evemu text umockdev-run's `-e` plays.
     var evemu: String {
         func hex(_ value: Int32) -> String {

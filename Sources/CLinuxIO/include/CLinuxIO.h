@@ -4,7 +4,11 @@
 #define KIOSK_CLINUXIO_H
 
 #include <linux/input.h>
+#include <linux/kd.h>
 #include <linux/lp.h>
+#include <linux/tiocl.h>
+#include <linux/vt.h>
+#include <sys/inotify.h>
 #include "Framebuffer.h"
 #include <sys/ioctl.h>
 
@@ -36,6 +40,59 @@ static inline int kiosk_lp_status(int fd, int *status) { return ioctl(fd, LPGETS
 static inline int kiosk_lp_paper_out(void) { return LP_POUTPA; }
 static inline int kiosk_lp_selected(void) { return LP_PSELECD; }
 static inline int kiosk_lp_no_error(void) { return LP_PERRORP; }
+
+// MARK: Virtual terminal (console ownership)
+
+/// KDGETMODE / KDSETMODE: KD_TEXT (fbcon draws text and the cursor) or KD_GRAPHICS (fbcon leaves the screen alone).
+/// ENOTTY or EINVAL where the descriptor is no virtual terminal (a pty, a serial line).
+static inline int kiosk_kd_get_mode(int fd, int *mode) { return ioctl(fd, KDGETMODE, mode); }
+static inline int kiosk_kd_set_mode(int fd, int mode) { return ioctl(fd, KDSETMODE, (unsigned long)mode); }
+static inline int kiosk_kd_text(void) { return KD_TEXT; }
+static inline int kiosk_kd_graphics(void) { return KD_GRAPHICS; }
+
+/// KDGKBMODE / KDSKBMODE: the keyboard mode; K_OFF stops the VT from turning key presses into characters.
+static inline int kiosk_kd_get_keyboard(int fd, int *mode) { return ioctl(fd, KDGKBMODE, mode); }
+static inline int kiosk_kd_set_keyboard(int fd, int mode) { return ioctl(fd, KDSKBMODE, (unsigned long)mode); }
+static inline int kiosk_kd_keyboard_off(void) { return K_OFF; }
+
+/// VT_SETMODE: VT_PROCESS asks the kernel to signal `release` before switching away from this VT and `acquire`
+/// when it comes back (and to wait for VT_RELDISP); VT_AUTO (0) switches without asking.
+static inline int kiosk_vt_set_process_mode(int fd, int release, int acquire) {
+    struct vt_mode mode = {.mode = VT_PROCESS, .waitv = 0, .relsig = (short)release, .acqsig = (short)acquire};
+    return ioctl(fd, VT_SETMODE, &mode);
+}
+static inline int kiosk_vt_set_auto_mode(int fd) {
+    struct vt_mode mode = {.mode = VT_AUTO};
+    return ioctl(fd, VT_SETMODE, &mode);
+}
+/// VT_RELDISP: 1 lets a requested switch away go ahead, VT_ACKACQ acknowledges getting the VT back.
+static inline int kiosk_vt_release(int fd) { return ioctl(fd, VT_RELDISP, 1); }
+static inline int kiosk_vt_acknowledge_acquire(int fd) { return ioctl(fd, VT_RELDISP, VT_ACKACQ); }
+
+/// TIOCLINUX TIOCL_UNBLANKSCREEN: unblank the console now (the escape sequences only change the timeouts).
+static inline int kiosk_console_unblank(int fd) {
+    char subcode = TIOCL_UNBLANKSCREEN;
+    return ioctl(fd, TIOCLINUX, &subcode);
+}
+
+/// Installs handlers for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP that give the console back (KD_TEXT,
+/// the keyboard mode `keyboard_mode`, VT_AUTO) with async-signal-safe ioctls only, then re-raise the signal with
+/// its default action, so the crash still dumps core and systemd still sees it. `fd` < 0 removes the handlers.
+void kiosk_console_restore_on_crash(int fd, int keyboard_mode);
+
+// MARK: inotify (input hotplug)
+
+static inline int kiosk_inotify_init(void) { return inotify_init1(IN_NONBLOCK | IN_CLOEXEC); }
+/// Watch a folder for created entries and changed attributes (udev fixes a new node's group and mode after
+/// creating it: IN_ATTRIB says the node became readable).
+static inline int kiosk_inotify_watch_folder(int fd, const char *path) {
+    return inotify_add_watch(fd, path, IN_CREATE | IN_ATTRIB | IN_MOVED_TO);
+}
+
+/// A pseudo-terminal (posix_openpt, grantpt, unlockpt, ptsname_r): the master's descriptor, the slave's path in
+/// `name`. A terminal that is no virtual terminal, for tests of the console code (glibc declares these only with
+/// _XOPEN_SOURCE).
+int kiosk_open_pty(char *name, unsigned long length);
 
 /// pipe2(2) with O_CLOEXEC | O_NONBLOCK, for waking a thread blocked in poll(2) (glibc declares pipe2 only with
 /// _GNU_SOURCE, which Swift's Glibc module does not set).

@@ -1,5 +1,12 @@
 import CLinuxIO
+import Core
 import Glibc
+
+/// A file by device and inode, as stat(2) gives them.
+struct FileIdentity: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+}
 
 /// Every evdev system call goes through here: the one file that touches file descriptors, ioctls and `errno`, and
 /// turns failures into `InputError`s. Request numbers come from CLinuxIO, never spelled in Swift.
@@ -69,6 +76,44 @@ enum Evdev {
             for bit in 0..<8 where byte & (1 << bit) != 0 { codes.insert(UInt16(index * 8 + bit)) }
         }
         return codes
+    }
+
+    /// EVIOCGABS(axis): an absolute axis's current value and range.
+    static func axis(_ fd: CInt, _ axis: Int32, device: String) throws(InputError) -> (value: Int32, range: AxisRange) {
+        var info = input_absinfo()
+        guard kiosk_evdev_abs(fd, axis, &info) == 0 else {
+            throw InputError(code: errno, call: "EVIOCGABS", device: device)
+        }
+        return (info.value, AxisRange(minimum: info.minimum, maximum: info.maximum))
+    }
+
+    /// The identity of the file `path` names (links followed): two paths to one node, `/dev/input/event7` and its
+    /// by-id link, give the same identity.
+    static func identity(_ path: String) -> FileIdentity? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
+    /// An inotify descriptor (non-blocking) watching `folders` for new and changed entries; folders that do not
+    /// exist are left out.
+    static func watchFolders(_ folders: [String]) throws(InputError) -> CInt {
+        let fd = kiosk_inotify_init()
+        guard fd >= 0 else { throw InputError(code: errno, call: "inotify_init1", device: folders.first ?? "") }
+        var watched = 0
+        for folder in folders where kiosk_inotify_watch_folder(fd, folder) >= 0 { watched += 1 }
+        guard watched > 0 else {
+            let code = errno
+            close(fd)
+            throw InputError(code: code, call: "inotify_add_watch", device: folders.first ?? "")
+        }
+        return fd
+    }
+
+    /// Empties an inotify descriptor: which names changed matters less than that something did.
+    static func drainNotifications(_ fd: CInt) {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while buffer.withUnsafeMutableBytes({ Glibc.read(fd, $0.baseAddress, $0.count) }) > 0 {}
     }
 
     /// A pipe whose read end sits in the reader's poll(2) beside the device: one byte written ends the wait.

@@ -1,3 +1,4 @@
+public import Core
 import Foundation
 import Synchronization
 
@@ -87,6 +88,23 @@ public final class EvdevDevice: Sendable {
         try shared.withLock { state throws(InputError) in
             guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGBIT", device: path) }
             return try Evdev.codes(fd, type: type, device: path)
+        }
+    }
+
+    /// Takes the device for this process alone (EVIOCGRAB), after it was opened without: a device is classified
+    /// first, so a mouse or a keyboard the kiosk does not want is never taken from anyone.
+    public func grab() throws(InputError) {
+        try shared.withLock { state throws(InputError) in
+            guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGRAB", device: path) }
+            try Evdev.grab(fd, device: path)
+        }
+    }
+
+    /// An absolute axis's current value and range (EVIOCGABS), e.g. `ABS_MT_POSITION_X` of a touch panel.
+    public func axis(_ code: UInt16) throws(InputError) -> (value: Int32, range: AxisRange) {
+        try shared.withLock { state throws(InputError) in
+            guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGABS", device: path) }
+            return try Evdev.axis(fd, Int32(code), device: path)
         }
     }
 

@@ -10,7 +10,8 @@ struct KioskCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, DoctorCommand.self, TestCardCommand.self, ImportCommand.self, PINCommand.self,
             EnrollCommand.self, UploadCommand.self, SyncRegistryCommand.self, StatusCommand.self,
-            CaptureLoadCommand.self, VerifyCommand.self, TestPrintCommand.self, ScreensCommand.self, VersionCommand.self,
+            CaptureLoadCommand.self, VerifyCommand.self, TestPrintCommand.self, TestInputCommand.self,
+            ScreensCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -65,6 +65,7 @@ struct RunCommand: AsyncParsableCommand {
         {
             services.append(.init(service: wedge))
         }
+        services += try InputService.configured(settings, events: events, screens: screens, logger: logger)
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let systemd =
             notifier.isEnabled

@@ -266,6 +266,10 @@ enum ConfigurationLoader {
             section.rejectUnknownKeys()
         }
 
+        // [input]: touch panel, keypad and console (InputSettings.swift)
+        let input =
+            root.section("input").map { InputSettings.parse($0, wedge: cardReader.wedgeDevice) } ?? InputSettings()
+
         // [sam]
         var sam: SAMKind?
         if let section = root.section("sam") {
@@ -327,7 +331,7 @@ enum ConfigurationLoader {
             station: station, policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
             templatesDirectory: templatesDirectory,
             letters: LetterSettings(templates: templates, paper: paper, nikStyle: nikStyle), registry: registry, operatorCards: operatorCards,
-            printing: printing, cardReader: cardReader, sam: sam, records: records, api: api)
+            printing: printing, cardReader: cardReader, sam: sam, records: records, api: api, input: input)
     }
 
     /// Why `path` cannot be a wedge reader's device, if it cannot. It must be an evdev node under /dev/input;

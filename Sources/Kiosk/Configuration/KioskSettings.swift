@@ -28,6 +28,7 @@ struct KioskSettings: Sendable {
     var sam: SAMKind?
     var records = RecordSettings()
     var api = APISettings()
+    var input = InputSettings()
 }
 
 struct RecordSettings: Sendable, Equatable {

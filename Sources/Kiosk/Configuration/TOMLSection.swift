@@ -119,6 +119,23 @@ final class TOMLSection {
         return result
     }
 
+    /// A list of numbers (whole or not), e.g. a calibration matrix.
+    func numbers(_ key: String) -> [Double]? {
+        guard let v = value(key) else { return nil }
+        guard let array = v.array else { wrongType(key, v, expected: "a list of numbers, e.g. [1, 0, 0]"); return nil }
+        var result: [Double] = []
+        for (index, element) in array.enumerated() {
+            let d: Double? =
+                element.type == .int ? element.int.map(Double.init) : element.type == .double ? element.double : nil
+            guard let d else {
+                problem("\(key)[\(index)]", "found \(Self.describe(element)), expected a number")
+                return nil
+            }
+            result.append(d)
+        }
+        return result
+    }
+
     func section(_ key: String) -> TOMLSection? {
         guard let v = value(key) else { return nil }
         guard let t = v.table else { wrongType(key, v, expected: "a table, [\(keyPath(key))]"); return nil }

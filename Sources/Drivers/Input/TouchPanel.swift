@@ -1,0 +1,185 @@
+import CLinuxIO
+public import Core
+
+/// Turns a touch panel's evdev events into the contacts of one finger (`TouchContact`, calibrated to the display
+/// panel), one report at a time: positions and touches are collected until the kernel's `SYN_REPORT` closes the
+/// frame, as the evdev protocol asks (linux/Documentation/input/multi-touch-protocol.rst).
+///
+/// Three protocols, chosen from the axes the device has (EVIOCGBIT(EV_ABS)):
+/// - single-touch: `ABS_X`/`ABS_Y`, `BTN_TOUCH` 1 and 0;
+/// - multi-touch protocol B (`ABS_MT_SLOT`): one slot per finger, `ABS_MT_TRACKING_ID` ≥ 0 starts a finger and -1
+///   ends it; the first finger down is followed until it lifts, the others are ignored (a kiosk button is pressed
+///   with one finger, and a palm resting on the frame must not steal it);
+/// - multi-touch protocol A (`ABS_MT_POSITION_X` without slots, older controllers such as the GT9xx): every frame
+///   lists the fingers touching, each closed by `SYN_MT_REPORT`; the first is followed, and a frame that lists none
+///   means it lifted (the protocol has no release event, so it is synthesised, as LVGL does).
+public struct TouchPanel: Sendable {
+    public enum TouchProtocol: String, Hashable, Sendable {
+        case singleTouch = "single-touch"
+        case multiTouchB = "multi-touch B"
+        case multiTouchA = "multi-touch A"
+    }
+
+    public let touchProtocol: TouchProtocol
+    public let xRange: AxisRange
+    public let yRange: AxisRange
+    public let calibration: TouchCalibration
+
+    // The followed finger as of the last SYN_REPORT, and as the current frame changes it.
+    private var reported: (down: Bool, x: Int32, y: Int32) = (false, 0, 0)
+    private var down = false
+    private var x: Int32 = 0
+    private var y: Int32 = 0
+    /// Protocol B: the slot events now refer to, and the slot of the followed finger.
+    private var slot: Int32 = 0
+    private var followedSlot: Int32?
+    /// Protocol A: whether the current frame already named its first finger, and whether it named any.
+    private var frameHasContact = false
+    private var contactClosed = false
+    /// Protocol A: the contact being described has a position (an empty `SYN_MT_REPORT` says "no fingers").
+    private var contactHasPosition = false
+    /// After the kernel dropped events (`SYN_DROPPED`), until the next `SYN_REPORT`.
+    private var dropping = false
+    /// The finger that was down when events were lost is ignored until it lifts.
+    private var ignoringUntilLift = false
+
+    /// A decoder for a device with these axes. `x` and `y` are the current axis values (EVIOCGABS gives them), the
+    /// position of a finger that is already down when the kiosk starts; `slot` the current protocol-B slot.
+    public init(
+        touchProtocol: TouchProtocol, xRange: AxisRange, yRange: AxisRange, calibration: TouchCalibration = .identity,
+        x: Int32 = 0, y: Int32 = 0, slot: Int32 = 0
+    ) {
+        self.touchProtocol = touchProtocol
+        self.xRange = xRange
+        self.yRange = yRange
+        self.calibration = calibration
+        (self.x, self.y, self.slot) = (x, y, slot)
+    }
+
+    /// The decoder for an open device: its protocol from EVIOCGBIT(EV_ABS), its ranges and current values from
+    /// EVIOCGABS (`ABS_MT_POSITION_X/Y` for multi-touch, `ABS_X/Y` for single-touch).
+    public static func reading(_ device: EvdevDevice, calibration: TouchCalibration) throws(InputError) -> TouchPanel {
+        let axes = try device.codes(ofType: UInt16(EV_ABS))
+        let touchProtocol: TouchProtocol =
+            axes.contains(UInt16(ABS_MT_SLOT)) && axes.contains(UInt16(ABS_MT_POSITION_X))
+            ? .multiTouchB : axes.contains(UInt16(ABS_MT_POSITION_X)) ? .multiTouchA : .singleTouch
+        let (xAxis, yAxis) =
+            touchProtocol == .singleTouch ? (ABS_X, ABS_Y) : (ABS_MT_POSITION_X, ABS_MT_POSITION_Y)
+        let x = try device.axis(UInt16(xAxis))
+        let y = try device.axis(UInt16(yAxis))
+        let slot = touchProtocol == .multiTouchB ? (try? device.axis(UInt16(ABS_MT_SLOT)).value) ?? 0 : 0
+        return TouchPanel(
+            touchProtocol: touchProtocol, xRange: x.range, yRange: y.range, calibration: calibration, x: x.value,
+            y: y.value, slot: slot)
+    }
+
+    /// Whether the axes `EVIOCGBIT(EV_ABS)` lists make a touch panel: an absolute X and Y, plain or multi-touch.
+    public static func isTouchPanel(absoluteAxes axes: Set<UInt16>) -> Bool {
+        (axes.contains(UInt16(ABS_X)) && axes.contains(UInt16(ABS_Y)))
+            || (axes.contains(UInt16(ABS_MT_POSITION_X)) && axes.contains(UInt16(ABS_MT_POSITION_Y)))
+    }
+
+    /// Feeds one event; at a `SYN_REPORT`, the contact the frame makes, if any (an array, so a caller never
+    /// assumes there is one).
+    public mutating func handle(_ event: InputEvent) -> [TouchContact] {
+        let type = Int32(event.type)
+        let code = Int32(event.code)
+        if type == EV_SYN {
+            switch code {
+            case SYN_REPORT:
+                if dropping {
+                    // The state after a drop is unknown: the followed finger is lost, the next one starts afresh.
+                    dropping = false
+                    return []
+                }
+                return endFrame(at: event.time)
+            case SYN_DROPPED:
+                dropping = true
+                let wasDown = reported.down
+                reported.down = false
+                down = false
+                followedSlot = nil
+                ignoringUntilLift = wasDown
+                return wasDown ? [TouchContact(.cancelled, point(reported.x, reported.y), at: event.time)] : []
+            case SYN_MT_REPORT where touchProtocol == .multiTouchA:
+                // The end of one finger's data in a protocol-A frame: only the first counts, and only with a position
+                // (controllers send a bare SYN_MT_REPORT for "no fingers").
+                if !contactClosed, contactHasPosition {
+                    frameHasContact = true
+                    contactClosed = true
+                }
+                return []
+            default:
+                return []
+            }
+        }
+        guard !dropping else { return [] }
+        switch (touchProtocol, type, code) {
+        case (.singleTouch, EV_KEY, BTN_TOUCH):
+            down = event.value != 0
+        case (.singleTouch, EV_ABS, ABS_X):
+            x = event.value
+        case (.singleTouch, EV_ABS, ABS_Y):
+            y = event.value
+        case (.multiTouchB, EV_ABS, ABS_MT_SLOT):
+            slot = event.value
+        case (.multiTouchB, EV_ABS, ABS_MT_TRACKING_ID):
+            if event.value >= 0 {
+                if followedSlot == nil {
+                    followedSlot = slot
+                    down = true
+                }
+            } else if followedSlot == slot {
+                followedSlot = nil
+                down = false
+            }
+        case (.multiTouchB, EV_ABS, ABS_MT_POSITION_X) where followedSlot == slot || followedSlot == nil:
+            // Positions of the slot about to be followed may come before its tracking id in the frame.
+            if followedSlot == slot || pendingSlotPosition { x = event.value }
+        case (.multiTouchB, EV_ABS, ABS_MT_POSITION_Y) where followedSlot == slot || followedSlot == nil:
+            if followedSlot == slot || pendingSlotPosition { y = event.value }
+        case (.multiTouchA, EV_ABS, ABS_MT_POSITION_X) where !contactClosed:
+            x = event.value
+            contactHasPosition = true
+        case (.multiTouchA, EV_ABS, ABS_MT_POSITION_Y) where !contactClosed:
+            y = event.value
+            contactHasPosition = true
+        default:
+            break
+        }
+        return []
+    }
+
+    /// Protocol B with no finger followed: positions go to the pending frame, so a finger whose position comes
+    /// before its tracking id in the same frame still lands where it touched.
+    private var pendingSlotPosition: Bool { followedSlot == nil && !reported.down }
+
+    private mutating func endFrame(at time: Duration) -> [TouchContact] {
+        if touchProtocol == .multiTouchA {
+            down = frameHasContact
+            frameHasContact = false
+            contactClosed = false
+            contactHasPosition = false
+        }
+        if ignoringUntilLift {
+            if !down { ignoringUntilLift = false }
+            reported = (false, x, y)
+            return []
+        }
+        defer { reported = (down, x, y) }
+        switch (reported.down, down) {
+        case (false, true):
+            return [TouchContact(.down, point(x, y), at: time)]
+        case (true, true) where (x, y) != (reported.x, reported.y):
+            return [TouchContact(.move, point(x, y), at: time)]
+        case (true, false):
+            return [TouchContact(.up, point(x, y), at: time)]
+        default:
+            return []
+        }
+    }
+
+    private func point(_ x: Int32, _ y: Int32) -> PanelPoint {
+        calibration.point(x: x, y: y, xRange: xRange, yRange: yRange)
+    }
+}

@@ -1,0 +1,26 @@
+import Core
+
+/// The screen as touch input sees it: which button is under a point of the panel, and how to show one pressed in.
+/// The display implements it (it knows the rotation, the panel's millimetres and what it drew); `InputService`
+/// asks it for every contact and tells it every highlight.
+protocol TouchScreen: Sendable {
+    /// The button under `point` on the screen shown now, if any.
+    func target(at point: PanelPoint) async -> ButtonID?
+    /// Shows `button` pressed in, or none (`nil`).
+    func highlight(_ button: ButtonID?) async
+}
+
+/// Touch on a display that draws no highlight (the terminal display): hit-tests the screen on display through
+/// Core's layout, the panel's 0...1 coordinates scaled to the display's millimetres without rotation.
+struct LayoutTouchScreen: TouchScreen {
+    let screens: ScreenWatch
+    let layout: ScreenLayout
+
+    func target(at point: PanelPoint) async -> ButtonID? {
+        guard let screen = await screens.current else { return nil }
+        return layout.layout(screen).hitTest(
+            PointMM(x: point.x * layout.size.width, y: point.y * layout.size.height))
+    }
+
+    func highlight(_ button: ButtonID?) async {}
+}

@@ -1,0 +1,180 @@
+import CLinuxIO
+import Core
+import Foundation
+import Testing
+
+@testable import Drivers
+
+@Suite("TouchPanel: evdev frames into one finger's contacts")
+struct TouchPanelTests {
+    static let range = AxisRange(minimum: 0, maximum: 4095)
+
+    static func panel(_ touchProtocol: TouchPanel.TouchProtocol) -> TouchPanel {
+        TouchPanel(touchProtocol: touchProtocol, xRange: range, yRange: range)
+    }
+
+    static func contacts(_ panel: TouchPanel, _ events: [InputEvent]) -> [TouchContact] {
+        var panel = panel
+        return events.flatMap { panel.handle($0) }
+    }
+
+    static func point(_ x: Int32, _ y: Int32) -> PanelPoint {
+        TouchCalibration.identity.point(x: x, y: y, xRange: range, yRange: range)
+    }
+
+    @Test func theSharedTapAtTheCentreIsOneDownAndOneUpAtTheCentre() throws {
+        let text = try String(contentsOfFile: Evemu.fixtures + "/tap-centre.events", encoding: .utf8)
+        let contacts = Self.contacts(Self.panel(.multiTouchB), try Evemu.parse(text))
+        let centre = Self.point(2048, 2048)
+        #expect(
+            contacts == [
+                TouchContact(.down, centre, at: .milliseconds(500)), TouchContact(.up, centre, at: .milliseconds(580)),
+            ])
+        #expect(abs(centre.x - 0.5) < 0.001)
+    }
+
+    @Test func singleTouchFollowsBTNTouchAndReportsMoves() {
+        var script = EventScript()
+        script.frame(at: 10, (EV_ABS, ABS_X, 1000), (EV_ABS, ABS_Y, 500), (EV_KEY, BTN_TOUCH, 1))
+        script.frame(at: 20, (EV_ABS, ABS_X, 1100))
+        script.frame(at: 30)  // nothing changed: no contact
+        script.frame(at: 40, (EV_KEY, BTN_TOUCH, 0))
+        #expect(
+            Self.contacts(Self.panel(.singleTouch), script.events) == [
+                TouchContact(.down, Self.point(1000, 500), at: .milliseconds(10)),
+                TouchContact(.move, Self.point(1100, 500), at: .milliseconds(20)),
+                TouchContact(.up, Self.point(1100, 500), at: .milliseconds(40)),
+            ])
+    }
+
+    @Test func protocolBFollowsTheFirstFingerOnly() {
+        var script = EventScript()
+        script.frame(
+            at: 10, (EV_ABS, ABS_MT_SLOT, 0), (EV_ABS, ABS_MT_TRACKING_ID, 7), (EV_ABS, ABS_MT_POSITION_X, 400),
+            (EV_ABS, ABS_MT_POSITION_Y, 400))
+        // A second finger in slot 1, moving; the first moves a little too.
+        script.frame(
+            at: 20, (EV_ABS, ABS_MT_SLOT, 1), (EV_ABS, ABS_MT_TRACKING_ID, 8), (EV_ABS, ABS_MT_POSITION_X, 3000),
+            (EV_ABS, ABS_MT_POSITION_Y, 3000), (EV_ABS, ABS_MT_SLOT, 0), (EV_ABS, ABS_MT_POSITION_X, 410))
+        script.frame(at: 30, (EV_ABS, ABS_MT_SLOT, 1), (EV_ABS, ABS_MT_POSITION_X, 3500))
+        // The first lifts; the second stays down and moves: it never becomes the followed finger.
+        script.frame(at: 40, (EV_ABS, ABS_MT_SLOT, 0), (EV_ABS, ABS_MT_TRACKING_ID, -1))
+        script.frame(at: 50, (EV_ABS, ABS_MT_SLOT, 1), (EV_ABS, ABS_MT_POSITION_X, 3600))
+        script.frame(at: 60, (EV_ABS, ABS_MT_TRACKING_ID, -1))
+        // A new finger later is followed again.
+        script.frame(
+            at: 90, (EV_ABS, ABS_MT_SLOT, 0), (EV_ABS, ABS_MT_TRACKING_ID, 9), (EV_ABS, ABS_MT_POSITION_X, 2000),
+            (EV_ABS, ABS_MT_POSITION_Y, 1000))
+        #expect(
+            Self.contacts(Self.panel(.multiTouchB), script.events) == [
+                TouchContact(.down, Self.point(400, 400), at: .milliseconds(10)),
+                TouchContact(.move, Self.point(410, 400), at: .milliseconds(20)),
+                TouchContact(.up, Self.point(410, 400), at: .milliseconds(40)),
+                TouchContact(.down, Self.point(2000, 1000), at: .milliseconds(90)),
+            ])
+    }
+
+    @Test func protocolASynthesisesTheReleaseAndFollowsTheFirstContactOfEachFrame() {
+        var script = EventScript()
+        script.event(at: 10, EV_ABS, ABS_MT_POSITION_X, 800)
+        script.event(at: 10, EV_ABS, ABS_MT_POSITION_Y, 900)
+        script.event(at: 10, EV_SYN, SYN_MT_REPORT, 0)
+        script.event(at: 10, EV_ABS, ABS_MT_POSITION_X, 3000)  // a second finger
+        script.event(at: 10, EV_ABS, ABS_MT_POSITION_Y, 3000)
+        script.event(at: 10, EV_SYN, SYN_MT_REPORT, 0)
+        script.frame(at: 10)
+        script.event(at: 20, EV_ABS, ABS_MT_POSITION_X, 820)
+        script.event(at: 20, EV_ABS, ABS_MT_POSITION_Y, 900)
+        script.event(at: 20, EV_SYN, SYN_MT_REPORT, 0)
+        script.frame(at: 20)
+        // No contact in the frame: the finger lifted (protocol A has no release event).
+        script.event(at: 30, EV_SYN, SYN_MT_REPORT, 0)
+        script.frame(at: 30)
+        #expect(
+            Self.contacts(Self.panel(.multiTouchA), script.events) == [
+                TouchContact(.down, Self.point(800, 900), at: .milliseconds(10)),
+                TouchContact(.move, Self.point(820, 900), at: .milliseconds(20)),
+                TouchContact(.up, Self.point(820, 900), at: .milliseconds(30)),
+            ])
+    }
+
+    @Test func droppedEventsCancelTheContactUntilTheFingerLifts() {
+        var script = EventScript()
+        script.frame(at: 10, (EV_ABS, ABS_X, 1000), (EV_ABS, ABS_Y, 500), (EV_KEY, BTN_TOUCH, 1))
+        script.event(at: 20, EV_SYN, SYN_DROPPED, 0)
+        script.event(at: 20, EV_ABS, ABS_X, 3000)  // lost in the drop: ignored up to the next SYN_REPORT
+        script.frame(at: 20)
+        script.frame(at: 30, (EV_ABS, ABS_X, 1200))  // the same finger still down: not a new touch
+        script.frame(at: 40, (EV_KEY, BTN_TOUCH, 0))
+        script.frame(at: 90, (EV_KEY, BTN_TOUCH, 1))
+        let contacts = Self.contacts(Self.panel(.singleTouch), script.events)
+        #expect(
+            contacts == [
+                TouchContact(.down, Self.point(1000, 500), at: .milliseconds(10)),
+                TouchContact(.cancelled, Self.point(1000, 500), at: .milliseconds(20)),
+                TouchContact(.down, Self.point(1200, 500), at: .milliseconds(90)),
+            ])
+    }
+
+    @Test func theCalibrationIsApplied() {
+        var script = EventScript()
+        script.frame(at: 10, (EV_ABS, ABS_X, 0), (EV_ABS, ABS_Y, 4095), (EV_KEY, BTN_TOUCH, 1))
+        let panel = TouchPanel(
+            touchProtocol: .singleTouch, xRange: Self.range, yRange: Self.range,
+            calibration: TouchCalibration(swapXY: false, invertX: true, invertY: true))
+        #expect(Self.contacts(panel, script.events).map(\.point) == [PanelPoint(x: 1, y: 0)])
+    }
+
+    @Test func touchPanelsAreTheDevicesWithAbsoluteXAndY() {
+        #expect(TouchPanel.isTouchPanel(absoluteAxes: [UInt16(ABS_X), UInt16(ABS_Y)]))
+        #expect(TouchPanel.isTouchPanel(absoluteAxes: [UInt16(ABS_MT_POSITION_X), UInt16(ABS_MT_POSITION_Y)]))
+        #expect(!TouchPanel.isTouchPanel(absoluteAxes: [UInt16(ABS_X)]))
+        #expect(!TouchPanel.isTouchPanel(absoluteAxes: []))
+    }
+}
+
+@Suite("Keypad: evdev keys into the kiosk's keys")
+struct KeypadTests {
+    static func key(_ code: Int32, _ value: Int32) -> KioskEvent.Key? {
+        Keypad.key(InputEvent(type: UInt16(EV_KEY), code: UInt16(code), value: value, time: .zero))
+    }
+
+    @Test func digitsOfTheRowAndThePadAreTheSame() {
+        #expect(Self.key(KEY_7, 1) == .digit(7))
+        #expect(Self.key(KEY_KP7, 1) == .digit(7))
+        #expect(Self.key(KEY_0, 1) == .digit(0))
+        #expect(Self.key(KEY_KP0, 1) == .digit(0))
+    }
+
+    @Test func theNamedKeys() {
+        #expect(Self.key(KEY_ENTER, 1) == .enter)
+        #expect(Self.key(KEY_KPENTER, 1) == .enter)
+        #expect(Self.key(KEY_ESC, 1) == .escape)
+        #expect(Self.key(KEY_BACKSPACE, 1) == .backspace)
+        #expect(Self.key(KEY_UP, 1) == .up)
+        #expect(Self.key(KEY_DOWN, 1) == .down)
+        #expect(Self.key(KEY_LEFT, 1) == .left)
+        #expect(Self.key(KEY_RIGHT, 1) == .right)
+        #expect(Self.key(KEY_Q, 1) == nil)
+    }
+
+    @Test func onlyTheKeyGoingDownActsNeitherReleaseNorAutorepeat() {
+        #expect(Self.key(KEY_5, 0) == nil)
+        #expect(Self.key(KEY_5, 2) == nil)
+        #expect(Keypad.key(InputEvent(type: UInt16(EV_ABS), code: UInt16(KEY_5), value: 1, time: .zero)) == nil)
+    }
+
+    @Test func aKeypadHasEnterAndTenDigits() {
+        let row = [KEY_0, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9].map { UInt16($0) }
+        #expect(Keypad.isKeypad(keys: Set(row + [UInt16(KEY_ENTER)])))
+        #expect(!Keypad.isKeypad(keys: Set(row)))
+        #expect(!Keypad.isKeypad(keys: [UInt16(BTN_TOUCH), UInt16(KEY_ENTER)]))
+    }
+
+    @Test func aConfiguredKeypadNeedsOnlyOneKeyTheKioskUses() {
+        let arrows = Set([KEY_UP, KEY_DOWN, KEY_ENTER].map { UInt16($0) })
+        #expect(InputDevices.isKeypad(arrows, configured: true))
+        #expect(!InputDevices.isKeypad(arrows, configured: false))
+        #expect(!InputDevices.isKeypad([UInt16(BTN_TOUCH), UInt16(KEY_POWER)], configured: true))
+    }
+}
