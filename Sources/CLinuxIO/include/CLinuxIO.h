@@ -6,6 +6,7 @@
 #include <linux/input.h>
 #include <linux/lp.h>
 #include <sys/ioctl.h>
+#include <sys/timex.h>
 
 /// EVIOCGRAB: 1 takes the device for this process alone (keys no longer reach the console), 0 releases it.
 static inline int kiosk_evdev_grab(int fd, int grab) { return ioctl(fd, EVIOCGRAB, grab); }
@@ -35,6 +36,17 @@ static inline int kiosk_lp_status(int fd, int *status) { return ioctl(fd, LPGETS
 static inline int kiosk_lp_paper_out(void) { return LP_POUTPA; }
 static inline int kiosk_lp_selected(void) { return LP_PSELECD; }
 static inline int kiosk_lp_no_error(void) { return LP_PERRORP; }
+
+/// adjtimex(2) with modes 0 (read only, needs no privilege): 1 when the kernel's clock is synchronized, 0 when not,
+/// -1 with errno when the call is refused (seccomp under ProtectClock=yes). The same test as systemd's ntp_synced(),
+/// behind timedatectl's "System clock synchronized": STA_UNSYNC clear and an estimated error below 16 s. Whatever
+/// disciplines the clock (timesyncd, chrony, ntpd) clears STA_UNSYNC, so this needs neither D-Bus nor timedated.
+static inline int kiosk_clock_synchronized(void) {
+    struct timex tx = {0};
+    int state = adjtimex(&tx);
+    if (state < 0) return -1;
+    return (state != TIME_ERROR && !(tx.status & STA_UNSYNC) && tx.maxerror < 16000000) ? 1 : 0;
+}
 
 /// pipe2(2) with O_CLOEXEC | O_NONBLOCK, for waking a thread blocked in poll(2) (glibc declares pipe2 only with
 /// _GNU_SOURCE, which Swift's Glibc module does not set).
