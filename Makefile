@@ -120,6 +120,8 @@ POLKITRULESDIR ?= /usr/share/polkit-1/rules.d
 install:
 	@[ -x $(RELEASE_KIOSK) ] || { echo "no $(RELEASE_KIOSK): run make release first"; exit 1; }
 	install -Dm755 $(RELEASE_KIOSK) $(DESTDIR)$(BINDIR)/kiosk
+	@# Debug info off (178 MB -> 112 MB); the symbol table stays, so a crash's backtrace in the journal names functions.
+	strip --strip-debug $(DESTDIR)$(BINDIR)/kiosk
 	install -d $(DESTDIR)$(UNITDIR)
 	sed -e 's|/usr/bin/kiosk|$(BINDIR)/kiosk|g' -e 's|/usr/share/doc/kiosk|$(DOCDIR)|g' \
 		-e 's|/etc/kiosk/|$(SYSCONFDIR)/kiosk/|g' systemd/kiosk.service > $(DESTDIR)$(UNITDIR)/kiosk.service

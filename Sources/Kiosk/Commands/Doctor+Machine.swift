@@ -62,7 +62,8 @@ extension Doctor {
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             let result: Result<Int, any Error>
             do {
-                let response = try await client.execute(HTTPClientRequest(url: url.absoluteString), timeout: .seconds(8))
+                let response = try await client.execute(
+                    HTTPClientRequest(url: url.absoluteString), timeout: .seconds(8))
                 result = .success(Int(response.status.code))
             } catch {
                 result = .failure(error)
@@ -137,7 +138,9 @@ extension Doctor {
             return Finding(
                 verdict: .fail, check: "pcscd",
                 detail: "pcscd asks polkit, and no rule lets the user kiosk in: every card read is refused",
-                fix: "install polkit/50-kiosk-pcscd.rules as /etc/polkit-1/rules.d/50-kiosk-pcscd.rules (the package does)")
+                fix:
+                    "install polkit/50-kiosk-pcscd.rules as /etc/polkit-1/rules.d/50-kiosk-pcscd.rules (the package does)"
+            )
         }
         return Finding(
             verdict: .ok, check: "pcscd", detail: "socket \(pcscdSocket) (mode \(modeText)), polkit on, rule \(rule)")
@@ -185,7 +188,8 @@ extension Doctor {
             findings.append(
                 Finding(
                     verdict: .warn, check: "letter printer",
-                    detail: "[printing] letters = \"file\": letters go as PDFs to \(settings.letterOutput), not to paper",
+                    detail:
+                        "[printing] letters = \"file\": letters go as PDFs to \(settings.letterOutput), not to paper",
                     fix: "add the printer to CUPS (lpadmin -p \(settings.cupsQueue) -E -v URI -m everywhere), "
                         + "then set letters = \"cups\""))
         case .thermal:
@@ -266,9 +270,11 @@ extension Doctor {
                 + (status.paperNearEnd ? ", paper near end" : "")
             findings.append(
                 status.problem == nil
-                    ? Finding(verdict: status.paperNearEnd ? .warn : .ok, check: "thermal printer", detail: detail,
+                    ? Finding(
+                        verdict: status.paperNearEnd ? .warn : .ok, check: "thermal printer", detail: detail,
                         fix: status.paperNearEnd ? "load a new paper roll soon" : nil)
-                    : Finding(verdict: .fail, check: "thermal printer", detail: detail,
+                    : Finding(
+                        verdict: .fail, check: "thermal printer", detail: detail,
                         fix: "paper, cover, cutter: see to the printer"))
         }
         return findings
@@ -319,17 +325,20 @@ extension Doctor {
         let mode = (attributes[.posixPermissions] as? Int) ?? 0
         let group = (attributes[.groupOwnerAccountName] as? String) ?? "?"
         let type = attributes[.type] as? FileAttributeType
-        let node = "\(shown)\(resolved == path ? "" : " -> \(resolved)") (group \(group), mode \(String(mode, radix: 8)))"
+        let node =
+            "\(shown)\(resolved == path ? "" : " -> \(resolved)") (group \(group), mode \(String(mode, radix: 8)))"
         guard type == .typeCharacterSpecial else {
             return Finding(
-                verdict: .warn, check: check, detail: "\(node) is not a device node", fix: "check the path: \(unplugged)")
+                verdict: .warn, check: check, detail: "\(node) is not a device node",
+                fix: "check the path: \(unplugged)")
         }
         let needed = write ? 0o6 : 0o4
         let reachable = (groups.contains(group) && (mode >> 3) & needed == needed) || mode & needed == needed
         guard reachable else {
             return Finding(
                 verdict: .fail, check: check,
-                detail: "\(node): the kiosk user (groups kiosk, video, input, lp) cannot \(write ? "write" : "read") it",
+                detail:
+                    "\(node): the kiosk user (groups kiosk, video, input, lp) cannot \(write ? "write" : "read") it",
                 fix: "a udev rule with GROUP=\"\(groups[0])\", MODE=\"0660\" (see /lib/udev/rules.d/70-kiosk-*.rules)")
         }
         return Finding(verdict: .ok, check: check, detail: node)
@@ -394,7 +403,8 @@ extension Doctor {
                 fix: "nothing to do on the kiosk; tell the province if it lasts")
         case .failure(let error):
             let text = "\(error)"
-            let tls = text.localizedCaseInsensitiveContains("ssl") || text.localizedCaseInsensitiveContains("certificate")
+            let tls =
+                text.localizedCaseInsensitiveContains("ssl") || text.localizedCaseInsensitiveContains("certificate")
             return Finding(
                 verdict: tls ? .fail : .warn, check: "provincial API",
                 detail: "\(url.absoluteString) cannot be reached: \(text); records wait on the kiosk",

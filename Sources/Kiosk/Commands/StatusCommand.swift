@@ -43,7 +43,8 @@ struct StatusCommand: AsyncParsableCommand {
         let since = marker.since.map {
             " since " + describe(Timestamp(millisecondsSince1970: Int64($0.timeIntervalSince1970 * 1000)), now: now)
         }
-        return "yes, a resident is being served\(since ?? ""); updates wait: while [ -e \(marker.path) ]; do sleep 5; done"
+        return "yes, a resident is being served\(since ?? ""); "
+            + "updates wait: while [ -e \(marker.path) ]; do sleep 5; done"
     }
 
     /// `2026-11-25 10:15 WIB (3 h ago)`.
