@@ -18,10 +18,12 @@ BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsq
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl cups cups-ipp-utils poppler-utils dbus-daemon \
 	zbar-tools
 # `make units`: systemd-analyze (verify, security) is in systemd; udev's rules and udevadm in udev.
-UNIT_PACKAGES := systemd udev python3
+# `make deb`: dpkg-shlibdeps (the Depends of the binary's libraries) is in dpkg-dev; binutils for readelf.
+UNIT_PACKAGES := systemd udev python3 dpkg-dev binutils
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES) $(UNIT_PACKAGES)
 
-.PHONY: deps build test soak contract units demo bench bench-records format lint clean
+.PHONY: deps build test soak contract units demo bench bench-records format lint clean release install deb \
+	package-check
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.1 or later is needed: https://www.swift.org/install/linux/debian/12/"; exit 1; }
@@ -35,9 +37,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
-test: deps contract units
+# The package first (release build, about 10 minutes on a fresh clone), then the debug build of the tests; the
+# installed package's doctor runs once pcscd is up, so that its card reader check has a pcscd to ask.
+test: deps contract units deb
 	$(SWIFT) build --build-tests
 	scripts/services start
+	scripts/check-package $(DEB)
 	$(SWIFT) test
 
 # The crash test with 1,000 SIGKILLs instead of make test's 200.
@@ -78,6 +83,92 @@ units:
 	@! scripts/check-udev-rules $(UNITS_STAGE)/broken/broken.rules 2>/dev/null || \
 		{ echo "scripts/check-udev-rules passed a broken rule: the check is not checking"; exit 1; }
 	scripts/check-udev-rules udev/*.rules
+
+# Release, install and the Debian package.
+#
+# One version, in VERSION. `make release` writes it, the git commit and the build date (SOURCE_DATE_EPOCH when set)
+# into Sources/Kiosk/BuildStamp.swift for the one release build and writes the checked-in text back afterwards
+# (scripts/build-stamp says why), so `kiosk --version` names the commit while a plain `swift build` still works.
+# The release binary links the Swift standard library and Foundation statically: a kiosk needs no toolchain, only
+# the Debian libraries dpkg-shlibdeps finds (scripts/check-package proves no libswift*.so is needed).
+VERSION := $(shell cat VERSION)
+GIT_COMMIT := $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) || c=unknown; \
+	[ "$$c" = unknown ] || git diff --quiet HEAD -- 2>/dev/null || c=$$c-dirty; echo $$c)
+BUILD_DATE := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%dT%H:%M:%SZ)
+STAMP := Sources/Kiosk/BuildStamp.swift
+RELEASE_KIOSK := .build/release/kiosk
+
+release: deps
+	scripts/build-stamp "$(VERSION)" "$(GIT_COMMIT)" "$(BUILD_DATE)" > $(STAMP)
+	$(SWIFT) build -c release --product kiosk --static-swift-stdlib; status=$$?; \
+		scripts/build-stamp "$(VERSION)" unknown unknown > $(STAMP); exit $$status
+
+# `make release && sudo make install` (PREFIX=/usr/local by default; the package uses PREFIX=/usr). The unit, the
+# sysusers entry and the udev rule go where systemd and udev read packaged files whatever PREFIX is; the unit's
+# ExecStart= and Documentation= are rewritten to the PREFIX used. The sample configuration is installed only where
+# none exists yet, with its templates path pointing at the installed templates.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/kiosk
+DOCDIR = $(PREFIX)/share/doc/kiosk
+SYSCONFDIR ?= /etc
+UNITDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+UDEVRULESDIR ?= /lib/udev/rules.d
+POLKITRULESDIR ?= /usr/share/polkit-1/rules.d
+install:
+	@[ -x $(RELEASE_KIOSK) ] || { echo "no $(RELEASE_KIOSK): run make release first"; exit 1; }
+	install -Dm755 $(RELEASE_KIOSK) $(DESTDIR)$(BINDIR)/kiosk
+	@# Debug info off (178 MB -> 112 MB); the symbol table stays, so a crash's backtrace in the journal names functions.
+	strip --strip-debug $(DESTDIR)$(BINDIR)/kiosk
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/bin/kiosk|$(BINDIR)/kiosk|g' -e 's|/usr/share/doc/kiosk|$(DOCDIR)|g' \
+		-e 's|/etc/kiosk/|$(SYSCONFDIR)/kiosk/|g' systemd/kiosk.service > $(DESTDIR)$(UNITDIR)/kiosk.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/kiosk.service
+	install -Dm644 systemd/kiosk.sysusers $(DESTDIR)$(SYSUSERSDIR)/kiosk.conf
+	install -Dm644 udev/70-kiosk-thermal-printers.rules $(DESTDIR)$(UDEVRULESDIR)/70-kiosk-thermal-printers.rules
+	install -Dm644 polkit/50-kiosk-pcscd.rules $(DESTDIR)$(POLKITRULESDIR)/50-kiosk-pcscd.rules
+	install -d $(DESTDIR)$(DATADIR)/templates
+	install -m644 templates/*.mustache $(DESTDIR)$(DATADIR)/templates/
+	@grep -q '^templates = "../templates"' config/kiosk.sample.toml || \
+		{ echo "config/kiosk.sample.toml: no templates = \"../templates\" line to point at $(DATADIR)/templates"; exit 1; }
+	install -d $(DESTDIR)$(SYSCONFDIR)/kiosk
+	sed 's|^templates = "../templates"|templates = "$(DATADIR)/templates"|' config/kiosk.sample.toml \
+		> $(DESTDIR)$(DATADIR)/kiosk.sample.toml
+	[ -e $(DESTDIR)$(SYSCONFDIR)/kiosk/kiosk.toml ] || \
+		install -m644 $(DESTDIR)$(DATADIR)/kiosk.sample.toml $(DESTDIR)$(SYSCONFDIR)/kiosk/kiosk.toml
+	install -d $(DESTDIR)$(DOCDIR)/examples
+	install -m644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m644 systemd/README.md $(DESTDIR)$(DOCDIR)/README.systemd.md
+	install -m644 udev/README.md $(DESTDIR)$(DOCDIR)/README.udev.md
+	install -m644 udev/70-kiosk-touchscreen.rules api/provincial-api.yaml $(DESTDIR)$(DOCDIR)/examples/
+
+# The Debian package, with dpkg-deb alone (no debhelper): `make install` into a staging root, DEBIAN/ from
+# packaging/debian, Depends from dpkg-shlibdeps on the binary plus what the kiosk runs beside it (pcscd, fonts).
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB := $(OUT)/kiosk_$(VERSION)_$(DEB_ARCH).deb
+DEB_ROOT := .build/deb/root
+deb: release
+	rm -rf .build/deb && mkdir -p $(DEB_ROOT)/DEBIAN $(OUT)
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr
+	install -Dm644 packaging/debian/copyright $(DEB_ROOT)/usr/share/doc/kiosk/copyright
+	install -m755 packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm $(DEB_ROOT)/DEBIAN/
+	echo /etc/kiosk/kiosk.toml > $(DEB_ROOT)/DEBIAN/conffiles
+	@# dpkg-shlibdeps wants a debian/control beside it: a one-package stub in the staging folder.
+	mkdir -p .build/deb/debian && printf 'Source: kiosk\n\nPackage: kiosk\nArchitecture: any\n' > .build/deb/debian/control
+	cd .build/deb && dpkg-shlibdeps -O -eroot/usr/bin/kiosk | sed -n 's/^shlibs:Depends=//p' > shlibs
+	@[ -s .build/deb/shlibs ] || { echo "dpkg-shlibdeps found no libraries"; exit 1; }
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' -e "s|@SHLIBS@|$$(cat .build/deb/shlibs)|" \
+		-e "s|@SIZE@|$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)|" packaging/debian/control.in \
+		> $(DEB_ROOT)/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB)
+	@ls -l $(DEB)
+
+# The package as a kiosk would get it: its metadata and contents, then unpacked into a temporary root and
+# `kiosk doctor` run from there against the packaged configuration.
+package-check:
+	scripts/check-package $(DEB)
 
 # One resident session end to end: kiosk-sim plays the resident, the kiosk shows each screen, prints the letter
 # (out/demo/letters/) and records the service.

@@ -4,6 +4,10 @@ public import Foundation
 public struct Heartbeat: Codable, Hashable, Sendable {
     public var kioskId: String
     public var softwareVersion: String
+    /// The git commit the kiosk was built from; absent when the build did not record it.
+    public var softwareCommit: String?
+    /// When the kiosk's binary was built; absent when the build did not record it.
+    public var softwareBuiltAt: Date?
     public var sentAt: Date
     public var uptimeSeconds: Int
     public var clockSynced: Bool
@@ -14,6 +18,9 @@ public struct Heartbeat: Codable, Hashable, Sendable {
     public var lastUploadAt: Date?
     /// Records the server refused, kept on the kiosk for an operator.
     public var rejectedRecords: Int
+    /// A resident is being served at this moment (the kiosk's busy marker): an update can wait. Absent when the
+    /// kiosk cannot tell (not under systemd).
+    public var busy: Bool?
 
     public struct Printer: Codable, Hashable, Sendable {
         /// `ready`, a `PrinterProblem` name, or `unknown`.
@@ -24,7 +31,8 @@ public struct Heartbeat: Codable, Hashable, Sendable {
 
     public init(
         kioskId: String, softwareVersion: String, sentAt: Date, uptimeSeconds: Int, clockSynced: Bool,
-        printer: Printer, queueDepth: Int, oldestPendingAt: Date?, lastUploadAt: Date?, rejectedRecords: Int
+        printer: Printer, queueDepth: Int, oldestPendingAt: Date?, lastUploadAt: Date?, rejectedRecords: Int,
+        softwareCommit: String? = nil, softwareBuiltAt: Date? = nil, busy: Bool? = nil
     ) {
         self.kioskId = kioskId
         self.softwareVersion = softwareVersion
@@ -36,5 +44,8 @@ public struct Heartbeat: Codable, Hashable, Sendable {
         self.oldestPendingAt = oldestPendingAt
         self.lastUploadAt = lastUploadAt
         self.rejectedRecords = rejectedRecords
+        self.softwareCommit = softwareCommit
+        self.softwareBuiltAt = softwareBuiltAt
+        self.busy = busy
     }
 }

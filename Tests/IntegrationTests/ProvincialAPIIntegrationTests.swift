@@ -111,6 +111,11 @@ struct ProvincialAPIIntegrationTests {
         #expect(status.contains("0 record(s) waiting") && !status.contains("last upload:     never"))
         let heartbeat = try #require(applied.heartbeats["1809072001-01"])
         #expect(heartbeat.contains(#""queueDepth":0"#) && heartbeat.contains(#""softwareVersion":"0.1.0""#))
+        // Outside systemd there is no busy marker: the kiosk leaves `busy` out rather than claim it is idle.
+        #expect(!heartbeat.contains(#""busy""#))
+        let lines = try Services.run(Services.kioskSim, ["api", "records", "--state", setup.folder + "/api"]).output
+        #expect(lines.contains("heartbeat 1809072001-01: version 0.1.0 (commit "), "\(lines)")
+        #expect(lines.contains("busy unknown, queue 0, printer "), "\(lines)")
     }
 
     @Test func aUsedOrUnknownTokenIsRefusedWithAReason() throws {

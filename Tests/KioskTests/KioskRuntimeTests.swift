@@ -16,6 +16,8 @@ struct KioskRuntimeTests {
     final class Capture: Sendable {
         let screens = Mutex<[Screen]>([])
         let logs = Mutex<[String]>([])
+        /// Each screen with whether the busy marker was there when it was drawn (with a marker only).
+        let busyByScreen = Mutex<[(screen: String, busy: Bool)]>([])
 
         var screenNames: [String] { screens.withLock { $0.map { "\($0.id)" } } }
         /// The screen names without repeats (progress updates show the printing screen several times).
@@ -26,7 +28,11 @@ struct KioskRuntimeTests {
 
     struct CapturingDisplay: Display {
         let capture: Capture
-        func show(_ screen: Screen) async { capture.screens.withLock { $0.append(screen) } }
+        var busy: BusyMarker? = nil
+        func show(_ screen: Screen) async {
+            capture.screens.withLock { $0.append(screen) }
+            if let busy { capture.busyByScreen.withLock { $0.append(("\(screen.id)", busy.isBusy)) } }
+        }
     }
 
     struct BrokenPrinter: LetterPrinter {
@@ -42,7 +48,8 @@ struct KioskRuntimeTests {
     /// Runs one script against a fresh kiosk; returns what it showed and the store's records.
     static func play(
         _ script: String, config: String = SampleConfig.valid, printer: (any LetterPrinter)? = nil,
-        awaitLimit: Duration = .seconds(20), prepare: (SQLiteRegistry) async throws -> Void = { _ in },
+        awaitLimit: Duration = .seconds(20), busy: BusyMarker? = nil,
+        prepare: (SQLiteRegistry) async throws -> Void = { _ in },
         afterwards: (SQLiteRegistry) async throws -> Void = { _ in }
     ) async throws -> (Capture, [ServiceRecord], String) {
         let directory = try TemporaryDirectory()
@@ -63,12 +70,13 @@ struct KioskRuntimeTests {
             database, pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout)
         try await registry.syncOperatorCards(settings.operatorCards)
         try await prepare(registry)
-        let runtime = KioskRuntime(
+        var runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
-                display: CapturingDisplay(capture: capture), cardReader: card, registry: registry, issuer: store,
+                display: CapturingDisplay(capture: capture, busy: busy), cardReader: card, registry: registry, issuer: store,
                 printer: try printer ?? TestLetters.printer(settings: settings, directory: directory.path, nikStyle: .masked)),
             events: events, logger: logger, screens: screens)
+        runtime.busy = busy
         let player = ScriptPlayer(
             session: try ScriptedSession(text: script), card: card, events: events, screens: screens,
             layout: try ScreenLayout(size: settings.display.size), awaitLimit: awaitLimit, logger: logger)

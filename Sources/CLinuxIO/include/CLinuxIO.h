@@ -11,6 +11,7 @@
 #include <sys/inotify.h>
 #include "Framebuffer.h"
 #include <sys/ioctl.h>
+#include <sys/timex.h>
 
 /// EVIOCGRAB: 1 takes the device for this process alone (keys no longer reach the console), 0 releases it.
 static inline int kiosk_evdev_grab(int fd, int grab) { return ioctl(fd, EVIOCGRAB, grab); }
@@ -93,6 +94,18 @@ static inline int kiosk_inotify_watch_folder(int fd, const char *path) {
 /// `name`. A terminal that is no virtual terminal, for tests of the console code (glibc declares these only with
 /// _XOPEN_SOURCE).
 int kiosk_open_pty(char *name, unsigned long length);
+
+
+/// adjtimex(2) with modes 0 (read only, needs no privilege): 1 when the kernel's clock is synchronized, 0 when not,
+/// -1 with errno when the call is refused (seccomp under ProtectClock=yes). The same test as systemd's ntp_synced(),
+/// behind timedatectl's "System clock synchronized": STA_UNSYNC clear and an estimated error below 16 s. Whatever
+/// disciplines the clock (timesyncd, chrony, ntpd) clears STA_UNSYNC, so this needs neither D-Bus nor timedated.
+static inline int kiosk_clock_synchronized(void) {
+    struct timex tx = {0};
+    int state = adjtimex(&tx);
+    if (state < 0) return -1;
+    return (state != TIME_ERROR && !(tx.status & STA_UNSYNC) && tx.maxerror < 16000000) ? 1 : 0;
+}
 
 /// pipe2(2) with O_CLOEXEC | O_NONBLOCK, for waking a thread blocked in poll(2) (glibc declares pipe2 only with
 /// _GNU_SOURCE, which Swift's Glibc module does not set).

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A tool from a Debian package (poppler's pdftotext, zbar's zbarimg), run to its end for its standard output.
+/// A tool from a Debian package (poppler's pdftotext, zbar's zbarimg, pcscd in /usr/sbin), run to its end for its
+/// standard output.
 /// A missing tool names the package to install.
 enum DebianTool {
     struct Problem: Error, CustomStringConvertible {
@@ -8,7 +9,9 @@ enum DebianTool {
     }
 
     static func run(_ name: String, _ arguments: [String], package: String) throws -> String {
-        guard let path = ["/usr/bin/", "/bin/"].map({ $0 + name }).first(where: FileManager.default.isExecutableFile)
+        guard
+            let path = ["/usr/bin/", "/bin/", "/usr/sbin/"].map({ $0 + name })
+                .first(where: FileManager.default.isExecutableFile)
         else { throw Problem(description: "\(name) is missing: apt-get install \(package)") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)

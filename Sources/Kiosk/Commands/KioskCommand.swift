@@ -6,7 +6,7 @@ struct KioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "The village service kiosk: e-KTP in, letter out, every service recorded.",
-        version: BuildInfo.version,
+        version: BuildInfo.line,
         subcommands: [
             RunCommand.self, DoctorCommand.self, TestCardCommand.self, ImportCommand.self, PINCommand.self,
             EnrollCommand.self, UploadCommand.self, SyncRegistryCommand.self, StatusCommand.self,
@@ -23,14 +23,11 @@ struct ConfigOption: ParsableArguments {
     var config: String = ConfigurationLoader.defaultPath
 }
 
-enum BuildInfo {
-    static let version = "0.1.0"
-}
-
 struct VersionCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "version", abstract: "Print the kiosk's version.")
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Print the kiosk's version, the commit it was built from and the build date.")
 
     func run() {
-        print("kiosk \(BuildInfo.version)")
+        print("kiosk \(BuildInfo.line)")
     }
 }

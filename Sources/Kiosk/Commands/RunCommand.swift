@@ -85,6 +85,7 @@ struct RunCommand: AsyncParsableCommand {
                 printer: try LetterSetup(settings: settings, sync: sync, logger: logger).printer()),
             events: events, logger: logger, screens: screens)
         runtime.systemd = systemd
+        runtime.busy = BusyMarker.underSystemd(ProcessInfo.processInfo.environment)
 
         services.append(.init(service: runtime))
         if notifier.isEnabled, let interval = notifier.watchdogInterval {

@@ -18,7 +18,8 @@ struct StatusCommand: AsyncParsableCommand {
         let state = DeviceState(database: database)
         let summary = try await OutboxSummary.read(database)
         let now = Timestamp.now()
-        print("kiosk \(BuildInfo.version)")
+        print("kiosk \(BuildInfo.line)")
+        print("busy:            \(Self.busy(BusyMarker.current(), now: now))")
         if let enrolled = try state.enrollment() {
             print(
                 "enrolled:        \(enrolled.kioskID) (village \(enrolled.villageCode)) at \(enrolled.url.absoluteString)"
@@ -34,6 +35,16 @@ struct StatusCommand: AsyncParsableCommand {
         print("last upload:     \(summary.lastUpload.map { Self.describe($0, now: now) } ?? "never")")
         print("last error:      \(summary.lastError ?? "none")")
         print("printer:         \(try state.get(.printerStatus) ?? "unknown (no letter printed yet)")")
+    }
+
+    /// Whether a resident is being served (the busy marker), for a technician about to update or reboot.
+    static func busy(_ marker: BusyMarker, now: Timestamp) -> String {
+        guard marker.isBusy else { return "no (nobody is being served, or the kiosk is not running)" }
+        let since = marker.since.map {
+            " since " + describe(Timestamp(millisecondsSince1970: Int64($0.timeIntervalSince1970 * 1000)), now: now)
+        }
+        return "yes, a resident is being served\(since ?? ""); "
+            + "updates wait: while [ -e \(marker.path) ]; do sleep 5; done"
     }
 
     /// `2026-11-25 10:15 WIB (3 h ago)`.

@@ -25,6 +25,8 @@ struct KioskRuntime: Service {
     /// Told when the kiosk starts serving, when its health or its outbox changes, and when it stops; `nil` outside
     /// systemd.
     var systemd: SystemdReporter? = nil
+    /// Present while a resident is served, for updaters (`/run/kiosk/busy`); `nil` outside systemd.
+    var busy: BusyMarker? = nil
 
     func run() async throws {
         var machine = KioskStateMachine(policy: policy, catalogue: catalogue, clock: ContinuousClock())
@@ -52,6 +54,7 @@ struct KioskRuntime: Service {
             let before = machine.state
             let health = machine.health
             let effects = machine.handle(event)
+            busy?.update(serving: machine.isServingResident)
             if machine.state != before {
                 logger.debug(
                     "state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
@@ -70,6 +73,7 @@ struct KioskRuntime: Service {
         await systemd?.stopping()
         // A letter already numbered finishes printing and gets its outcome recorded before the kiosk stops.
         for job in printJobs { await job.value }
+        busy?.update(serving: false)
         logger.info("kiosk stopped")
     }
 

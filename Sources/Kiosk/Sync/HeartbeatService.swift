@@ -11,6 +11,9 @@ struct HeartbeatService: Service {
     let logger: Logger
     var interval: Duration = .seconds(300)
     let started = Date()
+    /// The busy marker, read for the heartbeat's `busy`; only under systemd, where the runtime writes it.
+    var busyMarker: BusyMarker? =
+        ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"] == nil ? nil : BusyMarker.current()
 
     func run() async throws {
         // Stops at graceful shutdown: the sleeps end early and the loop sees the cancellation; nothing here throws,
@@ -32,7 +35,8 @@ struct HeartbeatService: Service {
             printer: .init(status: try state.get(.printerStatus) ?? "unknown"), queueDepth: summary.pending,
             oldestPendingAt: summary.oldestPending.map { Date(millisecondsSince1970: $0.millisecondsSince1970) },
             lastUploadAt: summary.lastUpload.map { Date(millisecondsSince1970: $0.millisecondsSince1970) },
-            rejectedRecords: summary.rejected)
+            rejectedRecords: summary.rejected, softwareCommit: BuildInfo.commit == "unknown" ? nil : BuildInfo.commit,
+            softwareBuiltAt: try? Date(BuildInfo.date, strategy: .iso8601), busy: busyMarker?.isBusy)
     }
 
     /// Sends one heartbeat; says whether it went through.

@@ -141,6 +141,14 @@ struct APICommand: AsyncParsableCommand {
             }
             let deliveries = summary.deliveries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             print("\(summary.records.count) record(s) applied; deliveries: \(deliveries.joined(separator: ", "))")
+            // The latest heartbeat of each kiosk: what a fleet updater looks at (version, build, busy).
+            for (kiosk, body) in summary.heartbeats.sorted(by: { $0.key < $1.key }) {
+                guard let beat = try? APIJSON.decoder().decode(Heartbeat.self, from: Data(body.utf8)) else { continue }
+                print(
+                    "heartbeat \(kiosk): version \(beat.softwareVersion) (commit \(beat.softwareCommit ?? "unknown")), "
+                        + "busy \(beat.busy.map { $0 ? "yes" : "no" } ?? "unknown"), queue \(beat.queueDepth), "
+                        + "printer \(beat.printer.status)")
+            }
         }
     }
 }
