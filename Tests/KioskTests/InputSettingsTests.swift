@@ -104,7 +104,7 @@ struct InputServiceTests {
         let lines = Mutex<[String]>([])
     }
 
-    static func service(_ screen: Screen, _ events: KioskEvents, logs: Logs = Logs()) -> InputService {
+    static func service(_ screen: any TouchScreen, _ events: KioskEvents, logs: Logs = Logs()) -> InputService {
         let logger = Logger(label: "kiosk.input") { label in
             JournalLogHandler(label: label, level: .trace, underJournald: true) { line in
                 logs.lines.withLock { $0.append(line) }
@@ -176,7 +176,7 @@ struct InputServiceTests {
         let layout = try ScreenLayout(size: SizeMM(width: 222, height: 125))
         let touch = LayoutTouchScreen(screens: screens, layout: layout)
         #expect(await touch.target(at: PanelPoint(x: 0.5, y: 0.5)) == nil)  // nothing shown yet
-        let screen = KioskScreens.timeoutWarning()
+        let screen = KioskScreens.timeoutWarning(secondsLeft: 15)
         await screens.shown(screen)
         let (id, frame) = try #require(layout.layout(screen).buttonFrames.first)
         let centre = PanelPoint(x: (frame.x + frame.width / 2) / 222, y: (frame.y + frame.height / 2) / 125)

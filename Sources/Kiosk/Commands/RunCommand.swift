@@ -65,14 +65,21 @@ struct RunCommand: AsyncParsableCommand {
         {
             services.append(.init(service: wedge))
         }
-        services += try InputService.configured(settings, events: events, screens: screens, logger: logger)
+        let screen = try DisplaySetup(settings: settings.display, logger: Logger(label: "kiosk.display"))
+        services += try InputService.configured(
+            settings, events: events, screens: screens, screen: screen.framebuffer, logger: logger,
+            switched: { [display = screen.framebuffer] change in
+                switch change {
+                case .released: await display?.suspend()
+                case .acquired: await display?.resume()
+                }
+            })
         let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let systemd =
             notifier.isEnabled
             ? SystemdReporter(
                 notifier: notifier, logger: Logger(label: "kiosk.systemd"),
                 pendingRecords: { try await store.summary().pending }) : nil
-        let screen = try DisplaySetup(settings: settings.display, logger: Logger(label: "kiosk.display"))
         if let framebuffer = screen.framebuffer {
             services.append(.init(service: ScreenAnimation(display: framebuffer, screens: screens)))
         }

@@ -18,11 +18,12 @@ struct InputService: Service {
     /// without one, the layout's over the screen on display.
     static func configured(
         _ settings: KioskSettings, events: KioskEvents, screens: ScreenWatch, screen: (any TouchScreen)? = nil,
-        logger: Logger
+        logger: Logger, switched: @escaping @Sendable (Console.Switch) async -> Void = { _ in }
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let tty = settings.input.console {
-            services.append(.init(service: ConsoleService(tty: tty, logger: Logger(label: "kiosk.console"))))
+            services.append(
+                .init(service: ConsoleService(tty: tty, logger: Logger(label: "kiosk.console"), switched: switched)))
         }
         if settings.input.hasDevices {
             let touchScreen =

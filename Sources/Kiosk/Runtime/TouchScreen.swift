@@ -1,4 +1,5 @@
 import Core
+import Drivers
 
 /// The screen as touch input sees it: which button is under a point of the panel, and how to show one pressed in.
 /// The display implements it (it knows the rotation, the panel's millimetres and what it drew); `InputService`
@@ -23,4 +24,11 @@ struct LayoutTouchScreen: TouchScreen {
     }
 
     func highlight(_ button: ButtonID?) async {}
+}
+
+/// Touch on the framebuffer: the display hit-tests through its rotation and millimetres, and draws the highlight.
+extension FramebufferDisplay: TouchScreen {
+    func target(at point: PanelPoint) async -> ButtonID? {
+        button(atPanel: point.x, point.y)
+    }
 }
