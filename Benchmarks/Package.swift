@@ -45,5 +45,16 @@ let package = Package(
             path: "Benchmarks/CardBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // Screens: full frames at three panel sizes, partial updates, touch to pixels (no services needed).
+        .executableTarget(
+            name: "ScreenBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Core", package: "village-kiosk"),
+                .product(name: "Drivers", package: "village-kiosk"),
+            ],
+            path: "Benchmarks/ScreenBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )

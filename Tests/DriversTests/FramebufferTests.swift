@@ -235,3 +235,35 @@ struct FramebufferTests {
 extension Size {
     var mm: SizeMM { SizeMM(width: width, height: height) }
 }
+
+@Suite("ScreenCanvas: what a partial update redraws")
+struct ScreenCanvasTests {
+    @Test("a pressed button, a countdown step and a spinner step redraw small rectangles only")
+    func dirtyRectangles() throws {
+        let renderer = try Renderer()
+        let painter = ScreenPainter(
+            layout: try ScreenLayout(size: SizeMM(width: 222, height: 125)), size: Size(width: 1024, height: 600),
+            measurer: renderer)
+        let confirm = KioskScreens.confirm(
+            letter: LetterCatalogue.openSIDSelfService.selfService[0], resident: ScreenGallery.sample, purpose: "Lainnya")
+        let cases: [(DisplayPage, DisplayPage, Int)] = [
+            (painter.page(confirm), painter.page(confirm, highlighted: .confirm), 1024 * 600 / 10),
+            (
+                painter.page(KioskScreens.timeoutWarning(secondsLeft: 15)),
+                painter.page(KioskScreens.timeoutWarning(secondsLeft: 14)), 1024 * 600 / 20
+            ),
+            (
+                painter.page(KioskScreens.printing(progress: 10, number: nil), phase: 1),
+                painter.page(KioskScreens.printing(progress: 10, number: nil), phase: 2), 1024 * 600 / 50
+            ),
+        ]
+        for (before, after, limit) in cases {
+            let canvas = try ScreenCanvas(width: 1024, height: 600)
+            #expect(try canvas.draw(before) == [canvas.bounds])
+            let dirty = try canvas.draw(after)
+            let area = dirty.reduce(0) { $0 + $1.area }
+            #expect(area > 0 && area < limit, "\(dirty)")
+            #expect(try canvas.draw(after).isEmpty)
+        }
+    }
+}

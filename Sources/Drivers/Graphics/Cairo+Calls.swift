@@ -152,13 +152,26 @@ final class CairoCanvas {
         try Self.check(cairo_status(cr), "drawing \(item.kind)")
     }
 
-    /// The advance width of `text` (`cairo_text_extents`' `x_advance`).
+    /// The advance width of `text` (`cairo_text_extents`' `x_advance`), remembered: screens measure the same
+    /// labels on every frame, and a cairo measurement (font selection, shaping) costs far more than a lookup.
     func width(of text: String, in font: Font) -> Double {
+        let key = MeasuredText(text: text, font: font)
+        if let width = widths[key] { return width }
         setFont(font)
         var extents = cairo_text_extents_t()
         cairo_text_extents(cr, text, &extents)
+        // Bounded: a kiosk measures a few hundred distinct texts; residents' names come and go.
+        if widths.count >= 4096 { widths.removeAll(keepingCapacity: true) }
+        widths[key] = extents.x_advance
         return extents.x_advance
     }
+
+    private struct MeasuredText: Hashable {
+        let text: String
+        let font: Font
+    }
+
+    private var widths: [MeasuredText: Double] = [:]
 
     /// A closed rounded-rectangle path, corners as quarter circles (`cairo_arc`).
     private func roundedRectangle(_ rect: Rect, radius: Double) {
@@ -177,6 +190,25 @@ final class CairoCanvas {
         guard let first = points.first else { return }
         cairo_move_to(cr, first.x, first.y)
         for point in points.dropFirst() { cairo_line_to(cr, point.x, point.y) }
+    }
+
+    /// Moves the origin (`cairo_translate`): a scratch canvas for one rectangle of a screen draws the screen's
+    /// items at their screen positions.
+    func translate(x: Double, y: Double) {
+        cairo_translate(cr, x, y)
+    }
+
+    /// Copies all of `other`'s pixels here with their top-left corner at (`x`, `y`), replacing what was there
+    /// (`cairo_set_source_surface`, `CAIRO_OPERATOR_SOURCE`, a pixel-aligned rectangle: a plain blit).
+    func blit(_ other: CairoCanvas, x: Int, y: Int, width: Int, height: Int) {
+        cairo_surface_flush(other.surface)
+        cairo_save(cr)
+        cairo_identity_matrix(cr)
+        cairo_set_operator(cr, CAIRO_OPERATOR_SOURCE)
+        cairo_set_source_surface(cr, other.surface, Double(x), Double(y))
+        cairo_rectangle(cr, Double(x), Double(y), Double(width), Double(height))
+        cairo_fill(cr)
+        cairo_restore(cr)
     }
 
     /// Limits drawing to `rects` until `unclip()` (`cairo_clip`): a partial update repaints only what changed.

@@ -7,6 +7,7 @@ public final class ScreenCanvas {
     public let width: Int
     public let height: Int
     private let canvas: CairoCanvas
+    private let fonts: Fonts
     private var drawn: DisplayPage?
     /// Beyond this many separate changes, one rectangle around them all is cheaper to draw and copy.
     static let maximumRects = 6
@@ -15,6 +16,7 @@ public final class ScreenCanvas {
         self.width = width
         self.height = height
         canvas = try CairoCanvas(surface: CairoCanvas.imageSurface(width: width, height: height), scale: 1, fonts: fonts)
+        self.fonts = fonts
     }
 
     public var bounds: PixelRect { PixelRect(x: 0, y: 0, width: width, height: height) }
@@ -26,11 +28,19 @@ public final class ScreenCanvas {
         let dirty = drawn.map { changes(from: $0, to: page) } ?? [bounds]
         drawn = page
         guard !dirty.isEmpty else { return [] }
-        let full = dirty == [bounds]
-        if !full { canvas.clip(to: dirty) }
-        defer { if !full { canvas.unclip() } }
-        for item in page.items where full || dirty.contains(where: { bounds(of: item).intersects($0) }) {
-            try canvas.draw(item)
+        if dirty == [bounds] {
+            for item in page.items { try canvas.draw(item) }
+            return dirty
+        }
+        // Each changed rectangle is drawn on a scratch canvas of its own size (its edges clip for free) and
+        // blitted in: measured several times faster than drawing the same items under a cairo clip.
+        let itemBounds = page.items.map { bounds(of: $0) }
+        for rect in dirty {
+            let scratch = try CairoCanvas(
+                surface: CairoCanvas.imageSurface(width: rect.width, height: rect.height), scale: 1, fonts: fonts)
+            scratch.translate(x: -Double(rect.x), y: -Double(rect.y))
+            for (item, box) in zip(page.items, itemBounds) where box.intersects(rect) { try scratch.draw(item) }
+            canvas.blit(scratch, x: rect.x, y: rect.y, width: rect.width, height: rect.height)
         }
         return dirty
     }
@@ -51,12 +61,18 @@ public final class ScreenCanvas {
         try canvas.png()
     }
 
-    /// Where two pages differ: the bounds of every item in one and not the other, merged.
+    /// Where two pages differ: the old and new bounds of every item that changed in place, merged. Pages of one
+    /// screen keep their items in the same order (a pressed button changes colours, a countdown its text); pages
+    /// with a different number of items are a different screen, drawn in full. Comparing in place is also far
+    /// cheaper than hashing every item into sets.
     func changes(from old: DisplayPage, to new: DisplayPage) -> [PixelRect] {
-        guard old.size == new.size else { return [bounds] }
-        let before = Set(old.items)
-        let after = Set(new.items)
-        var rects = before.symmetricDifference(after).map { bounds(of: $0).clipped(to: bounds) }.filter { !$0.isEmpty }
+        guard old.size == new.size, old.items.count == new.items.count else { return [bounds] }
+        var rects: [PixelRect] = []
+        for (before, after) in zip(old.items, new.items) where before != after {
+            rects.append(bounds(of: before).clipped(to: bounds))
+            rects.append(bounds(of: after).clipped(to: bounds))
+        }
+        rects.removeAll { $0.isEmpty }
         // Overlapping rectangles become one, so no pixel is drawn twice with antialiased edges over each other.
         var merged: [PixelRect] = []
         while let next = rects.popLast() {
