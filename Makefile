@@ -230,6 +230,9 @@ bench: build
 		benchmark --target LetterBenchmarks --filter "Slip 576x1183 -> .*" --format jmh --path ../$(OUT)/bench-slip
 	$(PEERS)/bin/python Benchmarks/Peers/escpos_peer.py $(OUT)/bench-slip/Current_run.jmh.json $(OUT)/bench-slip.png
 	scripts/test-printer stop $(CURDIR)/$(OUT)/bench-printer
+	@echo "Idle cost of the daemon showing the idle screen (release build, 60 s with and without the animation):"
+	$(SWIFT) build -c release --product kiosk
+	Benchmarks/Screens/idle.sh .build/release 60
 
 # Durable capture (median, p99) and the drain of a 100,000-record backlog to kiosk-sim api (records/s, max RSS).
 bench-records: deps

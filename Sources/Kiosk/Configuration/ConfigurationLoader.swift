@@ -116,7 +116,7 @@ enum ConfigurationLoader {
                     section.problem("pixels", "must be WIDTHxHEIGHT in pixels, e.g. \"1024x600\"")
                 }
             }
-            display.snapshots = section.string("snapshots")
+            display.snapshots = section.string("snapshots").map(resolve)
             display.animatesIdle = section.bool("animate_idle", default: true)
             section.rejectUnknownKeys()
         }

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Idle cost of the running daemon with the idle screen on a virtual framebuffer: CPU time and context switches
+# (wake-ups) of every thread over SECONDS (default 60), once with the idle animation and once without.
+# Usage: Benchmarks/Screens/idle.sh BUILD_DIR [SECONDS]   (make bench runs it on the release build)
+set -euo pipefail
+build=${1:?build directory, e.g. .build/release}
+seconds=${2:-60}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+ticks=$(getconf CLK_TCK)
+
+# CPU ticks (user + system) of the process, and each thread's context switches (voluntary + involuntary) as
+# "tid count" lines: threads of the pool come and go, so switches are summed per thread that is there at the end.
+cpu() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+switches() {
+    for status in /proc/"$1"/task/*/status; do
+        awk '/^Pid:/ {t = $2} /ctxt_switches/ {s += $2} END {print t, s}' "$status" 2>/dev/null || true
+    done
+}
+
+for animate in true false; do
+    sed -e 's|^backend = "pcsc"|backend = "script"|' -e "s|^snapshots = .*|animate_idle = $animate|" \
+        -e "s|^state_directory = .*|state_directory = \"$work/state-$animate\"|" \
+        -e "s|^templates = .*|templates = \"$PWD/templates\"|" -e "s|^opensid_export = .*||" \
+        demo/kiosk.toml > "$work/kiosk.toml"
+    "$build"/kiosk run --config "$work/kiosk.toml" --log-level error > "$work/log-$animate" 2>&1 &
+    pid=$!
+    sleep 3  # start-up done, the idle screen drawn
+    cpu0=$(cpu "$pid"); switches "$pid" > "$work/before"
+    sleep "$seconds"
+    cpu1=$(cpu "$pid"); switches "$pid" > "$work/after"
+    woke=$(awk 'NR == FNR {start[$1] = $2; next} {sum += $2 - start[$1]} END {print sum}' "$work/before" "$work/after")
+    rss=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
+    kill -TERM "$pid"; wait "$pid" || true
+    awk -v c=$((cpu1 - cpu0)) -v t="$ticks" -v s="$seconds" -v w="$woke" -v a="$animate" -v r="$rss" \
+        'BEGIN { printf "idle screen, animate_idle=%s: CPU %.3f %% (%.2f s in %d s), %.1f wake-ups/min, RSS %d kB\n", a, 100 * c / t / s, c / t, s, w * 60 / s, r }'
+done
