@@ -225,7 +225,21 @@ struct ThermalPrinterTests {
     /// every OUT byte must match: the status request, the job, the status request again.
     static func usb(trace: String) throws -> (status: Int32, output: String) {
         let runner = try Umockdev.runner()
-        let fixtures = Bundle.module.bundleURL.appendingPathComponent("Fixtures/usb-thermal").path
+        let fixtures = Self.usbFixtures
+        return try Self.withUSBConfig { path in
+            try Services.run(
+                runner,
+                [
+                    "--device", fixtures + "/device.umockdev", "--ioctl", "/dev/bus/usb/001/002=\(fixtures)/\(trace)",
+                    "--", Services.binaries + "/kiosk", "test-print", "--thermal", "--raw", "1B4048690A", "--config", path,
+                ])
+        }
+    }
+
+    static let usbFixtures = Bundle.module.bundleURL.appendingPathComponent("Fixtures/usb-thermal").path
+
+    /// A kiosk configuration with the POS58 printer on USB (auto-detach off: umockdev cannot detach usblp).
+    static func withUSBConfig<T>(_ body: (String) throws -> T) throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("usb-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -234,12 +248,7 @@ struct ThermalPrinterTests {
             of: "letters = \"cups\"",
             with: "thermal = \"usb:0416:5011\"\nthermal_profile = \"pos58\"\nthermal_detach_kernel_driver = false")
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        return try Services.run(
-            runner,
-            [
-                "--device", fixtures + "/device.umockdev", "--ioctl", "/dev/bus/usb/001/002=\(fixtures)/\(trace)", "--",
-                Services.binaries + "/kiosk", "test-print", "--thermal", "--raw", "1B4048690A", "--config", path,
-            ])
+        return try body(path)
     }
 
     @Test func aJobReachesTheUSBPrinterByteForByteBetweenTwoStatusChecks() throws {
@@ -253,5 +262,36 @@ struct ThermalPrinterTests {
         let (status, output) = try Self.usb(trace: "paper-out.ioctl")
         #expect(status == 1, "\(output)")
         #expect(output.contains("paperOut"), "\(output)")
+    }
+
+    /// Plug and unplug at run time (Fixtures/usb-thermal/plug.py, umockdev's Testbed under umockdev-wrapper): a job
+    /// sent while no printer is there waits and prints when it arrives (libusb hotplug ARRIVED); the printer is
+    /// pulled (LEFT), the next job waits and prints on the printer plugged back in under a new address. Each step
+    /// is started by what the kiosk said, never by a delay; each job's OUT bytes are checked by its trace.
+    @Test func aUSBPrinterPluggedInLateAndRepluggedServesTheWaitingJobs() throws {
+        let wrapper = try Umockdev.runner().replacingOccurrences(of: "umockdev-run", with: "umockdev-wrapper")
+        let probe = "import gi; gi.require_version('UMockdev', '1.0')"
+        guard try Services.run("/usr/bin/python3", ["-c", probe]).status == 0 else {
+            let missing = "python3-gi and gir1.2-umockdev-1.0 are missing: apt-get install python3-gi gir1.2-umockdev-1.0"
+            Issue.record("\(missing) (`make test` installs them)")
+            return
+        }
+        let (status, output) = try Self.withUSBConfig { path in
+            try Services.run(
+                wrapper,
+                [
+                    "/usr/bin/python3", Self.usbFixtures + "/plug.py", Self.usbFixtures,
+                    Services.binaries + "/kiosk", "test-print", "--thermal", "--watch", "--config", path,
+                ])
+        }
+        #expect(status == 0, "\(output)")
+        // Events and job outcomes come from two tasks: each sequence is in order, their interleaving is not.
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("job ") } == ["job 1: printed", "job 2: printed"], "\(output)")
+        #expect(
+            lines.filter { $0.hasPrefix("usb:0416:5011 ") } == [
+                "usb:0416:5011 waiting", "usb:0416:5011 arrived", "usb:0416:5011 left", "usb:0416:5011 waiting",
+                "usb:0416:5011 arrived",
+            ], "\(output)")
     }
 }
