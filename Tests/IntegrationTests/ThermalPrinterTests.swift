@@ -13,6 +13,7 @@ struct ThermalPrinterTests {
         let process = Process()
         let folder: String
         let port: Int
+        let controlPort: Int?
 
         init(_ options: [String] = []) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("thermal-\(UUID().uuidString)").path
@@ -21,17 +22,40 @@ struct ThermalPrinterTests {
             let out = Pipe()
             process.standardOutput = out
             try process.run()
-            // The first line says the port: wait for it rather than for a time.
-            var line = Data()
-            while !line.contains(0x0A) {
+            // The first line says the port (the second, with --control-port, the control port): wait for them
+            // rather than for a time.
+            let expected = options.contains("--control-port") ? 2 : 1
+            var text = ""
+            while text.filter({ $0 == "\n" }).count < expected {
                 let chunk = out.fileHandleForReading.availableData
                 if chunk.isEmpty { break }
-                line += chunk
+                text += String(decoding: chunk, as: UTF8.self)
             }
-            let text = String(decoding: line, as: UTF8.self)
-            guard let port = text.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
-            else { throw Services.Missing() }
+            let ports = text.split(separator: "\n").map { $0.split(separator: " ").last.flatMap { Int($0) } }
+            guard ports.count == expected, let port = ports[0] else { throw Services.Missing() }
             self.port = port
+            controlPort = expected == 2 ? ports[1] : nil
+        }
+
+        /// Sends one line to the control port and returns its answer line.
+        func control(_ line: String) throws -> String {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(controlPort ?? 0).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else { throw Services.Missing() }
+            _ = Array((line + "\n").utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var answer: [UInt8] = []
+            var byte: UInt8 = 0
+            while recv(fd, &byte, 1, 0) == 1, byte != 0x0A { answer.append(byte) }
+            return String(decoding: answer, as: UTF8.self)
         }
 
         var printer: NetworkThermalPrinter { NetworkThermalPrinter(host: "127.0.0.1", port: port, statusTimeout: .seconds(1)) }
@@ -293,5 +317,37 @@ struct ThermalPrinterTests {
                 "usb:0416:5011 waiting", "usb:0416:5011 arrived", "usb:0416:5011 left", "usb:0416:5011 waiting",
                 "usb:0416:5011 arrived",
             ], "\(output)")
+    }
+
+    // MARK: the control port
+
+    /// The printer's state changed while it runs, as the operator's world does: a job prints, the paper runs out
+    /// (said on the control port), the next status says so and a job gets nothing; a new roll and it prints again.
+    @Test func theControlPortChangesThePrinterWhileItRuns() async throws {
+        let virtual = try VirtualPrinter(["--control-port", "0"])
+        #expect(try virtual.control("status") == "ok paper=ok cover=closed silent=off delay=0")
+        #expect(await virtual.printer.print(try Self.receipt()) == .printed)
+
+        #expect(try virtual.control("paper out") == "ok paper=out cover=closed silent=off delay=0")
+        #expect(try await virtual.printer.status()?.problem == .paperOut)
+        #expect(await virtual.printer.print(try Self.receipt()) == .failed(.paperOut))
+
+        #expect(try virtual.control("paper ok").hasPrefix("ok paper=ok"))
+        #expect(try virtual.control("cover open").hasPrefix("ok paper=ok cover=open"))
+        #expect(try await virtual.printer.status()?.problem == .coverOpen)
+        #expect(try virtual.control("cover closed").hasPrefix("ok paper=ok cover=closed"))
+        #expect(try virtual.control("paper near-end").hasPrefix("ok paper=near-end"))
+        #expect(try await virtual.printer.status()?.paperNearEnd == true)
+        #expect(try virtual.control("silent on").hasSuffix("silent=on delay=0"))
+        #expect(try await virtual.printer.status() == nil)
+        #expect(try virtual.control("silent off").hasSuffix("silent=off delay=0"))
+        #expect(try virtual.control("delay 20").hasSuffix("delay=20"))
+        #expect(try virtual.control("paper sideways").hasPrefix("error: paper takes"))
+        #expect(try virtual.control("make coffee").hasPrefix("error: commands are"))
+
+        #expect(await virtual.printer.print(try Self.receipt()) == .printed)
+        #expect(await virtual.transcript(1)?.contains("DESA HANURA") == true)
+        // The job while the paper was out never left the kiosk (its status check said out): job 2 is the last one.
+        #expect(await virtual.transcript(2)?.contains("DESA HANURA") == true)
     }
 }
