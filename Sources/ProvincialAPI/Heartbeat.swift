@@ -14,6 +14,8 @@ public struct Heartbeat: Codable, Hashable, Sendable {
     public var lastUploadAt: Date?
     /// Records the server refused, kept on the kiosk for an operator.
     public var rejectedRecords: Int
+    /// The receipt/slip printer as its last job or check found it; absent on a kiosk without one.
+    public var thermalPrinter: ThermalPrinter?
 
     public struct Printer: Codable, Hashable, Sendable {
         /// `ready`, a `PrinterProblem` name, or `unknown`.
@@ -22,9 +24,22 @@ public struct Heartbeat: Codable, Hashable, Sendable {
         public init(status: String) { self.status = status }
     }
 
+    public struct ThermalPrinter: Codable, Hashable, Sendable {
+        /// `ready`, `paperNearEnd`, a `PrinterProblem` name, or `unknown` (a printer that does not answer status).
+        public var status: String
+        /// When the kiosk last learnt it.
+        public var at: Date
+
+        public init(status: String, at: Date) {
+            self.status = status
+            self.at = at
+        }
+    }
+
     public init(
         kioskId: String, softwareVersion: String, sentAt: Date, uptimeSeconds: Int, clockSynced: Bool,
-        printer: Printer, queueDepth: Int, oldestPendingAt: Date?, lastUploadAt: Date?, rejectedRecords: Int
+        printer: Printer, queueDepth: Int, oldestPendingAt: Date?, lastUploadAt: Date?, rejectedRecords: Int,
+        thermalPrinter: ThermalPrinter? = nil
     ) {
         self.kioskId = kioskId
         self.softwareVersion = softwareVersion
@@ -36,5 +51,6 @@ public struct Heartbeat: Codable, Hashable, Sendable {
         self.oldestPendingAt = oldestPendingAt
         self.lastUploadAt = lastUploadAt
         self.rejectedRecords = rejectedRecords
+        self.thermalPrinter = thermalPrinter
     }
 }

@@ -200,6 +200,8 @@ struct ThermalPrinterTests {
         #expect(status == 0, "\(output)")
         let kioskStatus = try Services.run(Services.binaries + "/kiosk", ["status", "--config", config]).output
         #expect(kioskStatus.contains("printer:         paperOut"), "\(kioskStatus)")
+        #expect(kioskStatus.contains("thermal printer: paperOut at "), "\(kioskStatus)")
+        #expect(kioskStatus.contains("; last job failed:paperOut"), "\(kioskStatus)")
     }
 
     @Test func testPrintThermalSaysTheStatusAndPrintsASample() async throws {
@@ -347,6 +349,19 @@ struct ThermalPrinterTests {
 
         #expect(await virtual.printer.print(try Self.receipt()) == .printed)
         #expect(await virtual.transcript(1)?.contains("DESA HANURA") == true)
+
+        // The kiosk learns it too, and keeps it for `kiosk status` and the heartbeat.
+        let config = try Self.rtPostConfig(virtual)
+        let kiosk = Services.binaries + "/kiosk"
+        #expect(try virtual.control("paper out").hasPrefix("ok paper=out"))
+        let (status, output) = try Services.run(kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config])
+        #expect(status == 1 && output.contains("failed(Core.PrinterProblem.paperOut)"), "\(output)")
+        let kioskStatus = try Services.run(kiosk, ["status", "--config", config]).output
+        #expect(kioskStatus.contains("thermal printer: paperOut at "), "\(kioskStatus)")
+        #expect(try virtual.control("paper near-end").hasPrefix("ok paper=near-end"))
+        #expect(try Services.run(kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config]).status == 0)
+        let nearEnd = try Services.run(kiosk, ["status", "--config", config]).output
+        #expect(nearEnd.contains("thermal printer: paperNearEnd at ") && nearEnd.contains("; last job printed"), "\(nearEnd)")
         // The job while the paper was out never left the kiosk (its status check said out): job 2 is the last one.
         #expect(await virtual.transcript(2)?.contains("DESA HANURA") == true)
     }

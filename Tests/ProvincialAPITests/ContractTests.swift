@@ -61,7 +61,7 @@ struct ContractTests {
                     kioskId: "1809072001-01", softwareVersion: "0.1.0", sentAt: date, uptimeSeconds: 5,
                     clockSynced: true,
                     printer: .init(status: "paperOut"), queueDepth: 3, oldestPendingAt: date, lastUploadAt: date,
-                    rejectedRecords: 0)
+                    rejectedRecords: 0, thermalPrinter: .init(status: "paperNearEnd", at: date))
             ),
             (
                 "KioskKeys",

@@ -100,7 +100,8 @@ struct TestPrintCommand: AsyncParsableCommand {
     /// (`job N: printed`, `job N: failed(...)`, or the transport's reason), so a technician (or the umockdev
     /// plug/unplug test) can pull the cable and see the kiosk follow.
     func watchUSB(_ printer: any ThermalPrinter, address: String) async throws {
-        guard let usb = printer as? USBThermalPrinter else {
+        // The transport itself: its `send` says why a job failed, which the recording wrapper folds away.
+        guard let usb = ((printer as? RecordedThermalPrinter)?.printer ?? printer) as? USBThermalPrinter else {
             printError("--watch needs a USB printer: thermal = \"usb:VVVV:PPPP\" in [printing]")
             throw ExitCode.validationFailure
         }
@@ -123,7 +124,7 @@ struct TestPrintCommand: AsyncParsableCommand {
             guard let bytes = Self.hexBytes(line), !bytes.isEmpty else { continue }
             number += 1
             do {
-                let outcome = try await usb.send(bytes)
+                let outcome = try await usb.send(bytes).outcome
                 Self.say("job \(number): \(outcome)")
                 failed = failed || outcome != .printed
             } catch {

@@ -62,12 +62,17 @@ public struct USBThermalPrinter: ThermalPrinter {
     }
 
     public func print(_ job: [UInt8]) async -> PrintOutcome {
-        (try? await send(job)) ?? .failed(.offline)
+        (try? await send(job).outcome) ?? .failed(.offline)
+    }
+
+    public func printReporting(_ job: [UInt8]) async -> (outcome: PrintOutcome, status: ThermalStatus?) {
+        (try? await send(job)) ?? (.failed(.offline), nil)
     }
 
     /// Sends one job as `print(_:)` does, but says why a job could not be sent (`.unplugged` mid-job,
-    /// `.unreachable` when the printer did not come back in time) instead of folding it into `.offline`.
-    public func send(_ job: [UInt8]) async throws(ThermalError) -> PrintOutcome {
+    /// `.unreachable` when the printer did not come back in time) instead of folding it into `.offline`; with
+    /// the status the printer last gave.
+    public func send(_ job: [UInt8]) async throws(ThermalError) -> (outcome: PrintOutcome, status: ThermalStatus?) {
         try await calls.run { () throws(ThermalError) in
             let name = String(format: "usb:%04x:%04x", vendor, product)
             guard presence.waitForPrinter(timeout: returnTimeout) else {
@@ -75,14 +80,12 @@ public struct USBThermalPrinter: ThermalPrinter {
             }
             do throws(ThermalError) {
                 let session = try USBSession(vendor: vendor, product: product, detachKernelDriver: detachKernelDriver)
-                if let problem = try Self.askStatus(session, timeout: statusTimeoutMilliseconds)?.problem {
-                    return .failed(problem)
-                }
+                let before = try Self.askStatus(session, timeout: statusTimeoutMilliseconds)
+                if let problem = before?.problem { return (.failed(problem), before) }
                 try session.write(job)
-                if let problem = try Self.askStatus(session, timeout: statusTimeoutMilliseconds)?.problem {
-                    return .failed(problem)
-                }
-                return .printed
+                let after = try Self.askStatus(session, timeout: statusTimeoutMilliseconds)
+                if let problem = after?.problem { return (.failed(problem), after) }
+                return (.printed, after)
             } catch {
                 // Gone between the wait and the open, or mid-job: the next job waits for it again.
                 if case .unplugged = error { presence.gone() }
