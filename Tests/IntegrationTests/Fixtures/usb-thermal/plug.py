@@ -40,6 +40,7 @@ child = subprocess.Popen(
     command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, bufsize=1
 )
 watchdog = threading.Timer(120, child.kill)
+watchdog.daemon = True  # an early exit of this script must not wait for it
 watchdog.start()
 
 
