@@ -113,7 +113,9 @@ struct EscPosTests {
 
     @Test("native QR: model 2, module size, ECC M, store, print; raster where the profile has no QR")
     func qr() throws {
-        let native = try Self.bytes { try $0.qr("AB", moduleSize: 6) { MonochromeBitmap(width: 8, height: 1, bits: [0]) } }
+        let native = try Self.bytes {
+            try $0.qr("AB", moduleSize: 6) { MonochromeBitmap(width: 8, height: 1, bits: [0]) }
+        }
         #expect(
             native == [
                 0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00,
@@ -184,9 +186,13 @@ struct EscPosTests {
             let a = UInt32(generator.next() % 256)
             let pick = generator.next() % 4
             pixels[i] =
-                pick == 0 ? 0xFFFF_FFFF : pick == 1 ? 0xFF00_0000
-                : a << 24 | UInt32(generator.next() % UInt64(a + 1)) << 16 | UInt32(generator.next() % UInt64(a + 1)) << 8
-                    | UInt32(generator.next() % UInt64(a + 1))
+                pick == 0
+                ? 0xFFFF_FFFF
+                : pick == 1
+                    ? 0xFF00_0000
+                    : a << 24 | UInt32(generator.next() % UInt64(a + 1)) << 16 | UInt32(
+                        generator.next() % UInt64(a + 1)) << 8
+                        | UInt32(generator.next() % UInt64(a + 1))
         }
         let image = RasterImage(width: width, height: height, wordsPerRow: wordsPerRow, pixels: pixels)
         for threshold in [0, 1, 128, 200, 255, 256] {
@@ -195,8 +201,11 @@ struct EscPosTests {
                 for x in 0..<width {
                     let p = Int(image[x, y])
                     let paper = 255 - p >> 24
-                    let luminance = 299 * ((p >> 16 & 0xFF) + paper) + 587 * ((p >> 8 & 0xFF) + paper) + 114 * ((p & 0xFF) + paper)
-                    #expect(bitmap.isBlack(x: x, y: y) == (luminance < threshold * 1000), "x \(x) y \(y) threshold \(threshold)")
+                    let luminance =
+                        299 * ((p >> 16 & 0xFF) + paper) + 587 * ((p >> 8 & 0xFF) + paper) + 114 * ((p & 0xFF) + paper)
+                    #expect(
+                        bitmap.isBlack(x: x, y: y) == (luminance < threshold * 1000),
+                        "x \(x) y \(y) threshold \(threshold)")
                 }
             }
         }

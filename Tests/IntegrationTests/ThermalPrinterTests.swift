@@ -58,7 +58,9 @@ struct ThermalPrinterTests {
             return String(decoding: answer, as: UTF8.self)
         }
 
-        var printer: NetworkThermalPrinter { NetworkThermalPrinter(host: "127.0.0.1", port: port, statusTimeout: .seconds(1)) }
+        var printer: NetworkThermalPrinter {
+            NetworkThermalPrinter(host: "127.0.0.1", port: port, statusTimeout: .seconds(1))
+        }
 
         /// The transcript of job `n`, once written (the printer writes it when the connection closes).
         func transcript(_ n: Int = 1) async -> String? {
@@ -177,12 +179,16 @@ struct ThermalPrinterTests {
         let virtual = try VirtualPrinter()
         let config = try Self.rtPostConfig(virtual)
         let script = virtual.folder + "/session.txt"
-        try LetterPrintingIntegrationTests.session(ending: "await done").write(toFile: script, atomically: true, encoding: .utf8)
+        try LetterPrintingIntegrationTests.session(ending: "await done").write(
+            toFile: script, atomically: true, encoding: .utf8)
         let (status, output) = try Services.run(
             Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
         #expect(status == 0, "\(output)")
         let transcript = try #require(await virtual.transcript())
-        for expected in ["BC2 DESA HANURA", "-C1 PENGANTAR", "S-41/001-K2/1809072001/", "180907******0013", "qr VK1:S-41/001-K2/", "cut"] {
+        for expected in [
+            "BC2 DESA HANURA", "-C1 PENGANTAR", "S-41/001-K2/1809072001/", "180907******0013", "qr VK1:S-41/001-K2/",
+            "cut",
+        ] {
             #expect(transcript.contains(expected), "the slip lacks \(expected): \(transcript)")
         }
         #expect(!transcript.contains("1809072107790013"), "a slip shows the NIK masked")
@@ -207,7 +213,8 @@ struct ThermalPrinterTests {
     @Test func testPrintThermalSaysTheStatusAndPrintsASample() async throws {
         let virtual = try VirtualPrinter(["--paper", "near-end"])
         let config = try Self.rtPostConfig(virtual)
-        let (status, output) = try Services.run(Services.binaries + "/kiosk", ["test-print", "--thermal", "--config", config])
+        let (status, output) = try Services.run(
+            Services.binaries + "/kiosk", ["test-print", "--thermal", "--config", config])
         #expect(status == 0, "\(output)")
         #expect(output.contains("ready (paper near end)"), "\(output)")
         #expect(await virtual.transcript()?.contains("SURAT UJI CETAK") == true)
@@ -257,7 +264,8 @@ struct ThermalPrinterTests {
                 runner,
                 [
                     "--device", fixtures + "/device.umockdev", "--ioctl", "/dev/bus/usb/001/002=\(fixtures)/\(trace)",
-                    "--", Services.binaries + "/kiosk", "test-print", "--thermal", "--raw", "1B4048690A", "--config", path,
+                    "--", Services.binaries + "/kiosk", "test-print", "--thermal", "--raw", "1B4048690A", "--config",
+                    path,
                 ])
         }
     }
@@ -298,7 +306,8 @@ struct ThermalPrinterTests {
         let wrapper = try Umockdev.runner().replacingOccurrences(of: "umockdev-run", with: "umockdev-wrapper")
         let probe = "import gi; gi.require_version('UMockdev', '1.0')"
         guard try Services.run("/usr/bin/python3", ["-c", probe]).status == 0 else {
-            let missing = "python3-gi and gir1.2-umockdev-1.0 are missing: apt-get install python3-gi gir1.2-umockdev-1.0"
+            let missing =
+                "python3-gi and gir1.2-umockdev-1.0 are missing: apt-get install python3-gi gir1.2-umockdev-1.0"
             Issue.record("\(missing) (`make test` installs them)")
             return
         }
@@ -354,14 +363,17 @@ struct ThermalPrinterTests {
         let config = try Self.rtPostConfig(virtual)
         let kiosk = Services.binaries + "/kiosk"
         #expect(try virtual.control("paper out").hasPrefix("ok paper=out"))
-        let (status, output) = try Services.run(kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config])
+        let (status, output) = try Services.run(
+            kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config])
         #expect(status == 1 && output.contains("failed(Core.PrinterProblem.paperOut)"), "\(output)")
         let kioskStatus = try Services.run(kiosk, ["status", "--config", config]).output
         #expect(kioskStatus.contains("thermal printer: paperOut at "), "\(kioskStatus)")
         #expect(try virtual.control("paper near-end").hasPrefix("ok paper=near-end"))
         #expect(try Services.run(kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config]).status == 0)
         let nearEnd = try Services.run(kiosk, ["status", "--config", config]).output
-        #expect(nearEnd.contains("thermal printer: paperNearEnd at ") && nearEnd.contains("; last job printed"), "\(nearEnd)")
+        #expect(
+            nearEnd.contains("thermal printer: paperNearEnd at ") && nearEnd.contains("; last job printed"),
+            "\(nearEnd)")
         // The job while the paper was out never left the kiosk (its status check said out): job 2 is the last one.
         #expect(await virtual.transcript(2)?.contains("DESA HANURA") == true)
     }

@@ -50,7 +50,8 @@ public struct MonochromeBitmap: Hashable, Sendable {
                         let p = pixels[row + x]
                         let paper = 255 - p >> 24
                         let luminance =
-                            299 * ((p >> 16 & 0xFF) + paper) + 587 * ((p >> 8 & 0xFF) + paper) + 114 * ((p & 0xFF) + paper)
+                            299 * ((p >> 16 & 0xFF) + paper) + 587 * ((p >> 8 & 0xFF) + paper) + 114
+                            * ((p & 0xFF) + paper)
                         if luminance < limit[0] { out[outRow + whole] |= 0x80 >> UInt8(x & 7) }
                     }
                 }
@@ -64,6 +65,7 @@ public struct MonochromeBitmap: Hashable, Sendable {
     /// Rows `range` as their own bitmap: one band of a raster print.
     public func rows(_ range: Range<Int>) -> MonochromeBitmap {
         MonochromeBitmap(
-            width: width, height: range.count, bits: Array(bits[range.lowerBound * bytesPerRow..<range.upperBound * bytesPerRow]))
+            width: width, height: range.count,
+            bits: Array(bits[range.lowerBound * bytesPerRow..<range.upperBound * bytesPerRow]))
     }
 }

@@ -74,8 +74,9 @@ struct TestPrintCommand: AsyncParsableCommand {
         }
         do {
             if let status = try await slips.printer.status() {
-                print("thermal printer \(address): \(status.problem.map(\.rawValue) ?? "ready")"
-                    + (status.paperNearEnd ? " (paper near end)" : ""))
+                print(
+                    "thermal printer \(address): \(status.problem.map(\.rawValue) ?? "ready")"
+                        + (status.paperNearEnd ? " (paper near end)" : ""))
             } else {
                 print("thermal printer \(address): status unknown (it does not answer DLE EOT)")
             }
@@ -182,7 +183,8 @@ struct TestPrintCommand: AsyncParsableCommand {
         if let png {
             try Data(try composer.renderer.png(list.pages[0], scale: 150.0 / 72)).write(to: URL(fileURLWithPath: png))
         }
-        print("composed: \(list.pages.count) page(s) on \(settings.letters.paper.rawValue), \(bytes.count) bytes of PDF")
+        print(
+            "composed: \(list.pages.count) page(s) on \(settings.letters.paper.rawValue), \(bytes.count) bytes of PDF")
         if noPrint { return }
         let outcome = await setup.output().deliver(
             pdf: bytes, title: PDFLetterPrinter.jobTitle(Self.kind, issued), progress: { _ in })

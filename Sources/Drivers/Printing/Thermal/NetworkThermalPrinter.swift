@@ -14,7 +14,9 @@ public struct NetworkThermalPrinter: Sendable {
     public let connectTimeout: Duration
     private let calls: BlockingQueue
 
-    public init(host: String, port: Int = 9100, statusTimeout: Duration = .seconds(2), connectTimeout: Duration = .seconds(3)) {
+    public init(
+        host: String, port: Int = 9100, statusTimeout: Duration = .seconds(2), connectTimeout: Duration = .seconds(3)
+    ) {
         self.host = host
         self.port = port
         self.statusTimeout = statusTimeout

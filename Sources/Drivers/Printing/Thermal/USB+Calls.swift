@@ -77,7 +77,9 @@ final class USBSession {
                 for e in 0..<Int(setting.bNumEndpoints) {
                     let endpoint = setting.endpoint[e]
                     guard endpoint.bmAttributes & 0x03 == UInt8(LIBUSB_TRANSFER_TYPE_BULK.rawValue) else { continue }
-                    if endpoint.bEndpointAddress & 0x80 != 0 { input = endpoint.bEndpointAddress } else {
+                    if endpoint.bEndpointAddress & 0x80 != 0 {
+                        input = endpoint.bEndpointAddress
+                    } else {
                         output = endpoint.bEndpointAddress
                     }
                 }
@@ -95,7 +97,8 @@ final class USBSession {
         while offset < bytes.count {
             var part = Array(bytes[offset..<min(offset + chunk, bytes.count)])
             var transferred: Int32 = 0
-            let result = libusb_bulk_transfer(handle, outEndpoint, &part, Int32(part.count), &transferred, timeoutMilliseconds)
+            let result = libusb_bulk_transfer(
+                handle, outEndpoint, &part, Int32(part.count), &transferred, timeoutMilliseconds)
             offset += Int(transferred)
             if result == LIBUSB_ERROR_TIMEOUT.rawValue, stalls < 6 {
                 stalls += 1
@@ -132,7 +135,8 @@ final class USBSession {
         let text = String(cString: libusb_strerror(code))
         switch code {
         case LIBUSB_ERROR_ACCESS.rawValue: return text + "; the kiosk user needs the udev rule for thermal printers"
-        case LIBUSB_ERROR_BUSY.rawValue: return text + "; usblp or another program holds it (detach, or use /dev/usb/lp0)"
+        case LIBUSB_ERROR_BUSY.rawValue:
+            return text + "; usblp or another program holds it (detach, or use /dev/usb/lp0)"
         case LIBUSB_ERROR_NO_DEVICE.rawValue: return text + "; the printer was unplugged"
         default: return text
         }
