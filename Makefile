@@ -15,8 +15,8 @@ OUT := out
 # the letter printer, scripts/test-printer; pdftotext and zbarimg read back what it printed).
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev libcairo2-dev libqrencode-dev \
 	fonts-liberation2 fonts-dejavu-core
-SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev openssl cups cups-ipp-utils poppler-utils dbus-daemon \
-	zbar-tools
+SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev python3-gi gir1.2-umockdev-1.0 openssl cups cups-ipp-utils \
+	poppler-utils dbus-daemon zbar-tools
 # `make units`: systemd-analyze (verify, security) is in systemd; udev's rules and udevadm in udev.
 # `make deb`: dpkg-shlibdeps (the Depends of the binary's libraries) is in dpkg-dev; binutils for readelf.
 UNIT_PACKAGES := systemd udev python3 dpkg-dev binutils

@@ -28,7 +28,7 @@ def peer(path: str, runs: int = 20) -> tuple[float, int]:
 
 def ours_median_ms(path: str) -> float:
     for entry in json.load(open(path)):
-        if "Slip_576x1183" in entry["benchmark"]:
+        if "Slip_576x1183_->_ESC/POS_raster" in entry["benchmark"]:
             return 1e3 / entry["primaryMetric"]["scorePercentiles"]["50.0"]
     sys.exit("no slip benchmark in " + path)
 

@@ -21,6 +21,8 @@ public struct Heartbeat: Codable, Hashable, Sendable {
     /// A resident is being served at this moment (the kiosk's busy marker): an update can wait. Absent when the
     /// kiosk cannot tell (not under systemd).
     public var busy: Bool?
+    /// The receipt/slip printer as its last job or check found it; absent on a kiosk without one.
+    public var thermalPrinter: ThermalPrinter?
 
     public struct Printer: Codable, Hashable, Sendable {
         /// `ready`, a `PrinterProblem` name, or `unknown`.
@@ -29,10 +31,23 @@ public struct Heartbeat: Codable, Hashable, Sendable {
         public init(status: String) { self.status = status }
     }
 
+    public struct ThermalPrinter: Codable, Hashable, Sendable {
+        /// `ready`, `paperNearEnd`, a `PrinterProblem` name, or `unknown` (a printer that does not answer status).
+        public var status: String
+        /// When the kiosk last learnt it.
+        public var at: Date
+
+        public init(status: String, at: Date) {
+            self.status = status
+            self.at = at
+        }
+    }
+
     public init(
         kioskId: String, softwareVersion: String, sentAt: Date, uptimeSeconds: Int, clockSynced: Bool,
         printer: Printer, queueDepth: Int, oldestPendingAt: Date?, lastUploadAt: Date?, rejectedRecords: Int,
-        softwareCommit: String? = nil, softwareBuiltAt: Date? = nil, busy: Bool? = nil
+        softwareCommit: String? = nil, softwareBuiltAt: Date? = nil, busy: Bool? = nil,
+        thermalPrinter: ThermalPrinter? = nil
     ) {
         self.kioskId = kioskId
         self.softwareVersion = softwareVersion
@@ -47,5 +62,6 @@ public struct Heartbeat: Codable, Hashable, Sendable {
         self.softwareCommit = softwareCommit
         self.softwareBuiltAt = softwareBuiltAt
         self.busy = busy
+        self.thermalPrinter = thermalPrinter
     }
 }

@@ -113,7 +113,9 @@ struct EscPosTests {
 
     @Test("native QR: model 2, module size, ECC M, store, print; raster where the profile has no QR")
     func qr() throws {
-        let native = try Self.bytes { try $0.qr("AB", moduleSize: 6) { MonochromeBitmap(width: 8, height: 1, bits: [0]) } }
+        let native = try Self.bytes {
+            try $0.qr("AB", moduleSize: 6) { MonochromeBitmap(width: 8, height: 1, bits: [0]) }
+        }
         #expect(
             native == [
                 0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00,
@@ -171,6 +173,55 @@ struct EscPosTests {
         let bitmap = MonochromeBitmap(image)
         #expect((0..<5).map { bitmap.isBlack(x: $0, y: 0) } == [true, false, false, false, true])
         #expect(bitmap.bits == [0b1000_1000])
+    }
+
+    @Test("the eight-pixel vector path and the tail agree with the per-pixel rule on every kind of pixel")
+    func thresholdMatchesThePerPixelRule() {
+        // Width 21: two whole bytes through the vector path, five pixels through the tail; rows padded to 24 words.
+        var generator = SplitMix(seed: 5)
+        let (width, height, wordsPerRow) = (21, 9, 24)
+        var pixels = [UInt32](repeating: 0, count: wordsPerRow * height)
+        for i in pixels.indices {
+            // Premultiplied: no channel above alpha. Some all-white and all-black runs, the rest anything.
+            let a = UInt32(generator.next() % 256)
+            let pick = generator.next() % 4
+            pixels[i] =
+                pick == 0
+                ? 0xFFFF_FFFF
+                : pick == 1
+                    ? 0xFF00_0000
+                    : a << 24 | UInt32(generator.next() % UInt64(a + 1)) << 16 | UInt32(
+                        generator.next() % UInt64(a + 1)) << 8
+                        | UInt32(generator.next() % UInt64(a + 1))
+        }
+        let image = RasterImage(width: width, height: height, wordsPerRow: wordsPerRow, pixels: pixels)
+        for threshold in [0, 1, 128, 200, 255, 256] {
+            let bitmap = MonochromeBitmap(image, threshold: threshold)
+            for y in 0..<height {
+                for x in 0..<width {
+                    let p = Int(image[x, y])
+                    let paper = 255 - p >> 24
+                    let luminance =
+                        299 * ((p >> 16 & 0xFF) + paper) + 587 * ((p >> 8 & 0xFF) + paper) + 114 * ((p & 0xFF) + paper)
+                    #expect(
+                        bitmap.isBlack(x: x, y: y) == (luminance < threshold * 1000),
+                        "x \(x) y \(y) threshold \(threshold)")
+                }
+            }
+        }
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a failure can be replayed.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 

@@ -13,6 +13,7 @@ struct ThermalPrinterTests {
         let process = Process()
         let folder: String
         let port: Int
+        let controlPort: Int?
 
         init(_ options: [String] = []) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("thermal-\(UUID().uuidString)").path
@@ -21,20 +22,45 @@ struct ThermalPrinterTests {
             let out = Pipe()
             process.standardOutput = out
             try process.run()
-            // The first line says the port: wait for it rather than for a time.
-            var line = Data()
-            while !line.contains(0x0A) {
+            // The first line says the port (the second, with --control-port, the control port): wait for them
+            // rather than for a time.
+            let expected = options.contains("--control-port") ? 2 : 1
+            var text = ""
+            while text.filter({ $0 == "\n" }).count < expected {
                 let chunk = out.fileHandleForReading.availableData
                 if chunk.isEmpty { break }
-                line += chunk
+                text += String(decoding: chunk, as: UTF8.self)
             }
-            let text = String(decoding: line, as: UTF8.self)
-            guard let port = text.split(separator: " ").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
-            else { throw Services.Missing() }
+            let ports = text.split(separator: "\n").map { $0.split(separator: " ").last.flatMap { Int($0) } }
+            guard ports.count == expected, let port = ports[0] else { throw Services.Missing() }
             self.port = port
+            controlPort = expected == 2 ? ports[1] : nil
         }
 
-        var printer: NetworkThermalPrinter { NetworkThermalPrinter(host: "127.0.0.1", port: port, statusTimeout: .seconds(1)) }
+        /// Sends one line to the control port and returns its answer line.
+        func control(_ line: String) throws -> String {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(controlPort ?? 0).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else { throw Services.Missing() }
+            _ = Array((line + "\n").utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            var answer: [UInt8] = []
+            var byte: UInt8 = 0
+            while recv(fd, &byte, 1, 0) == 1, byte != 0x0A { answer.append(byte) }
+            return String(decoding: answer, as: UTF8.self)
+        }
+
+        var printer: NetworkThermalPrinter {
+            NetworkThermalPrinter(host: "127.0.0.1", port: port, statusTimeout: .seconds(1))
+        }
 
         /// The transcript of job `n`, once written (the printer writes it when the connection closes).
         func transcript(_ n: Int = 1) async -> String? {
@@ -153,12 +179,16 @@ struct ThermalPrinterTests {
         let virtual = try VirtualPrinter()
         let config = try Self.rtPostConfig(virtual)
         let script = virtual.folder + "/session.txt"
-        try LetterPrintingIntegrationTests.session(ending: "await done").write(toFile: script, atomically: true, encoding: .utf8)
+        try LetterPrintingIntegrationTests.session(ending: "await done").write(
+            toFile: script, atomically: true, encoding: .utf8)
         let (status, output) = try Services.run(
             Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
         #expect(status == 0, "\(output)")
         let transcript = try #require(await virtual.transcript())
-        for expected in ["BC2 DESA HANURA", "-C1 PENGANTAR", "S-41/001-K2/1809072001/", "180907******0013", "qr VK1:S-41/001-K2/", "cut"] {
+        for expected in [
+            "BC2 DESA HANURA", "-C1 PENGANTAR", "S-41/001-K2/1809072001/", "180907******0013", "qr VK1:S-41/001-K2/",
+            "cut",
+        ] {
             #expect(transcript.contains(expected), "the slip lacks \(expected): \(transcript)")
         }
         #expect(!transcript.contains("1809072107790013"), "a slip shows the NIK masked")
@@ -176,12 +206,15 @@ struct ThermalPrinterTests {
         #expect(status == 0, "\(output)")
         let kioskStatus = try Services.run(Services.binaries + "/kiosk", ["status", "--config", config]).output
         #expect(kioskStatus.contains("printer:         paperOut"), "\(kioskStatus)")
+        #expect(kioskStatus.contains("thermal printer: paperOut at "), "\(kioskStatus)")
+        #expect(kioskStatus.contains("; last job failed:paperOut"), "\(kioskStatus)")
     }
 
     @Test func testPrintThermalSaysTheStatusAndPrintsASample() async throws {
         let virtual = try VirtualPrinter(["--paper", "near-end"])
         let config = try Self.rtPostConfig(virtual)
-        let (status, output) = try Services.run(Services.binaries + "/kiosk", ["test-print", "--thermal", "--config", config])
+        let (status, output) = try Services.run(
+            Services.binaries + "/kiosk", ["test-print", "--thermal", "--config", config])
         #expect(status == 0, "\(output)")
         #expect(output.contains("ready (paper near end)"), "\(output)")
         #expect(await virtual.transcript()?.contains("SURAT UJI CETAK") == true)
@@ -225,7 +258,22 @@ struct ThermalPrinterTests {
     /// every OUT byte must match: the status request, the job, the status request again.
     static func usb(trace: String) throws -> (status: Int32, output: String) {
         let runner = try Umockdev.runner()
-        let fixtures = Bundle.module.bundleURL.appendingPathComponent("Fixtures/usb-thermal").path
+        let fixtures = Self.usbFixtures
+        return try Self.withUSBConfig { path in
+            try Services.run(
+                runner,
+                [
+                    "--device", fixtures + "/device.umockdev", "--ioctl", "/dev/bus/usb/001/002=\(fixtures)/\(trace)",
+                    "--", Services.binaries + "/kiosk", "test-print", "--thermal", "--raw", "1B4048690A", "--config",
+                    path,
+                ])
+        }
+    }
+
+    static let usbFixtures = Bundle.module.bundleURL.appendingPathComponent("Fixtures/usb-thermal").path
+
+    /// A kiosk configuration with the POS58 printer on USB (auto-detach off: umockdev cannot detach usblp).
+    static func withUSBConfig<T>(_ body: (String) throws -> T) throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("usb-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -234,12 +282,7 @@ struct ThermalPrinterTests {
             of: "letters = \"cups\"",
             with: "thermal = \"usb:0416:5011\"\nthermal_profile = \"pos58\"\nthermal_detach_kernel_driver = false")
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        return try Services.run(
-            runner,
-            [
-                "--device", fixtures + "/device.umockdev", "--ioctl", "/dev/bus/usb/001/002=\(fixtures)/\(trace)", "--",
-                Services.binaries + "/kiosk", "test-print", "--thermal", "--raw", "1B4048690A", "--config", path,
-            ])
+        return try body(path)
     }
 
     @Test func aJobReachesTheUSBPrinterByteForByteBetweenTwoStatusChecks() throws {
@@ -253,5 +296,85 @@ struct ThermalPrinterTests {
         let (status, output) = try Self.usb(trace: "paper-out.ioctl")
         #expect(status == 1, "\(output)")
         #expect(output.contains("paperOut"), "\(output)")
+    }
+
+    /// Plug and unplug at run time (Fixtures/usb-thermal/plug.py, umockdev's Testbed under umockdev-wrapper): a job
+    /// sent while no printer is there waits and prints when it arrives (libusb hotplug ARRIVED); the printer is
+    /// pulled (LEFT), the next job waits and prints on the printer plugged back in under a new address. Each step
+    /// is started by what the kiosk said, never by a delay; each job's OUT bytes are checked by its trace.
+    @Test func aUSBPrinterPluggedInLateAndRepluggedServesTheWaitingJobs() throws {
+        let wrapper = try Umockdev.runner().replacingOccurrences(of: "umockdev-run", with: "umockdev-wrapper")
+        let probe = "import gi; gi.require_version('UMockdev', '1.0')"
+        guard try Services.run("/usr/bin/python3", ["-c", probe]).status == 0 else {
+            let missing =
+                "python3-gi and gir1.2-umockdev-1.0 are missing: apt-get install python3-gi gir1.2-umockdev-1.0"
+            Issue.record("\(missing) (`make test` installs them)")
+            return
+        }
+        let (status, output) = try Self.withUSBConfig { path in
+            try Services.run(
+                wrapper,
+                [
+                    "/usr/bin/python3", Self.usbFixtures + "/plug.py", Self.usbFixtures,
+                    Services.binaries + "/kiosk", "test-print", "--thermal", "--watch", "--config", path,
+                ])
+        }
+        #expect(status == 0, "\(output)")
+        // Events and job outcomes come from two tasks: each sequence is in order, their interleaving is not.
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("job ") } == ["job 1: printed", "job 2: printed"], "\(output)")
+        #expect(
+            lines.filter { $0.hasPrefix("usb:0416:5011 ") } == [
+                "usb:0416:5011 waiting", "usb:0416:5011 arrived", "usb:0416:5011 left", "usb:0416:5011 waiting",
+                "usb:0416:5011 arrived",
+            ], "\(output)")
+    }
+
+    // MARK: the control port
+
+    /// The printer's state changed while it runs, as the operator's world does: a job prints, the paper runs out
+    /// (said on the control port), the next status says so and a job gets nothing; a new roll and it prints again.
+    @Test func theControlPortChangesThePrinterWhileItRuns() async throws {
+        let virtual = try VirtualPrinter(["--control-port", "0"])
+        #expect(try virtual.control("status") == "ok paper=ok cover=closed silent=off delay=0")
+        #expect(await virtual.printer.print(try Self.receipt()) == .printed)
+
+        #expect(try virtual.control("paper out") == "ok paper=out cover=closed silent=off delay=0")
+        #expect(try await virtual.printer.status()?.problem == .paperOut)
+        #expect(await virtual.printer.print(try Self.receipt()) == .failed(.paperOut))
+
+        #expect(try virtual.control("paper ok").hasPrefix("ok paper=ok"))
+        #expect(try virtual.control("cover open").hasPrefix("ok paper=ok cover=open"))
+        #expect(try await virtual.printer.status()?.problem == .coverOpen)
+        #expect(try virtual.control("cover closed").hasPrefix("ok paper=ok cover=closed"))
+        #expect(try virtual.control("paper near-end").hasPrefix("ok paper=near-end"))
+        #expect(try await virtual.printer.status()?.paperNearEnd == true)
+        #expect(try virtual.control("silent on").hasSuffix("silent=on delay=0"))
+        #expect(try await virtual.printer.status() == nil)
+        #expect(try virtual.control("silent off").hasSuffix("silent=off delay=0"))
+        #expect(try virtual.control("delay 20").hasSuffix("delay=20"))
+        #expect(try virtual.control("paper sideways").hasPrefix("error: paper takes"))
+        #expect(try virtual.control("make coffee").hasPrefix("error: commands are"))
+
+        #expect(await virtual.printer.print(try Self.receipt()) == .printed)
+        #expect(await virtual.transcript(1)?.contains("DESA HANURA") == true)
+
+        // The kiosk learns it too, and keeps it for `kiosk status` and the heartbeat.
+        let config = try Self.rtPostConfig(virtual)
+        let kiosk = Services.binaries + "/kiosk"
+        #expect(try virtual.control("paper out").hasPrefix("ok paper=out"))
+        let (status, output) = try Services.run(
+            kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config])
+        #expect(status == 1 && output.contains("failed(Core.PrinterProblem.paperOut)"), "\(output)")
+        let kioskStatus = try Services.run(kiosk, ["status", "--config", config]).output
+        #expect(kioskStatus.contains("thermal printer: paperOut at "), "\(kioskStatus)")
+        #expect(try virtual.control("paper near-end").hasPrefix("ok paper=near-end"))
+        #expect(try Services.run(kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config]).status == 0)
+        let nearEnd = try Services.run(kiosk, ["status", "--config", config]).output
+        #expect(
+            nearEnd.contains("thermal printer: paperNearEnd at ") && nearEnd.contains("; last job printed"),
+            "\(nearEnd)")
+        // The job while the paper was out never left the kiosk (its status check said out): job 2 is the last one.
+        #expect(await virtual.transcript(2)?.contains("DESA HANURA") == true)
     }
 }

@@ -61,7 +61,8 @@ struct ContractTests {
                     kioskId: "1809072001-01", softwareVersion: "0.1.0", sentAt: date, uptimeSeconds: 5,
                     clockSynced: true,
                     printer: .init(status: "paperOut"), queueDepth: 3, oldestPendingAt: date, lastUploadAt: date,
-                    rejectedRecords: 0, softwareCommit: "1a2b3c4d5e6f", softwareBuiltAt: date, busy: true)
+                    rejectedRecords: 0, softwareCommit: "1a2b3c4d5e6f", softwareBuiltAt: date, busy: true,
+                    thermalPrinter: .init(status: "paperNearEnd", at: date))
             ),
             (
                 "KioskKeys",

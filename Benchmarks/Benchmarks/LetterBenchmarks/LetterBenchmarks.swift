@@ -37,6 +37,8 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput], maxDuration: .seconds(3), maxIterations: 100)
     let renderer = try! Renderer()
     slipBenchmarks(renderer: renderer)
+    statusBenchmarks()
+    if ProcessInfo.processInfo.environment["KIOSK_SLIP_SIZES"] != nil { slipSizes(renderer: renderer) }
 
     Benchmark("Letter compose + layout (F4, cairo metrics)") { benchmark in
         for _ in benchmark.scaledIterations {

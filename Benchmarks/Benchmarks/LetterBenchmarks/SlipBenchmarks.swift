@@ -65,3 +65,67 @@ func slipBenchmarks(renderer: Renderer) {
         }
     }
 }
+
+/// `kiosk-sim printer` on a free loopback port for the status round trip, started by the benchmark's setup and
+/// killed by its teardown (package-benchmark runs each benchmark in a process of its own).
+final class VirtualPrinterProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+
+    init(kioskSim: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bench-printer-\(UUID().uuidString)")
+        process.executableURL = URL(fileURLWithPath: kioskSim)
+        process.arguments = ["printer", "--port", "0", "--output", folder.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        // "kiosk-sim printer: listening on PORT": waited for, not slept on.
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        port = Int(text.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+nonisolated(unsafe) var virtualPrinter: VirtualPrinterProcess?
+
+/// The status round trip over TCP: connect, `DLE EOT 1..4`, the four replies, close; what the kiosk does before
+/// and after each job. Needs KIOSK_SIM (the kiosk-sim binary; `make bench` passes it).
+func statusBenchmarks() {
+    guard let kioskSim = ProcessInfo.processInfo.environment["KIOSK_SIM"] else { return }
+    Benchmark(
+        "Thermal status round trip over TCP (kiosk-sim printer)", configuration: .init(maxIterations: 2000),
+        closure: { benchmark in
+            let printer = NetworkThermalPrinter(host: "127.0.0.1", port: virtualPrinter?.port ?? 0)
+            for _ in benchmark.scaledIterations { blackHole(try! await printer.status()) }
+        },
+        setup: { virtualPrinter = try VirtualPrinterProcess(kioskSim: kioskSim) },
+        teardown: { virtualPrinter?.stop() })
+}
+
+/// The bytes each slip makes, said once (benchmarks measure time; the issue asks for both).
+func slipSizes(renderer: Renderer) {
+    let profile = PrinterProfile.builtIn["tm-t20"]!
+    var raster = EscPosEncoder(profile: profile)
+    try! raster.raster(MonochromeBitmap(try! renderer.raster(slipPage())))
+    var receipt = EscPosEncoder(profile: profile)
+    receipt.initialize()
+    receipt.align(.center)
+    receipt.bold(true)
+    try! receipt.line("DESA HANURA")
+    receipt.bold(false)
+    for line in ["Nomor antrean 251126-007", "Surat Keterangan Domisili", "Nomor S-41/001/1809072001/XI/2026"] {
+        try! receipt.line(line)
+    }
+    receipt.cut()
+    FileHandle.standardError.write(
+        Data("bytes: slip 576x1183 GS v 0 \(raster.bytes.count), text receipt \(receipt.bytes.count)\n".utf8))
+}

@@ -20,38 +20,39 @@ public struct MonochromeBitmap: Hashable, Sendable {
     public init(_ image: RasterImage, threshold: Int = 128) {
         let bytesPerRow = (image.width + 7) / 8
         var bits = [UInt8](repeating: 0, count: bytesPerRow * image.height)
-        // Integer luminance (×1000) against the threshold; one output byte per 8 pixels, written once. Paper is
-        // mostly white and text mostly black: those two skip the arithmetic.
-        let limit = threshold * 1000
+        // One pass, no intermediate arrays: eight premultiplied ARGB words are loaded as one SIMD vector, composited
+        // over white (c + 255 - a), weighed to integer luminance (×1000), compared with the threshold and folded
+        // into the output byte by the bit weights. Eight white pixels (most of a slip) compare equal to all ones
+        // and leave the zero byte that is already there.
+        let limit = SIMD8<UInt32>(repeating: UInt32(max(threshold, 0) * 1000))
+        let weights = SIMD8<UInt32>(128, 64, 32, 16, 8, 4, 2, 1)
+        let white = SIMD8<UInt32>(repeating: .max)
+        let whole = image.width / 8
         image.pixels.withUnsafeBufferPointer { pixels in
+            guard let base = pixels.baseAddress.map(UnsafeRawPointer.init) else { return }
             bits.withUnsafeMutableBufferPointer { out in
                 for y in 0..<image.height {
                     let row = y * image.wordsPerRow
-                    for byteIndex in 0..<bytesPerRow {
-                        var byte: UInt8 = 0
-                        let first = byteIndex * 8
-                        let end = min(first + 8, image.width)
-                        // Eight white pixels (most of a slip) make a zero byte, already there.
-                        var all = UInt32.max
-                        for x in first..<end { all &= pixels[row + x] }
-                        if all == UInt32.max { continue }
-                        for x in first..<end {
-                            let p = pixels[row + x]
-                            let black: Bool
-                            switch p {
-                            case 0xFFFF_FFFF: black = false
-                            case 0xFF00_0000: black = true
-                            default:
-                                // Premultiplied ARGB over white: c + (255 - a).
-                                let white = 255 - Int(p >> 24)
-                                let r = Int(p >> 16 & 0xFF) + white
-                                let g = Int(p >> 8 & 0xFF) + white
-                                let b = Int(p & 0xFF) + white
-                                black = 299 * r + 587 * g + 114 * b < limit
-                            }
-                            if black { byte |= 0x80 >> UInt8(x - first) }
-                        }
-                        out[y * bytesPerRow + byteIndex] = byte
+                    let outRow = y * bytesPerRow
+                    for byteIndex in 0..<whole {
+                        let p = base.loadUnaligned(
+                            fromByteOffset: (row + byteIndex * 8) * MemoryLayout<UInt32>.stride, as: SIMD8<UInt32>.self)
+                        if p == white { continue }
+                        let paper = 255 &- (p &>> 24)
+                        let luminance =
+                            299 &* ((p &>> 16 & 0xFF) &+ paper) &+ 587 &* ((p &>> 8 & 0xFF) &+ paper)
+                            &+ 114 &* ((p & 0xFF) &+ paper)
+                        let byte = weights.replacing(with: 0, where: luminance .>= limit).wrappedSum()
+                        out[outRow + byteIndex] = UInt8(truncatingIfNeeded: byte)
+                    }
+                    // A width that is not a multiple of 8: the last pixels one by one.
+                    for x in whole * 8..<image.width {
+                        let p = pixels[row + x]
+                        let paper = 255 - p >> 24
+                        let luminance =
+                            299 * ((p >> 16 & 0xFF) + paper) + 587 * ((p >> 8 & 0xFF) + paper) + 114
+                            * ((p & 0xFF) + paper)
+                        if luminance < limit[0] { out[outRow + whole] |= 0x80 >> UInt8(x & 7) }
                     }
                 }
             }
@@ -64,6 +65,7 @@ public struct MonochromeBitmap: Hashable, Sendable {
     /// Rows `range` as their own bitmap: one band of a raster print.
     public func rows(_ range: Range<Int>) -> MonochromeBitmap {
         MonochromeBitmap(
-            width: width, height: range.count, bits: Array(bits[range.lowerBound * bytesPerRow..<range.upperBound * bytesPerRow]))
+            width: width, height: range.count,
+            bits: Array(bits[range.lowerBound * bytesPerRow..<range.upperBound * bytesPerRow]))
     }
 }

@@ -26,6 +26,13 @@ struct TestPrintCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With --thermal: send exactly these bytes (hex, e.g. 1B40 for ESC @) as the job.")
     var raw: String?
 
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "With --thermal and a USB printer: say when it is plugged in or out, and send each line of standard input "
+                + "(hex) as a job, waiting for the printer when it is unplugged; ends with the input."))
+    var watch = false
+
     @OptionGroup var options: ConfigOption
 
     /// A letter kind that exists only for test prints; its number says UJI and it is never recorded.
@@ -51,6 +58,10 @@ struct TestPrintCommand: AsyncParsableCommand {
             printError("no thermal printer configured: add thermal = \"HOST:PORT\" to [printing]")
             throw ExitCode(1)
         }
+        if watch {
+            try await watchUSB(slips.printer, address: "\(address)")
+            return
+        }
         if let raw {
             guard let bytes = Self.hexBytes(raw) else {
                 printError("--raw takes hexadecimal bytes, e.g. 1B40 0A")
@@ -63,8 +74,9 @@ struct TestPrintCommand: AsyncParsableCommand {
         }
         do {
             if let status = try await slips.printer.status() {
-                print("thermal printer \(address): \(status.problem.map(\.rawValue) ?? "ready")"
-                    + (status.paperNearEnd ? " (paper near end)" : ""))
+                print(
+                    "thermal printer \(address): \(status.problem.map(\.rawValue) ?? "ready")"
+                        + (status.paperNearEnd ? " (paper near end)" : ""))
             } else {
                 print("thermal printer \(address): status unknown (it does not answer DLE EOT)")
             }
@@ -83,6 +95,51 @@ struct TestPrintCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         print("printed: a sample pengantar slip (\(address.profile.name), \(address.profile.widthDots) dots)")
+    }
+
+    /// `--watch`: the USB printer's hotplug events and one job per input line, each outcome on its own line
+    /// (`job N: printed`, `job N: failed(...)`, or the transport's reason), so a technician (or the umockdev
+    /// plug/unplug test) can pull the cable and see the kiosk follow.
+    func watchUSB(_ printer: any ThermalPrinter, address: String) async throws {
+        // The transport itself: its `send` says why a job failed, which the recording wrapper folds away.
+        guard let usb = ((printer as? RecordedThermalPrinter)?.printer ?? printer) as? USBThermalPrinter else {
+            printError("--watch needs a USB printer: thermal = \"usb:VVVV:PPPP\" in [printing]")
+            throw ExitCode.validationFailure
+        }
+        let events = Task {
+            for await event in usb.watch() {
+                Self.say("\(address) \(event)")
+            }
+        }
+        defer { events.cancel() }
+        Self.say("watching \(address)")
+        // readLine blocks: it runs on a thread of its own, not the concurrency pool the events need.
+        let (lines, input) = AsyncStream.makeStream(of: String.self)
+        Thread {
+            while let line = readLine() { input.yield(line) }
+            input.finish()
+        }.start()
+        var number = 0
+        var failed = false
+        for await line in lines {
+            guard let bytes = Self.hexBytes(line), !bytes.isEmpty else { continue }
+            number += 1
+            do {
+                let outcome = try await usb.send(bytes).outcome
+                Self.say("job \(number): \(outcome)")
+                failed = failed || outcome != .printed
+            } catch {
+                Self.say("job \(number): failed: \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+
+    /// One line straight to standard output, unbuffered: a watcher reacts to each line as it comes. (Not
+    /// `fflush(nil)`: it also locks stdin, which the reading thread holds while it waits.)
+    static func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     static func hexBytes(_ text: String) -> [UInt8]? {
@@ -126,7 +183,8 @@ struct TestPrintCommand: AsyncParsableCommand {
         if let png {
             try Data(try composer.renderer.png(list.pages[0], scale: 150.0 / 72)).write(to: URL(fileURLWithPath: png))
         }
-        print("composed: \(list.pages.count) page(s) on \(settings.letters.paper.rawValue), \(bytes.count) bytes of PDF")
+        print(
+            "composed: \(list.pages.count) page(s) on \(settings.letters.paper.rawValue), \(bytes.count) bytes of PDF")
         if noPrint { return }
         let outcome = await setup.output().deliver(
             pdf: bytes, title: PDFLetterPrinter.jobTitle(Self.kind, issued), progress: { _ in })

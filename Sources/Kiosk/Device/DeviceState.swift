@@ -16,6 +16,13 @@ struct DeviceState: Sendable {
         case lastUploadError = "upload.last_error"
         case lastHeartbeat = "heartbeat.last_success"
         case printerStatus = "printer.status"
+        /// The thermal printer as its last job or status check found it: `ready`, `paperNearEnd`, a
+        /// `PrinterProblem` name, or `unknown` (a printer that does not answer status); and when (ms since 1970).
+        case thermalStatus = "thermal.status"
+        case thermalStatusAt = "thermal.status_at"
+        /// The last thermal job: `sending`, `printed` or `failed:<problem>`. Receipts have no record of their own,
+        /// so their outcome is kept here (a pengantar's is also its letter record's).
+        case thermalLastJob = "thermal.last_job"
     }
 
     let database: KioskDatabase

@@ -37,7 +37,9 @@ struct LetterSetup {
 
     /// The thermal printer's slips, when one is configured.
     func slips(renderer: Renderer) -> ThermalSlips? {
-        settings.printing.thermal.map { ThermalSlips($0, renderer: renderer) }
+        settings.printing.thermal.map {
+            ThermalSlips($0, renderer: renderer, state: DeviceState(database: sync.database))
+        }
     }
 
     /// The resident's printer: the A4 letter (with a receipt slip if configured), or the pengantar slip.

@@ -1,5 +1,6 @@
 import Core
 import Drivers
+import Foundation
 import Logging
 
 /// Slips on the thermal printer: the pengantar an RT post prints instead of an A4 letter, and the receipt
@@ -9,8 +10,8 @@ struct ThermalSlips: Sendable {
     let profile: PrinterProfile
     let renderer: Renderer
 
-    init(_ settings: PrintingSettings.Thermal, renderer: Renderer) {
-        printer = settings.printer()
+    init(_ settings: PrintingSettings.Thermal, renderer: Renderer, state: DeviceState? = nil) {
+        printer = RecordedThermalPrinter(printer: settings.printer(), state: state)
         profile = settings.profile
         self.renderer = renderer
     }
@@ -23,6 +24,59 @@ struct ThermalSlips: Sendable {
             return .failed(.unknown)
         }
         return await printer.print(encoder.bytes)
+    }
+}
+
+/// A thermal printer whose last status and last job outcome are kept in `device_state`, for `kiosk status` and
+/// the heartbeat ("paper out reaches the operator"). Writing them never fails a print.
+struct RecordedThermalPrinter: ThermalPrinter {
+    let printer: any ThermalPrinter
+    let state: DeviceState?
+
+    func status() async throws(ThermalError) -> ThermalStatus? {
+        do {
+            let status = try await printer.status()
+            note([.thermalStatus: Self.word(status, outcome: nil)])
+            return status
+        } catch {
+            note([.thermalStatus: PrinterProblem.offline.rawValue])
+            throw error
+        }
+    }
+
+    func print(_ job: [UInt8]) async -> PrintOutcome {
+        await printReporting(job).outcome
+    }
+
+    func printReporting(_ job: [UInt8]) async -> (outcome: PrintOutcome, status: ThermalStatus?) {
+        note([.thermalLastJob: "sending"], stamped: false)
+        let (outcome, status) = await printer.printReporting(job)
+        let job =
+            switch outcome {
+            case .printed: "printed"
+            case .failed(let problem): "failed:\(problem.rawValue)"
+            case .pending: "sending"
+            }
+        note([.thermalLastJob: job, .thermalStatus: Self.word(status, outcome: outcome)])
+        return (outcome, status)
+    }
+
+    /// The status in one word: what the printer said, else what the job's outcome tells (a printer that cannot
+    /// be reached is offline; one that printed without answering status is unknown).
+    static func word(_ status: ThermalStatus?, outcome: PrintOutcome?) -> String {
+        if let status {
+            if let problem = status.problem { return problem.rawValue }
+            return status.paperNearEnd ? "paperNearEnd" : "ready"
+        }
+        if case .failed(let problem) = outcome { return problem.rawValue }
+        return "unknown"
+    }
+
+    private func note(_ values: [DeviceState.Key: String?], stamped: Bool = true) {
+        guard let state else { return }
+        var values = values
+        if stamped { values[.thermalStatusAt] = "\(Int64(Date().timeIntervalSince1970 * 1000))" }
+        try? state.set(values)
     }
 }
 

@@ -36,7 +36,15 @@ struct HeartbeatService: Service {
             oldestPendingAt: summary.oldestPending.map { Date(millisecondsSince1970: $0.millisecondsSince1970) },
             lastUploadAt: summary.lastUpload.map { Date(millisecondsSince1970: $0.millisecondsSince1970) },
             rejectedRecords: summary.rejected, softwareCommit: BuildInfo.commit == "unknown" ? nil : BuildInfo.commit,
-            softwareBuiltAt: try? Date(BuildInfo.date, strategy: .iso8601), busy: busyMarker?.isBusy)
+            softwareBuiltAt: try? Date(BuildInfo.date, strategy: .iso8601), busy: busyMarker?.isBusy,
+            thermalPrinter: try thermalPrinter(state))
+    }
+
+    /// The thermal printer's last status, when the kiosk has learnt one.
+    func thermalPrinter(_ state: DeviceState) throws -> Heartbeat.ThermalPrinter? {
+        guard let status = try state.get(.thermalStatus), let at = try state.get(.thermalStatusAt).flatMap(Int64.init)
+        else { return nil }
+        return .init(status: status, at: Date(timeIntervalSince1970: Double(at) / 1000))
     }
 
     /// Sends one heartbeat; says whether it went through.

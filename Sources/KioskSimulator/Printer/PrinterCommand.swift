@@ -9,6 +9,9 @@ struct PrinterCommand: AsyncParsableCommand {
         discussion: """
             Each connection is one job. With --paper out or --cover open it answers status accordingly and prints \
             nothing; --silent never answers status; --reply-delay-ms answers late. Prints "listening on PORT".
+            With --control-port, a line-based TCP port changes all of these while it runs: "paper ok|near-end|out", \
+            "cover open|closed", "silent on|off", "delay MS", "status"; each line is answered with "ok" and the \
+            state, or "error: ..."; its port is said on a second line, "control on PORT".
             """)
 
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
@@ -20,6 +23,8 @@ struct PrinterCommand: AsyncParsableCommand {
     @Flag(help: "Never answer status requests.") var silent = false
     @Option(help: "Answer status requests this many milliseconds late.") var replyDelayMs = 0
     @Option(help: "The paper runs out after this many bytes of jobs (mid-job paper out).") var paperBytes: Int?
+    @Option(help: "A line-based control port (0 picks a free one) to change the printer's state while it runs.")
+    var controlPort: Int?
 
     func run() async throws {
         guard let paperState = PrinterCondition.Paper(rawValue: paper) else {
@@ -30,8 +35,24 @@ struct PrinterCommand: AsyncParsableCommand {
             condition: PrinterCondition(
                 paper: paperState, coverOpen: coverOpen, silent: silent, replyDelay: .milliseconds(replyDelayMs),
                 paperLeft: paperBytes))
-        try await printer.serve(host: host, port: port) { bound in
-            FileHandle.standardOutput.write(Data("kiosk-sim printer: listening on \(bound)\n".utf8))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The job port first, and said first: tests and the demo read its port from the first line.
+            let (bound, announce) = AsyncStream.makeStream(of: Void.self)
+            group.addTask {
+                try await printer.serve(host: host, port: port) { bound in
+                    FileHandle.standardOutput.write(Data("kiosk-sim printer: listening on \(bound)\n".utf8))
+                    announce.finish()
+                }
+            }
+            for await _ in bound {}
+            if let controlPort {
+                group.addTask {
+                    try await printer.serveControl(host: host, port: controlPort) { bound in
+                        FileHandle.standardOutput.write(Data("kiosk-sim printer: control on \(bound)\n".utf8))
+                    }
+                }
+            }
+            try await group.next()
         }
     }
 }

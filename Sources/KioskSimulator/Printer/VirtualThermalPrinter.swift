@@ -85,10 +85,11 @@ final class VirtualThermalPrinter: Sendable {
         }
         transcript += decoder.unknown.map { "unknown \($0)" }
         let base = (output as NSString).appendingPathComponent("job-\(number)")
-        try? (transcript.joined(separator: "\n") + "\n").write(toFile: base + ".txt", atomically: true, encoding: .utf8)
+        // The picture before the transcript: a waiter takes the transcript's appearance as "the job is written".
         if printed, let png = try? renderer.png(PaperPicture.page(decoder.paper, widthDots: widthDots)) {
             try? Data(png).write(to: URL(fileURLWithPath: base + ".png"))
         }
+        try? (transcript.joined(separator: "\n") + "\n").write(toFile: base + ".txt", atomically: true, encoding: .utf8)
     }
 }
 

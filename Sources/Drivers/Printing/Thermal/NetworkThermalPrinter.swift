@@ -14,7 +14,9 @@ public struct NetworkThermalPrinter: Sendable {
     public let connectTimeout: Duration
     private let calls: BlockingQueue
 
-    public init(host: String, port: Int = 9100, statusTimeout: Duration = .seconds(2), connectTimeout: Duration = .seconds(3)) {
+    public init(
+        host: String, port: Int = 9100, statusTimeout: Duration = .seconds(2), connectTimeout: Duration = .seconds(3)
+    ) {
         self.host = host
         self.port = port
         self.statusTimeout = statusTimeout
@@ -35,18 +37,25 @@ public struct NetworkThermalPrinter: Sendable {
     /// (paper that ran out mid-slip). `.printed` also when the printer never answers status: nothing says
     /// otherwise, and the operator sees "status unknown" in `kiosk status`.
     public func print(_ job: [UInt8]) async -> PrintOutcome {
+        await printReporting(job).outcome
+    }
+
+    /// `print(_:)` with the status the printer last gave (`nil`: it never answered, or could not be reached).
+    public func printReporting(_ job: [UInt8]) async -> (outcome: PrintOutcome, status: ThermalStatus?) {
         do {
             return try await calls.run { () throws(ThermalError) in
                 let fd = try TCP.connect(host: host, port: port, timeoutMilliseconds: milliseconds(connectTimeout))
                 defer { TCP.close(fd) }
                 let timeout = milliseconds(statusTimeout)
-                if let problem = try Self.askStatus(fd, timeout: timeout)?.problem { return .failed(problem) }
+                let before = try Self.askStatus(fd, timeout: timeout)
+                if let problem = before?.problem { return (.failed(problem), before) }
                 try TCP.sendAll(fd, job)
-                if let problem = try Self.askStatus(fd, timeout: timeout)?.problem { return .failed(problem) }
-                return .printed
+                let after = try Self.askStatus(fd, timeout: timeout)
+                if let problem = after?.problem { return (.failed(problem), after) }
+                return (.printed, after)
             }
         } catch {
-            return .failed(.offline)
+            return (.failed(.offline), nil)
         }
     }
 

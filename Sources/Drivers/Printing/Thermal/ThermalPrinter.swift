@@ -7,6 +7,17 @@ public protocol ThermalPrinter: Sendable {
     func status() async throws(ThermalError) -> ThermalStatus?
     /// Sends one job; checks the status before and after where the printer can tell it.
     func print(_ job: [UInt8]) async -> PrintOutcome
+    /// Sends one job as `print(_:)` does, and says the last status the printer gave (after the job, or the one
+    /// that stopped it); `nil` when it said none. What `kiosk status` and the heartbeat report.
+    func printReporting(_ job: [UInt8]) async -> (outcome: PrintOutcome, status: ThermalStatus?)
+}
+
+extension ThermalPrinter {
+    /// For printers whose status comes from elsewhere (the lp node's port status): asked after the job.
+    public func printReporting(_ job: [UInt8]) async -> (outcome: PrintOutcome, status: ThermalStatus?) {
+        let outcome = await print(job)
+        return (outcome, try? await status())
+    }
 }
 
 extension NetworkThermalPrinter: ThermalPrinter {}

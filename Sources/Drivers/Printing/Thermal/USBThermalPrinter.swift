@@ -1,46 +1,97 @@
 public import Core
 
-/// A USB thermal printer through libusb, found by vendor and product id. Each job opens the printer, claims its
-/// printer interface, asks `DLE EOT` before and after, and lets go: a printer unplugged and plugged back simply
-/// serves the next job, and one unplugged mid-job fails it as offline.
+/// What happens to a USB thermal printer, for a technician watching it (`kiosk test-print --thermal --watch`).
+public enum USBPrinterEvent: Hashable, Sendable {
+    /// Plugged in (a libusb hotplug ARRIVED, or found by the rescan while a job waited).
+    case arrived
+    /// Unplugged (a libusb hotplug LEFT, or a job met `LIBUSB_ERROR_NO_DEVICE`).
+    case left
+    /// A job found no printer and waits for it to be plugged (back) in.
+    case waiting
+}
+
+/// A USB thermal printer through libusb, found by vendor and product id.
+///
+/// The printer's presence is followed with libusb hotplug (`USBPresence`): a job that finds it unplugged waits up
+/// to `returnTimeout` for it to come back and then prints; a job in flight when it is pulled fails as offline
+/// (`LIBUSB_ERROR_NO_DEVICE`), and the next job waits for the returned printer. Each job opens the printer,
+/// claims its printer interface, asks `DLE EOT` before and after, and lets go: handles from before an unplug are
+/// never used again.
 public struct USBThermalPrinter: ThermalPrinter {
     public let vendor: UInt16
     public let product: UInt16
     /// Take the printer from the kernel's usblp driver (libusb's auto-detach). Off where that is not allowed.
     public let detachKernelDriver: Bool
     public let statusTimeoutMilliseconds: UInt32
+    /// How long a job waits for an unplugged printer before it fails as offline.
+    public let returnTimeout: Duration
     private let calls: BlockingQueue
+    private let presence: USBPresence
 
-    public init(vendor: UInt16, product: UInt16, detachKernelDriver: Bool = true, statusTimeoutMilliseconds: UInt32 = 1000) {
+    public init(
+        vendor: UInt16, product: UInt16, detachKernelDriver: Bool = true, statusTimeoutMilliseconds: UInt32 = 1000,
+        returnTimeout: Duration = .seconds(30)
+    ) {
         self.vendor = vendor
         self.product = product
         self.detachKernelDriver = detachKernelDriver
         self.statusTimeoutMilliseconds = statusTimeoutMilliseconds
+        self.returnTimeout = returnTimeout
         calls = BlockingQueue(label: "kiosk.thermal.usb")
+        presence = USBPresence(vendor: vendor, product: product)
     }
 
+    /// The printer arriving and leaving from now on; starts following it.
+    public func watch() -> AsyncStream<USBPrinterEvent> {
+        presence.start()
+        return presence.events
+    }
+
+    /// The status; throws `.unreachable` at once when the printer is not plugged in (a status never waits).
     public func status() async throws(ThermalError) -> ThermalStatus? {
         try await calls.run { () throws(ThermalError) in
-            let session = try USBSession(vendor: vendor, product: product, detachKernelDriver: detachKernelDriver)
-            return try Self.askStatus(session, timeout: statusTimeoutMilliseconds)
+            presence.start()
+            do throws(ThermalError) {
+                let session = try USBSession(vendor: vendor, product: product, detachKernelDriver: detachKernelDriver)
+                return try Self.askStatus(session, timeout: statusTimeoutMilliseconds)
+            } catch {
+                if case .unplugged = error { presence.gone() }
+                throw error
+            }
         }
     }
 
     public func print(_ job: [UInt8]) async -> PrintOutcome {
-        do {
-            return try await calls.run { () throws(ThermalError) in
-                let session = try USBSession(vendor: vendor, product: product, detachKernelDriver: detachKernelDriver)
-                if let problem = try Self.askStatus(session, timeout: statusTimeoutMilliseconds)?.problem {
-                    return .failed(problem)
-                }
-                try session.write(job)
-                if let problem = try Self.askStatus(session, timeout: statusTimeoutMilliseconds)?.problem {
-                    return .failed(problem)
-                }
-                return .printed
+        (try? await send(job).outcome) ?? .failed(.offline)
+    }
+
+    public func printReporting(_ job: [UInt8]) async -> (outcome: PrintOutcome, status: ThermalStatus?) {
+        (try? await send(job)) ?? (.failed(.offline), nil)
+    }
+
+    /// Sends one job as `print(_:)` does, but says why a job could not be sent (`.unplugged` mid-job,
+    /// `.unreachable` when the printer did not come back in time) instead of folding it into `.offline`; with
+    /// the status the printer last gave.
+    public func send(_ job: [UInt8]) async throws(ThermalError) -> (outcome: PrintOutcome, status: ThermalStatus?) {
+        try await calls.run { () throws(ThermalError) in
+            let name = String(format: "usb:%04x:%04x", vendor, product)
+            guard presence.waitForPrinter(timeout: returnTimeout) else {
+                throw .unreachable(name, "not plugged in (waited \(returnTimeout) for it)")
             }
-        } catch {
-            return .failed(.offline)
+            do throws(ThermalError) {
+                let session = try USBSession(vendor: vendor, product: product, detachKernelDriver: detachKernelDriver)
+                let before = try Self.askStatus(session, timeout: statusTimeoutMilliseconds)
+                if let problem = before?.problem { return (.failed(problem), before) }
+                try session.write(job)
+                let after = try Self.askStatus(session, timeout: statusTimeoutMilliseconds)
+                if let problem = after?.problem { return (.failed(problem), after) }
+                return (.printed, after)
+            } catch {
+                // Gone between the wait and the open, or mid-job: the next job waits for it again.
+                if case .unplugged = error { presence.gone() }
+                if case .unreachable = error, !USBPresence.scan(vendor: vendor, product: product) { presence.gone() }
+                throw error
+            }
         }
     }
 
