@@ -336,10 +336,13 @@ struct WatchdogRuntimeTests {
         let gate = WatchdogGate(liveness: events, logger: Logger(label: "test")) { pings.withLock { $0 += 1 } }
 
         gate.start()
-        // Probes are answered in order: once a later one is, the gate's is too.
-        #expect(await Self.eventually { events.hasAnswered(events.probe()) })
+        // Probes are answered in order: once a later one is, the gate's is too. One probe is sent and waited for
+        // (a fresh probe on every check could only be answered in the instant between sending and checking).
+        let first = events.probe()
+        #expect(await Self.eventually { events.hasAnswered(first) })
         #expect(gate.turn() == .pinged)
-        #expect(await Self.eventually { events.hasAnswered(events.probe()) })
+        let second = events.probe()
+        #expect(await Self.eventually { events.hasAnswered(second) })
 
         display.hang()
         // Idle with a full disk: the loop shows the idle screen again, and hangs in it.
@@ -351,7 +354,8 @@ struct WatchdogRuntimeTests {
         #expect(pings.withLock { $0 } == 2)
 
         display.release()
-        #expect(await Self.eventually { events.hasAnswered(events.probe()) })
+        let afterRelease = events.probe()
+        #expect(await Self.eventually { events.hasAnswered(afterRelease) })
         #expect(gate.turn() == .pinged)
         #expect(pings.withLock { $0 } == 3)
 
