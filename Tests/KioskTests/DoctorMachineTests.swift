@@ -84,6 +84,22 @@ struct DoctorMachineTests {
         #expect(null.verdict == .ok, "\(null)")
     }
 
+    @Test func theFramebufferAndConfiguredInputDevicesAreChecked() throws {
+        let root = try TemporaryDirectory()
+        var display = DisplaySettings(backend: .framebuffer, size: SizeMM(width: 222, height: 125))
+        display.device = "/dev/fb0"
+        var input = InputSettings()
+        input.touch = .path("/dev/input/by-id/usb-panel-event-touch")
+        input.keypad = .auto
+        let findings = Doctor.screen(display, input, machine: Self.machine(root: root.path))
+        #expect(findings.map(\.check) == ["framebuffer", "touch panel"], "auto devices are found at run time")
+        #expect(findings.allSatisfy { $0.verdict == .fail }, "\(findings)")
+        #expect(findings[0].detail == "/dev/fb0 does not exist" && findings[0].fix?.contains("ls /dev/fb*") == true)
+        display.backend = .virtual
+        input.touch = .none
+        #expect(Doctor.screen(display, input, machine: Self.machine(root: root.path)).isEmpty)
+    }
+
     // MARK: Printers
 
     @Test func theCUPSQueueMustExistAcceptAndRun() {

@@ -78,6 +78,7 @@ extension Doctor {
         var findings = examine(configPath: configPath)
         guard let settings = try? ConfigurationLoader.load(path: configPath) else { return findings }
         findings += cardReader(settings.cardReader, machine: machine)
+        findings += screen(settings.display, settings.input, machine: machine)
         findings += await printers(settings.printing, machine: machine)
         findings.append(clock(machine: machine))
         findings.append(await api(url: settings.api.url ?? enrolledURL(settings), settings.api, machine: machine))
@@ -103,6 +104,31 @@ extension Doctor {
                 deviceNode(
                     machine.path(wedge), shownAs: wedge, check: "wedge card reader", groups: ["input"], write: false,
                     unplugged: "plug the reader in; ls -l /dev/input/by-id shows its name"))
+        }
+        return findings
+    }
+
+    // MARK: Screen and input
+
+    /// The framebuffer's device node (group `video`, read and write) and each configured touch panel or keypad
+    /// (group `input`); "auto" devices are found at run time and not checked here.
+    static func screen(_ display: DisplaySettings, _ input: InputSettings, machine: Machine) -> [Finding] {
+        var findings: [Finding] = []
+        if display.backend == .framebuffer {
+            findings.append(
+                deviceNode(
+                    machine.path(display.device), shownAs: display.device, check: "framebuffer", groups: ["video"],
+                    write: true,
+                    unplugged:
+                        "is the panel connected and its driver loaded? ls /dev/fb*; on KMS-only systems enable fbdev emulation"
+                ))
+        }
+        for (selection, check) in [(input.touch, "touch panel"), (input.keypad, "keypad")] {
+            guard case .path(let path) = selection else { continue }
+            findings.append(
+                deviceNode(
+                    machine.path(path), shownAs: path, check: check, groups: ["input"], write: false,
+                    unplugged: "plug it in; ls -l /dev/input/by-id shows its name"))
         }
         return findings
     }
