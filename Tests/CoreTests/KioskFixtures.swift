@@ -72,7 +72,7 @@ enum Fixtures {
     static let issued = IssuedLetter(recordID: RecordID("01ARYZ6S41TSV4RRFFQ69G5FAV")!, number: number)
 
     static let allButtons: [ButtonID] = [
-        .cancel, .back, .confirm, .finish, .extendTime, .endSession, .previousPage, .nextPage, .letter("S-41"),
+        .cancel, .back, .confirm, .finish, .extendTime, .endSession, .previousPage, .nextPage, .diagnostics, .letter("S-41"),
         .letter("S-30"), .letter("X-99"), .purpose(0), .purpose(4), .purpose(99), .pinDigit(1), .pinDigit(0),
         .pinDigit(10), .pinDelete, .pinSubmit, .testPrint, .paperRefilled, .toggleService, .exitMaintenance,
     ]

@@ -222,6 +222,21 @@ struct FramebufferTests {
         #expect(memcmp(used.base, fresh.base, used.stride * used.height) == 0)
     }
 
+    @Test("the diagnostics screen lists the framebuffer's facts, shows colour bars and a crosshair at the touch")
+    func diagnostics() async throws {
+        let framebuffer = try Framebuffer.virtual(width: 1024, height: 600, format: .bgr565)
+        let display = try Self.display(framebuffer)
+        await display.show(KioskScreens.diagnostics())
+        #expect(display.facts[0].contains("1024x600") && display.facts[0].contains("BGR565"))
+        // The first bar is red on the panel, through its BGR565 format.
+        let redBar = (x: 60, y: 200)
+        #expect(framebuffer.color(x: redBar.x, y: redBar.y) == (255, 0, 0), "\(framebuffer.color(x: redBar.x, y: redBar.y))")
+        let before = framebuffer.color(x: 700, y: 520)
+        _ = await display.button(atPanel: 700.0 / 1024, 520.0 / 600)
+        let mark = framebuffer.color(x: 700, y: 520)
+        #expect(mark != before && mark.red > 0x80 && mark.green < 0x40, "a red crosshair where the finger landed")
+    }
+
     @Test("a touch is hit-tested through the rotation and the panel's millimetres")
     func touch() async throws {
         let display = try Self.display(try Framebuffer.virtual(width: 1024, height: 600), rotation: .half)

@@ -102,6 +102,15 @@ public enum KioskScreens {
                 Button(.paperRefilled, Teks.paperRefilled, role: .choice),
                 Button(.toggleService, health.outOfService ? Teks.resumeService : Teks.stopService, role: .choice),
             ],
-            actions: [Button(.exitMaintenance, Teks.exit, role: .primary)], prompt: Teks.maintenancePrompt)
+            // In the action bar: three choices are all a 7-inch panel fits under the status lines.
+            actions: [Button(.diagnostics, Teks.diagnostics), Button(.exitMaintenance, Teks.exit, role: .primary)],
+            prompt: Teks.maintenancePrompt)
+    }
+
+    /// The panel check; the display adds its own facts, the colour bars and the touch crosshair.
+    public static func diagnostics() -> Screen {
+        Screen(
+            id: .diagnostics, icon: .wrench, title: Teks.diagnostics, lines: Teks.diagnosticsLines,
+            actions: [Button(.back, Teks.back, role: .primary)], prompt: Teks.diagnostics)
     }
 }

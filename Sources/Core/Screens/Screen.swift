@@ -49,6 +49,8 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
     case error(KioskError)
     case timeoutWarning
     case maintenance
+    /// The technician's check of a panel: framebuffer facts, colour bars, a crosshair where the finger lands.
+    case diagnostics
 
     /// A short stable name for logs, scripts and file names: `idle`, `pin`, `error-paper-out`.
     public var description: String {
@@ -64,6 +66,7 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
         case .error(let error): "error-" + error.name
         case .timeoutWarning: "timeout"
         case .maintenance: "maintenance"
+        case .diagnostics: "diagnostics"
         }
     }
 }
@@ -128,6 +131,7 @@ public enum ButtonID: Hashable, Sendable {
     case paperRefilled
     case toggleService
     case exitMaintenance
+    case diagnostics
 }
 
 /// The PIN entry: how many digits are typed (never which), of how many.

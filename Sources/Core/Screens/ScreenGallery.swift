@@ -39,6 +39,7 @@ public enum ScreenGallery {
             [.unknownCard, .cardUnreadable, .locked, .printer(.paperOut), .printer(.offline), .printer(.coverOpen),
              .diskFull, .outOfService, .storageFailed]
         gallery += errors.map { ("error-" + $0.name, KioskScreens.error($0)) }
+        gallery.append(("diagnostics", KioskScreens.diagnostics()))
         return gallery.enumerated().map { index, entry in
             ((index + 1 < 10 ? "0" : "") + "\(index + 1)-" + entry.0, entry.1)
         }

@@ -32,7 +32,11 @@ public struct ScreenPainter: Sendable {
 
     /// The screen as one page of pixels. `highlighted` is the button under the resident's finger; `phase` steps
     /// the animations (idle waves, printing spinner), each of which changes only a small area.
-    public func page(_ screen: Screen, highlighted: ButtonID? = nil, phase: Int = 0) -> DisplayPage {
+    /// On the diagnostics screen, `facts` (the framebuffer's, from the display) are listed under colour bars, and
+    /// `touch` (a point of the drawn screen) gets a crosshair.
+    public func page(
+        _ screen: Screen, highlighted: ButtonID? = nil, phase: Int = 0, facts: [String] = [], touch: Point? = nil
+    ) -> DisplayPage {
         let laidOut = layout.layout(screen)
         var items: [DisplayItem] = [.fill(Rect(x: 0, y: 0, width: size.width, height: size.height), theme.background)]
         // All lines of a screen in one size: the largest at which the longest of them fits its line.
@@ -65,6 +69,9 @@ public struct ScreenPainter: Sendable {
         }
         if screen.id == .idle {
             items += idleIllustration(below: laidOut, phase: phase)
+        }
+        if screen.id == .diagnostics {
+            items += diagnostics(below: laidOut, facts: facts, lineSize: lineSize, touch: touch)
         }
         return DisplayPage(size: size, items: items)
     }
@@ -199,6 +206,41 @@ public struct ScreenPainter: Sendable {
                 center: Point(x: centre.x + unit.0 * radius, y: centre.y + unit.1 * radius), radius: radius * 0.22,
                 index == active ? theme.accent : theme.muted)
         }
+    }
+
+    /// Labelled colour bars (a swapped red and blue shows at once), the framebuffer's facts, and a crosshair where
+    /// the last touch landed (a mis-calibrated or wrongly rotated panel shows it away from the finger).
+    func diagnostics(below laidOut: LaidOutScreen, facts: [String], lineSize: Double, touch: Point?) -> [DisplayItem] {
+        let textBottom = laidOut.elements.filter { if case .button = $0.kind { false } else { true } }
+            .map(\.frame.maxY).max() ?? 0
+        let bars = pixels(RectMM(x: 3, y: textBottom + 3, width: layout.size.width - 6, height: 14))
+        let colors: [(String, Color)] = [
+            ("Merah", Color(red: 1, green: 0, blue: 0)), ("Hijau", Color(red: 0, green: 1, blue: 0)),
+            ("Biru", Color(red: 0, green: 0, blue: 1)), ("Putih", .white), ("Hitam", .black),
+        ]
+        let width = bars.size.width / Double(colors.count)
+        let size = lineSize.isFinite ? lineSize : bars.size.height * 0.3
+        var items: [DisplayItem] = [.fill(bars.inset(by: -2), theme.text)]
+        for (index, (name, color)) in colors.enumerated() {
+            let x = bars.origin.x + Double(index) * width
+            items.append(.fill(Rect(x: x, y: bars.origin.y, width: width, height: bars.size.height * 0.7), color))
+            items.append(.fill(Rect(x: x, y: bars.origin.y + bars.size.height * 0.7, width: width, height: bars.size.height * 0.3), theme.background))
+            items += text(
+                name, in: Rect(x: x, y: bars.origin.y + bars.size.height * 0.7, width: width, height: bars.size.height * 0.3),
+                size: size * 0.8, color: theme.text, centered: true, maxLines: 1)
+        }
+        var y = bars.maxY + size * 0.6
+        for fact in facts {
+            items += text(fact, in: Rect(x: bars.origin.x, y: y, width: bars.size.width, height: size * 1.2), size: size, color: theme.text, centered: false, maxLines: 1)
+            y += size * 1.25
+        }
+        if let touch {
+            let arm = 8 * sy
+            items.append(.stroke([Point(x: touch.x - arm, y: touch.y), Point(x: touch.x + arm, y: touch.y)], width: 3, theme.alert))
+            items.append(.stroke([Point(x: touch.x, y: touch.y - arm), Point(x: touch.x, y: touch.y + arm)], width: 3, theme.alert))
+            items.append(.arc(center: touch, radius: arm * 0.6, from: 0, to: 2 * .pi, width: 2, theme.alert))
+        }
+        return items
     }
 
     /// A card held over a reader, with contactless waves that grow one per frame: it shows what to do to a

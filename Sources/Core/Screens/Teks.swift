@@ -67,6 +67,10 @@ public enum Teks {
     public static let stopService = "Hentikan Layanan"
     public static let resumeService = "Buka Layanan"
     public static let exit = "Keluar"
+    public static let diagnostics = "Diagnostik Layar"
+    public static let diagnosticsLines = [
+        "Sentuh layar: tanda + muncul di titik sentuhan.", "Warna harus urut: merah, hijau, biru, putih, hitam.",
+    ]
 
     // Buttons
     public static let cancel = "Batal"

@@ -153,7 +153,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             switch state {
             case .idle: return show(KioskScreens.idle(health: health))
             // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
-            case .maintenance: return warningShown ? [] : show(KioskScreens.maintenance(health: health))
+            case .maintenance:
+                return warningShown || screen.id == .diagnostics ? [] : show(KioskScreens.maintenance(health: health))
             default: return []
             }
         }
@@ -287,6 +288,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             session?.request = request
             return enter(.printing, now: now) + [.issue(request)]
 
+        case (.maintenance, .diagnostics):
+            armTimer(for: state, now: now)
+            return show(KioskScreens.diagnostics())
+        case (.maintenance, .back) where screen.id == .diagnostics:
+            armTimer(for: state, now: now)
+            return show(KioskScreens.maintenance(health: health))
         case (.maintenance, .testPrint):
             armTimer(for: state, now: now)
             return [.testPrint]

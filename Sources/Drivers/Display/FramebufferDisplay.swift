@@ -22,6 +22,8 @@ public actor FramebufferDisplay: Display {
     public private(set) var screen: Screen?
     public private(set) var highlighted: ButtonID?
     private var phase = 0
+    /// Where the last touch landed on the diagnostics screen (drawn coordinates).
+    private var lastTouch: Point?
     /// The console switched to another VT: draw nothing until it comes back.
     private var suspended = false
     /// Told of every frame put on the panel (the virtual backend writes snapshots from it).
@@ -51,6 +53,7 @@ public actor FramebufferDisplay: Display {
         if isNew {
             highlighted = nil
             phase = 0
+            lastTouch = nil
         }
         present()
         if let framePresented, let png = try? canvas.png() { framePresented(screen, png) }
@@ -83,6 +86,10 @@ public actor FramebufferDisplay: Display {
     public func button(atPanel x: Double, _ y: Double) -> ButtonID? {
         guard let screen else { return nil }
         let drawn = rotation.drawn(fromPanel: x, y)
+        if screen.id == .diagnostics {
+            lastTouch = Point(x: drawn.x * painter.size.width, y: drawn.y * painter.size.height)
+            present()
+        }
         let point = PointMM(x: drawn.x * size.width, y: drawn.y * size.height)
         return painter.layout.layout(screen).hitTest(point)
     }
@@ -105,6 +112,15 @@ public actor FramebufferDisplay: Display {
         canvas.invalidate()
     }
 
+    /// What the diagnostics screen says about the panel: a technician compares it with the panel's data sheet.
+    public nonisolated var facts: [String] {
+        let fb = framebuffer
+        return [
+            "Perangkat: \(fb.device), \(fb.width)x\(fb.height) piksel, \(fb.format), baris \(fb.stride) byte",
+            "Ukuran: \(size), rotasi \(rotation.rawValue)°, pan+vsync: \(fb.canPanAndWait ? "ya" : "tidak")",
+        ]
+    }
+
     /// The drawn screen's pixels (drawn orientation), as the snapshot tests compare them.
     public func drawnImage() -> RasterImage {
         canvas.withPixels { pixels, stride in
@@ -124,7 +140,11 @@ public actor FramebufferDisplay: Display {
     public func present() -> [PixelRect] {
         guard let screen, !suspended else { return [] }
         do {
-            let dirty = try canvas.draw(painter.page(screen, highlighted: highlighted, phase: phase))
+            let page =
+                screen.id == .diagnostics
+                ? painter.page(screen, highlighted: highlighted, facts: facts, touch: lastTouch)
+                : painter.page(screen, highlighted: highlighted, phase: phase)
+            let dirty = try canvas.draw(page)
             framebuffer.copy(dirty, from: canvas, rotation: rotation)
             return dirty
         } catch {
