@@ -31,7 +31,8 @@ for animate in true false; do
     cpu1=$(cpu "$pid"); switches "$pid" > "$work/after"
     woke=$(awk 'NR == FNR {start[$1] = $2; next} {sum += $2 - start[$1]} END {print sum}' "$work/before" "$work/after")
     rss=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
+    pss=$(awk '/^Pss:/ {print $2}' /proc/"$pid"/smaps_rollup)
     kill -TERM "$pid"; wait "$pid" || true
-    awk -v c=$((cpu1 - cpu0)) -v t="$ticks" -v s="$seconds" -v w="$woke" -v a="$animate" -v r="$rss" \
-        'BEGIN { printf "idle screen, animate_idle=%s: CPU %.3f %% (%.2f s in %d s), %.1f wake-ups/min, RSS %d kB\n", a, 100 * c / t / s, c / t, s, w * 60 / s, r }'
+    awk -v c=$((cpu1 - cpu0)) -v t="$ticks" -v s="$seconds" -v w="$woke" -v a="$animate" -v r="$rss" -v p="$pss" \
+        'BEGIN { printf "idle screen, animate_idle=%s: CPU %.3f %% (%.2f s in %d s), %.1f wake-ups/min, RSS %d kB, PSS %d kB\n", a, 100 * c / t / s, c / t, s, w * 60 / s, r, p }'
 done
