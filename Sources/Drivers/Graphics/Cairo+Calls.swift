@@ -211,20 +211,6 @@ final class CairoCanvas {
         cairo_restore(cr)
     }
 
-    /// Limits drawing to `rects` until `unclip()` (`cairo_clip`): a partial update repaints only what changed.
-    func clip(to rects: [PixelRect]) {
-        cairo_save(cr)
-        cairo_new_path(cr)
-        for rect in rects {
-            cairo_rectangle(cr, Double(rect.x), Double(rect.y), Double(rect.width), Double(rect.height))
-        }
-        cairo_clip(cr)
-    }
-
-    func unclip() {
-        cairo_restore(cr)
-    }
-
     /// The image surface's pixel memory (`cairo_image_surface_get_data`) and its row stride in 32-bit words.
     func withPixels<R>(_ body: (UnsafePointer<UInt32>, Int) throws -> R) rethrows -> R {
         cairo_surface_flush(surface)
