@@ -99,6 +99,42 @@ struct CUPSPrinterTests {
         #expect(await printer.print(pdf: try Self.fixture, title: Self.title) == .failed(.offline))
     }
 
+    /// The rig's daemons outlive the script that starts them: they must hold no descriptor of the test process (a
+    /// pipe another test reads to its end never ends while they hold its write end), and nothing they started (the
+    /// backend of a held job, user lp) may outlive the rig.
+    @Test func theRigsDaemonsInheritNoDescriptorAndGoWithTheRig() async throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)  // Not close-on-exec, like Foundation's Pipe.
+        defer { ends.forEach { close($0) } }
+        let ours = Set(ends.compactMap { Self.target(ofDescriptor: $0, of: getpid()) })
+
+        var rig: PrintRig? = try await PrintRig(command: .hold)
+        let folder = try #require(rig?.folder)
+        _ = try await rig?.printer.submit(pdf: try Self.fixture, title: Self.title)
+        let leader = try #require(
+            pid_t(
+                try String(contentsOfFile: folder + "/cupsd.pid", encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)))
+        // The held job's backend runs once cupsd has sent the job on.
+        #expect(await PrintRig.eventually { PrintRig.session(leader).count > 1 }, "no backend started")
+        for pid in PrintRig.session(leader) {
+            let held = Set(Self.descriptors(of: pid).compactMap { Self.target(ofDescriptor: $0, of: pid) })
+            #expect(held.isDisjoint(with: ours), "process \(pid) of the rig holds the test's pipe")
+        }
+        rig = nil
+        #expect(
+            await PrintRig.eventually { PrintRig.session(leader).isEmpty }, "left behind: \(PrintRig.session(leader))")
+    }
+
+    static func descriptors(of pid: pid_t) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).compactMap { Int32($0) }
+    }
+
+    /// What a descriptor refers to, such as `pipe:[4711]`.
+    static func target(ofDescriptor fd: Int32, of pid: pid_t) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\(fd)")
+    }
+
     @Test func cupsdNotRunningIsSaidSo() async throws {
         let server = "localhost:\(try PrintRig.freePort())"
         let printer = CUPSPrinter(queue: "kiosk-letters", server: server)
@@ -242,7 +278,9 @@ final class PrintRig {
             guard let text = try? String(contentsOfFile: "\(folder)/\(name).pid", encoding: .utf8),
                 let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
             else { continue }
-            kill(pid, SIGKILL)
+            // The script started each daemon with `setsid`, so its session holds everything it started: cupsd's
+            // backends and filters (user lp) would otherwise outlive it, holding the held job's printer open.
+            for member in Self.session(pid) { kill(member, SIGKILL) }
             var status: Int32 = 0
             // Reaped when it was our child; otherwise the script's `setsid` made it an orphan of init.
             _ = waitpid(pid, &status, WNOHANG)
@@ -250,16 +288,38 @@ final class PrintRig {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
+    /// The live processes of the session `leader` leads (the fields after the command name in /proc/PID/stat are
+    /// state, ppid, pgrp, session; a killed process lingers as a zombie until init reaps it).
+    static func session(_ leader: pid_t) -> [pid_t] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { pid_t($0) } ?? []
+        return pids.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 3 && fields[0] != "Z" && pid_t(fields[3]) == leader
+        }
+    }
+
     /// Runs `scripts/test-printer` to its end; its output goes to a log in the rig's folder. posix_spawn and a
     /// blocking waitpid rather than Foundation's Process: its waitUntilExit never returned here although the script
     /// had exited and been reaped, while the daemons it started with setsid lived on (seen once with Swift 6.3.1 on
-    /// Debian 12; the cause was not found).
+    /// Debian 12; the cause was not found). The script gets only stdin, stdout and stderr: the daemons it starts
+    /// live longer than the test, and any other descriptor they inherited (a pipe another test reads to its end)
+    /// would stay open as long as they do. That hung a CI run for minutes.
     static func script(_ arguments: [String], environment: [String: String], log: String) throws
         -> (status: Int32, output: String)
     {
         let command = ([Services.repository + "/scripts/test-printer"] + arguments).map { "'\($0)'" }
             .joined(separator: " ")
         let words: [String] = ["/bin/sh", "-c", "exec \(command) </dev/null >'\(log)' 2>&1"]
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        guard posixSpawnFileActionsAddCloseFrom(&actions, 3) == 0 else { throw POSIXError(.EINVAL) }
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -268,7 +328,7 @@ final class PrintRig {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, argv, envp)
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
@@ -319,3 +379,10 @@ final class PrintRig {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later): its header declares it only for
+/// `_GNU_SOURCE`, so Swift does not import it.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func posixSpawnFileActionsAddCloseFrom(
+    _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ lowest: Int32
+) -> Int32
