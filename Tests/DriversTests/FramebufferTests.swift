@@ -13,7 +13,8 @@ struct FramebufferTests {
     /// Four colour bars across the drawn screen, and a 10-pixel red marker in its top-left corner.
     static func bars(width: Double, height: Double) -> DisplayPage {
         let colors: [Color] = [
-            Color(red: 1, green: 0, blue: 0), Color(red: 0, green: 1, blue: 0), Color(red: 0, green: 0, blue: 1), .white,
+            Color(red: 1, green: 0, blue: 0), Color(red: 0, green: 1, blue: 0), Color(red: 0, green: 0, blue: 1),
+            .white,
         ]
         var items: [DisplayItem] = colors.enumerated().map { index, color in
             .fill(Rect(x: Double(index) * width / 4, y: 0, width: width / 4, height: height), color)
@@ -48,7 +49,8 @@ struct FramebufferTests {
         ])
     func refused(bits: Int, red: PixelFormat.Channel, green: PixelFormat.Channel) {
         #expect {
-            try PixelFormat(bitsPerPixel: bits, red: red, green: green, blue: .init(offset: 0, length: 5), device: "/dev/fb0")
+            try PixelFormat(
+                bitsPerPixel: bits, red: red, green: green, blue: .init(offset: 0, length: 5), device: "/dev/fb0")
         } throws: { error in
             let message = "\(error)"
             return message.contains("/dev/fb0") && message.contains("16, 24 or 32 bits per pixel")
@@ -89,7 +91,10 @@ struct FramebufferTests {
         let canvas = try ScreenCanvas(width: 1366, height: 20)
         let page = DisplayPage(
             size: Size(width: 1366, height: 20),
-            items: [.fill(Rect(x: 0, y: 0, width: 1366, height: 20), .white), .fill(Rect(x: 1360, y: 0, width: 6, height: 20), .black)])
+            items: [
+                .fill(Rect(x: 0, y: 0, width: 1366, height: 20), .white),
+                .fill(Rect(x: 1360, y: 0, width: 6, height: 20), .black),
+            ])
         framebuffer.copy(try canvas.draw(page), from: canvas, rotation: .none)
         for y in [0, 10, 19] {
             #expect(framebuffer.color(x: 1362, y: y) == (0, 0, 0))
@@ -125,6 +130,63 @@ struct FramebufferTests {
         #expect(abs(back.x - (Double(cornerX) + 0.5) / 40) < 1e-9 && abs(back.y - (Double(cornerY) + 0.5) / 20) < 1e-9)
     }
 
+    @Test(
+        "pieces copied at any rotation and in any format match a pixel-by-pixel reference",
+        arguments: [ScreenRotation.none, .quarter, .half, .threeQuarters],
+        [PixelFormat.xrgb8888, .xbgr8888, .rgb888, .bgr565])
+    func piecesMatchTheReference(rotation: ScreenRotation, format: PixelFormat) throws {
+        // A 37 x 23 panel (odd sizes catch off-by-one errors) with 6 padding bytes a row.
+        let (width, height) = (37, 23)
+        let framebuffer = try Framebuffer.virtual(
+            width: width, height: height, format: format, stride: width * format.bytesPerPixel + 6)
+        let drawn = rotation.drawnSize(width: Double(width), height: Double(height))
+        let canvas = try ScreenCanvas(width: Int(drawn.width), height: Int(drawn.height))
+        // Stripes of distinct colours both ways, so a pixel taken from the wrong row or column shows.
+        var items: [DisplayItem] = []
+        for x in 0..<Int(drawn.width) {
+            items.append(
+                .fill(
+                    Rect(x: Double(x), y: 0, width: 1, height: drawn.height),
+                    Color(red: Double(x * 7 % 32) / 31, green: 0.5, blue: 0)))
+        }
+        for y in stride(from: 0, to: Int(drawn.height), by: 3) {
+            items.append(
+                .fill(
+                    Rect(x: 0, y: Double(y), width: drawn.width, height: 1),
+                    Color(red: 0, green: Double(y % 8) / 7, blue: Double(y) / drawn.height)))
+        }
+        _ = try canvas.draw(DisplayPage(size: drawn, items: items))
+        // Four uneven pieces tiling the drawn screen, copied one by one.
+        let (cw, ch) = (canvas.width, canvas.height)
+        let pieces = [
+            PixelRect(x: 0, y: 0, width: 5, height: 7), PixelRect(x: 5, y: 0, width: cw - 5, height: 7),
+            PixelRect(x: 0, y: 7, width: 11, height: ch - 7), PixelRect(x: 11, y: 7, width: cw - 11, height: ch - 7),
+        ]
+        framebuffer.copy(pieces, from: canvas, rotation: rotation)
+        let expected: [[UInt32]] = canvas.withPixels { pixels, wordsPerRow in
+            (0..<height).map { py in
+                (0..<width).map { px in
+                    // The reference: the inverse rotation worked out for each pixel on its own.
+                    let (dx, dy): (Int, Int) =
+                        switch rotation {
+                        case .none: (px, py)
+                        case .half: (cw - 1 - px, ch - 1 - py)
+                        case .quarter: (py, ch - 1 - px)
+                        case .threeQuarters: (cw - 1 - py, px)
+                        }
+                    let argb = pixels[dy * wordsPerRow + dx]
+                    return format.pack(red: argb >> 16 & 0xFF, green: argb >> 8 & 0xFF, blue: argb & 0xFF)
+                }
+            }
+        }
+        // Compared channel by channel: the unused byte of a 32-bit pixel may hold anything.
+        var wrong = 0
+        for py in 0..<height {
+            for px in 0..<width where framebuffer.color(x: px, y: py) != format.unpack(expected[py][px]) { wrong += 1 }
+        }
+        #expect(wrong == 0, "\(wrong) of \(width * height) pixels differ")
+    }
+
     @Test("a file mapped with mmap, as /dev/fb0 is, receives the pixels at their stride")
     func mappedFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fb-\(UUID().uuidString)").path
@@ -132,7 +194,8 @@ struct FramebufferTests {
         let stride = 64 * 4 + 32
         try Data(count: stride * 16).write(to: URL(fileURLWithPath: path))
         do {
-            let framebuffer = try Framebuffer.mapping(file: path, width: 64, height: 16, stride: stride, format: .xbgr8888)
+            let framebuffer = try Framebuffer.mapping(
+                file: path, width: 64, height: 16, stride: stride, format: .xbgr8888)
             let canvas = try ScreenCanvas(width: 64, height: 16)
             let page = DisplayPage(
                 size: Size(width: 64, height: 16),
@@ -230,7 +293,9 @@ struct FramebufferTests {
         #expect(display.facts[0].contains("1024x600") && display.facts[0].contains("BGR565"))
         // The first bar is red on the panel, through its BGR565 format.
         let redBar = (x: 60, y: 200)
-        #expect(framebuffer.color(x: redBar.x, y: redBar.y) == (255, 0, 0), "\(framebuffer.color(x: redBar.x, y: redBar.y))")
+        #expect(
+            framebuffer.color(x: redBar.x, y: redBar.y) == (255, 0, 0), "\(framebuffer.color(x: redBar.x, y: redBar.y))"
+        )
         let before = framebuffer.color(x: 700, y: 520)
         _ = await display.button(atPanel: 700.0 / 1024, 520.0 / 600)
         let mark = framebuffer.color(x: 700, y: 520)
@@ -260,7 +325,8 @@ struct ScreenCanvasTests {
             layout: try ScreenLayout(size: SizeMM(width: 222, height: 125)), size: Size(width: 1024, height: 600),
             measurer: renderer)
         let confirm = KioskScreens.confirm(
-            letter: LetterCatalogue.openSIDSelfService.selfService[0], resident: ScreenGallery.sample, purpose: "Lainnya")
+            letter: LetterCatalogue.openSIDSelfService.selfService[0], resident: ScreenGallery.sample,
+            purpose: "Lainnya")
         let cases: [(DisplayPage, DisplayPage, Int)] = [
             (painter.page(confirm), painter.page(confirm, highlighted: .confirm), 1024 * 600 / 10),
             (

@@ -19,7 +19,8 @@ extension Framebuffer {
     func panelRect(_ rect: PixelRect, drawnWidth: Int, drawnHeight: Int, rotation: ScreenRotation) -> PixelRect {
         switch rotation {
         case .none: rect
-        case .half: PixelRect(x: drawnWidth - rect.maxX, y: drawnHeight - rect.maxY, width: rect.width, height: rect.height)
+        case .half:
+            PixelRect(x: drawnWidth - rect.maxX, y: drawnHeight - rect.maxY, width: rect.width, height: rect.height)
         case .quarter: PixelRect(x: drawnHeight - rect.maxY, y: rect.x, width: rect.height, height: rect.width)
         case .threeQuarters: PixelRect(x: rect.y, y: drawnWidth - rect.maxX, width: rect.height, height: rect.width)
         }
@@ -39,29 +40,45 @@ extension Framebuffer {
             }
             return
         }
-        let (drawnWidth, drawnHeight) = (canvas.width, canvas.height)
-        for py in target.y..<target.maxY {
-            var address = base + py * stride + target.x * bytes
-            for px in target.x..<target.maxX {
-                // The drawn pixel shown at panel position (px, py): the inverse of the rotation.
-                let (dx, dy): (Int, Int) =
-                    switch rotation {
-                    case .none: (px, py)
-                    case .half: (drawnWidth - 1 - px, drawnHeight - 1 - py)
-                    case .quarter: (py, drawnHeight - 1 - px)
-                    case .threeQuarters: (drawnWidth - 1 - py, px)
-                    }
-                let argb = pixels[dy * wordsPerRow + dx]
-                let value = format.pack(red: (argb >> 16) & 0xFF, green: (argb >> 8) & 0xFF, blue: argb & 0xFF)
+        // Along a panel row the drawn pixels shown lie a fixed step apart: along a drawn row (0 and 180 degrees) or
+        // down a drawn column (90 and 270). So each row is one strided walk, with no per-pixel rotation arithmetic.
+        let (w, h, row) = (canvas.width, canvas.height, wordsPerRow)
+        let (first, across, down): (Int, Int, Int) =
+            switch rotation {
+            case .none: (target.y * row + target.x, 1, row)
+            case .half: ((h - 1 - target.y) * row + (w - 1 - target.x), -1, -row)
+            case .quarter: ((h - 1 - target.x) * row + target.y, -row, 1)
+            case .threeQuarters: (target.x * row + (w - 1 - target.y), row, -1)
+            }
+        packing.withUnsafeBufferPointer { table in
+            // The packed value of each 8-bit channel, looked up: as fast as shifts by constants, twice as fast as
+            // shifts by the format's offsets held in variables.
+            let (red, green, blue) = (table.baseAddress!, table.baseAddress! + 256, table.baseAddress! + 512)
+            @inline(__always) func pack(_ argb: UInt32) -> UInt32 {
+                red[Int(argb >> 16 & 0xFF)] | green[Int(argb >> 8 & 0xFF)] | blue[Int(argb & 0xFF)]
+            }
+            for line in 0..<target.height {
+                let source = pixels + first + line * down
+                let address = base + (target.y + line) * stride + target.x * bytes
                 switch bytes {
-                case 4: address.storeBytes(of: value.littleEndian, as: UInt32.self)
-                case 2: address.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, as: UInt16.self)
+                case 4:
+                    let out = address.assumingMemoryBound(to: UInt32.self)
+                    for i in 0..<target.width { out[i] = pack(source[i * across]).littleEndian }
+                case 2:
+                    let out = address.assumingMemoryBound(to: UInt16.self)
+                    for i in 0..<target.width {
+                        out[i] = UInt16(truncatingIfNeeded: pack(source[i * across])).littleEndian
+                    }
                 default:
-                    address.storeBytes(of: UInt8(truncatingIfNeeded: value), as: UInt8.self)
-                    address.storeBytes(of: UInt8(truncatingIfNeeded: value >> 8), toByteOffset: 1, as: UInt8.self)
-                    address.storeBytes(of: UInt8(truncatingIfNeeded: value >> 16), toByteOffset: 2, as: UInt8.self)
+                    for i in 0..<target.width {
+                        let value = pack(source[i * across])
+                        address.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: 3 * i, as: UInt8.self)
+                        address.storeBytes(
+                            of: UInt8(truncatingIfNeeded: value >> 8), toByteOffset: 3 * i + 1, as: UInt8.self)
+                        address.storeBytes(
+                            of: UInt8(truncatingIfNeeded: value >> 16), toByteOffset: 3 * i + 2, as: UInt8.self)
+                    }
                 }
-                address += bytes
             }
         }
     }

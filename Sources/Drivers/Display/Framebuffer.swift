@@ -21,6 +21,8 @@ public final class Framebuffer: @unchecked Sendable {
     public let canPanAndWait: Bool
     /// The first visible pixel (the mapping plus the x/y offsets the console left).
     let base: UnsafeMutableRawPointer
+    /// Each 8-bit red, green and blue value (256 entries each, in that order) as bits of a pixel in `format`.
+    let packing: [UInt32]
     private let release: Release
 
     private enum Release {
@@ -41,6 +43,10 @@ public final class Framebuffer: @unchecked Sendable {
         self.canPanAndWait = canPanAndWait
         self.base = base
         self.release = release
+        packing =
+            (0..<256).map { format.pack(red: UInt32($0), green: 0, blue: 0) }
+            + (0..<256).map { format.pack(red: 0, green: UInt32($0), blue: 0) }
+            + (0..<256).map { format.pack(red: 0, green: 0, blue: UInt32($0)) }
     }
 
     deinit {
@@ -95,7 +101,8 @@ public final class Framebuffer: @unchecked Sendable {
             return Framebuffer(
                 device: path, width: geometry.width, height: geometry.height, stride: geometry.stride, format: format,
                 physicalSize: size, canPanAndWait: FramebufferCalls.canPanAndWait(fd, info: variable),
-                base: mapping + geometry.firstPixel(format), release: .unmap(fd: fd, mapping: mapping, length: geometry.length))
+                base: mapping + geometry.firstPixel(format),
+                release: .unmap(fd: fd, mapping: mapping, length: geometry.length))
         } catch {
             FramebufferCalls.close(fd)
             throw error
@@ -109,7 +116,8 @@ public final class Framebuffer: @unchecked Sendable {
     {
         let fd = try FramebufferCalls.open(path)
         do {
-            let geometry = Geometry(width: width, height: height, stride: stride, xOffset: 0, yOffset: 0, length: stride * height)
+            let geometry = Geometry(
+                width: width, height: height, stride: stride, xOffset: 0, yOffset: 0, length: stride * height)
             try geometry.check(format: format, device: path)
             let mapping = try FramebufferCalls.map(fd, length: geometry.length, device: path)
             return Framebuffer(
@@ -133,7 +141,8 @@ public final class Framebuffer: @unchecked Sendable {
             let end = (yOffset + height - 1) * stride + (xOffset + width) * format.bytesPerPixel
             guard end <= length else {
                 throw .badGeometry(
-                    device: device, reason: "\(length) bytes of memory cannot hold \(width)x\(height) at \(stride)-byte rows")
+                    device: device,
+                    reason: "\(length) bytes of memory cannot hold \(width)x\(height) at \(stride)-byte rows")
             }
         }
 
