@@ -285,6 +285,46 @@ struct FramebufferTests {
         #expect(memcmp(used.base, fresh.base, used.stride * used.height) == 0)
     }
 
+    @Test("with two pages every frame is shown whole, and after a session neither page keeps the resident's data")
+    func flipping() async throws {
+        let paged = try Framebuffer.virtual(width: 800, height: 480, format: .rgb565, pages: 2)
+        let single = try Framebuffer.virtual(width: 800, height: 480, format: .rgb565)
+        let flipping = try FramebufferDisplay(
+            framebuffer: paged, size: SizeMM(width: 154, height: 86), renderer: Self.renderer)
+        let reference = try FramebufferDisplay(
+            framebuffer: single, size: SizeMM(width: 154, height: 86), renderer: Self.renderer)
+        let confirm = KioskScreens.confirm(
+            letter: LetterCatalogue.openSIDSelfService.selfService[0], resident: ScreenGallery.sample,
+            purpose: "Lainnya")
+        // Full frames and partial ones, alternating, so the hidden page must catch up on what it missed.
+        let steps: [@Sendable (FramebufferDisplay) async -> Void] = [
+            { await $0.show(confirm) }, { await $0.highlight(.confirm) }, { await $0.highlight(nil) },
+            { await $0.show(KioskScreens.timeoutWarning(secondsLeft: 14)) },
+            { await $0.show(KioskScreens.timeoutWarning(secondsLeft: 13)) },
+            { await $0.show(KioskScreens.timeoutWarning(secondsLeft: 12)) },
+            { await $0.show(KioskScreens.printing(progress: 30, number: nil)) }, { await $0.advanceAnimation() },
+            { await $0.advanceAnimation() }, { await $0.show(KioskScreens.printing(progress: 60, number: nil)) },
+        ]
+        let bytes = paged.stride * paged.height
+        for (index, step) in steps.enumerated() {
+            let before = paged.shown
+            await step(flipping)
+            await step(reference)
+            #expect(paged.shown != before, "step \(index) was not flipped in")
+            #expect(
+                memcmp(paged.pages[paged.shown], single.pages[0], bytes) == 0, "step \(index) shows another picture")
+        }
+        #expect(paged.flips)
+
+        // Through the port, as the runtime does it.
+        let port: any Display = flipping
+        await port.sessionCleared()
+        await port.show(KioskScreens.idle(health: Health()))
+        await reference.show(KioskScreens.idle(health: Health()))
+        #expect(memcmp(paged.pages[0], single.pages[0], bytes) == 0)
+        #expect(memcmp(paged.pages[1], single.pages[0], bytes) == 0)
+    }
+
     @Test("the diagnostics screen lists the framebuffer's facts, shows colour bars and a crosshair at the touch")
     func diagnostics() async throws {
         let framebuffer = try Framebuffer.virtual(width: 1024, height: 600, format: .bgr565)

@@ -13,12 +13,19 @@ public enum ContactSheet {
         let rows = (screens.count + columns - 1) / columns
         let page = Size(
             width: Double(columns) * (cellWidth + gap) + gap, height: Double(rows) * (cellHeight + label + gap) + gap)
-        var items: [DisplayItem] = [.fill(Rect(x: 0, y: 0, width: page.width, height: page.height), Color(hex: 0x5A6270))]
+        var items: [DisplayItem] = [
+            .fill(Rect(x: 0, y: 0, width: page.width, height: page.height), Color(hex: 0x5A6270))
+        ]
         for (index, screen) in screens.enumerated() {
             let x = gap + Double(index % columns) * (cellWidth + gap)
             let y = gap + Double(index / columns) * (cellHeight + label + gap)
-            items.append(.text(TextRun(screen.name, at: Point(x: x, y: y + 15), font: Font(.sans, size: 14, bold: true), color: .white)))
-            items.append(.image(path: screen.path, frame: Rect(x: x, y: y + label, width: cellWidth, height: cellHeight)))
+            items.append(
+                .text(
+                    TextRun(
+                        screen.name, at: Point(x: x, y: y + 15), font: Font(.sans, size: 14, bold: true), color: .white)
+                ))
+            items.append(
+                .image(path: screen.path, frame: Rect(x: x, y: y + label, width: cellWidth, height: cellHeight)))
         }
         return try renderer.png(DisplayPage(size: page, items: items))
     }

@@ -37,6 +37,14 @@ enum FramebufferCalls {
         return kiosk_fb_pan(fd, &info) == 0 && kiosk_fb_wait_vsync(fd) == 0
     }
 
+    /// Shows the page at `yOffset` rows into the virtual screen (`FBIOPAN_DISPLAY`), then waits for the vertical
+    /// blank (`FBIO_WAITFORVSYNC`) so that the page left is off the panel before it is drawn on.
+    static func show(_ fd: CInt, info: fb_var_screeninfo, yOffset: Int) -> Bool {
+        var info = info
+        info.yoffset = UInt32(yOffset)
+        return kiosk_fb_pan(fd, &info) == 0 && kiosk_fb_wait_vsync(fd) == 0
+    }
+
     /// `mmap` of `length` bytes read-write and shared: drawing into it is drawing on the panel.
     static func map(_ fd: CInt, length: Int, device: String) throws(DisplayError) -> UnsafeMutableRawPointer {
         guard let pointer = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), pointer != MAP_FAILED

@@ -7,7 +7,12 @@ public import Logging
 /// Nothing is drawn while nothing changes, so an idle kiosk costs no CPU; the idle animation and the printing
 /// spinner step only when `advanceAnimation()` is called (by the runtime, at `animationInterval`), each step
 /// touching a few small rectangles.
+///
+/// The display runs on a thread of its own: where frames flip, showing one waits for the vertical blank.
 public actor FramebufferDisplay: Display {
+    private let executor = BlockingExecutor(label: "kiosk.display")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
     public nonisolated let framebuffer: Framebuffer
     public nonisolated let rotation: ScreenRotation
     /// The drawn screen's physical size (rotation applied): what the 20 mm targets are laid out in.
@@ -26,6 +31,8 @@ public actor FramebufferDisplay: Display {
     private var lastTouch: Point?
     /// The console switched to another VT: draw nothing until it comes back.
     private var suspended = false
+    /// The next frame goes onto every page: a session ended.
+    private var wipesEveryPage = false
     /// Told of every frame put on the panel (the virtual backend writes snapshots from it).
     private let framePresented: (@Sendable (Screen, [UInt8]) -> Void)?
 
@@ -108,8 +115,9 @@ public actor FramebufferDisplay: Display {
 
     /// The next screen paints every pixel: after a session, so no trace of a resident's data survives anywhere on
     /// the panel (a partial update would already cover what changed; this does not rely on it).
-    public func sessionCleared() {
+    public func sessionCleared() async {
         canvas.invalidate()
+        wipesEveryPage = true
     }
 
     /// What the diagnostics screen says about the panel: a technician compares it with the panel's data sheet.
@@ -117,7 +125,8 @@ public actor FramebufferDisplay: Display {
         let fb = framebuffer
         return [
             "Perangkat: \(fb.device), \(fb.width)x\(fb.height) piksel, \(fb.format), baris \(fb.stride) byte",
-            "Ukuran: \(size), rotasi \(rotation.rawValue)°, pan+vsync: \(fb.canPanAndWait ? "ya" : "tidak")",
+            "Ukuran: \(size), rotasi \(rotation.rawValue)°, pan+vsync: \(fb.canPanAndWait ? "ya" : "tidak"), "
+                + "\(fb.flips ? "2 halaman" : "1 halaman")",
         ]
     }
 
@@ -145,7 +154,8 @@ public actor FramebufferDisplay: Display {
                 ? painter.page(screen, highlighted: highlighted, facts: facts, touch: lastTouch)
                 : painter.page(screen, highlighted: highlighted, phase: phase)
             let dirty = try canvas.draw(page)
-            framebuffer.copy(dirty, from: canvas, rotation: rotation)
+            framebuffer.present(dirty, from: canvas, rotation: rotation, everyPage: wipesEveryPage)
+            wipesEveryPage = false
             return dirty
         } catch {
             // A drawing failure must not take the kiosk down: the next screen is drawn in full.

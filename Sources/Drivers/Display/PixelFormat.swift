@@ -26,7 +26,9 @@ public struct PixelFormat: Hashable, Sendable, CustomStringConvertible {
             "\(bitsPerPixel) bpp, red \(red.length)@\(red.offset), green \(green.length)@\(green.offset), blue \(blue.length)@\(blue.offset)"
         let channels = [red, green, blue]
         guard [16, 24, 32].contains(bitsPerPixel),
-            channels.allSatisfy({ (1...8).contains($0.length) && $0.offset >= 0 && $0.offset + $0.length <= bitsPerPixel })
+            channels.allSatisfy({
+                (1...8).contains($0.length) && $0.offset >= 0 && $0.offset + $0.length <= bitsPerPixel
+            })
         else { throw .unsupportedFormat(device: device, layout: layout) }
         let masks = channels.map { ((1 << $0.length) - 1) << $0.offset }
         guard masks[0] & masks[1] == 0, masks[0] & masks[2] == 0, masks[1] & masks[2] == 0 else {
