@@ -11,63 +11,48 @@ struct InputSessionIntegrationTests {
     static let kiosk = Services.binaries + "/kiosk"
     /// The display's size in the configuration: the touch test lays the screens out in it to find the buttons.
     static let size = SizeMM(width: 220, height: 130)
+    /// The one letter the kiosk offers.
+    static let letter = LetterKind(
+        code: "S-41", title: "Surat Keterangan Domisili", classification: "470", template: "s-41.mustache",
+        purposes: ["Melamar pekerjaan", "Lainnya"])
 
     /// A PIN kiosk on the virtual display (snapshots kept) with the three umockdev devices; SITI AMINAH (wedge tag
     /// 1376422841, card 520A8BB9) has PIN 250713.
     static func prepare(_ folder: WedgeReaderIntegrationTests.Folder) throws -> String {
         let repository = Services.repository
-        let config = try folder.write(
-            "kiosk.toml",
-            """
-            [kiosk]
-            id = "TEST-HANURA-01"
-            village_code = "18.09.07.2001"
-            village_name = "Hanura"
-            state_directory = "\(folder.path)/state"
+        let config = try WedgeReaderIntegrationTests.config(
+            in: folder, identity: "card-pin",
+            cardReader: """
+                backend = "script"
+                wedge = "/dev/input/event8"
 
-            [identity]
-            mode = "card-pin"
+                [display]
+                backend = "virtual"
+                snapshots = "\(folder.path)/snapshots"
+                width_mm = \(size.width)
+                height_mm = \(size.height)
 
-            [letterhead]
-            regency = "Pesawaran"
-            district = "Gedong Tataan"
-            village = "Hanura"
-            address = "Jl. Raya Hanura No. 1"
+                [input]
+                touch = "/dev/input/event7"
+                keypad = "/dev/input/event9"
+                console = "none"
+                """)
+        // One letter, so the menu is known: the touch test lays it out to find the buttons.
+        try """
 
-            [letters]
-            templates = "\(repository)/templates"
-
-            [registry]
-            opensid_export = "\(repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
-
-            [printing]
-            letter_output = "\(folder.path)/printed"
-
-            [display]
-            backend = "virtual"
-            snapshots = "\(folder.path)/snapshots"
-            width_mm = \(size.width)
-            height_mm = \(size.height)
-
-            [card_reader]
-            backend = "script"
-            wedge = "/dev/input/event8"
-
-            [input]
-            touch = "/dev/input/event7"
-            keypad = "/dev/input/event9"
-            console = "none"
-
-            [[letter]]
-            code = "S-41"
-            title = "Surat Keterangan Domisili"
-            classification = "470"
-            template = "s-41.mustache"
-            purposes = ["Melamar pekerjaan", "Lainnya"]
-            """)
+        [[letter]]
+        code = "\(letter.code)"
+        title = "\(letter.title)"
+        classification = "\(letter.classification)"
+        template = "\(letter.template)"
+        purposes = [\(letter.purposes.map { "\"\($0)\"" }.joined(separator: ", "))]
+        """.appendLine(to: config)
         let imported = try Services.run(
             kiosk,
-            ["import", "residents", "\(repository)/Tests/KioskTests/Fixtures/opensid-residents.csv", "--config", config])
+            [
+                "import", "residents", "\(repository)/Tests/KioskTests/Fixtures/opensid-residents.csv", "--config",
+                config,
+            ])
         try #require(imported.status == 0, "\(imported.output)")
         let pin = try Services.run(
             "/bin/sh", ["-c", "echo 250713 | '\(kiosk)' pin set --card 520A8BB9 --config '\(config)'"])
@@ -171,18 +156,17 @@ struct InputSessionIntegrationTests {
             return "tap \(Int(x.rounded())) \(Int(y.rounded()))"
         }
         let pin = KioskScreens.pinEntry(entered: 0, length: 6)
-        let letter = LetterKind(
-            code: "S-41", title: "Surat Keterangan Domisili", classification: "470", template: "s-41.mustache",
-            purposes: ["Melamar pekerjaan", "Lainnya"])
+        let letter = Self.letter
         let menu = KioskScreens.menu(letters: [letter], page: 0, pages: 1, residentName: "SITI AMINAH")
         let purpose = KioskScreens.purpose(
             letter: letter.title, purposes: Array(letter.purposes.enumerated()), page: 0, pages: 1)
         let confirm = KioskScreens.confirm(letter: letter, resident: nil, purpose: "Melamar pekerjaan")
         let done = KioskScreens.done(draft: true)
-        let steps = [
-            "expect input device connected device=/dev/input/event7 kind=touch",
-            "expect wedge card reader connected", "expect screen=idle", "card 1376422841", "expect screen=pin",
-        ]
+        let steps =
+            [
+                "expect input device connected device=/dev/input/event7 kind=touch",
+                "expect wedge card reader connected", "expect screen=idle", "card 1376422841", "expect screen=pin",
+            ]
             + [2, 5, 0, 7, 1, 3].map { tap(.pinDigit($0), on: pin) } + [
                 "expect screen=menu", tap(.letter("S-41"), on: menu), "expect screen=purpose",
                 tap(.purpose(0), on: purpose), "expect screen=confirm", tap(.confirm, on: confirm),
@@ -198,5 +182,15 @@ struct InputSessionIntegrationTests {
         // Presses are logged by button, PIN keys without their digit.
         #expect(output.contains("touch press button=pinDigit"), "\(output)")
         Self.expectPrivate(output)
+    }
+}
+
+extension String {
+    /// Appends this text to the file at `path`.
+    fileprivate func appendLine(to path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((self + "\n").utf8))
     }
 }
