@@ -164,7 +164,7 @@ struct InputSessionIntegrationTests {
         let done = KioskScreens.done(draft: true)
         let steps =
             [
-                "expect input device connected device=/dev/input/event7 kind=touch",
+                "expect device=/dev/input/event7 kind=touch name=Kiosk Test Touchscreen",
                 "expect wedge card reader connected", "expect screen=idle", "card 1376422841", "expect screen=pin",
             ]
             + [2, 5, 0, 7, 1, 3].map { tap(.pinDigit($0), on: pin) } + [
