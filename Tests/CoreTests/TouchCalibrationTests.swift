@@ -82,3 +82,64 @@ struct TouchCalibrationTests {
         #expect(TouchCalibration(matrix: [1, 0, 0, 0, 1, 0]) == .identity)
     }
 }
+
+/// libinput's `LIBINPUT_CALIBRATION_MATRIX` as udev stores it: six decimal numbers, strictly.
+@Suite("TouchCalibration from LIBINPUT_CALIBRATION_MATRIX")
+struct LibinputMatrixTests {
+    @Test(arguments: [
+        ("0 -1 1 1 0 0", [0.0, -1, 1, 1, 0, 0]),
+        ("-1 0 1 0 -1 1", [-1.0, 0, 1, 0, -1, 1]),
+        ("1.02 0 -0.01\t0 1.05 -0.02", [1.02, 0, -0.01, 0, 1.05, -0.02]),
+        ("  1 0 0 0 1 0  ", [1.0, 0, 0, 0, 1, 0]),
+        ("+1 0 0 0 1e0 .5", [1.0, 0, 0, 0, 1, 0.5]),
+    ])
+    func wellFormedMatricesParse(text: String, matrix: [Double]) throws {
+        let calibration = try TouchCalibration(libinputMatrix: text)
+        #expect(calibration.matrix == matrix)
+    }
+
+    @Test(arguments: [
+        ("", TouchCalibration.MatrixError.count(0)),
+        ("1 0 0 0 1", .count(5)),
+        ("1 0 0 0 1 0 0", .count(7)),
+        ("1,0,0,0,1,0", .count(1)),
+        ("1, 0, 0, 0, 1, 0", .notANumber(position: 1, text: "1,")),
+        ("[1 0 0 0 1 0]", .notANumber(position: 1, text: "[1")),
+        ("1 0 0 0 1 x", .notANumber(position: 6, text: "x")),
+        ("1 0 0 0 1 nan", .notANumber(position: 6, text: "nan")),
+        ("inf 0 0 0 1 0", .notANumber(position: 1, text: "inf")),
+        ("0x1p0 0 0 0 1 0", .notANumber(position: 1, text: "0x1p0")),
+        ("1 0 0 0 1 -", .notANumber(position: 6, text: "-")),
+        ("1 0 0 0 1 1e", .notANumber(position: 6, text: "1e")),
+        ("1 0 0 0 1 1..0", .notANumber(position: 6, text: "1..0")),
+        ("1 0 0 0 1 1e999", .notFinite(position: 6)),
+        ("1 0 0 0 1 ٣", .notANumber(position: 6, text: "٣")),
+    ])
+    func malformedMatricesAreRefusedWithTheReason(text: String, error: TouchCalibration.MatrixError) {
+        #expect(throws: error) { try TouchCalibration(libinputMatrix: text) }
+    }
+
+    /// Fuzz-ish: every string cut from or spliced into a good matrix either parses to six finite numbers or
+    /// throws; nothing crashes and nothing non-finite gets through.
+    @Test func cutsAndSplicesNeverCrashOrLetNonFiniteThrough() {
+        let good = "0.5 -1 1 1 0 0"
+        let inserts = ["", " ", "\t", "e", "-", ".", ",", "x", "1e308", "9", "\u{0}", "\n", "E+", "nan"]
+        var parsed = 0
+        for cut in 0...good.count {
+            for insert in inserts {
+                let text = String(good.prefix(cut)) + insert + String(good.dropFirst(cut))
+                if let calibration = try? TouchCalibration(libinputMatrix: text) {
+                    parsed += 1
+                    #expect(calibration.matrix.count == 6 && calibration.matrix.allSatisfy(\.isFinite), "\(text)")
+                }
+            }
+        }
+        #expect(parsed > 0)
+    }
+
+    @Test func theMatrixIsWrittenBackAsLibinputWritesIt() throws {
+        #expect(try TouchCalibration(libinputMatrix: "0 -1 1 1 0 0").libinputMatrix == "0 -1 1 1 0 0")
+        #expect(try TouchCalibration(libinputMatrix: "1.5 0 0 0 1 0").libinputMatrix == "1.5 0 0 0 1 0")
+        #expect(TouchCalibration.identity.libinputMatrix == "1 0 0 0 1 0")
+    }
+}

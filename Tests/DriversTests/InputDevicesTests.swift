@@ -56,7 +56,7 @@ struct InputDevicesTests {
                 touch: kind == .touch
                     ? TouchPanel(
                         touchProtocol: touchProtocol, xRange: range, yRange: range,
-                        calibration: configuration.calibration) : nil)
+                        calibration: configuration.calibration ?? .identity) : nil)
         }
 
         func write(_ name: String, _ events: [InputEvent]) {
@@ -75,6 +75,11 @@ struct InputDevicesTests {
 
         deinit { for fd in writers.values { close(fd) } }
     }
+
+    /// What the pipes' touch panels say of themselves: 0...4095, uncalibrated.
+    static let touchFacts = InputDevices.TouchFacts(
+        touchProtocol: .multiTouchB, xRange: AxisRange(minimum: 0, maximum: 4095),
+        yRange: AxisRange(minimum: 0, maximum: 4095), calibration: .identity, calibrationSource: .none)
 
     static func devices(
         _ folder: Folder, _ pipes: Pipes, touch: InputDevices.Selection = .none,
@@ -124,7 +129,7 @@ struct InputDevicesTests {
             first
                 == .connected(
                     path: folder.path + "/event3", name: "Pipe event3", kind: .touch,
-                    detail: "multi-touch B, x 0...4095, y 0...4095"))
+                    detail: "multi-touch B, x 0...4095, y 0...4095", touch: Self.touchFacts))
         #expect(
             second == .connected(path: folder.path + "/event10", name: "Pipe event10", kind: .keypad, detail: "keys"))
 
@@ -242,7 +247,8 @@ struct InputDevicesTests {
         #expect(
             await iterator.next()
                 == .connected(
-                    path: path, name: "Pipe event4", kind: .touch, detail: "multi-touch B, x 0...4095, y 0...4095"))
+                    path: path, name: "Pipe event4", kind: .touch, detail: "multi-touch B, x 0...4095, y 0...4095",
+                    touch: Self.touchFacts))
     }
 
     @Test func stoppingTheIterationClosesTheDevices() async throws {

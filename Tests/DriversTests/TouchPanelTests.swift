@@ -178,3 +178,138 @@ struct KeypadTests {
         #expect(!InputDevices.isKeypad([UInt16(BTN_TOUCH), UInt16(KEY_POWER)], configured: true))
     }
 }
+
+/// SYN_DROPPED with the state read back, as libevdev does: raw events in, a fake of the device's state queries.
+@Suite("TouchPanel: resynchronising after the kernel dropped events")
+struct TouchPanelResyncTests {
+    /// The device's state as EVIOCGKEY, EVIOCGABS and EVIOCGMTSLOTS would give it.
+    struct FakeState: TouchStateSource {
+        var keys: Set<UInt16> = []
+        var axes: [UInt16: Int32] = [:]
+        var slots: [UInt16: [Int32]] = [:]
+        var fails = false
+
+        func keysDown() throws(InputError) -> Set<UInt16> {
+            if fails { throw InputError(code: 19, call: "EVIOCGKEY", device: "fake") }
+            return keys
+        }
+        func axisValue(_ code: UInt16) throws(InputError) -> Int32 {
+            if fails { throw InputError(code: 19, call: "EVIOCGABS", device: "fake") }
+            return axes[code] ?? 0
+        }
+        func slotValues(_ code: UInt16, count: Int) throws(InputError) -> [Int32] {
+            if fails { throw InputError(code: 19, call: "EVIOCGMTSLOTS", device: "fake") }
+            return Array((slots[code] ?? []).prefix(count))
+        }
+    }
+
+    static func panel(_ touchProtocol: TouchPanel.TouchProtocol, _ state: FakeState) -> TouchPanel {
+        var panel = TouchPanelTests.panel(touchProtocol)
+        panel.stateSource = state
+        panel.slotCount = 2
+        return panel
+    }
+
+    static func point(_ x: Int32, _ y: Int32) -> PanelPoint { TouchPanelTests.point(x, y) }
+
+    /// A drop at 20 ms: what was lost comes before the SYN_REPORT that ends it, and is discarded.
+    static func drop(_ script: inout EventScript, lost: [(Int32, Int32, Int32)] = [(EV_ABS, ABS_X, 4000)]) {
+        script.event(at: 20, EV_SYN, SYN_DROPPED, 0)
+        for (type, code, value) in lost { script.event(at: 20, type, code, value) }
+        script.frame(at: 20)
+    }
+
+    @Test func aSingleTouchFingerStillDownGoesOnFromWhereItIs() {
+        var script = EventScript()
+        script.frame(at: 10, (EV_ABS, ABS_X, 1000), (EV_ABS, ABS_Y, 500), (EV_KEY, BTN_TOUCH, 1))
+        Self.drop(&script)
+        script.frame(at: 40, (EV_KEY, BTN_TOUCH, 0))
+        let state = FakeState(keys: [UInt16(BTN_TOUCH)], axes: [UInt16(ABS_X): 1500, UInt16(ABS_Y): 600])
+        #expect(
+            TouchPanelTests.contacts(Self.panel(.singleTouch, state), script.events) == [
+                TouchContact(.down, Self.point(1000, 500), at: .milliseconds(10)),
+                TouchContact(.move, Self.point(1500, 600), at: .milliseconds(20)),
+                TouchContact(.up, Self.point(1500, 600), at: .milliseconds(40)),
+            ])
+    }
+
+    @Test func aFingerThatLiftedDuringTheDropIsCancelledAndTheNextTouchCounts() {
+        var script = EventScript()
+        script.frame(at: 10, (EV_ABS, ABS_X, 1000), (EV_ABS, ABS_Y, 500), (EV_KEY, BTN_TOUCH, 1))
+        Self.drop(&script, lost: [(EV_KEY, BTN_TOUCH, 0)])
+        script.frame(at: 90, (EV_ABS, ABS_X, 2000), (EV_KEY, BTN_TOUCH, 1))
+        let state = FakeState(keys: [], axes: [UInt16(ABS_X): 1100, UInt16(ABS_Y): 500])
+        #expect(
+            TouchPanelTests.contacts(Self.panel(.singleTouch, state), script.events) == [
+                TouchContact(.down, Self.point(1000, 500), at: .milliseconds(10)),
+                TouchContact(.cancelled, Self.point(1000, 500), at: .milliseconds(20)),
+                TouchContact(.down, Self.point(2000, 500), at: .milliseconds(90)),
+            ])
+    }
+
+    @Test func protocolBKeepsFollowingTheSameTrackingID() {
+        var script = EventScript()
+        script.frame(
+            at: 10, (EV_ABS, ABS_MT_SLOT, 0), (EV_ABS, ABS_MT_TRACKING_ID, 7), (EV_ABS, ABS_MT_POSITION_X, 400),
+            (EV_ABS, ABS_MT_POSITION_Y, 400))
+        Self.drop(&script, lost: [(EV_ABS, ABS_MT_SLOT, 1), (EV_ABS, ABS_MT_TRACKING_ID, 8)])
+        // After the resync the current slot is 1 (from EVIOCGABS(ABS_MT_SLOT)): this moves the second finger.
+        script.frame(at: 30, (EV_ABS, ABS_MT_POSITION_X, 3900))
+        script.frame(at: 40, (EV_ABS, ABS_MT_SLOT, 0), (EV_ABS, ABS_MT_TRACKING_ID, -1))
+        let state = FakeState(
+            axes: [UInt16(ABS_MT_SLOT): 1],
+            slots: [
+                UInt16(ABS_MT_TRACKING_ID): [7, 8], UInt16(ABS_MT_POSITION_X): [450, 3000],
+                UInt16(ABS_MT_POSITION_Y): [420, 3000],
+            ])
+        #expect(
+            TouchPanelTests.contacts(Self.panel(.multiTouchB, state), script.events) == [
+                TouchContact(.down, Self.point(400, 400), at: .milliseconds(10)),
+                TouchContact(.move, Self.point(450, 420), at: .milliseconds(20)),
+                TouchContact(.up, Self.point(450, 420), at: .milliseconds(40)),
+            ])
+    }
+
+    @Test func protocolBCancelsAFingerReplacedDuringTheDropAndStartsOneThatTouched() {
+        var replaced = EventScript()
+        replaced.frame(
+            at: 10, (EV_ABS, ABS_MT_SLOT, 0), (EV_ABS, ABS_MT_TRACKING_ID, 7), (EV_ABS, ABS_MT_POSITION_X, 400),
+            (EV_ABS, ABS_MT_POSITION_Y, 400))
+        Self.drop(&replaced)
+        // Slot 0 now holds another finger (id 9): the first lifted in the drop.
+        let other = FakeState(
+            slots: [
+                UInt16(ABS_MT_TRACKING_ID): [9, -1], UInt16(ABS_MT_POSITION_X): [2000, 0],
+                UInt16(ABS_MT_POSITION_Y): [2000, 0],
+            ])
+        #expect(
+            TouchPanelTests.contacts(Self.panel(.multiTouchB, other), replaced.events) == [
+                TouchContact(.down, Self.point(400, 400), at: .milliseconds(10)),
+                TouchContact(.cancelled, Self.point(400, 400), at: .milliseconds(20)),
+            ])
+
+        var touched = EventScript()
+        Self.drop(&touched)
+        touched.frame(at: 40, (EV_ABS, ABS_MT_TRACKING_ID, -1))
+        #expect(
+            TouchPanelTests.contacts(Self.panel(.multiTouchB, other), touched.events) == [
+                TouchContact(.down, Self.point(2000, 2000), at: .milliseconds(20)),
+                TouchContact(.up, Self.point(2000, 2000), at: .milliseconds(40)),
+            ])
+    }
+
+    @Test func aStateThatCannotBeReadCancelsTheFingerUntilItLifts() {
+        var script = EventScript()
+        script.frame(at: 10, (EV_ABS, ABS_X, 1000), (EV_ABS, ABS_Y, 500), (EV_KEY, BTN_TOUCH, 1))
+        Self.drop(&script)
+        script.frame(at: 30, (EV_ABS, ABS_X, 1200))
+        script.frame(at: 40, (EV_KEY, BTN_TOUCH, 0))
+        script.frame(at: 90, (EV_KEY, BTN_TOUCH, 1))
+        #expect(
+            TouchPanelTests.contacts(Self.panel(.singleTouch, FakeState(fails: true)), script.events) == [
+                TouchContact(.down, Self.point(1000, 500), at: .milliseconds(10)),
+                TouchContact(.cancelled, Self.point(1000, 500), at: .milliseconds(20)),
+                TouchContact(.down, Self.point(1200, 500), at: .milliseconds(90)),
+            ])
+    }
+}

@@ -168,7 +168,7 @@ struct InputIntegrationTests {
                 "--", Self.kiosk, "run", "--config", config, "--log-level", "trace",
             ],
             environment: ["TMPDIR": folder.path])
-        let touch = await run.line(containing: "input device connected device=/dev/input/event7 kind=touch")
+        let touch = await run.line(containing: "device=/dev/input/event7 kind=touch name=Kiosk Test Touchscreen")
         let keypad = await run.line(containing: "input device connected device=/dev/input/event8 kind=keypad")
         // The fixture types 11 keys (ten digits and Enter): wait for the eleventh to reach the service.
         var count = 0

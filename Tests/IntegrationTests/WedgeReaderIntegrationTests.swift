@@ -31,7 +31,10 @@ struct WedgeReaderIntegrationTests {
     }
 
     /// A kiosk configuration with the fixture residents as its registry (SITI AMINAH holds tag 1376422841).
-    static func config(in folder: Folder, cardReader: String = "backend = \"script\"") throws -> String {
+    /// `cardReader` ends the file, so it may go on with more tables.
+    static func config(
+        in folder: Folder, identity: String = "card", cardReader: String = "backend = \"script\""
+    ) throws -> String {
         try folder.write(
             "kiosk.toml",
             """
@@ -42,7 +45,7 @@ struct WedgeReaderIntegrationTests {
             state_directory = "\(folder.path)/state"
 
             [identity]
-            mode = "card"
+            mode = "\(identity)"
 
             [letterhead]
             regency = "Pesawaran"

@@ -43,10 +43,10 @@ struct InputSettingsTests {
 
     @Test func aMatrixOrSwapAndInvertCalibrate() throws {
         let matrix = try Self.parse("touch = \"auto\"\ncalibration = [0, -1, 1, 1, 0.0, 0]")
-        #expect(matrix.input.calibration.matrix == [0, -1, 1, 1, 0, 0])
+        #expect(matrix.input.calibration?.matrix == [0, -1, 1, 1, 0, 0])
         let swapped = try Self.parse("touch = \"auto\"\nswap_xy = true\ninvert_x = true")
         #expect(swapped.input.calibration == TouchCalibration(swapXY: true, invertX: true, invertY: false))
-        #expect(try Self.parse("touch = \"auto\"").input.calibration == .identity)
+        #expect(try Self.parse("touch = \"auto\"").input.calibration == nil, "none: udev's matrix may serve")
     }
 
     @Test func badValuesNameTheKeyAndWhatIsExpected() {
@@ -98,6 +98,8 @@ struct InputServiceTests {
         let highlights = Mutex<[ButtonID?]>([])
         func target(at point: PanelPoint) async -> ButtonID? { point.x < 0.5 ? .cancel : .confirm }
         func highlight(_ button: ButtonID?) async { highlights.withLock { $0.append(button) } }
+        let inputFacts = Mutex<[[String]]>([])
+        func inputDevicesChanged(_ lines: [String]) async { inputFacts.withLock { $0.append(lines) } }
     }
 
     final class Logs: Sendable {
@@ -127,9 +129,9 @@ struct InputServiceTests {
     @Test func keysAreSentAsTheyCome() async {
         let events = KioskEvents()
         let service = Self.service(Screen(), events)
-        var gesture = TouchGesture<ButtonID>()
-        await service.handle(.key(.digit(3)), gesture: &gesture)
-        await service.handle(.key(.enter), gesture: &gesture)
+        var state = InputService.State()
+        await service.handle(.key(.digit(3)), state: &state)
+        await service.handle(.key(.enter), state: &state)
         #expect(await Self.sent(events, count: 2) == [.key(.digit(3)), .key(.enter)])
     }
 
@@ -138,16 +140,16 @@ struct InputServiceTests {
         let screen = Screen()
         let logs = Logs()
         let service = Self.service(screen, events, logs: logs)
-        var gesture = TouchGesture<ButtonID>()
+        var state = InputService.State()
         let left = PanelPoint(x: 0.2, y: 0.5)
         let right = PanelPoint(x: 0.8, y: 0.5)
         // A drag from Batal to Lanjut: no press.
-        await service.handle(.touch(TouchContact(.down, left, at: .milliseconds(0))), gesture: &gesture)
-        await service.handle(.touch(TouchContact(.move, right, at: .milliseconds(40))), gesture: &gesture)
-        await service.handle(.touch(TouchContact(.up, right, at: .milliseconds(90))), gesture: &gesture)
+        await service.handle(.touch(TouchContact(.down, left, at: .milliseconds(0))), state: &state)
+        await service.handle(.touch(TouchContact(.move, right, at: .milliseconds(40))), state: &state)
+        await service.handle(.touch(TouchContact(.up, right, at: .milliseconds(90))), state: &state)
         // A tap on Lanjut.
-        await service.handle(.touch(TouchContact(.down, right, at: .milliseconds(500))), gesture: &gesture)
-        await service.handle(.touch(TouchContact(.up, right, at: .milliseconds(580))), gesture: &gesture)
+        await service.handle(.touch(TouchContact(.down, right, at: .milliseconds(500))), state: &state)
+        await service.handle(.touch(TouchContact(.up, right, at: .milliseconds(580))), state: &state)
         events.send(.tick)  // a marker: everything before it was sent
         #expect(await Self.sent(events, count: 2) == [.press(.confirm), .tick])
         #expect(screen.highlights.withLock { $0 } == [.cancel, nil, .confirm, nil])

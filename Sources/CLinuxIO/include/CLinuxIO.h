@@ -11,6 +11,8 @@
 #include <sys/inotify.h>
 #include "Framebuffer.h"
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/timex.h>
 
 /// EVIOCGRAB: 1 takes the device for this process alone (keys no longer reach the console), 0 releases it.
@@ -25,6 +27,25 @@ static inline int kiosk_evdev_abs(int fd, int axis, struct input_absinfo *info) 
 /// EVIOCGBIT(type): which codes of an event type the device has.
 static inline int kiosk_evdev_bits(int fd, int type, unsigned char *bits, int length) {
     return ioctl(fd, EVIOCGBIT(type, length), bits);
+}
+
+/// EVIOCGKEY: which keys (and buttons, BTN_TOUCH) are down now, one bit per code.
+static inline int kiosk_evdev_keys(int fd, unsigned char *bits, int length) { return ioctl(fd, EVIOCGKEY(length), bits); }
+
+/// EVIOCGMTSLOTS: the current value of one multi-touch code in every slot. `values[0]` holds the code (e.g.
+/// ABS_MT_TRACKING_ID) on entry; the kernel fills `values[1...count]` with slot 0 onwards.
+static inline int kiosk_evdev_mt_slots(int fd, int *values, int count) {
+    return ioctl(fd, EVIOCGMTSLOTS((unsigned)(count + 1) * sizeof(int)), values);
+}
+
+/// The major and minor number of the character device open on `fd` (fstat's st_rdev): the name of its entry in
+/// udev's database, /run/udev/data/c<major>:<minor>. -1 with errno when fstat fails.
+static inline int kiosk_device_number(int fd, unsigned *major_number, unsigned *minor_number) {
+    struct stat info;
+    if (fstat(fd, &info) != 0) return -1;
+    *major_number = major(info.st_rdev);
+    *minor_number = minor(info.st_rdev);
+    return 0;
 }
 
 /// EVIOCSCLOCKID: the clock the kernel stamps this device's events with (`CLOCK_MONOTONIC` ignores clock changes).

@@ -63,3 +63,48 @@ public struct TouchCalibration: Hashable, Sendable {
 
     private static func clamp(_ value: Double) -> Double { min(1, max(0, value)) }
 }
+
+extension TouchCalibration {
+    /// Why a `LIBINPUT_CALIBRATION_MATRIX` value was refused.
+    public enum MatrixError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// Not six numbers.
+        case count(Int)
+        /// The number at `position` (1-based) is not a plain decimal number.
+        case notANumber(position: Int, text: String)
+        /// The number at `position` is too large to be a coefficient (infinite as a Double).
+        case notFinite(position: Int)
+
+        public var description: String {
+            let expected = "expected six numbers separated by spaces, such as \"0 -1 1 1 0 0\" (90°)"
+            switch self {
+            case .count(let count): return "found \(count) number\(count == 1 ? "" : "s"); \(expected)"
+            case .notANumber(let position, let text):
+                // The text comes from a udev rule, not from a person; cut short so a broken file cannot flood a log.
+                return "number \(position) (\"\(text.prefix(24))\") is not a decimal number; \(expected)"
+            case .notFinite(let position): return "number \(position) is out of range; \(expected)"
+            }
+        }
+    }
+
+    /// Parses libinput's udev property `LIBINPUT_CALIBRATION_MATRIX`: six decimal numbers separated by spaces or
+    /// tabs, `a b c d e f`. Strict: no commas, brackets, hexadecimal, `inf` or `nan`, and no seventh number.
+    public init(libinputMatrix text: String) throws(MatrixError) {
+        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard tokens.count == 6 else { throw .count(tokens.count) }
+        var matrix: [Double] = []
+        for (index, token) in tokens.enumerated() {
+            let allowed = token.allSatisfy { $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }
+            guard allowed, token.contains(where: \.isNumber), let value = Double(token) else {
+                throw .notANumber(position: index + 1, text: String(token))
+            }
+            guard value.isFinite else { throw .notFinite(position: index + 1) }
+            matrix.append(value)
+        }
+        self.init(uncheckedMatrix: matrix)
+    }
+
+    /// The matrix as libinput writes it: `1 0 0 0 1 0`.
+    public var libinputMatrix: String {
+        matrix.map { $0 == $0.rounded() && abs($0) < 1e9 ? String(Int($0)) : String($0) }.joined(separator: " ")
+    }
+}

@@ -29,6 +29,8 @@ public actor FramebufferDisplay: Display {
     private var phase = 0
     /// Where the last touch landed on the diagnostics screen (drawn coordinates).
     private var lastTouch: Point?
+    /// Lines about the input devices, handed in by the kiosk: listed under the panel's facts on diagnostics.
+    public private(set) var inputFacts: [String] = []
     /// The console switched to another VT: draw nothing until it comes back.
     private var suspended = false
     /// The next frame goes onto every page: a session ended.
@@ -130,6 +132,14 @@ public actor FramebufferDisplay: Display {
         ]
     }
 
+    /// Sets the input devices' lines of the diagnostics screen (the kiosk knows the devices, the display only
+    /// shows them); redraws when the diagnostics screen is up, so a device plugged in or out shows at once.
+    public func setInputFacts(_ lines: [String]) {
+        guard lines != inputFacts else { return }
+        inputFacts = lines
+        if screen?.id == .diagnostics { present() }
+    }
+
     /// The drawn screen's pixels (drawn orientation), as the snapshot tests compare them.
     public func drawnImage() -> RasterImage {
         canvas.withPixels { pixels, stride in
@@ -151,7 +161,7 @@ public actor FramebufferDisplay: Display {
         do {
             let page =
                 screen.id == .diagnostics
-                ? painter.page(screen, highlighted: highlighted, facts: facts, touch: lastTouch)
+                ? painter.page(screen, highlighted: highlighted, facts: facts + inputFacts, touch: lastTouch)
                 : painter.page(screen, highlighted: highlighted, phase: phase)
             let dirty = try canvas.draw(page)
             framebuffer.present(dirty, from: canvas, rotation: rotation, everyPage: wipesEveryPage)

@@ -87,6 +87,40 @@ enum Evdev {
         return (info.value, AxisRange(minimum: info.minimum, maximum: info.maximum))
     }
 
+    /// EVIOCGKEY: the keys and buttons down now.
+    static func keysDown(_ fd: CInt, device: String) throws(InputError) -> Set<UInt16> {
+        var bits = [UInt8](repeating: 0, count: (Int(KEY_MAX) + 64) / 64 * 8)
+        let length = CInt(bits.count)
+        guard kiosk_evdev_keys(fd, &bits, length) >= 0 else {
+            throw InputError(code: errno, call: "EVIOCGKEY", device: device)
+        }
+        var codes: Set<UInt16> = []
+        for (index, byte) in bits.enumerated() where byte != 0 {
+            for bit in 0..<8 where byte & (1 << bit) != 0 { codes.insert(UInt16(index * 8 + bit)) }
+        }
+        return codes
+    }
+
+    /// EVIOCGMTSLOTS(code): the current value of a multi-touch code in slots 0..<count.
+    static func slotValues(_ fd: CInt, code: Int32, count: Int, device: String) throws(InputError) -> [Int32] {
+        var values = [CInt](repeating: 0, count: count + 1)
+        values[0] = code
+        guard kiosk_evdev_mt_slots(fd, &values, CInt(count)) >= 0 else {
+            throw InputError(code: errno, call: "EVIOCGMTSLOTS", device: device)
+        }
+        return Array(values.dropFirst())
+    }
+
+    /// The character device's major and minor number (fstat's st_rdev).
+    static func deviceNumber(_ fd: CInt, device: String) throws(InputError) -> (major: UInt32, minor: UInt32) {
+        var major: CUnsignedInt = 0
+        var minor: CUnsignedInt = 0
+        guard kiosk_device_number(fd, &major, &minor) == 0 else {
+            throw InputError(code: errno, call: "fstat", device: device)
+        }
+        return (major, minor)
+    }
+
     /// The identity of the file `path` names (links followed): two paths to one node, `/dev/input/event7` and its
     /// by-id link, give the same identity.
     static func identity(_ path: String) -> FileIdentity? {

@@ -108,6 +108,31 @@ public final class EvdevDevice: Sendable {
         }
     }
 
+    /// The keys and buttons down now (EVIOCGKEY), e.g. whether `BTN_TOUCH` is.
+    public func keysDown() throws(InputError) -> Set<UInt16> {
+        try shared.withLock { state throws(InputError) in
+            guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGKEY", device: path) }
+            return try Evdev.keysDown(fd, device: path)
+        }
+    }
+
+    /// The current value of a multi-touch code (`ABS_MT_TRACKING_ID`, `ABS_MT_POSITION_X`...) in slots 0..<count
+    /// (EVIOCGMTSLOTS).
+    public func slotValues(_ code: UInt16, count: Int) throws(InputError) -> [Int32] {
+        try shared.withLock { state throws(InputError) in
+            guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGMTSLOTS", device: path) }
+            return try Evdev.slotValues(fd, code: Int32(code), count: count, device: path)
+        }
+    }
+
+    /// The node's major and minor device number (fstat(2)): the name of its udev database entry.
+    public func deviceNumber() throws(InputError) -> (major: UInt32, minor: UInt32) {
+        try shared.withLock { state throws(InputError) in
+            guard !state.closed else { throw InputError(code: EBADF, call: "fstat", device: path) }
+            return try Evdev.deviceNumber(fd, device: path)
+        }
+    }
+
     /// Starts the reading thread; events flow until `stop()` or a failure.
     public func start() {
         let first = shared.withLock { state in

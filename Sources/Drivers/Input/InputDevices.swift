@@ -30,8 +30,9 @@ public final class InputDevices: Sendable {
     }
 
     public enum Event: Hashable, Sendable {
-        /// A device is open and read; `detail` says how (the touch protocol and axis ranges).
-        case connected(path: String, name: String, kind: Kind, detail: String)
+        /// A device is open and read; `detail` says how (the touch protocol and axis ranges), `touch` the same
+        /// as values for a touch panel, with its calibration and where that came from.
+        case connected(path: String, name: String, kind: Kind, detail: String, touch: TouchFacts? = nil)
         case key(KioskEvent.Key)
         case touch(TouchContact)
         /// A device failed while read (unplugged: `error.isUnplugged`); it is opened again when its node returns.
@@ -43,20 +44,68 @@ public final class InputDevices: Sendable {
         case hotplugUnavailable(InputError)
     }
 
+    /// Where a touch panel's calibration comes from.
+    public enum CalibrationSource: Hashable, Sendable {
+        /// The kiosk's configuration (`[input] calibration`, `swap_xy`...): it wins over udev.
+        case configured
+        /// The panel's `LIBINPUT_CALIBRATION_MATRIX` in udev's database.
+        case udev
+        /// Neither: the panel's axes are the display's.
+        case none
+        /// udev's matrix is malformed and not used: the panel's axes are the display's.
+        case udevMalformed(UdevCalibration.Problem)
+    }
+
+    /// What the kiosk reads of a touch panel: for the log and the technician's diagnostics screen.
+    public struct TouchFacts: Hashable, Sendable {
+        public var touchProtocol: TouchPanel.TouchProtocol
+        public var xRange: AxisRange
+        public var yRange: AxisRange
+        public var calibration: TouchCalibration
+        public var calibrationSource: CalibrationSource
+
+        public init(
+            touchProtocol: TouchPanel.TouchProtocol, xRange: AxisRange, yRange: AxisRange,
+            calibration: TouchCalibration, calibrationSource: CalibrationSource
+        ) {
+            self.touchProtocol = touchProtocol
+            self.xRange = xRange
+            self.yRange = yRange
+            self.calibration = calibration
+            self.calibrationSource = calibrationSource
+        }
+
+        /// The calibration and its source, for a technician: "1 0 0 0 1 0 (from udev LIBINPUT_CALIBRATION_MATRIX)".
+        public var calibrationDescription: String {
+            let source =
+                switch calibrationSource {
+                case .configured: "from the kiosk's configuration"
+                case .udev: "from udev LIBINPUT_CALIBRATION_MATRIX"
+                case .none: "none configured, none in udev"
+                case .udevMalformed(let problem): "udev's matrix not used: \(problem)"
+                }
+            return "\(calibration.libinputMatrix) (\(source))"
+        }
+    }
+
     public struct Configuration: Sendable {
         public var touch: Selection
         public var keypad: Selection
         public var grab: Bool
-        public var calibration: TouchCalibration
+        /// The configured calibration; `nil` when the configuration sets none, and udev's matrix (if any) is used.
+        public var calibration: TouchCalibration?
+        /// udev's database, where a panel's `LIBINPUT_CALIBRATION_MATRIX` is looked up.
+        public var udevData: String
         /// Where evdev nodes live.
         public var folder: String
         /// Nodes another reader owns (the keyboard-wedge card reader): never opened here, even in "auto".
         public var excluded: [String]
 
         public init(
-            touch: Selection, keypad: Selection, grab: Bool = true, calibration: TouchCalibration = .identity,
-            folder: String = "/dev/input", excluded: [String] = []
+            touch: Selection, keypad: Selection, grab: Bool = true, calibration: TouchCalibration? = nil,
+            folder: String = "/dev/input", excluded: [String] = [], udevData: String = UdevCalibration.defaultFolder
         ) {
+            self.udevData = udevData
             self.touch = touch
             self.keypad = keypad
             self.grab = grab
@@ -72,6 +121,8 @@ public final class InputDevices: Sendable {
         var kind: Kind
         /// The decoder of a touch panel.
         var touch: TouchPanel?
+        /// Where its calibration came from.
+        var calibrationSource = CalibrationSource.none
     }
 
     /// Opens and classifies `path` for the wanted kinds; `nil` when it is none of them (the device is closed).
@@ -200,7 +251,13 @@ public final class InputDevices: Sendable {
                 $0.problems[path] = nil
             }
             continuation.yield(
-                .connected(path: path, name: probe.device.name, kind: probe.kind, detail: Self.detail(probe)))
+                .connected(
+                    path: path, name: probe.device.name, kind: probe.kind, detail: Self.detail(probe),
+                    touch: probe.touch.map {
+                        TouchFacts(
+                            touchProtocol: $0.touchProtocol, xRange: $0.xRange, yRange: $0.yRange,
+                            calibration: $0.calibration, calibrationSource: probe.calibrationSource)
+                    }))
             group.addTask { [self] in
                 await read(probe, identity: identity, continuation)
             }
@@ -244,6 +301,27 @@ public final class InputDevices: Sendable {
         if let failure { continuation.yield(.removed(path: device.path, error: failure)) }
     }
 
+    /// The configured calibration, else udev's `LIBINPUT_CALIBRATION_MATRIX` for the device, else none.
+    static func calibration(of device: EvdevDevice, _ configuration: Configuration) -> (
+        TouchCalibration, CalibrationSource
+    ) {
+        if let configured = configuration.calibration { return (configured, .configured) }
+        guard let number = try? device.deviceNumber() else { return (.identity, .none) }
+        return calibration(major: number.major, minor: number.minor, udevData: configuration.udevData)
+    }
+
+    /// udev's matrix for the character device `major:minor`, or none, or the problem with it.
+    static func calibration(major: UInt32, minor: UInt32, udevData: String) -> (TouchCalibration, CalibrationSource) {
+        do throws(UdevCalibration.Problem) {
+            guard let matrix = try UdevCalibration.matrix(major: major, minor: minor, folder: udevData) else {
+                return (.identity, .none)
+            }
+            return (matrix, .udev)
+        } catch {
+            return (.identity, .udevMalformed(error))
+        }
+    }
+
     /// "auto" takes keyboards with Enter and ten digits; a configured path any device with a key the kiosk uses.
     static func isKeypad(_ keys: Set<UInt16>, configured: Bool) -> Bool {
         configured ? Keypad.hasKioskKeys(keys) : Keypad.isKeypad(keys: keys)
@@ -259,9 +337,10 @@ public final class InputDevices: Sendable {
             if !pointer, wanted.contains(.touch),
                 TouchPanel.isTouchPanel(absoluteAxes: try device.codes(ofType: UInt16(EV_ABS)))
             {
+                let (calibration, source) = Self.calibration(of: device, configuration)
                 probe = Probe(
-                    device: device, kind: .touch,
-                    touch: try TouchPanel.reading(device, calibration: configuration.calibration))
+                    device: device, kind: .touch, touch: try TouchPanel.reading(device, calibration: calibration),
+                    calibrationSource: source)
             } else if !pointer, wanted.contains(.keypad),
                 Self.isKeypad(try device.codes(ofType: UInt16(EV_KEY)), configured: configuration.keypad == .path(path))
             {

@@ -16,18 +16,9 @@ public enum Keypad {
 
     /// The kiosk key for an evdev key code (linux/input-event-codes.h).
     public static func key(code: UInt16) -> KioskEvent.Key? {
-        switch Int32(code) {
-        case KEY_0, KEY_KP0: .digit(0)
-        case KEY_1, KEY_KP1: .digit(1)
-        case KEY_2, KEY_KP2: .digit(2)
-        case KEY_3, KEY_KP3: .digit(3)
-        case KEY_4, KEY_KP4: .digit(4)
-        case KEY_5, KEY_KP5: .digit(5)
-        case KEY_6, KEY_KP6: .digit(6)
-        case KEY_7, KEY_KP7: .digit(7)
-        case KEY_8, KEY_KP8: .digit(8)
-        case KEY_9, KEY_KP9: .digit(9)
-        case KEY_ENTER, KEY_KPENTER: .enter
+        if let digit = KeyCodes.digit(code) { return .digit(digit) }
+        if KeyCodes.isEnter(code) { return .enter }
+        return switch Int32(code) {
         case KEY_ESC: .escape
         case KEY_BACKSPACE: .backspace
         case KEY_UP: .up
@@ -41,10 +32,7 @@ public enum Keypad {
     /// Whether a device with these keys (EVIOCGBIT(EV_KEY)) is a keypad "auto" takes: it has Enter and the ten
     /// digits of one kind. A touch panel's BTN_TOUCH or a power button alone does not make a keypad.
     public static func isKeypad(keys: Set<UInt16>) -> Bool {
-        let has = { (code: Int32) in keys.contains(UInt16(code)) }
-        let row = [KEY_0, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9]
-        let pad = [KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4, KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9]
-        return (has(KEY_ENTER) || has(KEY_KPENTER)) && (row.allSatisfy(has) || pad.allSatisfy(has))
+        KeyCodes.typesNumbers(keys)
     }
 
     /// Whether a device has any key the kiosk uses: enough for a keypad configured by its path (a four-key

@@ -13,6 +13,13 @@ public import Core
 /// - multi-touch protocol A (`ABS_MT_POSITION_X` without slots, older controllers such as the GT9xx): every frame
 ///   lists the fingers touching, each closed by `SYN_MT_REPORT`; the first is followed, and a frame that lists none
 ///   means it lifted (the protocol has no release event, so it is synthesised, as LVGL does).
+///
+/// When the kernel drops events (`SYN_DROPPED`: the reader fell behind), everything up to the next `SYN_REPORT` is
+/// discarded and the panel's state is read back from the device, as libevdev does: EVIOCGKEY (`BTN_TOUCH`) and
+/// EVIOCGABS (`ABS_X/Y`) for single-touch, EVIOCGMTSLOTS (tracking ids and positions of every slot) for protocol B.
+/// The followed finger then goes on where it is; one that lifted during the drop is cancelled (where it lifted is
+/// lost, so it must not press), one that touched during it starts. Protocol A needs no query (every frame lists all
+/// fingers). Without a `stateSource`, or when the query fails, the finger is cancelled and ignored until it lifts.
 public struct TouchPanel: Sendable {
     public enum TouchProtocol: String, Hashable, Sendable {
         case singleTouch = "single-touch"
@@ -40,6 +47,12 @@ public struct TouchPanel: Sendable {
     private var contactHasPosition = false
     /// After the kernel dropped events (`SYN_DROPPED`), until the next `SYN_REPORT`.
     private var dropping = false
+    /// Where the state is read back from after a drop (the device); `nil`: the finger is cancelled instead.
+    public var stateSource: (any TouchStateSource)?
+    /// Protocol B: how many slots the device has (EVIOCGABS(ABS_MT_SLOT) maximum + 1), and the tracking id of the
+    /// followed finger, to tell after a drop whether it is the same finger.
+    public var slotCount = 1
+    private var followedTrackingID: Int32?
     /// The finger that was down when events were lost is ignored until it lifts.
     private var ignoringUntilLift = false
 
@@ -67,10 +80,13 @@ public struct TouchPanel: Sendable {
             touchProtocol == .singleTouch ? (ABS_X, ABS_Y) : (ABS_MT_POSITION_X, ABS_MT_POSITION_Y)
         let x = try device.axis(UInt16(xAxis))
         let y = try device.axis(UInt16(yAxis))
-        let slot = touchProtocol == .multiTouchB ? (try? device.axis(UInt16(ABS_MT_SLOT)).value) ?? 0 : 0
-        return TouchPanel(
+        let slotAxis = touchProtocol == .multiTouchB ? try? device.axis(UInt16(ABS_MT_SLOT)) : nil
+        var panel = TouchPanel(
             touchProtocol: touchProtocol, xRange: x.range, yRange: y.range, calibration: calibration, x: x.value,
-            y: y.value, slot: slot)
+            y: y.value, slot: slotAxis?.value ?? 0)
+        panel.stateSource = device
+        panel.slotCount = Int(min(max((slotAxis?.range.maximum ?? 0) + 1, 1), 64))
+        return panel
     }
 
     /// Whether the axes `EVIOCGBIT(EV_ABS)` lists make a touch panel: an absolute X and Y, plain or multi-touch.
@@ -88,19 +104,17 @@ public struct TouchPanel: Sendable {
             switch code {
             case SYN_REPORT:
                 if dropping {
-                    // The state after a drop is unknown: the followed finger is lost, the next one starts afresh.
                     dropping = false
-                    return []
+                    // A protocol-A frame cut by the drop is no frame: the next one lists the fingers afresh.
+                    (frameHasContact, contactClosed, contactHasPosition) = (false, false, false)
+                    return stateSource == nil || touchProtocol == .multiTouchA ? [] : resync(at: event.time)
                 }
                 return endFrame(at: event.time)
             case SYN_DROPPED:
                 dropping = true
-                let wasDown = reported.down
-                reported.down = false
-                down = false
-                followedSlot = nil
-                ignoringUntilLift = wasDown
-                return wasDown ? [TouchContact(.cancelled, point(reported.x, reported.y), at: event.time)] : []
+                // Protocol A's next frame says everything; with a state source, the state is read at the SYN_REPORT.
+                if stateSource != nil || touchProtocol == .multiTouchA { return [] }
+                return lose(at: event.time)
             case SYN_MT_REPORT where touchProtocol == .multiTouchA:
                 // The end of one finger's data in a protocol-A frame: only the first counts, and only with a position
                 // (controllers send a bare SYN_MT_REPORT for "no fingers").
@@ -127,6 +141,7 @@ public struct TouchPanel: Sendable {
             if event.value >= 0 {
                 if followedSlot == nil {
                     followedSlot = slot
+                    followedTrackingID = event.value
                     down = true
                 }
             } else if followedSlot == slot {
@@ -148,6 +163,66 @@ public struct TouchPanel: Sendable {
             break
         }
         return []
+    }
+
+    /// Reads the state back after a drop and reports what changed; the old behaviour (cancel, ignore until the
+    /// lift) when it cannot be read.
+    private mutating func resync(at time: Duration) -> [TouchContact] {
+        guard let source = stateSource else { return lose(at: time) }
+        do throws(InputError) {
+            switch touchProtocol {
+            case .singleTouch:
+                down = try source.keysDown().contains(UInt16(BTN_TOUCH))
+                x = try source.axisValue(UInt16(ABS_X))
+                y = try source.axisValue(UInt16(ABS_Y))
+            case .multiTouchB:
+                let ids = try source.slotValues(UInt16(ABS_MT_TRACKING_ID), count: slotCount)
+                let xs = try source.slotValues(UInt16(ABS_MT_POSITION_X), count: slotCount)
+                let ys = try source.slotValues(UInt16(ABS_MT_POSITION_Y), count: slotCount)
+                slot = try source.axisValue(UInt16(ABS_MT_SLOT))
+                guard ids.count == slotCount, xs.count == slotCount, ys.count == slotCount else {
+                    return lose(at: time)
+                }
+                if let followed = followedSlot.map(Int.init) {
+                    if followed < slotCount, ids[followed] >= 0, ids[followed] == followedTrackingID {
+                        (x, y, down) = (xs[followed], ys[followed], true)
+                    } else {
+                        followedSlot = nil
+                        followedTrackingID = nil
+                        down = false
+                    }
+                } else if let first = ids.firstIndex(where: { $0 >= 0 }) {
+                    followedSlot = Int32(first)
+                    followedTrackingID = ids[first]
+                    (x, y, down) = (xs[first], ys[first], true)
+                } else {
+                    down = false
+                }
+            case .multiTouchA:
+                return []
+            }
+        } catch {
+            return lose(at: time)
+        }
+        guard !ignoringUntilLift else { return endFrame(at: time) }
+        if reported.down, !down {
+            // It lifted while events were lost: where is unknown, so it ends without pressing.
+            let cancelled = TouchContact(.cancelled, point(reported.x, reported.y), at: time)
+            reported = (false, x, y)
+            return [cancelled]
+        }
+        return endFrame(at: time)
+    }
+
+    /// The state cannot be known: the followed finger is cancelled and ignored until it lifts.
+    private mutating func lose(at time: Duration) -> [TouchContact] {
+        let wasDown = reported.down
+        reported.down = false
+        down = false
+        followedSlot = nil
+        followedTrackingID = nil
+        ignoringUntilLift = wasDown
+        return wasDown ? [TouchContact(.cancelled, point(reported.x, reported.y), at: time)] : []
     }
 
     /// Protocol B with no finger followed: positions go to the pending frame, so a finger whose position comes
@@ -181,5 +256,22 @@ public struct TouchPanel: Sendable {
 
     private func point(_ x: Int32, _ y: Int32) -> PanelPoint {
         calibration.point(x: x, y: y, xRange: xRange, yRange: yRange)
+    }
+}
+
+/// Where a touch panel's current state is read back after the kernel dropped events: the device (EVIOCGKEY,
+/// EVIOCGABS, EVIOCGMTSLOTS), or a fake in tests.
+public protocol TouchStateSource: Sendable {
+    /// The keys and buttons down now (EVIOCGKEY).
+    func keysDown() throws(InputError) -> Set<UInt16>
+    /// An absolute axis's current value (EVIOCGABS).
+    func axisValue(_ code: UInt16) throws(InputError) -> Int32
+    /// A multi-touch code's current value in slots 0..<count (EVIOCGMTSLOTS).
+    func slotValues(_ code: UInt16, count: Int) throws(InputError) -> [Int32]
+}
+
+extension EvdevDevice: TouchStateSource {
+    public func axisValue(_ code: UInt16) throws(InputError) -> Int32 {
+        try axis(code).value
     }
 }

@@ -107,10 +107,7 @@ public final class WedgeReader: Sendable {
     /// Whether the device has Enter and the ten digits (main row or keypad); `true` when it will not say.
     static func typesNumbers(_ device: EvdevDevice) -> Bool {
         guard let keys = try? device.codes(ofType: UInt16(EV_KEY)) else { return true }
-        let has = { (code: Int32) in keys.contains(UInt16(code)) }
-        let row = [KEY_0, KEY_1, KEY_2, KEY_3, KEY_4, KEY_5, KEY_6, KEY_7, KEY_8, KEY_9]
-        let pad = [KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4, KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9]
-        return (has(KEY_ENTER) || has(KEY_KPENTER)) && (row.allSatisfy(has) || pad.allSatisfy(has))
+        return KeyCodes.typesNumbers(keys)
     }
 
     /// Feeds one evdev event to the decoder: key events with the keys a reader types, and the kernel's notice that
@@ -139,24 +136,15 @@ public final class WedgeReader: Sendable {
     /// The decoder's key for an evdev key code; `nil` for keys that carry nothing and are skipped: Shift (readers
     /// that type hex in upper case hold it) and the lock keys (some readers toggle Num Lock around keypad digits).
     static func key(_ code: UInt16) -> WedgeKey? {
-        switch Int32(code) {
-        case KEY_0, KEY_KP0: .digit(0)
-        case KEY_1, KEY_KP1: .digit(1)
-        case KEY_2, KEY_KP2: .digit(2)
-        case KEY_3, KEY_KP3: .digit(3)
-        case KEY_4, KEY_KP4: .digit(4)
-        case KEY_5, KEY_KP5: .digit(5)
-        case KEY_6, KEY_KP6: .digit(6)
-        case KEY_7, KEY_KP7: .digit(7)
-        case KEY_8, KEY_KP8: .digit(8)
-        case KEY_9, KEY_KP9: .digit(9)
+        if let digit = KeyCodes.digit(code) { return .digit(UInt8(digit)) }
+        if KeyCodes.isEnter(code) { return .enter }
+        return switch Int32(code) {
         case KEY_A: .hexLetter(10)
         case KEY_B: .hexLetter(11)
         case KEY_C: .hexLetter(12)
         case KEY_D: .hexLetter(13)
         case KEY_E: .hexLetter(14)
         case KEY_F: .hexLetter(15)
-        case KEY_ENTER, KEY_KPENTER: .enter
         case KEY_LEFTSHIFT, KEY_RIGHTSHIFT, KEY_NUMLOCK, KEY_CAPSLOCK: nil
         default: .other
         }

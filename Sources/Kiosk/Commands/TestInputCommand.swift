@@ -59,8 +59,9 @@ struct TestInputCommand: AsyncParsableCommand {
             var actions = 0
             for await event in stream {
                 switch event {
-                case .connected(let path, let name, let kind, let detail):
+                case .connected(let path, let name, let kind, let detail, let touch):
                     say("  + \(path): \(name) (\(kind.rawValue), \(detail))")
+                    if let touch { say("    calibration \(touch.calibrationDescription)") }
                 case .key(let key):
                     say("  key \(key)")
                     actions += 1

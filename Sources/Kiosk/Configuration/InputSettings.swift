@@ -14,7 +14,8 @@ struct InputSettings: Sendable, Equatable {
     var touch = InputDevices.Selection.none
     var keypad = InputDevices.Selection.none
     var grab = true
-    var calibration = TouchCalibration.identity
+    /// `nil` when `[input]` sets none: the panel's udev `LIBINPUT_CALIBRATION_MATRIX` is used, if it has one.
+    var calibration: TouchCalibration?
     /// The VT to take; `nil` for none.
     var console: String?
 
@@ -51,7 +52,7 @@ struct InputSettings: Sendable, Equatable {
             for key in ["swap_xy", "invert_x", "invert_y"] where section.table[key] != nil {
                 section.problem(key, "cannot be used with calibration; put the swap or inversion into the matrix")
             }
-        } else {
+        } else if swap || invertX || invertY {
             settings.calibration = TouchCalibration(swapXY: swap, invertX: invertX, invertY: invertY)
         }
         let calibrated = matrix != nil || swap || invertX || invertY

@@ -9,6 +9,8 @@ protocol TouchScreen: Sendable {
     func target(at point: PanelPoint) async -> ButtonID?
     /// Shows `button` pressed in, or none (`nil`).
     func highlight(_ button: ButtonID?) async
+    /// The input devices open now, one line each, for the technician's diagnostics screen.
+    func inputDevicesChanged(_ lines: [String]) async
 }
 
 /// Touch on a display that draws no highlight (the terminal display): hit-tests the screen on display through
@@ -24,11 +26,17 @@ struct LayoutTouchScreen: TouchScreen {
     }
 
     func highlight(_ button: ButtonID?) async {}
+
+    func inputDevicesChanged(_ lines: [String]) async {}
 }
 
 /// Touch on the framebuffer: the display hit-tests through its rotation and millimetres, and draws the highlight.
 extension FramebufferDisplay: TouchScreen {
     func target(at point: PanelPoint) async -> ButtonID? {
         button(atPanel: point.x, point.y)
+    }
+
+    func inputDevicesChanged(_ lines: [String]) async {
+        setInputFacts(lines)
     }
 }
