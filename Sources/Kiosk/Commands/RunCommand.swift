@@ -89,7 +89,8 @@ struct RunCommand: AsyncParsableCommand {
                 display: screen.display,
                 cardReader: cardReader, registry: registry,
                 issuer: store,
-                printer: try LetterSetup(settings: settings, sync: sync, logger: logger).printer()),
+                printer: try LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
+                speaker: try await SpeechSetup.speaker(settings.speech, logger: Logger(label: "kiosk.speech"))),
             events: events, logger: logger, screens: screens)
         runtime.systemd = systemd
         runtime.busy = BusyMarker.underSystemd(ProcessInfo.processInfo.environment)
