@@ -48,7 +48,7 @@ struct KioskRuntimeTests {
     /// Runs one script against a fresh kiosk; returns what it showed and the store's records.
     static func play(
         _ script: String, config: String = SampleConfig.valid, printer: (any LetterPrinter)? = nil,
-        awaitLimit: Duration = .seconds(20), busy: BusyMarker? = nil,
+        awaitLimit: Duration = .seconds(20), busy: BusyMarker? = nil, speaker: (any PromptSpeaker)? = nil,
         prepare: (SQLiteRegistry) async throws -> Void = { _ in },
         afterwards: (SQLiteRegistry) async throws -> Void = { _ in }
     ) async throws -> (Capture, [ServiceRecord], String) {
@@ -74,7 +74,8 @@ struct KioskRuntimeTests {
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
                 display: CapturingDisplay(capture: capture, busy: busy), cardReader: card, registry: registry, issuer: store,
-                printer: try printer ?? TestLetters.printer(settings: settings, directory: directory.path, nikStyle: .masked)),
+                printer: try printer ?? TestLetters.printer(settings: settings, directory: directory.path, nikStyle: .masked),
+                speaker: speaker),
             events: events, logger: logger, screens: screens)
         runtime.busy = busy
         let player = ScriptPlayer(

@@ -61,9 +61,15 @@ enum Spawn {
         let argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
-        guard result == 0 else { throw Failure(call: "posix_spawnp", code: result) }
-        return pid
+        // ETXTBSY: a program written a moment ago (a script, an update being installed) is still open for writing in
+        // a child another thread forked and that has not reached its exec yet. That lasts microseconds: try again.
+        for _ in 0..<100 {
+            let result = posix_spawnp(&pid, program, &actions, &attributes, argv, environ)
+            if result == 0 { return pid }
+            guard result == ETXTBSY else { throw Failure(call: "posix_spawnp", code: result) }
+            usleep(1000)
+        }
+        throw Failure(call: "posix_spawnp", code: ETXTBSY)
     }
 
     /// Blocks until the child `pid` has exited, without reaping it (`waitid` with `WNOWAIT`): its pid stays

@@ -15,7 +15,9 @@ struct TestSpeechCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.loadSettings().speech
-        if !settings.enabled { print("speech is off in the configuration ([speech] enabled = false); testing it anyway") }
+        if !settings.enabled {
+            print("speech is off in the configuration ([speech] enabled = false); testing it anyway")
+        }
         if case .files(let folder) = settings.options.output {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }

@@ -56,7 +56,8 @@ struct SpeechSettings: Sendable, Equatable {
         settings.folder = section.string("folder").map(resolve)
         switch (settings.output, settings.folder) {
         case (.files, nil):
-            section.problem("folder", "missing; output = \"files\" writes NNN-<screen>.wav there, e.g. folder = \"speech\"")
+            section.problem(
+                "folder", "missing; output = \"files\" writes NNN-<screen>.wav there, e.g. folder = \"speech\"")
         case (.audio, .some):
             section.problem("folder", "is only used with output = \"files\"; remove it or set output = \"files\"")
         default:
