@@ -151,11 +151,17 @@ struct SpeakerTests {
         }
     }
 
+    /// The real espeak-ng writing WAV files into a new folder.
+    static func recorder() throws -> (Folder, Observed) {
+        try requireEspeak()
+        let folder = try Folder()
+        return (folder, Observed(SpeechOptions(output: .files(folder: folder.path))))
+    }
+
     @Test("files output: the prompt becomes NNN-<screen>.wav, a complete PCM WAV as long as the sentence")
     func filesOutputWritesAWAV() async throws {
-        try Self.requireEspeak()
-        let folder = try Folder()
-        var observed = Observed(SpeechOptions(output: .files(folder: folder.path)))
+        let (folder, recorder) = try Self.recorder()
+        var observed = recorder
         observed.speaker.speak(Teks.idlePrompt, screen: .idle, sequence: 3)
         _ = try await observed.started("003-idle")
         #expect(try await observed.next() == .finished(name: "003-idle", outcome: .spoken))
@@ -175,9 +181,8 @@ struct SpeakerTests {
 
     @Test("files output records every prompt in full, in order: nothing is cut off by the next screen")
     func filesOutputKeepsEveryPrompt() async throws {
-        try Self.requireEspeak()
-        let folder = try Folder()
-        var observed = Observed(SpeechOptions(output: .files(folder: folder.path)))
+        let (folder, recorder) = try Self.recorder()
+        var observed = recorder
         observed.speaker.speak(Teks.readingPrompt, screen: .readingCard, sequence: 2)
         observed.speaker.speak(Teks.pinPrompt, screen: .pinEntry, sequence: 3)
         observed.speaker.silence()  // nothing to stop in a recording

@@ -146,16 +146,18 @@ struct KioskRuntimeTests {
         #expect(Set(records.map(\.id)).count == 2)
     }
 
+    /// The card taken away while the resident chooses a purpose.
+    static let removalMidFlow = """
+        await idle
+        tap 04A21B6C9E4F80
+        press Surat Keterangan Domisili
+        await purpose
+        remove
+        await idle
+        """
+
     @Test func removingTheCardMidFlowClearsTheSessionAndRecordsNothing() async throws {
-        let script = """
-            await idle
-            tap 04A21B6C9E4F80
-            press Surat Keterangan Domisili
-            await purpose
-            remove
-            await idle
-            """
-        let (capture, records, _) = try await Self.play(script)
+        let (capture, records, _) = try await Self.play(Self.removalMidFlow)
         #expect(records.isEmpty)
         #expect(capture.distinctScreenNames.suffix(2) == ["purpose", "idle"])
     }

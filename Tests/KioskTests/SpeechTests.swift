@@ -101,16 +101,8 @@ struct SpeechTests {
 
     @Test func theCardLeavingMidFlowSilencesThePromptBeforeTheIdleScreenSpeaks() async throws {
         let speaker = RecordingSpeaker()
-        let script = """
-            await idle
-            tap 04A21B6C9E4F80
-            press Surat Keterangan Domisili
-            await purpose
-            remove
-            await idle
-            """
         let (capture, _, _) = try await KioskRuntimeTests.play(
-            script, config: Self.config("enabled = true"), speaker: speaker)
+            KioskRuntimeTests.removalMidFlow, config: Self.config("enabled = true"), speaker: speaker)
         let count = capture.screens.withLock { $0.count }
         // The last silence is the kiosk stopping (the script ended): nothing is left speaking after it.
         #expect(
