@@ -179,13 +179,16 @@ struct SpeakerTests {
         #expect(wav.dataBytes >= minimum, "\(wav.dataBytes) bytes of sound for \(Teks.idlePrompt.count) characters")
     }
 
-    @Test("files output records every prompt in full, in order: nothing is cut off by the next screen")
+    @Test("files output records every prompt in full, in order, and drain() waits for them all")
     func filesOutputKeepsEveryPrompt() async throws {
         let (folder, recorder) = try Self.recorder()
         var observed = recorder
         observed.speaker.speak(Teks.readingPrompt, screen: .readingCard, sequence: 2)
         observed.speaker.speak(Teks.pinPrompt, screen: .pinEntry, sequence: 3)
         observed.speaker.silence()  // nothing to stop in a recording
+        await observed.speaker.drain()  // both written when it returns
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        #expect(files == ["002-reading.wav", "003-pin.wav"])
         var finished: [SpeechEvent] = []
         while finished.count < 2 {
             let event = try await observed.next()
@@ -195,8 +198,6 @@ struct SpeakerTests {
             finished == [
                 .finished(name: "002-reading", outcome: .spoken), .finished(name: "003-pin", outcome: .spoken),
             ])
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(files == ["002-reading.wav", "003-pin.wav"])
     }
 
     @Test("a voice espeak-ng does not have is found by the check, with what to do")

@@ -48,6 +48,13 @@ public final class Speaker: PromptSpeaker, @unchecked Sendable {
         shared.silence()
     }
 
+    /// Waits until every prompt asked for has ended: with `.files` output, until all are written (the end of a
+    /// scripted `kiosk run`, whose last screen would otherwise lose its file). Waits on a thread of its own.
+    public func drain() async {
+        let shared = shared
+        await BlockingQueue(label: "kiosk.speech.drain").run { shared.waitUntilIdle() }
+    }
+
     /// `NNN-<screen>`, numbered as `DisplaySetup` numbers the virtual display's snapshots.
     public static func name(screen: ScreenID, sequence: Int) -> String {
         let number = String(sequence)
@@ -95,6 +102,8 @@ public final class Speaker: PromptSpeaker, @unchecked Sendable {
         /// The child speaking now, and whether it was asked to stop.
         var playing: (pid: pid_t, stopping: Bool)?
         var threadStarted = false
+        /// The thread is on a prompt (from taking it off the queue until it has ended).
+        var busy = false
         var closed = false
         /// A failure was logged and speech has not worked since: further failures are logged at debug only.
         var failing = false
@@ -122,7 +131,7 @@ public final class Speaker: PromptSpeaker, @unchecked Sendable {
                     thread.name = "kiosk.speech"
                     thread.start()
                 }
-                condition.signal()
+                condition.broadcast()
             }
         }
 
@@ -139,7 +148,13 @@ public final class Speaker: PromptSpeaker, @unchecked Sendable {
                 closed = true
                 waiting.removeAll()
                 stopPlaying()
-                condition.signal()
+                condition.broadcast()
+            }
+        }
+
+        func waitUntilIdle() {
+            condition.withLock {
+                while busy || !waiting.isEmpty, !closed { condition.wait() }
             }
         }
 
@@ -161,10 +176,15 @@ public final class Speaker: PromptSpeaker, @unchecked Sendable {
                     return
                 }
                 let request = waiting.removeFirst()
+                busy = true
                 condition.unlock()
                 let outcome = speak(request)
                 report(request, outcome)
                 observer?(.finished(name: request.name, outcome: outcome))
+                condition.withLock {
+                    busy = false
+                    condition.broadcast()
+                }
             }
         }
 
