@@ -10,11 +10,12 @@ DEMO_PIN := 407158
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT := out
 
-# Debian packages: C libraries the drivers link, and the real services the tests and the demo start
+# Debian packages: C libraries the drivers link and what the kiosk runs beside them (fonts, espeak-ng for spoken
+# prompts, which the speech tests run for real), and the real services the tests and the demo start
 # (umockdev emulates the evdev devices: the keyboard-wedge card reader; cupsd, ippeveprinter and a D-Bus of its own make
 # the letter printer, scripts/test-printer; pdftotext and zbarimg read back what it printed).
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev libcairo2-dev libqrencode-dev \
-	fonts-liberation2 fonts-dejavu-core
+	fonts-liberation2 fonts-dejavu-core espeak-ng
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev python3-gi gir1.2-umockdev-1.0 openssl cups cups-ipp-utils \
 	poppler-utils dbus-daemon zbar-tools
 # `make units`: systemd-analyze (verify, security) is in systemd; udev's rules and udevadm in udev.
@@ -187,10 +188,12 @@ demo: build
 	@kill -9 $$(cat $(OUT)/demo/thermal.pid 2>/dev/null) 2>/dev/null || true  # left by an interrupted demo
 	@rm -rf $(OUT)/demo/thermal; $(SIM) printer --port 9100 --output $(OUT)/demo/thermal > $(OUT)/demo/thermal.log 2>&1 & \
 		echo $$! > $(OUT)/demo/thermal.pid; for _ in $$(seq 50); do grep -q listening $(OUT)/demo/thermal.log && break; sleep 0.1; done
-	@rm -rf $(OUT)/demo/screens
+	@rm -rf $(OUT)/demo/screens $(OUT)/demo/speech
 	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
 	@echo; echo "The screens the resident saw, drawn on a 1024x600 virtual framebuffer ($(OUT)/demo/screens/):"
 	@ls $(OUT)/demo/screens
+	@echo "What the resident heard, espeak-ng's Indonesian voice numbered like the screens ($(OUT)/demo/speech/):"
+	@ls $(OUT)/demo/speech
 	$(KIOSK) screens --from $(OUT)/demo/screens --output $(OUT)/demo/screens
 	@echo "Every other screen (errors, maintenance) for the same panel, with its contact sheet:"
 	$(KIOSK) screens --output $(OUT)/demo/screen-gallery --contact-sheet

@@ -8,6 +8,14 @@
 
 int kiosk_wake_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC | O_NONBLOCK); }
 
+#include <spawn.h>
+
+int kiosk_cloexec_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+int kiosk_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}
+
 #include <signal.h>
 #include <sys/ioctl.h>
 

@@ -43,3 +43,13 @@ public protocol TextMeasurer: Sendable {
     /// The advance width of `text` set in `font`, in the font's units (points on paper, pixels on screens).
     func width(of text: String, in font: Font) -> Double
 }
+
+/// Reads screen prompts aloud (espeak-ng's Indonesian voice in Drivers/Speech). Both calls return at once, whatever
+/// the speech is doing: the kiosk's loop never waits for a voice.
+public protocol PromptSpeaker: Sendable {
+    /// Starts speaking `prompt`, the prompt of `screen`, the `sequence`-th screen shown since the kiosk started (as
+    /// the virtual display numbers its snapshots); a prompt still being spoken stops.
+    func speak(_ prompt: String, screen: ScreenID, sequence: Int)
+    /// Stops whatever is being spoken and drops what waits: the session ended, nothing more of it is said.
+    func silence()
+}

@@ -48,7 +48,7 @@ struct KioskRuntimeTests {
     /// Runs one script against a fresh kiosk; returns what it showed and the store's records.
     static func play(
         _ script: String, config: String = SampleConfig.valid, printer: (any LetterPrinter)? = nil,
-        awaitLimit: Duration = .seconds(20), busy: BusyMarker? = nil,
+        awaitLimit: Duration = .seconds(20), busy: BusyMarker? = nil, speaker: (any PromptSpeaker)? = nil,
         prepare: (SQLiteRegistry) async throws -> Void = { _ in },
         afterwards: (SQLiteRegistry) async throws -> Void = { _ in }
     ) async throws -> (Capture, [ServiceRecord], String) {
@@ -74,7 +74,8 @@ struct KioskRuntimeTests {
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
                 display: CapturingDisplay(capture: capture, busy: busy), cardReader: card, registry: registry, issuer: store,
-                printer: try printer ?? TestLetters.printer(settings: settings, directory: directory.path, nikStyle: .masked)),
+                printer: try printer ?? TestLetters.printer(settings: settings, directory: directory.path, nikStyle: .masked),
+                speaker: speaker),
             events: events, logger: logger, screens: screens)
         runtime.busy = busy
         let player = ScriptPlayer(
@@ -145,16 +146,18 @@ struct KioskRuntimeTests {
         #expect(Set(records.map(\.id)).count == 2)
     }
 
+    /// The card taken away while the resident chooses a purpose.
+    static let removalMidFlow = """
+        await idle
+        tap 04A21B6C9E4F80
+        press Surat Keterangan Domisili
+        await purpose
+        remove
+        await idle
+        """
+
     @Test func removingTheCardMidFlowClearsTheSessionAndRecordsNothing() async throws {
-        let script = """
-            await idle
-            tap 04A21B6C9E4F80
-            press Surat Keterangan Domisili
-            await purpose
-            remove
-            await idle
-            """
-        let (capture, records, _) = try await Self.play(script)
+        let (capture, records, _) = try await Self.play(Self.removalMidFlow)
         #expect(records.isEmpty)
         #expect(capture.distinctScreenNames.suffix(2) == ["purpose", "idle"])
     }

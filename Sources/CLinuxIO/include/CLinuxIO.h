@@ -132,4 +132,15 @@ static inline int kiosk_clock_synchronized(void) {
 /// _GNU_SOURCE, which Swift's Glibc module does not set).
 int kiosk_wake_pipe(int fds[2]);
 
+// MARK: Child processes
+
+#include <spawn.h>
+
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34): the child closes every descriptor from `lowest` up, so it
+/// inherits nothing but what the file actions put below it, whatever lacks O_CLOEXEC in the parent.
+int kiosk_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
+
+/// pipe2(O_CLOEXEC), blocking: a child's standard input (dup2 in the child clears the flag on its copy only).
+int kiosk_cloexec_pipe(int fds[2]);
+
 #endif

@@ -367,8 +367,11 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     }
 
     private mutating func show(_ next: Screen) -> [KioskEffect] {
+        // One prompt per screen: a screen that changes in place with the same prompt (a PIN digit, printing
+        // progress) is not spoken again, which would restart the sentence at every step.
+        let newPrompt = next.id != screen.id || next.prompt != screen.prompt
         screen = next
-        let spoken: [KioskEffect] = policy.spokenPrompts ? [.speak(next.prompt)] : []
+        let spoken: [KioskEffect] = policy.spokenPrompts && newPrompt ? [.speak(next.prompt)] : []
         return [.show(next)] + spoken
     }
 

@@ -35,6 +35,7 @@ enum Doctor {
         findings += registry(settings)
         findings += records(settings)
         findings.append(fonts())
+        findings.append(speech(settings.speech))
         findings.append(
             Finding(
                 verdict: .ok, check: "display",
@@ -55,6 +56,32 @@ enum Doctor {
             }
             return Finding(verdict: .fail, check: "letter fonts", detail: "\(error)", fix: "apt-get install \(package)")
         }
+    }
+
+    /// Spoken prompts: espeak-ng there and its voice too, when `[speech]` is enabled.
+    static func speech(_ settings: SpeechSettings) -> Finding {
+        guard settings.enabled else {
+            return Finding(verdict: .ok, check: "speech", detail: "off (enable with [speech] enabled = true)")
+        }
+        do throws(SpeechError) {
+            try Speaker.check(settings.options)
+        } catch {
+            let fix: String =
+                switch error {
+                case .programMissing: "apt-get install espeak-ng"
+                case .voiceMissing: "apt-get install espeak-ng-data, or set [speech] voice = \"id\""
+                default: "kiosk test-speech --config FILE shows whether a prompt can be spoken"
+                }
+            return Finding(verdict: .fail, check: "speech", detail: "\(error)", fix: fix)
+        }
+        let output: String =
+            switch settings.options.output {
+            case .audio: "the default sound device"
+            case .files(let folder): "WAV files in \(folder)"
+            }
+        return Finding(
+            verdict: .ok, check: "speech",
+            detail: "espeak-ng voice \(settings.voice), \(settings.rate) words/min, volume \(settings.volume), to \(output)")
     }
 
     static func report(_ findings: [Finding]) -> String {

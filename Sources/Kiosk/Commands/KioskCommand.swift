@@ -11,7 +11,7 @@ struct KioskCommand: AsyncParsableCommand {
             RunCommand.self, DoctorCommand.self, TestCardCommand.self, ImportCommand.self, PINCommand.self,
             EnrollCommand.self, UploadCommand.self, SyncRegistryCommand.self, StatusCommand.self,
             CaptureLoadCommand.self, VerifyCommand.self, TestPrintCommand.self, TestInputCommand.self,
-            ScreensCommand.self, VersionCommand.self,
+            TestSpeechCommand.self, ScreensCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: nil
     )

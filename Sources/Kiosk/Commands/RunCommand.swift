@@ -83,13 +83,15 @@ struct RunCommand: AsyncParsableCommand {
         if let framebuffer = screen.framebuffer {
             services.append(.init(service: ScreenAnimation(display: framebuffer, screens: screens)))
         }
+        let speaker = try await SpeechSetup.speaker(settings.speech, logger: Logger(label: "kiosk.speech"))
         var runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
                 display: screen.display,
                 cardReader: cardReader, registry: registry,
                 issuer: store,
-                printer: try LetterSetup(settings: settings, sync: sync, logger: logger).printer()),
+                printer: try LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
+                speaker: speaker),
             events: events, logger: logger, screens: screens)
         runtime.systemd = systemd
         runtime.busy = BusyMarker.underSystemd(ProcessInfo.processInfo.environment)
@@ -142,6 +144,8 @@ struct RunCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        // The runtime silenced the speaker as it stopped; a recording (files output) still writes what it was given.
+        await speaker?.drain()
         await client?.shutdown()
     }
 

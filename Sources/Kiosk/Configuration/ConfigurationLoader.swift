@@ -84,7 +84,13 @@ enum ConfigurationLoader {
             policy.doneDisplay = seconds("done_seconds", policy.doneDisplay, 2...120)
             policy.errorDisplay = seconds("error_seconds", policy.errorDisplay, 2...120)
             policy.maintenanceTimeout = seconds("maintenance_seconds", policy.maintenanceTimeout, 30...3600)
-            policy.spokenPrompts = session.bool("spoken_prompts", default: false)
+            // Replaced by [speech] enabled. `false` (what the old sample said) changes nothing and still loads, so
+            // an upgraded kiosk starts; `true` asked for speech, which now needs the [speech] table.
+            if session.bool("spoken_prompts", default: false) {
+                session.problem(
+                    "spoken_prompts",
+                    "replaced by the [speech] table: remove this line and add [speech] with enabled = true")
+            }
             if policy.timeoutWarning >= policy.inactivityTimeout {
                 session.problem(
                     "warning_seconds",
@@ -322,6 +328,10 @@ enum ConfigurationLoader {
             section.rejectUnknownKeys()
         }
 
+        // [speech]
+        let speech = root.section("speech").map { SpeechSettings.parse($0, resolve: resolve) } ?? SpeechSettings()
+        policy.spokenPrompts = speech.enabled
+
         root.rejectUnknownKeys()
         guard report.problems.isEmpty, let kioskID, let village, let villageName else {
             throw ConfigurationError(file: file, problems: report.problems)
@@ -331,7 +341,8 @@ enum ConfigurationLoader {
             station: station, policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
             templatesDirectory: templatesDirectory,
             letters: LetterSettings(templates: templates, paper: paper, nikStyle: nikStyle), registry: registry, operatorCards: operatorCards,
-            printing: printing, cardReader: cardReader, sam: sam, records: records, api: api, input: input)
+            printing: printing, cardReader: cardReader, sam: sam, records: records, api: api, input: input,
+            speech: speech)
     }
 
     /// Why `path` cannot be a wedge reader's device, if it cannot. It must be an evdev node under /dev/input;

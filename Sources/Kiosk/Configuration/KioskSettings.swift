@@ -29,6 +29,7 @@ struct KioskSettings: Sendable {
     var records = RecordSettings()
     var api = APISettings()
     var input = InputSettings()
+    var speech = SpeechSettings()
 }
 
 struct RecordSettings: Sendable, Equatable {

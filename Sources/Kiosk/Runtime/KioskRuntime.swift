@@ -13,6 +13,8 @@ struct KioskRuntime: Service {
         var registry: any ResidentRegistry
         var issuer: any LetterIssuer
         var printer: any LetterPrinter
+        /// Reads each screen's prompt aloud; `nil` without `[speech] enabled`.
+        var speaker: (any PromptSpeaker)? = nil
     }
 
     let policy: KioskPolicy
@@ -32,9 +34,13 @@ struct KioskRuntime: Service {
         var machine = KioskStateMachine(policy: policy, catalogue: catalogue, clock: ContinuousClock())
         var timer: Task<Void, Never>?
         var printJobs: [Task<Void, Never>] = []
-        defer { timer?.cancel() }
+        var shown = ShownScreens()
+        defer {
+            timer?.cancel()
+            ports.speaker?.silence()
+        }
 
-        await perform(machine.currentScreenEffects, printJobs: &printJobs)
+        await perform(machine.currentScreenEffects, printJobs: &printJobs, shown: &shown)
         logger.info(
             "kiosk ready",
             metadata: ["letters": "\(catalogue.selfService.count)", "identity": "\(policy.identityMode.rawValue)"])
@@ -59,7 +65,7 @@ struct KioskRuntime: Service {
                 logger.debug(
                     "state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
             }
-            await perform(effects, printJobs: &printJobs)
+            await perform(effects, printJobs: &printJobs, shown: &shown)
             if machine.health != health { await systemd?.healthChanged(machine.health) }
             // No periodic timer: sleep exactly until the machine next needs time, if it does.
             timer?.cancel()
@@ -77,10 +83,21 @@ struct KioskRuntime: Service {
         logger.info("kiosk stopped")
     }
 
-    private func perform(_ effects: [KioskEffect], printJobs: inout [Task<Void, Never>]) async {
+    /// The screens shown so far, counted as the virtual display numbers its snapshots, so a spoken prompt's file
+    /// (`NNN-<screen>.wav`) has the number of the snapshot it was spoken with.
+    struct ShownScreens {
+        var count = 0
+        var last: ScreenID = .idle
+    }
+
+    private func perform(_ effects: [KioskEffect], printJobs: inout [Task<Void, Never>], shown: inout ShownScreens)
+        async
+    {
         for effect in effects {
             switch effect {
             case .show(let screen):
+                shown.count += 1
+                shown.last = screen.id
                 await ports.display.show(screen)
                 await screens.shown(screen)
                 logger.info("screen", metadata: ["screen": "\(screen.id)"])
@@ -133,9 +150,11 @@ struct KioskRuntime: Service {
                             "print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
                         events.send(.printFinished(outcome))
                     })
-            case .speak:
-                break  // No speech output is configured in this build; prompts stay on screen.
+            case .speak(let prompt):
+                // After the screen is drawn (its `.show` came first), and without waiting for the voice.
+                ports.speaker?.speak(prompt, screen: shown.last, sequence: shown.count)
             case .clearSession:
+                ports.speaker?.silence()
                 await ports.display.sessionCleared()
                 logger.debug("session cleared")
             case .testPrint:
