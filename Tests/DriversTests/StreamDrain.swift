@@ -1,6 +1,6 @@
 /// Everything `stream` yields until it finishes; `nil` if it has not finished within `limit`. The limit only turns
 /// a hang into a failure: a stream that ends returns at once.
-func drain<Element: Sendable>(_ stream: AsyncStream<Element>, limit: Duration = .seconds(10)) async -> [Element]? {
+func drain<Element: Sendable>(_ stream: AsyncStream<Element>, limit: Duration = .seconds(60)) async -> [Element]? {
     await withTaskGroup(of: [Element]?.self) { group in
         group.addTask {
             var all: [Element] = []

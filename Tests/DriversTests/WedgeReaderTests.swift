@@ -129,7 +129,7 @@ struct WedgeReaderTests {
             try await Task.sleep(for: .milliseconds(300))  // some fifteen retries
             reader.stop()
         }
-        let events = try #require(await drain(reader.events, limit: .seconds(5)), "stop() ends the wait")
+        let events = try #require(await drain(reader.events), "stop() ends the wait")
         #expect(events == [.unavailable(InputError(code: ENOENT, call: "open", device: path))])
     }
 }

@@ -61,12 +61,12 @@ struct InputSessionIntegrationTests {
     }
 
     /// Runs `kiosk run` under session.py with `steps`; its status and output.
-    static func play(_ steps: String, folder: WedgeReaderIntegrationTests.Folder, config: String) throws -> (
+    static func play(_ steps: String, folder: WedgeReaderIntegrationTests.Folder, config: String) async throws -> (
         status: Int32, output: String
     ) {
         let wrapper = try Umockdev.wrapper()
         let stepsFile = try folder.write("steps.txt", steps)
-        return try Services.run(
+        return try await Services.runDetached(
             wrapper,
             [
                 "/usr/bin/python3", "\(Umockdev.fixtures)/session.py", Umockdev.fixtures, stepsFile, kiosk, "run",
@@ -101,10 +101,10 @@ struct InputSessionIntegrationTests {
 
     /// The keypad does everything after the card; it is unplugged on the menu and plugged back in, and the
     /// session goes on with it.
-    @Test func aKeypadOnlySessionPrintsTheLetterAndSurvivesTheKeypadUnpluggedOnTheMenu() throws {
+    @Test func aKeypadOnlySessionPrintsTheLetterAndSurvivesTheKeypadUnpluggedOnTheMenu() async throws {
         let folder = try WedgeReaderIntegrationTests.Folder()
         let config = try Self.prepare(folder)
-        let (status, output) = try Self.play(
+        let (status, output) = try await Self.play(
             """
             expect input device connected device=/dev/input/event9 kind=keypad
             expect wedge card reader connected
@@ -140,7 +140,7 @@ struct InputSessionIntegrationTests {
 
     /// The same session by touch: each tap lands on the centre of its button, found by laying out the screen the
     /// kiosk shows with Core's `ScreenLayout` at the configured size (the panel's 0...4095 axes span the display).
-    @Test func aTouchSessionPrintsTheLetter() throws {
+    @Test func aTouchSessionPrintsTheLetter() async throws {
         let layout = try ScreenLayout(size: Self.size)
         func tap(_ button: ButtonID, on screen: Screen) -> String {
             let frame = layout.layout(screen).buttonFrames.first { $0.0 == button }!.1
@@ -167,7 +167,7 @@ struct InputSessionIntegrationTests {
             ]
         let folder = try WedgeReaderIntegrationTests.Folder()
         let config = try Self.prepare(folder)
-        let (status, output) = try Self.play(steps.joined(separator: "\n"), folder: folder, config: config)
+        let (status, output) = try await Self.play(steps.joined(separator: "\n"), folder: folder, config: config)
         #expect(status == 0, "\(output)")
         #expect(Self.screens(output) == Self.session, "\(output)")
         let printed = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/printed")

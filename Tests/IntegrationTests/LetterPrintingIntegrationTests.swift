@@ -66,11 +66,11 @@ struct LetterPrintingIntegrationTests {
     }
 
     /// Runs `kiosk run --script` against the rig; returns its output and what `kiosk status` says afterwards.
-    static func run(_ script: String, rig: PrintRig) throws -> (output: String, status: String) {
+    static func run(_ script: String, rig: PrintRig) async throws -> (output: String, status: String) {
         let config = try config(in: rig.folder, server: rig.server)
         let scriptFile = rig.folder + "/session.txt"
         try script.write(toFile: scriptFile, atomically: true, encoding: .utf8)
-        let (code, output) = try Services.run(
+        let (code, output) = try await Services.runDetached(
             kiosk, ["run", "--config", config, "--script", scriptFile, "--await-seconds", "60"])
         #expect(code == 0, "\(output)")
         let status = try Services.run(kiosk, ["status", "--config", config]).output
@@ -79,7 +79,7 @@ struct LetterPrintingIntegrationTests {
 
     @Test func aResidentsLetterComesOutOfThePrinterWithItsNumberAndLetterhead() async throws {
         let rig = try await PrintRig(command: .accept)
-        let (output, status) = try Self.run(Self.session(ending: "await done"), rig: rig)
+        let (output, status) = try await Self.run(Self.session(ending: "await done"), rig: rig)
         #expect(output.contains("screen screen=done"), "\(output)")
         #expect(status.contains("printer:         ready"), "\(status)")
         let kept = try rig.keptDocuments()
@@ -104,7 +104,7 @@ struct LetterPrintingIntegrationTests {
     ) async throws {
         let rig = try await PrintRig(command: command)
         defer { try? rig.release() }
-        let (output, status) = try Self.run(Self.session(ending: "await error-printer-\(problem.name)"), rig: rig)
+        let (output, status) = try await Self.run(Self.session(ending: "await error-printer-\(problem.name)"), rig: rig)
         #expect(output.contains("screen screen=error-printer-\(problem.name)"), "\(output)")
         #expect(!output.contains("screen screen=done"))
         // The record is kept, marked with what happened, for the operator and the province.

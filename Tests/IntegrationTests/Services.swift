@@ -59,6 +59,16 @@ enum Services {
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
+
+    /// `run`, awaited on a thread outside the concurrency pool: the pool has one thread per core (two in CI), and a
+    /// test blocking one for a whole `kiosk run` session held back every other test's timers (two wedge reader
+    /// tests timed out in a full run).
+    static func runDetached(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String)
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try run(executable, arguments) }) }
+        }
+    }
 }
 
 /// One `kiosk-sim card` process: the card is on the reader while it runs.

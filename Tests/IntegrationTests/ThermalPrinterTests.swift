@@ -181,7 +181,7 @@ struct ThermalPrinterTests {
         let script = virtual.folder + "/session.txt"
         try LetterPrintingIntegrationTests.session(ending: "await done").write(
             toFile: script, atomically: true, encoding: .utf8)
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.runDetached(
             Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
         #expect(status == 0, "\(output)")
         let transcript = try #require(await virtual.transcript())
@@ -201,7 +201,7 @@ struct ThermalPrinterTests {
         let script = virtual.folder + "/session.txt"
         try LetterPrintingIntegrationTests.session(ending: "await error-printer-paper-out").write(
             toFile: script, atomically: true, encoding: .utf8)
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.runDetached(
             Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
         #expect(status == 0, "\(output)")
         let kioskStatus = try Services.run(Services.binaries + "/kiosk", ["status", "--config", config]).output

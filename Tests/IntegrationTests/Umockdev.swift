@@ -183,7 +183,7 @@ final class FollowedProcess {
     }
 
     /// The first line containing `text`, waiting up to `limit` for it.
-    func line(containing text: String, limit: Duration = .seconds(15)) async -> String? {
+    func line(containing text: String, limit: Duration = .seconds(60)) async -> String? {
         await lines.waitFor(limit: limit) { $0.contains(text) }
     }
 

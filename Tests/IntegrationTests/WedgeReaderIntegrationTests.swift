@@ -200,7 +200,11 @@ struct WedgeReaderIntegrationTests {
         #expect(
             unplugged == "  - /dev/input/event8 was unplugged (poll, errno 19); waiting for it to come back",
             "\(output)")
-        #expect(gaveUp != nil && ended != nil, "\(output)")
+        // Then it waits for the reader until its 3 s are up, unless a retry reaches umockdev's preload library first:
+        // with umockdev-run gone, the library can only report its dead socket and end the program (seen under
+        // load). Either way the kiosk's part, reporting the unplug and waiting, is done.
+        #expect(ended != nil, "\(output)")
+        #expect(gaveUp != nil || output.contains("libumockdev-preload: Failed to connect"), "\(output)")
         #expect(!output.contains("UID:"))
     }
 
@@ -219,12 +223,12 @@ struct WedgeReaderIntegrationTests {
         #expect(output.components(separatedBy: "does not exist").count == 2, "reported once, not at every retry")
     }
 
-    @Test func kioskRunServesTheResidentWhoseCardWasTapped() throws {
+    @Test func kioskRunServesTheResidentWhoseCardWasTapped() async throws {
         let runner = try Umockdev.runner()
         let folder = try Folder()
         let config = try Self.config(in: folder, cardReader: "backend = \"script\"\nwedge = \"/dev/input/event8\"")
         let script = try folder.write("resident.txt", "await menu\n")
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.runDetached(
             runner,
             Umockdev.wedge(events: Umockdev.fixtures + "/wedge-tap-1376422841.events") + [
                 "--", Self.kiosk, "run", "--config", config, "--script", script, "--await-seconds", "10",

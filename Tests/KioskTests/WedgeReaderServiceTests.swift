@@ -56,7 +56,7 @@ struct WedgeReaderServiceTests {
         let scripted = ScriptedCardReader(events: events)
         let player = ScriptPlayer(
             session: try ScriptedSession(text: "await idle\nawait \(screen)\n"), card: scripted, events: events,
-            screens: screens, layout: try ScreenLayout(size: settings.display.size), awaitLimit: .seconds(10),
+            screens: screens, layout: try ScreenLayout(size: settings.display.size), awaitLimit: .seconds(60),
             logger: logger)
         service.handle(.connected(name: "Kiosk Test Wedge Reader", typesNumbers: true))
         service.handle(.card(try CardUID(hex: "520A8BB9")))
