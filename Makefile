@@ -99,9 +99,14 @@ BUILD_DATE := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%dT
 STAMP := Sources/Kiosk/BuildStamp.swift
 RELEASE_KIOSK := .build/release/kiosk
 
+# SwiftPM exports every symbol of an executable (--export-dynamic): 44,000 of them, 2.8 MB of .dynsym/.dynstr
+# that the loader reads at every start and that stay resident (measured: idle PSS 47.4 -> 45.5 MB). Nothing
+# loads symbols from the kiosk, so the release binary exports none.
+RELEASE_LINK := -Xlinker --no-export-dynamic
+
 release: deps
 	scripts/build-stamp "$(VERSION)" "$(GIT_COMMIT)" "$(BUILD_DATE)" > $(STAMP)
-	$(SWIFT) build -c release --product kiosk --static-swift-stdlib; status=$$?; \
+	$(SWIFT) build -c release --product kiosk --static-swift-stdlib $(RELEASE_LINK); status=$$?; \
 		scripts/build-stamp "$(VERSION)" unknown unknown > $(STAMP); exit $$status
 
 # `make release && sudo make install` (PREFIX=/usr/local by default; the package uses PREFIX=/usr). The unit, the
