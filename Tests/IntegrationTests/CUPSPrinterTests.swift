@@ -1,3 +1,4 @@
+import CLinuxIO
 import Core
 import Drivers
 import Foundation
@@ -319,7 +320,7 @@ final class PrintRig {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        guard posixSpawnFileActionsAddCloseFrom(&actions, 3) == 0 else { throw POSIXError(.EINVAL) }
+        guard kiosk_spawn_close_from(&actions, 3) == 0 else { throw POSIXError(.EINVAL) }
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let envp: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -379,10 +380,3 @@ final class PrintRig {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
-
-/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later): its header declares it only for
-/// `_GNU_SOURCE`, so Swift does not import it.
-@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
-private func posixSpawnFileActionsAddCloseFrom(
-    _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>, _ lowest: Int32
-) -> Int32
