@@ -17,7 +17,7 @@ OUT := out
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev libcairo2-dev libqrencode-dev \
 	fonts-liberation2 fonts-dejavu-core espeak-ng
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev python3-gi gir1.2-umockdev-1.0 openssl cups cups-ipp-utils \
-	poppler-utils dbus-daemon zbar-tools
+	poppler-utils dbus-daemon zbar-tools iproute2
 # `make units`: systemd-analyze (verify, security) is in systemd; udev's rules and udevadm in udev.
 # `make deb`: dpkg-shlibdeps (the Depends of the binary's libraries) is in dpkg-dev; binutils for readelf.
 UNIT_PACKAGES := systemd udev python3 dpkg-dev binutils
@@ -192,7 +192,9 @@ demo: build
 	scripts/test-printer start $(CURDIR)/$(OUT)/demo/printer
 	@kill -9 $$(cat $(OUT)/demo/thermal.pid 2>/dev/null) 2>/dev/null || true  # left by an interrupted demo
 	@rm -rf $(OUT)/demo/thermal; $(SIM) printer --port 9100 --output $(OUT)/demo/thermal > $(OUT)/demo/thermal.log 2>&1 & \
-		echo $$! > $(OUT)/demo/thermal.pid; for _ in $$(seq 50); do grep -q listening $(OUT)/demo/thermal.log && break; sleep 0.1; done
+		echo $$! > $(OUT)/demo/thermal.pid; for _ in $$(seq 50); do grep -q listening $(OUT)/demo/thermal.log && break; sleep 0.1; done; \
+		grep -q listening $(OUT)/demo/thermal.log || { echo "kiosk-sim printer did not start on port 9100:"; \
+			cat $(OUT)/demo/thermal.log; ss -Hltnp 'sport = :9100'; exit 1; }
 	@rm -rf $(OUT)/demo/screens $(OUT)/demo/speech
 	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
 	@echo; echo "The screens the resident saw, drawn on a 1024x600 virtual framebuffer ($(OUT)/demo/screens/):"

@@ -137,7 +137,7 @@ struct CUPSPrinterTests {
     }
 
     @Test func cupsdNotRunningIsSaidSo() async throws {
-        let server = "localhost:\(try PrintRig.freePort())"
+        let server = "localhost:\(try Services.freePort())"
         let printer = CUPSPrinter(queue: "kiosk-letters", server: server)
         do {
             _ = try await printer.status()
@@ -235,8 +235,8 @@ final class PrintRig {
         try Self.requireTools()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cups-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        cupsPort = try Self.freePort()
-        printerPort = try Self.freePort()
+        cupsPort = try Services.freePort()
+        printerPort = try Services.freePort()
         let script = folder + "/print-command"
         var lines = ["#!/bin/sh", "printf '%s\\n' \"$IPP_JOB_NAME\" >> '\(folder)/job-names'"]
         if let state = command.state { lines.append("echo 'STATE: \(state)' >&2") }
@@ -359,24 +359,5 @@ final class PrintRig {
             try? await Task.sleep(for: .milliseconds(100))
         }
         return false
-    }
-
-    /// A TCP port nothing listens on now: bound to port 0 and released.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRINUSE) }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -5,25 +5,26 @@ import Testing
 /// serve the next tap, without a restart of its own. The test owns its pcscd, so killing it disturbs no other test:
 /// a second instance in a private mount namespace whose /run/pcscd is a folder of the test (bind-mounted; pcscd
 /// 1.9.9 always uses /run/pcscd/pcscd.comm, only the client library reads `PCSCLITE_CSOCK_NAME`), with a vpcd
-/// reader on port 36000.
+/// reader on a port chosen at run time.
 @Suite("pcscd restarted under a running kiosk", .serialized)
 struct PCSCDRestartTests {
-    static let port = 36000
-
     final class OwnPCSCD {
         let folder: String
+        /// The port its vpcd reader listens on for the card.
+        let port: Int
         var daemon: FollowedProcess?
 
         init() throws {
+            port = try Services.freePort()
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("pcscd-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(
                 atPath: folder + "/reader.conf.d", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: folder + "/run", withIntermediateDirectories: true)
             try """
             FRIENDLYNAME "Restart PCD"
-            DEVICENAME   /dev/null:0x\(String(PCSCDRestartTests.port, radix: 16))
+            DEVICENAME   /dev/null:0x\(String(port, radix: 16))
             LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
-            CHANNELID    0x\(String(PCSCDRestartTests.port, radix: 16))
+            CHANNELID    0x\(String(port, radix: 16))
             """.write(toFile: folder + "/reader.conf.d/vpcd", atomically: true, encoding: .utf8)
         }
 
@@ -78,7 +79,7 @@ struct PCSCDRestartTests {
 
         func tap() async throws {
             let before = await kiosk.lines.count
-            let card = try SimulatedCard(["--uid", "520A8BB9", "--port", "\(Self.port)"])
+            let card = try SimulatedCard(["--uid", "520A8BB9", "--port", "\(pcscd.port)"])
             let menu = await kiosk.lines.waitFor(from: before) { $0.contains("screen screen=menu") }
             let menuOutput = await kiosk.output
             #expect(menu != nil, "\(menuOutput)")

@@ -153,7 +153,7 @@ struct ThermalPrinterTests {
     }
 
     @Test func aPrinterThatIsGoneIsOfflineWithAClearError() async throws {
-        let port = try PrintRig.freePort()
+        let port = try Services.freePort()
         let printer = NetworkThermalPrinter(host: "127.0.0.1", port: port, connectTimeout: .seconds(1))
         await #expect(throws: ThermalError.self) { try await printer.status() }
         #expect(await printer.print([0x1B, 0x40]) == .failed(.offline))
