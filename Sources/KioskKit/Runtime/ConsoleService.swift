@@ -1,0 +1,31 @@
+import Drivers
+import Logging
+import ServiceLifecycle
+
+/// Holds the virtual terminal while the kiosk runs (`Console`): taken at start, given back at stop. Without a VT
+/// (over SSH, in tests) it says so and the kiosk runs on; the display keeps drawing, fbcon may draw over it.
+package struct ConsoleService: Service {
+    let tty: String
+    let logger: Logger
+    /// Told of VT switches away and back (the display stops drawing, then repaints everything).
+    var switched: @Sendable (Console.Switch) async -> Void = { _ in }
+
+    package func run() async throws {
+        let console: Console
+        do {
+            console = try Console(tty: tty)
+            try console.take()
+        } catch {
+            logger.error("console not taken; the kiosk runs without it", metadata: ["problem": "\(error)"])
+            try? await gracefulShutdown()
+            return
+        }
+        defer { console.restore() }
+        logger.notice("console taken", metadata: ["tty": "\(tty)"])
+        for await change in console.switches.cancelOnGracefulShutdown() {
+            logger.info(change == .released ? "VT switched away: drawing stops" : "VT back: repainting")
+            await switched(change)
+        }
+        logger.notice("console given back", metadata: ["tty": "\(tty)"])
+    }
+}
