@@ -12,12 +12,6 @@ extension Display {
     public func sessionCleared() async {}
 }
 
-/// The card in the reader's field.
-public protocol CardReader: Sendable {
-    /// Reads the UID of the card present now (`FF CA 00 00 00` on PC/SC readers).
-    func readUID() async throws -> CardUID
-}
-
 /// Who a card belongs to, and whether a PIN is theirs.
 public protocol ResidentRegistry: Sendable {
     func lookUp(_ card: CardUID) async throws -> KioskEvent.Lookup

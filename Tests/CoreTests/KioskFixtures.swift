@@ -72,7 +72,8 @@ enum Fixtures {
     static let issued = IssuedLetter(recordID: RecordID("01ARYZ6S41TSV4RRFFQ69G5FAV")!, number: number)
 
     static let allButtons: [ButtonID] = [
-        .cancel, .back, .confirm, .finish, .extendTime, .endSession, .previousPage, .nextPage, .diagnostics, .letter("S-41"),
+        .cancel, .back, .confirm, .finish, .extendTime, .endSession, .previousPage, .nextPage, .diagnostics,
+        .letter("S-41"),
         .letter("S-30"), .letter("X-99"), .purpose(0), .purpose(4), .purpose(99), .pinDigit(1), .pinDigit(0),
         .pinDigit(10), .pinDelete, .pinSubmit, .testPrint, .paperRefilled, .toggleService, .exitMaintenance,
     ]
@@ -84,7 +85,9 @@ enum Fixtures {
 
     static let allEvents: [KioskEvent] =
         [
-            .cardInserted, .cardRead(cardUID), .cardRead(otherCardUID), .cardReadFailed, .cardRemoved,
+            .cardPresented(cardUID, chip: nil), .cardPresented(otherCardUID, chip: nil),
+            .cardPresented(cardUID, chip: .resident(man)), .cardPresented(cardUID, chip: .unreadable), .cardUnreadable,
+            .cardRemoved,
             .lookedUp(.resident(woman)), .lookedUp(.operatorCard), .lookedUp(.unknownCard), .lookedUp(.locked),
             .pinChecked(.accepted), .pinChecked(.rejected), .pinChecked(.locked),
         ] + allKeys.map { .key($0) } + allButtons.map { .press($0) } + [
@@ -179,7 +182,8 @@ enum Fixtures {
             KioskScreens.pinEntry(entered: 0, length: 6, message: Teks.pinWrong(remaining: 2)),
             KioskScreens.confirm(letter: domicile, resident: woman, purpose: "Persyaratan administrasi"),
             KioskScreens.printing(progress: 0, number: nil), KioskScreens.printing(progress: 50, number: number),
-            KioskScreens.done(draft: true), KioskScreens.done(draft: false), KioskScreens.timeoutWarning(secondsLeft: 15),
+            KioskScreens.done(draft: true), KioskScreens.done(draft: false),
+            KioskScreens.timeoutWarning(secondsLeft: 15),
             KioskScreens.maintenance(health: Health()),
             KioskScreens.maintenance(health: Health(printerProblem: .paperJam, diskFull: true, outOfService: true)),
         ]
@@ -250,11 +254,10 @@ struct Harness {
         return send(.tick)
     }
 
-    /// Card in the field and its UID read: the machine waits for the registry.
+    /// A card presented (its UID, and in chip mode what its chip said): the machine waits for the registry.
     @discardableResult
-    mutating func insert(_ uid: CardUID = Fixtures.cardUID) -> [KioskEffect] {
-        send(.cardInserted)
-        return send(.cardRead(uid))
+    mutating func insert(_ uid: CardUID = Fixtures.cardUID, chip: KioskEvent.Chip? = nil) -> [KioskEffect] {
+        send(.cardPresented(uid, chip: chip))
     }
 
     @discardableResult

@@ -18,35 +18,33 @@ struct KioskCardTests {
         #expect(h.machine.health == Health())
     }
 
-    @Test("a card in the field starts reading: the reading screen, then .readCard")
-    func cardInserted() {
+    @Test("a card presented starts a session: the reading screen while the registry is asked who it is")
+    func cardPresented() {
         var h = Harness()
-        let effects = h.send(.cardInserted)
-        #expect(effects == [.show(KioskScreens.readingCard()), .readCard])
+        let effects = h.send(.cardPresented(Fixtures.cardUID, chip: nil))
+        #expect(effects == [.show(KioskScreens.readingCard()), .lookUp(Fixtures.cardUID)])
         #expect(h.state == .readingCard)
         #expect(h.machine.session != nil)
-        #expect(h.machine.session?.card == nil)
+        #expect(h.machine.session?.card == Fixtures.cardUID)
         #expect(h.machine.nextWakeUp == h.at(5))
     }
 
-    @Test("the UID read is looked up, once")
-    func cardReadLooksUp() {
+    @Test("the card presented is looked up, once")
+    func cardPresentedLooksUpOnce() {
         var h = Harness()
-        h.send(.cardInserted)
-        #expect(h.send(.cardRead(Fixtures.cardUID)) == [.lookUp(Fixtures.cardUID)])
+        #expect(h.send(.cardPresented(Fixtures.cardUID, chip: nil)).last == .lookUp(Fixtures.cardUID))
         #expect(h.machine.session?.card == Fixtures.cardUID)
         #expect(h.state == .readingCard)
-        // A second read (a bouncing card) changes nothing.
-        #expect(h.send(.cardRead(Fixtures.otherCardUID)).isEmpty)
+        // A second card (or a bouncing one) changes nothing.
+        #expect(h.send(.cardPresented(Fixtures.otherCardUID, chip: nil)).isEmpty)
         #expect(h.machine.session?.card == Fixtures.cardUID)
     }
 
     @Test("a card that answers nothing usable is unreadable")
-    func cardReadFailed() {
+    func cardUnreadable() {
         var h = Harness()
-        h.send(.cardInserted)
-        let effects = h.send(.cardReadFailed)
-        #expect(effects == [.clearSession, .show(KioskScreens.error(.cardUnreadable))])
+        let effects = h.send(.cardUnreadable)
+        #expect(effects == [.show(KioskScreens.error(.cardUnreadable))])
         #expect(h.state == .error(.cardUnreadable))
         #expect(h.machine.session == nil)
     }
@@ -68,13 +66,48 @@ struct KioskCardTests {
     @Test("a resident in card-only or chip mode goes straight to the menu", arguments: [IdentityMode.cardOnly, .chip])
     func residentWithoutPIN(mode: IdentityMode) throws {
         var h = Harness(policy: Fixtures.policy(mode))
-        h.insert()
+        h.insert(chip: mode == .chip ? .resident(Fixtures.man) : nil)
         let effects = h.send(.lookedUp(.resident(Fixtures.man)))
         #expect(h.state == .menu)
         let screen = try #require(effects.lastScreen)
         #expect(screen.id == .menu)
         #expect(screen.lines.first == "Halo, BUDI SANTOSO.")
         #expect(screen.pinPad == nil)
+    }
+
+    @Test("in chip mode the chip names the resident, registered or not")
+    func chipNamesTheResident() throws {
+        for lookup in [KioskEvent.Lookup.resident(Fixtures.woman), .unknownCard] {
+            var h = Harness(policy: Fixtures.policy(.chip))
+            h.insert(chip: .resident(Fixtures.man))
+            let effects = h.send(.lookedUp(lookup))
+            #expect(h.state == .menu, "\(lookup)")
+            #expect(h.machine.session?.resident == Fixtures.man)
+            #expect(effects.lastScreen?.lines.first == "Halo, BUDI SANTOSO.")
+        }
+    }
+
+    @Test("in chip mode an unreadable chip is an unreadable card, and a card without one is unknown")
+    func chipUnreadableOrMissing() {
+        for lookup in [KioskEvent.Lookup.resident(Fixtures.woman), .unknownCard] {
+            var h = Harness(policy: Fixtures.policy(.chip))
+            h.insert(chip: .unreadable)
+            #expect(h.send(.lookedUp(lookup)) == [.clearSession, .show(KioskScreens.error(.cardUnreadable))])
+            // A wedge reader types the UID only: there is no chip to say who the card belongs to.
+            h = Harness(policy: Fixtures.policy(.chip))
+            h.insert(chip: nil)
+            #expect(h.send(.lookedUp(lookup)) == [.clearSession, .show(KioskScreens.error(.unknownCard))])
+        }
+    }
+
+    @Test("in chip mode operator and locked cards are the registry's, whatever the chip says")
+    func chipModeOperatorAndLocked() {
+        var h = Harness(policy: Fixtures.policy(.chip))
+        h.insert(Fixtures.operatorUID, chip: .unreadable)
+        #expect(h.send(.lookedUp(.operatorCard)) == [.show(KioskScreens.maintenance(health: Health()))])
+        h = Harness(policy: Fixtures.policy(.chip))
+        h.insert(chip: .resident(Fixtures.man))
+        #expect(h.send(.lookedUp(.locked)) == [.clearSession, .show(KioskScreens.error(.locked))])
     }
 
     @Test(
@@ -100,13 +133,12 @@ struct KioskCardTests {
         #expect(h.machine.nextWakeUp == h.at(285))
     }
 
-    @Test("a look-up answer before the UID, or a second one, is ignored")
+    @Test("a look-up answer before a card, or a second one, is ignored")
     func lookupOutOfOrder() {
         var h = Harness()
-        h.send(.cardInserted)
         #expect(h.send(.lookedUp(.resident(Fixtures.woman))).isEmpty)
-        #expect(h.state == .readingCard)
-        h.send(.cardRead(Fixtures.cardUID))
+        #expect(h.state == .idle)
+        h.send(.cardPresented(Fixtures.cardUID, chip: nil))
         h.send(.lookedUp(.resident(Fixtures.woman)))
         #expect(h.send(.lookedUp(.operatorCard)).isEmpty)
         #expect(h.state == .identifying)
@@ -125,7 +157,8 @@ struct KioskCardTests {
         var h = Harness()
         h.toMenu()
         let before = h.screen
-        #expect(h.send(.cardInserted).isEmpty)
+        #expect(h.send(.cardPresented(Fixtures.otherCardUID, chip: nil)).isEmpty)
+        #expect(h.send(.cardUnreadable).isEmpty)
         #expect(h.state == .menu)
         #expect(h.screen == before)
         #expect(h.machine.session?.resident == Fixtures.woman)
@@ -135,10 +168,12 @@ struct KioskCardTests {
     func newCardAfterDoneOrError() {
         var h = Harness()
         h.toDone()
-        #expect(h.send(.cardInserted) == [.show(KioskScreens.readingCard()), .readCard])
-        h.send(.cardReadFailed)
+        #expect(h.send(.cardUnreadable) == [.show(KioskScreens.error(.cardUnreadable))])
         #expect(h.state == .error(.cardUnreadable))
-        #expect(h.send(.cardInserted) == [.show(KioskScreens.readingCard()), .readCard])
+        #expect(
+            h.send(.cardPresented(Fixtures.cardUID, chip: nil)) == [
+                .show(KioskScreens.readingCard()), .lookUp(Fixtures.cardUID),
+            ])
         #expect(h.state == .readingCard)
     }
 }
@@ -272,20 +307,17 @@ struct KioskPINTests {
         #expect(h.state == .idle)
 
         h.advance(.seconds(100))
-        h.send(.cardInserted)
-        let retap = h.send(.cardRead(Fixtures.cardUID))
-        #expect(retap == [.clearSession, .show(KioskScreens.error(.locked))])
+        let retap = h.send(.cardPresented(Fixtures.cardUID, chip: nil))
+        #expect(retap == [.show(KioskScreens.error(.locked))])
         #expect(!retap.contains(.lookUp(Fixtures.cardUID)))
 
         // Another card is not affected.
-        h.send(.cardInserted)
-        #expect(h.send(.cardRead(Fixtures.otherCardUID)) == [.lookUp(Fixtures.otherCardUID)])
+        #expect(h.send(.cardPresented(Fixtures.otherCardUID, chip: nil)).last == .lookUp(Fixtures.otherCardUID))
         h.send(.cardRemoved)
 
         // 300 s after the third wrong PIN the lock is over.
         h.advance(.seconds(185))
-        h.send(.cardInserted)
-        #expect(h.send(.cardRead(Fixtures.cardUID)) == [.lookUp(Fixtures.cardUID)])
+        #expect(h.send(.cardPresented(Fixtures.cardUID, chip: nil)).last == .lookUp(Fixtures.cardUID))
         h.send(.lookedUp(.resident(Fixtures.woman)))
         h.typePIN()
         // Three fresh attempts.
@@ -650,7 +682,7 @@ struct KioskPrintingTests {
         #expect(h.state == .printing)
         h.send(.letterIssued(Fixtures.issued))
         #expect(h.send(.cardRemoved).isEmpty)
-        #expect(h.send(.cardInserted).isEmpty)
+        #expect(h.send(.cardPresented(Fixtures.cardUID, chip: nil)).isEmpty)
         #expect(h.send(.printProgress(60)).lastScreen?.progress == 60)
         #expect(h.send(.printFinished(.printed)) == [.clearSession, .show(KioskScreens.done(draft: true))])
         #expect(h.state == .done)
@@ -675,13 +707,12 @@ struct KioskPrintingTests {
 @Suite("KioskStateMachine: card removal")
 struct KioskRemovalTests {
     enum Step: String, CaseIterable, Sendable {
-        case readingCard, lookingUp, identifying, awaitingPINCheck, menu, details, confirm, maintenance, timeoutWarning
+        case lookingUp, identifying, awaitingPINCheck, menu, details, confirm, maintenance, timeoutWarning
     }
 
     static func harness(at step: Step) -> Harness {
         var h = Harness()
         switch step {
-        case .readingCard: h.send(.cardInserted)
         case .lookingUp: h.insert()
         case .identifying: h.toIdentifying(); h.typePIN([1, 2])
         case .awaitingPINCheck: h.toIdentifying(); h.typePIN()
@@ -713,8 +744,8 @@ struct KioskRemovalTests {
     func removalWithoutSession() {
         var h = Harness()
         #expect(h.send(.cardRemoved).isEmpty)
-        h.send(.cardInserted)
-        #expect(h.send(.cardReadFailed).first == .clearSession)
+        h.insert()
+        #expect(h.send(.lookedUp(.unknownCard)).first == .clearSession)
         #expect(h.machine.session == nil)
         let effects = h.send(.cardRemoved)
         #expect(effects.last == .show(KioskScreens.idle(health: Health())))
@@ -835,10 +866,10 @@ struct KioskTimeoutTests {
         #expect(h.machine.nextWakeUp == h.at(45))
     }
 
-    @Test("a card that is never read ends as unreadable")
+    @Test("a card the registry never answers for ends as unreadable")
     func readingTimeout() {
         var h = Harness()
-        h.send(.cardInserted)
+        h.insert()
         #expect(h.machine.nextWakeUp == h.at(5))
         #expect(h.advanceAndTick(.milliseconds(4_999)).isEmpty)
         #expect(h.advanceAndTick(.milliseconds(1)) == [.clearSession, .show(KioskScreens.error(.cardUnreadable))])
@@ -1035,7 +1066,10 @@ struct KioskPrivacyTests {
         #expect(Fixtures.fullSessionScreens(spoken: false).effects.spoken.isEmpty)
 
         var h = Harness(policy: Fixtures.policy(spoken: true))
-        #expect(h.send(.cardInserted) == [.show(KioskScreens.readingCard()), .speak(Teks.readingPrompt), .readCard])
+        #expect(
+            h.send(.cardPresented(Fixtures.cardUID, chip: nil)) == [
+                .show(KioskScreens.readingCard()), .speak(Teks.readingPrompt), .lookUp(Fixtures.cardUID),
+            ])
     }
 
     @Test("no screen or spoken prompt of a whole session shows a NIK or its birth date")
@@ -1072,8 +1106,8 @@ struct KioskPrivacyTests {
 @Suite("KioskStateMachine: every event in every state")
 struct KioskExhaustiveTests {
     enum Stage: String, CaseIterable, Sendable {
-        case idle, idleBlocked, readingCard, lookingUp, identifying, awaitingPINCheck, menu, details, confirm,
-            printing, printingIssued, done, error, maintenance, timeoutWarning
+        case idle, idleBlocked, lookingUp, identifying, awaitingPINCheck, menu, details, confirm, printing,
+            printingIssued, done, error, maintenance, timeoutWarning
     }
 
     static func harness(at stage: Stage) -> Harness {
@@ -1081,7 +1115,6 @@ struct KioskExhaustiveTests {
         switch stage {
         case .idle: break
         case .idleBlocked: h.send(.healthChanged(Health(diskFull: true)))
-        case .readingCard: h.send(.cardInserted)
         case .lookingUp: h.insert()
         case .identifying: h.toIdentifying(); h.typePIN([1])
         case .awaitingPINCheck: h.toIdentifying(); h.typePIN()
@@ -1116,7 +1149,7 @@ struct KioskExhaustiveTests {
     @Test("every stage is reached as intended")
     func stagesReached() {
         let expected: [Stage: Machine.State] = [
-            .idle: .idle, .idleBlocked: .idle, .readingCard: .readingCard, .lookingUp: .readingCard,
+            .idle: .idle, .idleBlocked: .idle, .lookingUp: .readingCard,
             .identifying: .identifying, .awaitingPINCheck: .identifying, .menu: .menu, .details: .details,
             .confirm: .confirm, .printing: .printing, .printingIssued: .printing, .done: .done,
             .error: .error(.unknownCard), .maintenance: .maintenance, .timeoutWarning: .menu,
@@ -1156,9 +1189,12 @@ struct KioskExhaustiveTests {
         // Requests to the runtime only where they belong.
         for effect in effects {
             switch effect {
-            case .readCard: #expect(state == .readingCard)
             case .lookUp(let uid):
-                #expect(state == .readingCard && before == .readingCard)
+                // Only a card that starts a session is looked up.
+                switch before {
+                case .idle, .done, .error: #expect(state == .readingCard)
+                default: Issue.record("a look-up in \(before)")
+                }
                 #expect(h.machine.session?.card == uid)
             case .verifyPIN: #expect(state == .identifying && h.machine.session?.awaitingPINCheck == true)
             case .issue, .print: #expect(state == .printing)
@@ -1184,7 +1220,7 @@ struct KioskExhaustiveTests {
         #expect(h.state == .idle)
         #expect(h.machine.session == nil)
         // Idle takes the next card.
-        #expect(h.send(.cardInserted).last == .readCard)
+        #expect(h.send(.cardPresented(Fixtures.cardUID, chip: nil)).last == .lookUp(Fixtures.cardUID))
     }
 }
 

@@ -43,8 +43,7 @@ struct CardReaderIntegrationTests {
         #expect(atr.checksumValid)
 
         let pcsc = PCSCCardReader()
-        pcsc.setCurrentReader(reader)
-        #expect(try await pcsc.readUID() == CardUID(hex: "04A21B6C9E4F80"))
+        #expect(try await pcsc.readUID(on: reader) == CardUID(hex: "04A21B6C9E4F80"))
 
         let before = await log.count
         card.remove()
@@ -61,8 +60,7 @@ struct CardReaderIntegrationTests {
             guard case .cardInserted(let reader, let atr) = inserted else { return }
             #expect(atr.kind == .ektpTypeB)
             let pcsc = PCSCCardReader()
-            pcsc.setCurrentReader(reader)
-            #expect(try await pcsc.readUID() == CardUID(hex: pupi))
+            #expect(try await pcsc.readUID(on: reader) == CardUID(hex: pupi))
             let removing = await log.count
             card.remove()
             #expect(await log.waitFor(from: removing, Self.isRemove) != nil)
@@ -106,9 +104,8 @@ struct CardReaderIntegrationTests {
             let inserted = try #require(await log.waitFor(from: before, Self.isInsert), "\(fault)")
             guard case .cardInserted(let reader, _) = inserted else { return }
             let pcsc = PCSCCardReader()
-            pcsc.setCurrentReader(reader)
             do {
-                let uid = try await pcsc.readUID()
+                let uid = try await pcsc.readUID(on: reader)
                 Issue.record("a \(fault) card gave a UID: \(uid)")
             } catch {
                 #expect("\(error)".contains(message), "\(fault): \(error)")
@@ -122,8 +119,7 @@ struct CardReaderIntegrationTests {
         let inserted = try #require(await log.waitFor(from: before, Self.isInsert))
         guard case .cardInserted(let reader, _) = inserted else { return }
         let pcsc = PCSCCardReader()
-        pcsc.setCurrentReader(reader)
-        #expect(try await pcsc.readUID() == CardUID(hex: "520A8BB9"))
+        #expect(try await pcsc.readUID(on: reader) == CardUID(hex: "520A8BB9"))
         good.remove()
     }
 
@@ -144,9 +140,8 @@ struct CardReaderIntegrationTests {
                 else { return nil }
                 let events = await log.events
                 from = (events[from...].firstIndex(of: inserted) ?? events.count - 1) + 1
-                pcsc.setCurrentReader(name)
                 for _ in 0..<20 {
-                    if (try? await pcsc.readUID()) == (try CardUID(hex: uid)) { return name }
+                    if (try? await pcsc.readUID(on: name)) == (try CardUID(hex: uid)) { return name }
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
@@ -159,16 +154,14 @@ struct CardReaderIntegrationTests {
         #expect(firstReader != secondReader)
         #expect(firstReader.hasPrefix(Self.vpcdReader) && secondReader.hasPrefix(Self.vpcdReader))
 
-        pcsc.setCurrentReader(firstReader)
-        #expect(try await pcsc.readUID() == CardUID(hex: "04A21B6C9E4F80"))
-        pcsc.setCurrentReader(secondReader)
-        #expect(try await pcsc.readUID() == CardUID(hex: "520A8BB9"))
+        #expect(try await pcsc.readUID(on: firstReader) == CardUID(hex: "04A21B6C9E4F80"))
+        #expect(try await pcsc.readUID(on: secondReader) == CardUID(hex: "520A8BB9"))
 
         let removing = await log.count
         second.remove()
         #expect(await log.waitFor(from: removing, Self.isRemove) == .cardRemoved(reader: secondReader))
-        pcsc.setCurrentReader(firstReader)
-        #expect(try await pcsc.readUID() == CardUID(hex: "04A21B6C9E4F80"), "the first card is still there")
+        #expect(
+            try await pcsc.readUID(on: firstReader) == CardUID(hex: "04A21B6C9E4F80"), "the first card is still there")
         let stillThere = await log.events.dropFirst(removing).contains(.cardRemoved(reader: firstReader))
         #expect(!stillThere)
         first.remove()

@@ -8,100 +8,96 @@ import Testing
 
 @testable import KioskKit
 
-/// The wedge reader's side of the kiosk: its configuration, the events its service sends the runtime, and the port
-/// that keeps a wedge tap from being read again from the PC/SC reader.
+/// The wedge reader's side of the kiosk: its configuration, and the events its service sends the runtime: each tap
+/// presents the UID the reader typed, so no other reader is asked for it.
 @Suite("Wedge reader service and configuration")
 struct WedgeReaderServiceTests {
-    /// The PC/SC port as it is when a wedge card is tapped: no card on any PC/SC reader.
-    struct NoCardOnPCSC: CardReader {
-        func readUID() async throws -> CardUID { throw SmartCardError.noCard }
-    }
-
-    struct Fixed: CardReader {
-        let uid: CardUID
-        func readUID() async throws -> CardUID { uid }
-    }
-
-    /// The runtime with `port`, fed the events the wedge service sends for one tap of SITI AMINAH's card; a
-    /// scripted session waits for `screen`. Returns what the kiosk showed and logged.
-    static func tap(port: (WedgeReaderService) -> any CardReader, awaiting screen: String) async throws
-        -> KioskRuntimeTests.Capture
-    {
-        let settings = try SampleConfig.parse(SampleConfig.valid)
+    /// A kiosk wired by `KioskApp.services`, fed what the wedge service sends for `taps` (before it starts, or when
+    /// the screen named in a tap is up), playing `script`. Returns what the kiosk showed and logged.
+    static func run(
+        script: String, taps: [(when: String?, uid: String)]
+    ) async throws -> KioskRuntimeTests.Capture {
+        let state = try TemporaryDirectory()
+        let settings = try SampleConfig.parse(SampleConfig.withState(in: state.path + "/state"))
         let capture = KioskRuntimeTests.Capture()
-        let logger = Logger(label: "kiosk") { label in
+        var options = KioskApp.Options()
+        options.logger = Logger(label: "kiosk") { label in
             JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
                 capture.logs.withLock { $0.append(line) }
             }
         }
-        let events = KioskEvents()
-        let screens = ScreenWatch()
+        options.display = KioskRuntimeTests.CapturingDisplay(capture: capture)
+        options.printer = try TestLetters.printer(settings: settings, directory: state.path)
+        options.script = try ScriptedSession(text: script)
+        options.awaitLimit = .seconds(60)
+        options.environment = [:]
+        let kiosk = try await KioskApp.services(settings, options)
         let service = WedgeReaderService(
-            reader: WedgeReader(path: "/dev/input/by-id/usb-test-event-kbd"),
-            // The tap comes before the runtime starts, so its age at the read is the start-up time, which under load
-            // (CI, parallel builds) passed the 5 s card-read limit once: this test is about serving, not freshness.
-            port: WedgeCardPort(fallback: NoCardOnPCSC(), freshness: .seconds(3600)), events: events,
-            logger: logger)
-        let state = try TemporaryDirectory()
-        let database = try await RegistryFixture.imported(in: state)
-        let registry = RegistryFixture.registry(database)
-        let directory = try TemporaryDirectory()
-        let runtime = KioskRuntime(
-            policy: settings.policy, catalogue: settings.catalogue,
-            ports: .init(
-                display: KioskRuntimeTests.CapturingDisplay(capture: capture), cardReader: port(service),
-                registry: registry, issuer: try RegistryFixture.recordStore(database, settings: settings),
-                printer: try TestLetters.printer(settings: settings, directory: directory.path)),
-            events: events, logger: logger, screens: screens)
-        let scripted = ScriptedCardReader(events: events)
-        let player = ScriptPlayer(
-            session: try ScriptedSession(text: "await idle\nawait \(screen)\n"), card: scripted, events: events,
-            screens: screens, layout: try ScreenLayout(size: settings.display.size), awaitLimit: .seconds(60),
-            logger: logger)
+            reader: WedgeReader(path: "/dev/input/by-id/usb-test-event-kbd"), events: kiosk.events,
+            logger: options.logger)
         service.handle(.connected(name: "Kiosk Test Wedge Reader", typesNumbers: true))
-        service.handle(.card(try CardUID(hex: "520A8BB9")))
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: runtime),
-                    .init(service: player, successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
-                logger: logger))
-        try await group.run()
+        var later: [Task<Void, any Error>] = []
+        for tap in taps {
+            let uid = try CardUID(hex: tap.uid)
+            guard let screen = tap.when else {
+                service.handle(.card(uid))
+                continue
+            }
+            later.append(
+                Task {
+                    _ = await kiosk.screens.waitFor { "\($0.id)" == screen }
+                    service.handle(.card(uid))
+                })
+        }
+        try await kiosk.run(stoppingOnSignals: false)
+        for task in later { task.cancel() }
         return capture
     }
 
-    @Test func aTapServesTheResidentWhenThePCSCPortHasNoCard() async throws {
-        let capture = try await Self.tap(port: { $0.port }, awaiting: "menu")
+    @Test func aTapServesTheResidentWithTheUIDItTyped() async throws {
+        // SITI AMINAH's card, tapped before the kiosk starts.
+        let capture = try await Self.run(script: "await idle\nawait menu\n", taps: [(nil, "520A8BB9")])
         #expect(capture.distinctScreenNames == ["idle", "reading", "menu"])
+        #expect(capture.screens.withLock { $0.last?.lines.first } == "Halo, SITI AMINAH.")
         let logs = capture.logs.withLock { $0.joined(separator: "\n") }
         #expect(logs.contains("card tapped on the wedge reader"))
         #expect(logs.contains("wedge card reader connected"))
         #expect(!logs.contains("520A8BB9") && !logs.contains("1376422841"), "no card number in the logs")
     }
 
-    /// Why the port exists: without it the runtime asks the PC/SC port for the card, and its failure, queued behind
-    /// the wedge's UID, turns the tap into the "card unreadable" screen.
-    @Test func withoutTheWedgePortTheSameTapEndsUnreadable() async throws {
-        let capture = try await Self.tap(port: { _ in NoCardOnPCSC() }, awaiting: "error")
-        #expect(capture.distinctScreenNames.last == "error-card-unreadable")
-    }
-
-    @Test func aTapAnswersTheNextReadOnceThenThePortFallsBack() async throws {
+    /// The tap carries its UID: no card reader is asked for it afterwards, so a PC/SC reader without a card cannot
+    /// turn a good tap into the "card unreadable" screen.
+    @Test func aTapIsOnePresentedCardAndNothingElse() async throws {
+        let events = KioskEvents()
+        let service = WedgeReaderService(
+            reader: WedgeReader(path: "/dev/input/event8"), events: events, logger: Logger(label: "test"))
         let tapped = try CardUID(hex: "520A8BB9")
-        let pcsc = try CardUID(hex: "04A21B6C9E4F80")
-        let port = WedgeCardPort(fallback: Fixed(uid: pcsc), freshness: .seconds(5))
-        #expect(try await port.readUID() == pcsc)
-        port.tapped(tapped)
-        #expect(try await port.readUID() == tapped)
-        #expect(try await port.readUID() == pcsc, "a tap answers once")
+        service.handle(.card(tapped))
+        service.handle(.card(tapped))
+        events.finish()
+        var sent: [KioskEvent] = []
+        for await input in events.stream { if case .event(let event) = input { sent.append(event) } }
+        #expect(sent == [.cardPresented(tapped, chip: nil), .cardPresented(tapped, chip: nil)], "each tap once")
     }
 
-    @Test func aStaleTapIsNotTheAnswer() async throws {
-        let port = WedgeCardPort(fallback: nil, freshness: .milliseconds(20))
-        port.tapped(try CardUID(hex: "520A8BB9"))
-        try await Task.sleep(for: .milliseconds(50))
-        await #expect(throws: WedgeCardPort.NoCard.self) { try await port.readUID() }
+    /// A tap while another resident is served is ignored, and is not kept: it never becomes the UID of a card
+    /// presented later.
+    @Test func aTapDuringASessionNeverBecomesALaterCardsUID() async throws {
+        let capture = try await Self.run(
+            script: """
+                await idle
+                tap 04A21B6C9E4F80
+                await menu
+                sleep 0.2
+                remove
+                await idle
+                tap B39503A9
+                await menu
+                """,
+            taps: [("menu", "520A8BB9")])
+        let greetings = capture.screens.withLock { $0.filter { $0.id == .menu }.compactMap(\.lines.first) }
+        #expect(Set(greetings) == ["Halo, I KETUT WIRAWAN.", "Halo, SUPARMAN."], "\(greetings)")
+        #expect(capture.distinctScreenNames == ["idle", "reading", "menu", "idle", "reading", "menu"])
     }
 
     @Test func rejectionsOutagesAndAWrongNodeAreLoggedWithoutWhatWasTyped() throws {
@@ -113,8 +109,7 @@ struct WedgeReaderServiceTests {
         }
         let events = KioskEvents()
         let service = WedgeReaderService(
-            reader: WedgeReader(path: "/dev/input/event8"), port: WedgeCardPort(fallback: nil, freshness: .seconds(5)),
-            events: events, logger: logger)
+            reader: WedgeReader(path: "/dev/input/event8"), events: events, logger: logger)
         service.handle(.rejected(.tooShort(count: 6)))
         service.handle(.unavailable(InputError(code: ENODEV, call: "poll", device: "/dev/input/event8")))
         service.handle(.connected(name: "Consumer Control", typesNumbers: false))
@@ -164,17 +159,13 @@ struct WedgeReaderServiceTests {
     @Test func theServiceIsWiredOnlyWhenAWedgeIsConfigured() throws {
         let events = KioskEvents()
         let logger = Logger(label: "test")
-        var reader: any CardReader = NoCardOnPCSC()
         let none = WedgeReaderService.configured(
-            try SampleConfig.parse(SampleConfig.valid), cardReader: &reader, events: events, logger: logger)
+            try SampleConfig.parse(SampleConfig.valid), events: events, logger: logger)
         #expect(none == nil)
-        #expect(reader is NoCardOnPCSC)
         let text = SampleConfig.valid.replacingOccurrences(
             of: "backend = \"script\"", with: "backend = \"script\"\nwedge = \"/dev/input/event8\"")
         let service = try #require(
-            WedgeReaderService.configured(
-                try SampleConfig.parse(text), cardReader: &reader, events: events, logger: logger))
-        #expect(reader is WedgeCardPort)
+            WedgeReaderService.configured(try SampleConfig.parse(text), events: events, logger: logger))
         #expect(service.reader.path == "/dev/input/event8")
     }
 }

@@ -52,8 +52,7 @@ let benchmarks: @Sendable () -> Void = {
                 }
                 let detected = ContinuousClock.now
 
-                rig.reader.setCurrentReader(name)
-                let read = try await rig.reader.readUID()
+                let read = try await rig.reader.readUID(on: name)
                 let known = registered.contains { $0.matches(read) || $0.matches(read.reversed) }
                 let identified = ContinuousClock.now
                 precondition(known, "the tapped card is registered")

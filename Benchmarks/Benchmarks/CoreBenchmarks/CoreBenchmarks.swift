@@ -58,7 +58,7 @@ let benchmarks: @Sendable () -> Void = {
         recordID: RecordID("01M89QNTNGS53FZ6SB5S7R357H")!,
         number: LetterNumber(kindCode: "S-41", serial: 7, village: village, month: 11, year: 2026))
     let session: [KioskEvent] = [
-        .cardInserted, .cardRead(uid), .lookedUp(.resident(resident)),
+        .cardPresented(uid, chip: nil), .lookedUp(.resident(resident)),
         .key(.digit(1)), .key(.digit(2)), .key(.digit(3)), .key(.digit(4)), .key(.digit(5)), .key(.digit(6)),
         .pinChecked(.accepted), .key(.right), .key(.digit(6)), .key(.digit(1)), .press(.confirm),
         .letterIssued(issued), .printProgress(50), .printFinished(.printed), .cardRemoved,

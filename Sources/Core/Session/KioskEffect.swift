@@ -1,8 +1,7 @@
 /// What the state machine asks the runtime to do. Values, so tests compare them with `==`.
 public enum KioskEffect: Hashable, Sendable {
     case show(Screen)
-    /// Read the UID (and, in chip mode, the biodata) of the card in the reader.
-    case readCard
+    /// Ask the registry who the card is: a resident, an operator, unknown or locked.
     case lookUp(CardUID)
     case verifyPIN(CardUID, PIN)
     /// Allocate the number and store the record (one transaction), then answer `.letterIssued`.

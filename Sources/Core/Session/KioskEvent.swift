@@ -1,11 +1,10 @@
 /// Everything that can happen to a kiosk, fed to `KioskStateMachine.handle(_:)` by the runtime.
 public enum KioskEvent: Hashable, Sendable {
-    /// A card came into the reader's field.
-    case cardInserted
-    /// The card's UID was read.
-    case cardRead(CardUID)
-    /// The card answered nothing usable (mute, garbage, removed mid-APDU).
-    case cardReadFailed
+    /// A card was presented, and read: its UID, and in identity mode `chip` what its chip said. The card reader
+    /// service reads both as soon as the card is in the field; a keyboard-wedge reader sends the UID it typed.
+    case cardPresented(CardUID, chip: Chip?)
+    /// A card in the field answered nothing usable (mute, garbage, removed mid-APDU).
+    case cardUnreadable
     case cardRemoved
     /// The registry's answer for the card just read.
     case lookedUp(Lookup)
@@ -27,6 +26,14 @@ public enum KioskEvent: Hashable, Sendable {
     case diskChecked(hasRoom: Bool)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
     case tick
+
+    /// What an e-KTP's chip said at the tap, read through the SAM.
+    public enum Chip: Hashable, Sendable {
+        /// The resident whose biodata the chip holds.
+        case resident(Resident)
+        /// The card has no readable biodata (not an e-KTP, or the SAM refused it).
+        case unreadable
+    }
 
     public enum Lookup: Hashable, Sendable {
         case resident(Resident)

@@ -21,6 +21,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// The resident's session: personal data lives here and nowhere else in Core.
     public struct Session: Hashable, Sendable, CustomStringConvertible {
         public var card: CardUID?
+        /// What the card's chip said (identity mode `chip`).
+        var chip: KioskEvent.Chip?
         public var resident: Resident?
         var pin: [UInt8] = []
         var awaitingPINCheck = false
@@ -81,24 +83,17 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         switch event {
         case .tick:
             return tick(now: now)
-        case .cardInserted:
-            switch state {
-            case .idle, .done, .error:
-                let cleared: [KioskEffect] = session == nil ? [] : [.clearSession]
-                session = Session()
-                return cleared + enter(.readingCard, now: now) + [.readCard]
-            default:
-                return []  // one card at a time; a second card in the field changes nothing
-            }
-        case .cardRead(let uid):
-            guard state == .readingCard, session?.card == nil else { return [] }
+        case .cardPresented(let uid, let chip):
+            // One card at a time: a second card in the field changes nothing.
+            guard acceptsCard else { return [] }
             lockouts = lockouts.filter { $0.value > now }
             pinFailures = pinFailures.filter { $0.value.last.advanced(by: policy.lockout) > now }
             if lockouts[uid] != nil { return fail(.locked, now: now) }
-            session?.card = uid
-            return [.lookUp(uid)]
-        case .cardReadFailed:
-            guard state == .readingCard else { return [] }
+            let cleared: [KioskEffect] = session == nil ? [] : [.clearSession]
+            session = Session(card: uid, chip: chip)
+            return cleared + enter(.readingCard, now: now) + [.lookUp(uid)]
+        case .cardUnreadable:
+            guard acceptsCard else { return [] }
             return fail(.cardUnreadable, now: now)
         case .lookedUp(let lookup):
             guard state == .readingCard, session?.card != nil, session?.resident == nil else { return [] }
@@ -167,10 +162,23 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .operatorCard:
             return enter(.maintenance, now: now)
         case .unknownCard:
+            // In chip mode a card the registry does not know is still an e-KTP whose chip names its holder.
+            if policy.identityMode == .chip, case .resident(let holder) = session?.chip {
+                return lookedUp(.resident(holder), now: now)
+            }
+            if policy.identityMode == .chip, session?.chip == .unreadable { return fail(.cardUnreadable, now: now) }
             return fail(.unknownCard, now: now)
         case .locked:
             return fail(.locked, now: now)
-        case .resident(let resident):
+        case .resident(var resident):
+            if policy.identityMode == .chip {
+                // The chip says who the card belongs to; the registry above only knows operators and locks.
+                switch session?.chip {
+                case .resident(let holder): resident = holder
+                case .unreadable: return fail(.cardUnreadable, now: now)
+                case nil: return fail(.unknownCard, now: now)
+                }
+            }
             if let blocking = health.blockingError { return fail(blocking, now: now) }
             if letters.isEmpty { return fail(.outOfService, now: now) }
             session?.resident = resident
@@ -398,6 +406,14 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     }
 
     // MARK: - Derived
+
+    /// Whether a card presented now starts a session: only when none runs.
+    private var acceptsCard: Bool {
+        switch state {
+        case .idle, .done, .error: true
+        default: false
+        }
+    }
 
     private var pageSize: Int { max(1, policy.menuPageSize) }
 

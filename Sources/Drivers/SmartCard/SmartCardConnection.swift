@@ -78,7 +78,6 @@ public enum SmartCardError: Error, Hashable, Sendable, CustomStringConvertible {
     case pcsc(PCSCError)
     case malformedResponse(String)
     case refused(command: String, statusWord: UInt16)
-    case noCard
 
     public var description: String {
         switch self {
@@ -86,7 +85,6 @@ public enum SmartCardError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedResponse(let what): "the card misbehaved: \(what)"
         case .refused(let command, let sw):
             "the card refused \(command) with status \(String(sw, radix: 16, uppercase: true))"
-        case .noCard: "there is no card on the reader"
         }
     }
 }

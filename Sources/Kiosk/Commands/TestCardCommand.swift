@@ -70,25 +70,22 @@ struct TestCardCommand: AsyncParsableCommand {
             Card:   \(atr.kind.rawValue)
             ATR:    \(atr)\(atr.checksumValid ? "" : "  (check byte wrong)")
             """)
-        let pcsc = PCSCCardReader()
-        pcsc.setCurrentReader(reader)
-        let uid: CardUID
+        // What the kiosk reads at a tap: the UID, and in identity mode `chip` the biodata through the SAM.
+        let chip =
+            settings.policy.identityMode == .chip && settings.sam == .simulated
+            ? EKTPChipReader(sam: SimulatedSAM()) : nil
+        let card: (uid: CardUID, chip: Result<Resident, EKTPChipError>?)
         do {
-            uid = try await pcsc.readUID()
+            card = try await PCSCCardReader().read(on: reader, chip: chip)
         } catch {
             print("UID:    unreadable: \(error)")
             throw ExitCode(1)
         }
-        try await report(uid: uid, registry: registry)
-        if settings.policy.identityMode == .chip, settings.sam == .simulated {
-            do {
-                let resident = try await pcsc.withConnection {
-                    try EKTPChipReader(sam: SimulatedSAM()).readResident($0)
-                }
-                print("Chip:   biodata readable, NIK \(resident.nik.masked)")
-            } catch {
-                print("Chip:   biodata unreadable: \(error)")
-            }
+        try await report(uid: card.uid, registry: registry)
+        switch card.chip {
+        case .success(let resident): print("Chip:   biodata readable, NIK \(resident.nik.masked)")
+        case .failure(let error): print("Chip:   biodata unreadable: \(error)")
+        case nil: break
         }
     }
 

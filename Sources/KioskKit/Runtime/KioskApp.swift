@@ -44,27 +44,23 @@ package enum KioskApp {
         let screens = ScreenWatch()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
 
-        var cardReader: any CardReader
         let card: any CardPlacer
-        var lookUp: any ResidentRegistry = registry
         switch settings.cardReader.backend {
         case .pcsc:
-            let pcsc = PCSCCardReader()
-            (cardReader, card) = (pcsc, VirtualCardProcess())
-            if settings.policy.identityMode == .chip, settings.sam == .simulated {
-                lookUp = ChipRegistry(registry: registry, reader: pcsc, chip: EKTPChipReader(sam: SimulatedSAM()))
-            }
+            card = VirtualCardProcess()
+            // Identity mode `chip` reads the e-KTP's biodata at the tap, through the SAM.
+            let chip =
+                settings.policy.identityMode == .chip && settings.sam == .simulated
+                ? EKTPChipReader(sam: SimulatedSAM()) : nil
             services.append(
                 .init(
                     service: CardReaderService(
-                        monitor: CardMonitor(), reader: pcsc, events: events, logger: logger,
+                        monitor: CardMonitor(), reader: PCSCCardReader(), chip: chip, events: events, logger: logger,
                         readerFilter: settings.cardReader.readerFilter)))
         case .script:
-            let scripted = ScriptedCardReader(events: events)
-            (cardReader, card) = (scripted, scripted)
+            card = ScriptedCardReader(events: events)
         }
-        if let wedge = WedgeReaderService.configured(settings, cardReader: &cardReader, events: events, logger: logger)
-        {
+        if let wedge = WedgeReaderService.configured(settings, events: events, logger: logger) {
             services.append(.init(service: wedge))
         }
 
@@ -95,8 +91,7 @@ package enum KioskApp {
         var runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
-                display: options.display ?? screen!.display,
-                cardReader: cardReader, registry: lookUp,
+                display: options.display ?? screen!.display, registry: registry,
                 issuer: store,
                 printer: try options.printer ?? LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
                 speaker: options.speaker ?? speaker),

@@ -9,7 +9,6 @@ import Synchronization
 package struct KioskRuntime: Service {
     package struct Ports: Sendable {
         var display: any Display
-        var cardReader: any CardReader
         var registry: any ResidentRegistry
         var issuer: any LetterIssuer
         var printer: any LetterPrinter
@@ -101,19 +100,9 @@ package struct KioskRuntime: Service {
                 await ports.display.show(screen)
                 await screens.shown(screen)
                 logger.info("screen", metadata: ["screen": "\(screen.id)"])
-            case .readCard:
-                do {
-                    events.send(.cardRead(try await ports.cardReader.readUID()))
-                } catch {
-                    logger.warning("card read failed", metadata: ["error": "\(error)"])
-                    events.send(.cardReadFailed)
-                }
             case .lookUp(let card):
                 do {
                     events.send(.lookedUp(try await ports.registry.lookUp(card)))
-                } catch let error as EKTPChipError {
-                    logger.warning("chip read failed", metadata: ["error": "\(error)"])
-                    events.send(.cardReadFailed)
                 } catch {
                     logger.error("registry lookup failed", metadata: ["error": "\(error)"])
                     events.send(.lookedUp(.unknownCard))

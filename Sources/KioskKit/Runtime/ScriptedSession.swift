@@ -100,30 +100,18 @@ package protocol CardPlacer: Sendable {
     func remove() async throws
 }
 
-/// A reader that exists only for scripts: the card a script taps is "read" in process, no pcscd involved
+/// A reader that exists only for scripts: the card a script taps is presented in process, no pcscd involved
 /// (`[card_reader] backend = "script"`).
-package actor ScriptedCardReader: CardReader, CardPlacer {
-    private var present: CardUID?
+package struct ScriptedCardReader: CardPlacer {
     let events: KioskEvents
 
     init(events: KioskEvents) { self.events = events }
 
     package func tap(_ card: CardUID) {
-        present = card
-        events.send(.cardInserted)
+        events.send(.cardPresented(card, chip: nil))
     }
 
     package func remove() {
-        present = nil
         events.send(.cardRemoved)
-    }
-
-    package func readUID() async throws -> CardUID {
-        guard let present else { throw NoCard() }
-        return present
-    }
-
-    package struct NoCard: Error, CustomStringConvertible {
-        package var description: String { "no card on the reader" }
     }
 }

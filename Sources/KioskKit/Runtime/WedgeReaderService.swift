@@ -3,8 +3,8 @@ import Drivers
 import Logging
 import ServiceLifecycle
 
-/// Bridges a keyboard-wedge card reader to the kiosk: each complete tap becomes `.cardInserted` then
-/// `.cardRead(uid)`.
+/// Bridges a keyboard-wedge card reader to the kiosk: each complete tap becomes `.cardPresented` with the UID the
+/// reader typed.
 ///
 /// A wedge reader has no removal: it types a number and forgets the card, so it never sends `.cardRemoved`, and a
 /// session it starts ends by timeout, cancel (Batal) or done (Selesai). Rejected input is logged with its reason
@@ -12,20 +12,14 @@ import ServiceLifecycle
 /// waited for (`WedgeReader` opens it again when it is back).
 package struct WedgeReaderService: Service {
     let reader: WedgeReader
-    let port: WedgeCardPort
     let events: KioskEvents
     let logger: Logger
 
-    /// The service for the wedge reader the settings name, if any. It puts its port in front of `cardReader`.
-    static func configured(
-        _ settings: KioskSettings, cardReader: inout any CardReader, events: KioskEvents, logger: Logger
-    ) -> WedgeReaderService? {
+    /// The service for the wedge reader the settings name, if any.
+    static func configured(_ settings: KioskSettings, events: KioskEvents, logger: Logger) -> WedgeReaderService? {
         guard let device = settings.cardReader.wedgeDevice else { return nil }
-        let port = WedgeCardPort(fallback: cardReader, freshness: settings.policy.cardReadTimeout)
-        cardReader = port
         return WedgeReaderService(
-            reader: WedgeReader(path: device, grab: settings.cardReader.wedgeGrab), port: port, events: events,
-            logger: logger)
+            reader: WedgeReader(path: device, grab: settings.cardReader.wedgeGrab), events: events, logger: logger)
     }
 
     package func run() async throws {
@@ -51,9 +45,7 @@ package struct WedgeReaderService: Service {
             }
         case .card(let uid):
             logger.info("card tapped on the wedge reader", metadata: ["uid_bytes": "\(uid.bytes.count)"])
-            port.tapped(uid)
-            events.send(.cardInserted)
-            events.send(.cardRead(uid))
+            events.send(.cardPresented(uid, chip: nil))
         case .rejected(let reason):
             logger.warning("wedge reader input rejected", metadata: ["reason": "\(reason)"])
         case .unavailable(let error):
