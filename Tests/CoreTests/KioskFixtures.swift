@@ -227,7 +227,7 @@ struct Harness {
         log = machine.currentScreenEffects
     }
 
-    var state: Machine.State { machine.state }
+    var state: StateName { machine.state.name }
     var now: ManualClock.Instant { clock.now }
     var screen: Screen { machine.screen }
 
@@ -305,6 +305,61 @@ struct Harness {
     mutating func toMaintenance() {
         insert(Fixtures.operatorUID)
         send(.lookedUp(.operatorCard))
+    }
+}
+
+/// A state's name without its data, for comparisons.
+enum StateName: Hashable {
+    case idle, readingCard, pinEntry, menu, purpose, confirm, printing, done, maintenance
+    case error(KioskError)
+}
+
+/// The personal data of a session as the tests look at it, gathered from the state that holds it.
+struct SessionView: Equatable {
+    var card: CardUID?
+    var resident: Resident?
+    var pin: [UInt8] = []
+    var awaitingPINCheck = false
+    var letter: LetterKind?
+    var purpose: String?
+    var issued: IssuedLetter?
+}
+
+extension KioskStateMachine.State {
+    var name: StateName {
+        switch self {
+        case .idle: .idle
+        case .readingCard: .readingCard
+        case .pinEntry: .pinEntry
+        case .menu: .menu
+        case .purpose: .purpose
+        case .confirm: .confirm
+        case .printing: .printing
+        case .done: .done
+        case .error(let error): .error(error)
+        case .maintenance: .maintenance
+        }
+    }
+}
+
+extension KioskStateMachine {
+    /// The session's data the state holds; `nil` in the states that hold none (idle, done, error).
+    var session: SessionView? {
+        switch state {
+        case .idle, .done, .error: nil
+        case .readingCard(let card): SessionView(card: card.uid)
+        case .pinEntry(let who, let pin, let checking):
+            SessionView(card: who.card, resident: who.resident, pin: pin.digits, awaitingPINCheck: checking)
+        case .menu(let who, _): SessionView(card: who.card, resident: who.resident)
+        case .purpose(let who, let letter, _): SessionView(card: who.card, resident: who.resident, letter: letter)
+        case .confirm(let who, let letter, let purpose):
+            SessionView(card: who.card, resident: who.resident, letter: letter, purpose: purpose)
+        case .printing(let printing):
+            SessionView(
+                card: printing.request.card, resident: printing.request.resident, letter: printing.request.kind,
+                purpose: printing.request.purpose, issued: printing.issued)
+        case .maintenance(let card): SessionView(card: card)
+        }
     }
 }
 

@@ -54,7 +54,7 @@ struct KioskCardTests {
         var h = Harness()
         h.insert()
         let effects = h.send(.lookedUp(.resident(Fixtures.woman)))
-        #expect(h.state == .identifying)
+        #expect(h.state == .pinEntry)
         let screen = try #require(effects.lastScreen)
         #expect(screen == KioskScreens.pinEntry(entered: 0, length: 6))
         #expect(screen.pinPad == PINPad(entered: 0, length: 6))
@@ -141,7 +141,7 @@ struct KioskCardTests {
         h.send(.cardPresented(Fixtures.cardUID, chip: nil))
         h.send(.lookedUp(.resident(Fixtures.woman)))
         #expect(h.send(.lookedUp(.operatorCard)).isEmpty)
-        #expect(h.state == .identifying)
+        #expect(h.state == .pinEntry)
     }
 
     @Test("with no self-service letters a resident meets 'out of service'")
@@ -208,7 +208,7 @@ struct KioskPINTests {
                 .show(KioskScreens.pinEntry(entered: 6, length: 6, message: Teks.pinChecking)),
                 .verifyPIN(Fixtures.cardUID, PIN(digits: [9, 8, 7, 6, 5, 0])),
             ])
-        #expect(h.state == .identifying)
+        #expect(h.state == .pinEntry)
     }
 
     @Test("a shorter PIN policy submits earlier")
@@ -242,7 +242,7 @@ struct KioskPINTests {
         var h = Harness()
         h.toIdentifying()
         #expect(h.send(.pinChecked(.accepted)).isEmpty)
-        #expect(h.state == .identifying)
+        #expect(h.state == .pinEntry)
     }
 
     @Test("an accepted PIN opens the menu")
@@ -264,7 +264,7 @@ struct KioskPINTests {
         let first = try #require(h.send(.pinChecked(.rejected)).lastScreen)
         #expect(first.lines == ["PIN salah. Sisa 2 kali lagi."])
         #expect(first.pinPad?.entered == 0)
-        #expect(h.state == .identifying)
+        #expect(h.state == .pinEntry)
         h.typePIN()
         let second = try #require(h.send(.pinChecked(.rejected)).lastScreen)
         #expect(second.prompt == Teks.pinWrong(remaining: 1))
@@ -444,7 +444,7 @@ struct KioskMenuTests {
         h.toMenu()
         h.press(.nextPage)
         h.key(.digit(1))  // S-01, two purposes
-        #expect(h.state == .details)
+        #expect(h.state == .purpose)
         #expect(h.machine.session?.letter?.code == "S-01")
     }
 
@@ -486,7 +486,7 @@ struct KioskMenuTests {
         var h = Harness()
         h.toMenu()
         let first = try #require(h.press(.letter("S-41")).lastScreen)
-        #expect(h.state == .details)
+        #expect(h.state == .purpose)
         #expect(first.id == .purpose)
         #expect(first.lines == ["Surat Keterangan Domisili", "Halaman 1 dari 2"])
         #expect(first.choices.map(\.id) == [.purpose(0), .purpose(1), .purpose(2)])
@@ -504,7 +504,7 @@ struct KioskMenuTests {
 
         // Back from confirm: the purposes again, from the first page.
         #expect(h.key(.backspace).lastScreen?.choices.map(\.id) == [.purpose(0), .purpose(1), .purpose(2)])
-        #expect(h.state == .details)
+        #expect(h.state == .purpose)
         #expect(h.machine.session?.purpose == nil)
         // Back from details: the menu.
         #expect(h.key(.escape).lastScreen?.id == .menu)
@@ -660,7 +660,7 @@ struct KioskPrintingTests {
         h.insert(Fixtures.otherCardUID)
         let next = h.send(.lookedUp(.resident(Fixtures.man)))
         #expect(next == [.clearSession, .show(KioskScreens.error(.printer(.paperOut)))])
-        #expect(h.state != .identifying && h.state != .menu)
+        #expect(h.state != .pinEntry && h.state != .menu)
     }
 
     @Test(
@@ -1090,14 +1090,19 @@ struct KioskPrivacyTests {
         #expect(texts.contains("NIK: 180907******0011"))
     }
 
-    @Test("the session prints without personal data")
+    @Test("a state holding a session prints without personal data")
     func sessionDescription() {
         var h = Harness()
         h.toConfirm()
-        let session = h.machine.session
-        #expect(session?.description == "Session(letter: S-41)")
-        #expect(!String(describing: session).contains("SITI"))
-        #expect(!String(describing: session).contains(NIKFixtures.woman))
+        let state = h.machine.state
+        #expect(state.description == "confirm")
+        #expect(h.machine.session?.resident == Fixtures.woman, "the state does hold the resident")
+        #expect(!String(describing: state).contains("SITI"))
+        #expect(!String(describing: state).contains(NIKFixtures.woman))
+        h = Harness()
+        h.toIdentifying()
+        h.typePIN([1, 2, 3])
+        #expect("\(h.machine.state)" == "pinEntry", "no PIN digit either")
     }
 }
 
@@ -1131,13 +1136,13 @@ struct KioskExhaustiveTests {
         return h
     }
 
-    static func screenIDs(for state: Machine.State, health: Health) -> [ScreenID] {
+    static func screenIDs(for state: StateName, health: Health) -> [ScreenID] {
         switch state {
         case .idle: [health.blockingError.map { .error($0) } ?? .idle]
         case .readingCard: [.readingCard]
-        case .identifying: [.pinEntry, .timeoutWarning]
+        case .pinEntry: [.pinEntry, .timeoutWarning]
         case .menu: [.menu, .timeoutWarning]
-        case .details: [.purpose, .timeoutWarning]
+        case .purpose: [.purpose, .timeoutWarning]
         case .confirm: [.confirm, .timeoutWarning]
         case .printing: [.printing]
         case .done: [.done]
@@ -1148,9 +1153,9 @@ struct KioskExhaustiveTests {
 
     @Test("every stage is reached as intended")
     func stagesReached() {
-        let expected: [Stage: Machine.State] = [
+        let expected: [Stage: StateName] = [
             .idle: .idle, .idleBlocked: .idle, .lookingUp: .readingCard,
-            .identifying: .identifying, .awaitingPINCheck: .identifying, .menu: .menu, .details: .details,
+            .identifying: .pinEntry, .awaitingPINCheck: .pinEntry, .menu: .menu, .details: .purpose,
             .confirm: .confirm, .printing: .printing, .printingIssued: .printing, .done: .done,
             .error: .error(.unknownCard), .maintenance: .maintenance, .timeoutWarning: .menu,
         ]
@@ -1196,7 +1201,7 @@ struct KioskExhaustiveTests {
                 default: Issue.record("a look-up in \(before)")
                 }
                 #expect(h.machine.session?.card == uid)
-            case .verifyPIN: #expect(state == .identifying && h.machine.session?.awaitingPINCheck == true)
+            case .verifyPIN: #expect(state == .pinEntry && h.machine.session?.awaitingPINCheck == true)
             case .issue, .print: #expect(state == .printing)
             case .testPrint, .checkPrinter, .setOutOfService: #expect(state == .maintenance)
             case .speak: Issue.record("speech is off")

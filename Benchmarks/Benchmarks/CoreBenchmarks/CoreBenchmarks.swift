@@ -67,8 +67,10 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             var machine = KioskStateMachine(policy: KioskPolicy(), catalogue: .openSIDSelfService, clock: FrozenClock())
             for event in session { blackHole(machine.handle(event)) }
-            precondition(
-                machine.state == .idle || machine.state == .done, "the session did not complete: \(machine.state)")
+            switch machine.state {
+            case .idle, .done: break
+            default: preconditionFailure("the session did not complete: \(machine.state)")
+            }
         }
     }
 

@@ -1,58 +1,89 @@
 /// The kiosk's behaviour, pure: feed it events, perform the effects it returns.
 ///
-/// A value type with the clock passed in (Hummingbird's connection state machine is the model). It never sleeps:
-/// the runtime asks `nextWakeUp` and sends `.tick` then, so an idle kiosk has no timer at all.
+/// A value type with the clock passed in, in the shape of Hummingbird's `HTTP2ServerConnectionManager` state
+/// machine: each state is named after the screen the resident sees and carries the data that screen and its next
+/// steps need, so a handler matches the state it acts in and finds its data there (a resident's personal data lives
+/// in the states of their session and nowhere else). It never sleeps: the runtime asks `nextWakeUp` and sends
+/// `.tick` then, so an idle kiosk has no timer at all.
 public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration {
-    public enum State: Hashable, Sendable {
+    /// Where the kiosk is, named after the screen shown, with what that screen and its next steps need.
+    public enum State: Hashable, Sendable, CustomStringConvertible {
         case idle
-        case readingCard
-        /// PIN entry.
-        case identifying
-        case menu
-        /// Choosing the purpose (keperluan).
-        case details
-        case confirm
-        case printing
-        case done
+        /// A card was presented; the registry is asked who it is (the reading screen).
+        case readingCard(Card)
+        /// The resident types their PIN; `checking` while the registry checks it.
+        case pinEntry(Identified, pin: PIN, checking: Bool)
+        /// The letters the resident may ask for, one page at a time.
+        case menu(Identified, page: Int)
+        /// The purposes (keperluan) of the chosen letter, one page at a time.
+        case purpose(Identified, letter: LetterKind, page: Int)
+        /// The complete request, waiting for "Cetak".
+        case confirm(Identified, letter: LetterKind, purpose: String)
+        /// The confirmed request: numbered and recorded once `issued` is set, then printed. It finishes even if the
+        /// card leaves.
+        case printing(Printing)
+        /// "Ambil surat Anda": the session's data is gone already.
+        case done(draft: Bool)
         case error(KioskError)
-        case maintenance
+        /// An operator's card opened maintenance (or its diagnostics screen).
+        case maintenance(operatorCard: CardUID)
+
+        /// The state's name, as logs may show it: never any of its data.
+        public var description: String {
+            switch self {
+            case .idle: "idle"
+            case .readingCard: "readingCard"
+            case .pinEntry: "pinEntry"
+            case .menu: "menu"
+            case .purpose: "purpose"
+            case .confirm: "confirm"
+            case .printing: "printing"
+            case .done: "done"
+            case .error(let error): "error-\(error.name)"
+            case .maintenance: "maintenance"
+            }
+        }
     }
 
-    /// The resident's session: personal data lives here and nowhere else in Core.
-    public struct Session: Hashable, Sendable, CustomStringConvertible {
-        public var card: CardUID?
-        /// What the card's chip said (identity mode `chip`).
-        var chip: KioskEvent.Chip?
-        public var resident: Resident?
-        var pin: [UInt8] = []
-        var awaitingPINCheck = false
-        /// The page of choices shown (letters in the menu, purposes in details).
-        var page = 0
-        public var letter: LetterKind?
-        public var purpose: String?
-        public var issued: IssuedLetter?
-        /// Fixed when the resident confirms; printed even if the card leaves meanwhile.
-        var request: LetterRequest?
-        var progress = 0
+    /// A card presented: its UID, and in identity mode `chip` what its chip said.
+    public struct Card: Hashable, Sendable {
+        public var uid: CardUID
+        public var chip: KioskEvent.Chip?
+    }
 
-        public var description: String { "Session(letter: \(letter?.code ?? "-"))" }
+    /// A resident the registry (or, in chip mode, the chip) named for the card presented.
+    public struct Identified: Hashable, Sendable {
+        public var card: CardUID
+        public var resident: Resident
+    }
+
+    /// A confirmed request on its way to paper.
+    public struct Printing: Hashable, Sendable {
+        /// Fixed when the resident confirmed; printed even if the card leaves meanwhile.
+        public var request: LetterRequest
+        public var issued: IssuedLetter?
+        /// 0-100, never going back.
+        public var progress: Int
+    }
+
+    /// When the current state gives up, and whether it warns first.
+    struct Deadline: Sendable {
+        var at: C.Instant
+        /// When the timeout warning shows; `nil` for states without one.
+        var warningAt: C.Instant?
+        /// The seconds the warning's countdown shows now; `nil` until the warning is up.
+        var countdown: Int?
     }
 
     public private(set) var state: State = .idle
-    public private(set) var session: Session?
     public private(set) var health = Health()
-    /// The screen last shown, to map keys to buttons and to come back after a timeout warning.
+    /// The screen shown now: to map keys and presses to its buttons, and to come back after a timeout warning.
     public private(set) var screen: Screen
 
     let clock: C
     let policy: KioskPolicy
     let letters: [LetterKind]
-    private var deadline: C.Instant?
-    private var warningAt: C.Instant?
-    private var warningShown = false
-    /// The seconds the timeout warning's countdown shows now.
-    private var countdownShown = 0
-    private var doneIsDraft = true
+    private var deadline: Deadline?
     /// Cards locked out after too many wrong PINs: kept across sessions, so re-tapping does not reset the count.
     private var lockouts: [CardUID: C.Instant] = [:]
     /// Wrong PINs per card, kept across sessions for `lockout` after the last one: taking the card away and
@@ -69,10 +100,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// When the runtime should send `.tick`; `nil` when nothing is waiting on time.
     public var nextWakeUp: C.Instant? {
         guard let deadline else { return nil }
-        if let warningAt, !warningShown { return min(warningAt, deadline) }
         // Under the warning the countdown steps once a second, until the deadline.
-        if warningShown, countdownShown > 1 { return deadline.advanced(by: .seconds(-(countdownShown - 1))) }
-        return deadline
+        if let countdown = deadline.countdown {
+            return countdown > 1 ? deadline.at.advanced(by: .seconds(-(countdown - 1))) : deadline.at
+        }
+        if let warningAt = deadline.warningAt { return min(warningAt, deadline.at) }
+        return deadline.at
     }
 
     /// The effects to show the current screen again (after a VT switch, or at start-up).
@@ -89,18 +122,16 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             lockouts = lockouts.filter { $0.value > now }
             pinFailures = pinFailures.filter { $0.value.last.advanced(by: policy.lockout) > now }
             if lockouts[uid] != nil { return fail(.locked, now: now) }
-            let cleared: [KioskEffect] = session == nil ? [] : [.clearSession]
-            session = Session(card: uid, chip: chip)
-            return cleared + enter(.readingCard, now: now) + [.lookUp(uid)]
+            return enter(.readingCard(Card(uid: uid, chip: chip)), now: now) + [.lookUp(uid)]
         case .cardUnreadable:
             guard acceptsCard else { return [] }
             return fail(.cardUnreadable, now: now)
         case .lookedUp(let lookup):
-            guard state == .readingCard, session?.card != nil, session?.resident == nil else { return [] }
-            return lookedUp(lookup, now: now)
+            guard case .readingCard(let card) = state else { return [] }
+            return lookedUp(lookup, card: card, now: now)
         case .pinChecked(let check):
-            guard state == .identifying, session?.awaitingPINCheck == true else { return [] }
-            return pinChecked(check, now: now)
+            guard case .pinEntry(let who, _, checking: true) = state else { return [] }
+            return pinChecked(check, who: who, now: now)
         case .cardRemoved:
             return cardRemoved(now: now)
         case .key(let key):
@@ -111,29 +142,28 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             guard screen.buttons.contains(where: { $0.id == button }) else { return [] }
             return press(button, now: now)
         case .letterIssued(let issued):
-            guard state == .printing, session?.issued == nil, let request = session?.request else { return [] }
-            session?.issued = issued
-            session?.progress = 5
-            armTimer(for: state, now: now)  // the print limit counts from the last sign of life
-            return show(KioskScreens.printing(progress: 5, number: issued.number)) + [.print(request, issued)]
+            guard case .printing(var printing) = state, printing.issued == nil else { return [] }
+            printing.issued = issued
+            printing.progress = 5
+            state = .printing(printing)
+            armTimer(now: now)  // the print limit counts from the last sign of life
+            return show(KioskScreens.printing(progress: 5, number: issued.number)) + [.print(printing.request, issued)]
         case .issueFailed(let problem):
-            guard state == .printing, session?.issued == nil else { return [] }
+            guard case .printing(let printing) = state, printing.issued == nil else { return [] }
             if problem == .diskFull { health.diskFull = true }
             return fail(problem == .diskFull ? .diskFull : .storageFailed, now: now)
         case .printProgress(let percent):
-            guard state == .printing, let issued = session?.issued else { return [] }
-            let clamped = min(100, max(session?.progress ?? 0, percent))
-            session?.progress = clamped
-            armTimer(for: state, now: now)
-            return show(KioskScreens.printing(progress: clamped, number: issued.number))
+            guard case .printing(var printing) = state, let issued = printing.issued else { return [] }
+            printing.progress = min(100, max(printing.progress, percent))
+            state = .printing(printing)
+            armTimer(now: now)
+            return show(KioskScreens.printing(progress: printing.progress, number: issued.number))
         case .printFinished(let outcome):
-            guard state == .printing, session?.issued != nil else { return [] }
+            guard case .printing(let printing) = state, printing.issued != nil else { return [] }
             switch outcome {
             case .printed, .pending:
                 // The letter is out: the personal data goes now, the resident still sees "take your letter".
-                doneIsDraft = session?.request?.kind.issueMode != .final
-                session = nil
-                return [.clearSession] + enter(.done, now: now)
+                return [.clearSession] + enter(.done(draft: printing.request.kind.issueMode != .final), now: now)
             case .failed(let problem):
                 health.printerProblem = problem
                 return fail(.printer(problem), now: now)
@@ -149,7 +179,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .idle: return show(KioskScreens.idle(health: health))
             // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
             case .maintenance:
-                return warningShown || screen.id == .diagnostics ? [] : show(KioskScreens.maintenance(health: health))
+                return isWarning || screen.id == .diagnostics ? [] : show(KioskScreens.maintenance(health: health))
             default: return []
             }
         }
@@ -157,59 +187,60 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
 
     // MARK: - Transitions
 
-    private mutating func lookedUp(_ lookup: KioskEvent.Lookup, now: C.Instant) -> [KioskEffect] {
+    private mutating func lookedUp(_ lookup: KioskEvent.Lookup, card: Card, now: C.Instant) -> [KioskEffect] {
         switch lookup {
         case .operatorCard:
-            return enter(.maintenance, now: now)
-        case .unknownCard:
-            // In chip mode a card the registry does not know is still an e-KTP whose chip names its holder.
-            if policy.identityMode == .chip, case .resident(let holder) = session?.chip {
-                return lookedUp(.resident(holder), now: now)
-            }
-            if policy.identityMode == .chip, session?.chip == .unreadable { return fail(.cardUnreadable, now: now) }
-            return fail(.unknownCard, now: now)
+            return enter(.maintenance(operatorCard: card.uid), now: now)
         case .locked:
             return fail(.locked, now: now)
-        case .resident(var resident):
+        case .unknownCard where policy.identityMode != .chip:
+            return fail(.unknownCard, now: now)
+        case .unknownCard, .resident:
+            var resident: Resident
             if policy.identityMode == .chip {
-                // The chip says who the card belongs to; the registry above only knows operators and locks.
-                switch session?.chip {
+                // The chip says who the card belongs to, registered or not; the registry above knows only operators
+                // and locks.
+                switch card.chip {
                 case .resident(let holder): resident = holder
                 case .unreadable: return fail(.cardUnreadable, now: now)
                 case nil: return fail(.unknownCard, now: now)
                 }
+            } else {
+                guard case .resident(let registered) = lookup else { return fail(.unknownCard, now: now) }
+                resident = registered
             }
             if let blocking = health.blockingError { return fail(blocking, now: now) }
             if letters.isEmpty { return fail(.outOfService, now: now) }
-            session?.resident = resident
-            return enter(policy.identityMode == .cardAndPIN ? .identifying : .menu, now: now)
+            let who = Identified(card: card.uid, resident: resident)
+            return enter(
+                policy.identityMode == .cardAndPIN
+                    ? .pinEntry(who, pin: PIN(digits: []), checking: false)
+                    : .menu(who, page: 0), now: now)
         }
     }
 
-    private mutating func pinChecked(_ check: KioskEvent.PINCheck, now: C.Instant) -> [KioskEffect] {
-        session?.awaitingPINCheck = false
-        session?.pin = []
+    private mutating func pinChecked(_ check: KioskEvent.PINCheck, who: Identified, now: C.Instant) -> [KioskEffect] {
         switch check {
         case .accepted:
-            if let card = session?.card { pinFailures[card] = nil }
-            return enter(.menu, now: now)
+            pinFailures[who.card] = nil
+            return enter(.menu(who, page: 0), now: now)
         case .locked:
             return fail(.locked, now: now)
         case .rejected:
-            guard let card = session?.card else { return [] }
-            let wrong = (pinFailures[card]?.count ?? 0) + 1
-            pinFailures[card] = (wrong, now)
+            let wrong = (pinFailures[who.card]?.count ?? 0) + 1
+            pinFailures[who.card] = (wrong, now)
             if wrong >= policy.pinAttempts {
-                pinFailures[card] = nil
-                lockouts[card] = now.advanced(by: policy.lockout)
+                pinFailures[who.card] = nil
+                lockouts[who.card] = now.advanced(by: policy.lockout)
                 return fail(.locked, now: now)
             }
-            let remaining = policy.pinAttempts - wrong
+            state = .pinEntry(who, pin: PIN(digits: []), checking: false)
             // The resident may type again: a timeout warning shown while the PIN was checked would block the pad.
-            armTimer(for: state, now: now)
+            armTimer(now: now)
             return show(
                 KioskScreens.pinEntry(
-                    entered: 0, length: policy.pinLength, message: Teks.pinWrong(remaining: remaining)))
+                    entered: 0, length: policy.pinLength,
+                    message: Teks.pinWrong(remaining: policy.pinAttempts - wrong)))
         }
     }
 
@@ -227,11 +258,10 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     }
 
     private mutating func press(_ button: ButtonID, now: C.Instant) -> [KioskEffect] {
-        if warningShown {
+        if isWarning {
             switch button {
             case .extendTime:
-                warningShown = false
-                armTimer(for: state, now: now)
+                armTimer(now: now)
                 return show(screen(for: state))
             case .endSession, .cancel:
                 return leaveToIdle(now: now)
@@ -240,77 +270,72 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             }
         }
         switch (state, button) {
-        case (.identifying, .cancel), (.menu, .cancel), (.details, .cancel), (.confirm, .cancel),
-            (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance):
+        case (.pinEntry, .cancel), (.menu, .cancel), (.purpose, .cancel), (.confirm, .cancel), (.done, .finish),
+            (.error, .finish), (.maintenance, .exitMaintenance):
             return leaveToIdle(now: now)
 
-        case (.identifying, .pinDigit(let digit)):
-            guard session?.awaitingPINCheck == false, (session?.pin.count ?? 0) < policy.pinLength else { return [] }
-            session?.pin.append(UInt8(digit))
-            armTimer(for: state, now: now)
-            if session?.pin.count == policy.pinLength { return submitPIN() }
-            return show(KioskScreens.pinEntry(entered: session?.pin.count ?? 0, length: policy.pinLength))
-        case (.identifying, .pinDelete):
-            guard session?.awaitingPINCheck == false, session?.pin.isEmpty == false else { return [] }
-            session?.pin.removeLast()
-            armTimer(for: state, now: now)
-            return show(KioskScreens.pinEntry(entered: session?.pin.count ?? 0, length: policy.pinLength))
-        case (.identifying, .pinSubmit):
-            guard session?.awaitingPINCheck == false, session?.pin.count == policy.pinLength else { return [] }
+        case (.pinEntry(let who, let pin, checking: false), .pinDigit(let digit)):
+            guard pin.digits.count < policy.pinLength else { return [] }
+            let typed = PIN(digits: pin.digits + [UInt8(digit)])
+            state = .pinEntry(who, pin: typed, checking: false)
+            armTimer(now: now)
+            if typed.digits.count == policy.pinLength { return submitPIN() }
+            return show(KioskScreens.pinEntry(entered: typed.digits.count, length: policy.pinLength))
+        case (.pinEntry(let who, let pin, checking: false), .pinDelete):
+            guard !pin.digits.isEmpty else { return [] }
+            let typed = PIN(digits: Array(pin.digits.dropLast()))
+            state = .pinEntry(who, pin: typed, checking: false)
+            armTimer(now: now)
+            return show(KioskScreens.pinEntry(entered: typed.digits.count, length: policy.pinLength))
+        case (.pinEntry(_, let pin, checking: false), .pinSubmit):
+            guard pin.digits.count == policy.pinLength else { return [] }
             return submitPIN()
 
-        case (.menu, .letter(let code)):
+        case (.menu(let who, _), .letter(let code)):
             guard let kind = letters.first(where: { $0.code == code }) else { return [] }
-            session?.letter = kind
-            session?.page = 0
             if kind.purposes.count == 1 {
-                session?.purpose = kind.purposes[0]
-                return enter(.confirm, now: now)
+                return enter(.confirm(who, letter: kind, purpose: kind.purposes[0]), now: now)
             }
-            return enter(.details, now: now)
-        case (.menu, .nextPage), (.menu, .previousPage), (.details, .nextPage), (.details, .previousPage):
-            let page = (session?.page ?? 0) + (button == .nextPage ? 1 : -1)
-            guard (0..<pageCount(choices: choicesInState.count)).contains(page) else { return [] }
-            session?.page = page
-            return enter(state, now: now)
+            return enter(.purpose(who, letter: kind, page: 0), now: now)
+        case (.menu(let who, let page), .nextPage), (.menu(let who, let page), .previousPage):
+            let next = page + (button == .nextPage ? 1 : -1)
+            guard (0..<pageCount(choices: letters.count)).contains(next) else { return [] }
+            return enter(.menu(who, page: next), now: now)
+        case (.purpose(let who, let letter, let page), .nextPage),
+            (.purpose(let who, let letter, let page), .previousPage):
+            let next = page + (button == .nextPage ? 1 : -1)
+            guard (0..<pageCount(choices: letter.purposes.count)).contains(next) else { return [] }
+            return enter(.purpose(who, letter: letter, page: next), now: now)
 
-        case (.details, .purpose(let index)):
-            guard let kind = session?.letter, kind.purposes.indices.contains(index) else { return [] }
-            session?.purpose = kind.purposes[index]
-            return enter(.confirm, now: now)
-        case (.details, .back):
-            session?.letter = nil
-            session?.page = 0
-            return enter(.menu, now: now)
+        case (.purpose(let who, let letter, _), .purpose(let index)):
+            guard letter.purposes.indices.contains(index) else { return [] }
+            return enter(.confirm(who, letter: letter, purpose: letter.purposes[index]), now: now)
+        case (.purpose(let who, _, _), .back):
+            return enter(.menu(who, page: 0), now: now)
 
-        case (.confirm, .back):
-            session?.purpose = nil
-            session?.page = 0
-            if session?.letter?.purposes.count == 1 {
-                session?.letter = nil
-                return enter(.menu, now: now)
-            }
-            return enter(.details, now: now)
-        case (.confirm, .confirm):
-            guard let request = letterRequest else { return [] }
-            session?.request = request
-            return enter(.printing, now: now) + [.issue(request)]
+        case (.confirm(let who, let letter, _), .back):
+            if letter.purposes.count == 1 { return enter(.menu(who, page: 0), now: now) }
+            return enter(.purpose(who, letter: letter, page: 0), now: now)
+        case (.confirm(let who, let letter, let purpose), .confirm):
+            let request = LetterRequest(kind: letter, purpose: purpose, resident: who.resident, card: who.card)
+            return enter(.printing(Printing(request: request, issued: nil, progress: 0)), now: now)
+                + [.issue(request)]
 
         case (.maintenance, .diagnostics):
-            armTimer(for: state, now: now)
+            armTimer(now: now)
             return show(KioskScreens.diagnostics())
         case (.maintenance, .back) where screen.id == .diagnostics:
-            armTimer(for: state, now: now)
+            armTimer(now: now)
             return show(KioskScreens.maintenance(health: health))
         case (.maintenance, .testPrint):
-            armTimer(for: state, now: now)
+            armTimer(now: now)
             return [.testPrint]
         case (.maintenance, .paperRefilled):
-            armTimer(for: state, now: now)
+            armTimer(now: now)
             health.printerProblem = nil
             return show(KioskScreens.maintenance(health: health)) + [.checkPrinter]
         case (.maintenance, .toggleService):
-            armTimer(for: state, now: now)
+            armTimer(now: now)
             health.outOfService.toggle()
             return show(KioskScreens.maintenance(health: health)) + [.setOutOfService(health.outOfService)]
 
@@ -320,15 +345,16 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     }
 
     private mutating func submitPIN() -> [KioskEffect] {
-        guard let card = session?.card, let digits = session?.pin else { return [] }
-        session?.awaitingPINCheck = true
-        return show(KioskScreens.pinEntry(entered: digits.count, length: policy.pinLength, message: Teks.pinChecking))
-            + [.verifyPIN(card, PIN(digits: digits))]
+        guard case .pinEntry(let who, let pin, _) = state else { return [] }
+        state = .pinEntry(who, pin: pin, checking: true)
+        return show(
+            KioskScreens.pinEntry(entered: pin.digits.count, length: policy.pinLength, message: Teks.pinChecking))
+            + [.verifyPIN(who.card, pin)]
     }
 
     private mutating func tick(now: C.Instant) -> [KioskEffect] {
         guard let deadline else { return [] }
-        if now >= deadline {
+        if now >= deadline.at {
             switch state {
             case .readingCard: return fail(.cardUnreadable, now: now)
             case .printing:
@@ -338,15 +364,14 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             default: return leaveToIdle(now: now)
             }
         }
-        let left = Self.wholeSeconds(now.duration(to: deadline))
-        if let warningAt, now >= warningAt, !warningShown {
-            warningShown = true
-            countdownShown = left
+        let left = Self.wholeSeconds(now.duration(to: deadline.at))
+        if let warningAt = deadline.warningAt, now >= warningAt, deadline.countdown == nil {
+            self.deadline?.countdown = left
             return show(KioskScreens.timeoutWarning(secondsLeft: left))
         }
-        if warningShown, left != countdownShown {
+        if let countdown = deadline.countdown, left != countdown {
             // Only the countdown changed: shown, not spoken again.
-            countdownShown = left
+            self.deadline?.countdown = left
             screen = KioskScreens.timeoutWarning(secondsLeft: left)
             return [.show(screen)]
         }
@@ -357,20 +382,17 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
 
     private mutating func enter(_ next: State, now: C.Instant) -> [KioskEffect] {
         state = next
-        warningShown = false
-        armTimer(for: next, now: now)
+        armTimer(now: now)
         return show(screen(for: next))
     }
 
     private mutating func fail(_ error: KioskError, now: C.Instant) -> [KioskEffect] {
-        let cleared: [KioskEffect] = session == nil ? [] : [.clearSession]
-        session = nil
+        let cleared: [KioskEffect] = holdsSession ? [.clearSession] : []
         return cleared + enter(.error(error), now: now)
     }
 
     private mutating func leaveToIdle(now: C.Instant) -> [KioskEffect] {
-        let cleared: [KioskEffect] = session == nil ? [] : [.clearSession]
-        session = nil
+        let cleared: [KioskEffect] = holdsSession ? [.clearSession] : []
         return cleared + enter(.idle, now: now)
     }
 
@@ -389,20 +411,23 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         return max(0, Int(seconds) + (attoseconds > 0 ? 1 : 0))
     }
 
-    private mutating func armTimer(for state: State, now: C.Instant) {
+    /// Starts the current state's time limit over (and its warning, for the states that warn).
+    private mutating func armTimer(now: C.Instant) {
         let (timeout, warns): (Duration?, Bool) =
             switch state {
             case .idle: (nil, false)
             case .readingCard: (policy.cardReadTimeout, false)
-            case .identifying, .menu, .details, .confirm: (policy.inactivityTimeout, true)
+            case .pinEntry, .menu, .purpose, .confirm: (policy.inactivityTimeout, true)
             case .printing: (policy.printTimeout, false)
             case .done: (policy.doneDisplay, false)
             case .error: (policy.errorDisplay, false)
             case .maintenance: (policy.maintenanceTimeout, true)
             }
-        deadline = timeout.map { now.advanced(by: $0) }
-        warningAt = warns && timeout != nil ? now.advanced(by: timeout! - policy.timeoutWarning) : nil
-        warningShown = false
+        deadline = timeout.map { timeout in
+            Deadline(
+                at: now.advanced(by: timeout),
+                warningAt: warns ? now.advanced(by: timeout - policy.timeoutWarning) : nil)
+        }
     }
 
     // MARK: - Derived
@@ -415,52 +440,47 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         }
     }
 
+    /// Whether the state holds a session's card or personal data, which leaving it clears.
+    var holdsSession: Bool {
+        switch state {
+        case .idle, .done, .error: false
+        default: true
+        }
+    }
+
+    /// Whether the timeout warning is up.
+    private var isWarning: Bool { deadline?.countdown != nil }
+
     private var pageSize: Int { max(1, policy.menuPageSize) }
 
     private func pageCount(choices: Int) -> Int { max(1, (choices + pageSize - 1) / pageSize) }
 
-    /// The whole list the current state pages through.
-    private var choicesInState: [String] {
-        switch state {
-        case .menu: letters.map(\.title)
-        case .details: session?.letter?.purposes ?? []
-        default: []
-        }
-    }
-
     /// One page of a list, with its first index and the page count.
-    private func page<T>(of items: [T]) -> (items: [T], first: Int, page: Int, pages: Int) {
+    private func page<T>(_ page: Int, of items: [T]) -> (items: [T], first: Int, page: Int, pages: Int) {
         let pages = pageCount(choices: items.count)
-        let page = min(session?.page ?? 0, pages - 1)
+        let page = min(page, pages - 1)
         let start = page * pageSize
         return (Array(items[start..<min(items.count, start + pageSize)]), start, page, pages)
-    }
-
-    private var letterRequest: LetterRequest? {
-        guard let session, let kind = session.letter, let purpose = session.purpose else { return nil }
-        guard let resident = session.resident else { return nil }
-        return LetterRequest(kind: kind, purpose: purpose, resident: resident, card: session.card)
     }
 
     private func screen(for state: State) -> Screen {
         switch state {
         case .idle: return KioskScreens.idle(health: health)
         case .readingCard: return KioskScreens.readingCard()
-        case .identifying: return KioskScreens.pinEntry(entered: session?.pin.count ?? 0, length: policy.pinLength)
-        case .menu:
-            let shown = page(of: letters)
+        case .pinEntry(_, let pin, _): return KioskScreens.pinEntry(entered: pin.digits.count, length: policy.pinLength)
+        case .menu(let who, let page):
+            let shown = self.page(page, of: letters)
             return KioskScreens.menu(
-                letters: shown.items, page: shown.page, pages: shown.pages, residentName: session?.resident?.name ?? "")
-        case .details:
-            let shown = page(of: Array((session?.letter?.purposes ?? []).enumerated()))
+                letters: shown.items, page: shown.page, pages: shown.pages, residentName: who.resident.name)
+        case .purpose(_, let letter, let page):
+            let shown = self.page(page, of: Array(letter.purposes.enumerated()))
             return KioskScreens.purpose(
-                letter: session?.letter?.title ?? "", purposes: shown.items, page: shown.page, pages: shown.pages)
-        case .confirm:
-            return KioskScreens.confirm(
-                letter: session?.letter, resident: session?.resident, purpose: session?.purpose ?? "")
-        case .printing:
-            return KioskScreens.printing(progress: session?.progress ?? 0, number: session?.issued?.number)
-        case .done: return KioskScreens.done(draft: doneIsDraft)
+                letter: letter.title, purposes: shown.items, page: shown.page, pages: shown.pages)
+        case .confirm(let who, let letter, let purpose):
+            return KioskScreens.confirm(letter: letter, resident: who.resident, purpose: purpose)
+        case .printing(let printing):
+            return KioskScreens.printing(progress: printing.progress, number: printing.issued?.number)
+        case .done(let draft): return KioskScreens.done(draft: draft)
         case .error(let error): return KioskScreens.error(error)
         case .maintenance: return KioskScreens.maintenance(health: health)
         }

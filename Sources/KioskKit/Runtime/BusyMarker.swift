@@ -63,12 +63,11 @@ package struct BusyMarker: Sendable {
 
 extension KioskStateMachine {
     /// A resident is at the kiosk: from the card read until the "take your letter" screen has gone back to idle.
-    /// An error screen counts only while it belongs to a session; one without (a printer out of paper while
-    /// nobody is there) would otherwise hold updates back for as long as it lasts.
+    /// An error screen holds no session (it was cleared on the way in), so it does not count: one shown while
+    /// nobody is there (a printer out of paper) would otherwise hold updates back for as long as it lasts.
     var isServingResident: Bool {
         switch state {
-        case .idle, .maintenance: false
-        case .error: session != nil
+        case .idle, .maintenance, .error: false
         default: true
         }
     }

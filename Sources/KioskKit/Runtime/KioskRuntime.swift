@@ -60,9 +60,8 @@ package struct KioskRuntime: Service {
             let health = machine.health
             let effects = machine.handle(event)
             busy?.update(serving: machine.isServingResident)
-            if machine.state != before {
-                logger.debug(
-                    "state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
+            if machine.state.description != before.description {
+                logger.debug("state changed", metadata: ["from": "\(before)", "to": "\(machine.state)"])
             }
             await perform(effects, printJobs: &printJobs, shown: &shown)
             if machine.health != health { await systemd?.healthChanged(machine.health) }
@@ -153,13 +152,6 @@ package struct KioskRuntime: Service {
             case .setOutOfService(let off):
                 logger.notice(off ? "operator stopped the service" : "operator resumed the service")
             }
-        }
-    }
-
-    static func name(_ state: KioskStateMachine<ContinuousClock>.State) -> String {
-        switch state {
-        case .error(let error): "error-\(error.name)"
-        default: "\(state)"
         }
     }
 }
