@@ -341,3 +341,16 @@ def require_tools():
         ("zbarimg", "zbar-tools")] if shutil.which(tool) is None]
     if missing:
         raise VMError("the system test needs: " + ", ".join(missing))
+
+
+if __name__ == "__main__":
+    # A developer's way into a guest kept by `system-test/run --keep`: vm.py shell AGENT-SOCKET 'COMMAND' ...
+    import sys
+    if len(sys.argv) < 4 or sys.argv[1] != "shell":
+        sys.exit("usage: vm.py shell AGENT-SOCKET COMMAND...")
+    agent = Agent(sys.argv[2])
+    for command in sys.argv[3:]:
+        status, output = agent.run(command, timeout=600)
+        print(output, end="")
+        if status:
+            print(f"(exit {status})")
