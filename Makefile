@@ -88,7 +88,7 @@ units:
 # Release, install and the Debian package.
 #
 # One version, in VERSION. `make release` writes it, the git commit and the build date (SOURCE_DATE_EPOCH when set)
-# into Sources/Kiosk/BuildStamp.swift for the one release build and writes the checked-in text back afterwards
+# into Sources/KioskKit/BuildStamp.swift for the one release build and writes the checked-in text back afterwards
 # (scripts/build-stamp says why), so `kiosk --version` names the commit while a plain `swift build` still works.
 # The release binary links the Swift standard library and Foundation statically: a kiosk needs no toolchain, only
 # the Debian libraries dpkg-shlibdeps finds (scripts/check-package proves no libswift*.so is needed).
@@ -96,7 +96,7 @@ VERSION := $(shell cat VERSION)
 GIT_COMMIT := $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) || c=unknown; \
 	[ "$$c" = unknown ] || git diff --quiet HEAD -- 2>/dev/null || c=$$c-dirty; echo $$c)
 BUILD_DATE := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(date +%s)} +%Y-%m-%dT%H:%M:%SZ)
-STAMP := Sources/Kiosk/BuildStamp.swift
+STAMP := Sources/KioskKit/BuildStamp.swift
 RELEASE_KIOSK := .build/release/kiosk
 
 # SwiftPM exports every symbol of an executable (--export-dynamic): 44,000 of them, 2.8 MB of .dynsym/.dynstr
@@ -251,6 +251,7 @@ bench-records: deps
 	@command -v /usr/bin/time >/dev/null || $(SUDO) apt-get install -y -qq time
 	$(SWIFT) build -c release --product kiosk
 	$(SWIFT) build -c release --product kiosk-sim
+	$(SWIFT) build -c release --product record-load
 	Benchmarks/Records/run.sh .build/release 100000
 
 format:

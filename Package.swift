@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .executable(name: "kiosk", targets: ["Kiosk"]),
         .executable(name: "kiosk-sim", targets: ["KioskSimulator"]),
+        .executable(name: "record-load", targets: ["RecordLoad"]),
         // For Benchmarks/, which depends on this package by path.
         .library(name: "Core", targets: ["Core"]),
         .library(name: "Drivers", targets: ["Drivers"]),
@@ -80,9 +81,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The `kiosk` executable: configuration, wiring, services, the technician CLI.
-        .executableTarget(
-            name: "Kiosk",
+        // The kiosk itself, as a library: configuration, the SQLite storage (registry, records, device state), the
+        // provincial API client and its services, letters, and the runtime that feeds Core's state machine and
+        // performs its effects. `KioskApp.services(settings)` wires it once: `kiosk run` and the tests start the kiosk
+        // through it.
+        .target(
+            name: "KioskKit",
             dependencies: [
                 "Core",
                 "Drivers",
@@ -91,7 +95,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -99,6 +102,34 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `kiosk` executable: the technician CLI (run, doctor, status, enroll, ...), thin over KioskKit.
+        .executableTarget(
+            name: "Kiosk",
+            dependencies: [
+                "Core",
+                "Drivers",
+                "KioskKit",
+                "ProvincialAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `record-load`: synthetic services captured through KioskKit's record store as fast as it can, for the crash
+        // test and `make bench-records`. Not in the kiosk's package.
+        .executableTarget(
+            name: "RecordLoad",
+            dependencies: [
+                "Core",
+                "Drivers",
+                "KioskKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -127,7 +158,8 @@ let package = Package(
         // Fixtures/screens holds the golden PNGs; the tests read them from the source tree (so that
         // KIOSK_UPDATE_SNAPSHOTS=1 can rewrite them), not as bundle resources.
         .testTarget(
-            name: "DriversTests", dependencies: ["Drivers", "Core"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+            name: "DriversTests", dependencies: ["Drivers", "Core"], exclude: ["Fixtures"], swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ProvincialAPITests",
             dependencies: ["ProvincialAPI", .product(name: "Yams", package: "Yams")],
@@ -150,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "KioskTests",
             dependencies: [
-                "Kiosk", "Core", "Drivers", "ProvincialAPI",
+                "Kiosk", "KioskKit", "Core", "Drivers", "ProvincialAPI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

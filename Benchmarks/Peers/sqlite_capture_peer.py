@@ -2,7 +2,7 @@
 WAL with synchronous=FULL, on the same disk the kiosk uses. The kiosk's capture adds numbering, AES-GCM sealing and
 its ULID; this peer says how much of the time is the fsync itself.
 
-usage: python3 sqlite_capture_peer.py FOLDER COUNT   -> one JSON line like kiosk capture-load --stats
+usage: python3 sqlite_capture_peer.py FOLDER COUNT   -> one JSON line like record-load --stats
 """
 import json, os, sqlite3, sys, time
 

@@ -39,14 +39,14 @@ TOML
 drain() { # $1: name, $2: backlog
     config "$WORK/$1" >"$WORK/$1.toml"
     "$BIN/kiosk" enroll --config "$WORK/$1.toml" --url "$URL" --token "$3" >/dev/null
-    "$BIN/kiosk" capture-load --config "$WORK/$1.toml" --count "$2" >/dev/null
+    "$BIN/record-load" --config "$WORK/$1.toml" --count "$2" >/dev/null
     /usr/bin/time -f "%e %M" -o "$WORK/$1.time" "$BIN/kiosk" upload --config "$WORK/$1.toml" --batch-size 500 >/dev/null
     read -r seconds rss <"$WORK/$1.time"
     echo "drain $2 records: ${seconds} s, $(awk "BEGIN { printf \"%d\", $2 / $seconds }") records/s, max RSS $((rss / 1024)) MiB"
 }
 
 config "$WORK/capture" >"$WORK/capture.toml"
-echo "durable capture, kiosk (2,000 records, fsync per commit): $("$BIN/kiosk" capture-load --config "$WORK/capture.toml" --count 2000 --stats | tail -1)"
+echo "durable capture, kiosk (2,000 records, fsync per commit): $("$BIN/record-load" --config "$WORK/capture.toml" --count 2000 --stats | tail -1)"
 echo "durable capture, peer: bare sqlite3 record + outbox insert, WAL FULL: $(python3 "$(dirname "$0")/../Peers/sqlite_capture_peer.py" "$WORK/peer" 2000)"
 drain small $((BACKLOG / 10)) BENCH-TOKEN-1
 drain large "$BACKLOG" BENCH-TOKEN-2

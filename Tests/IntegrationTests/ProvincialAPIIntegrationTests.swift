@@ -64,6 +64,11 @@ struct ProvincialAPIIntegrationTests {
             try Services.run(Services.binaries + "/kiosk", arguments + ["--config", config])
         }
 
+        /// `record-load`: `count` synthetic services captured through the kiosk's record store.
+        func capture(_ count: Int) throws -> (status: Int32, output: String) {
+            try Services.run(Services.binaries + "/record-load", ["--count", "\(count)", "--config", config])
+        }
+
         func enroll() throws {
             let enrolled = try kiosk(["enroll", "--url", server.url, "--token", ProvincialAPIIntegrationTests.token])
             #expect(enrolled.status == 0, "\(enrolled.output)")
@@ -98,7 +103,7 @@ struct ProvincialAPIIntegrationTests {
         try setup.enroll()
         let again = try setup.kiosk(["enroll", "--url", setup.server.url, "--token", Self.token])
         #expect(again.status != 0 && again.output.contains("already enrolled"))
-        let captured = try setup.kiosk(["capture-load", "--count", "7"])
+        let captured = try setup.capture(7)
         #expect(captured.status == 0)
         #expect(try setup.kiosk(["status"]).output.contains("7 record(s) waiting"))
         let upload = try setup.kiosk(["upload"])
@@ -135,7 +140,7 @@ struct ProvincialAPIIntegrationTests {
 
     @Test func withoutEnrollmentRecordsWaitAndUploadSaysWhy() throws {
         let setup = try Setup()
-        #expect(try setup.kiosk(["capture-load", "--count", "2"]).status == 0)
+        #expect(try setup.capture(2).status == 0)
         let upload = try setup.kiosk(["upload"])
         #expect(upload.status != 0 && upload.output.contains("kiosk enroll"))
         #expect(try setup.kiosk(["status"]).output.contains("2 record(s) waiting"))
@@ -144,7 +149,7 @@ struct ProvincialAPIIntegrationTests {
     @Test func aServerThatFailsAndDropsKeepsTheRecordsUntilItAnswers() throws {
         let setup = try Setup(serverOptions: ["--fail-rate", "1", "--fail-status", "503", "--retry-after", "7"])
         try setup.enroll()
-        #expect(try setup.kiosk(["capture-load", "--count", "5"]).status == 0)
+        #expect(try setup.capture(5).status == 0)
         let refused = try setup.kiosk(["upload"])
         #expect(refused.status != 0 && refused.output.contains("HTTP 503, Retry-After 7"))
         #expect(try setup.kiosk(["status"]).output.contains("5 record(s) waiting"))
@@ -154,7 +159,7 @@ struct ProvincialAPIIntegrationTests {
     @Test func answersLostAfterTheCommitAreResentAndCountedAsDuplicates() throws {
         let setup = try Setup(serverOptions: ["--lose-answer-rate", "1"])
         try setup.enroll()
-        #expect(try setup.kiosk(["capture-load", "--count", "3"]).status == 0)
+        #expect(try setup.capture(3).status == 0)
         #expect(try setup.kiosk(["upload"]).status != 0)
         #expect(try setup.applied().records.count == 3)  // the server committed
         #expect(try setup.kiosk(["status"]).output.contains("3 record(s) waiting"))  // the kiosk never heard
@@ -303,7 +308,7 @@ struct ProvincialAPIIntegrationTests {
 
     // MARK: Crash test
 
-    /// `kiosk capture-load --upload` killed with SIGKILL at random points, against a server that drops
+    /// `record-load --upload` (the kiosk's record store and uploader) killed with SIGKILL at random points, against a server that drops
     /// connections, fails and loses answers; then one clean drain. Every record the kiosk reported captured must be
     /// on the server exactly once, and no log line may hold a NIK-shaped number. KIOSK_CRASH_KILLS sets the number
     /// of kills (200 in `make test`, 1,000 in `make soak`).
@@ -321,8 +326,8 @@ struct ProvincialAPIIntegrationTests {
         var killedMidway = 0
         for _ in 0..<kills {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: Services.binaries + "/kiosk")
-            process.arguments = ["capture-load", "--config", setup.config, "--count", "100000", "--upload"]
+            process.executableURL = URL(fileURLWithPath: Services.binaries + "/record-load")
+            process.arguments = ["--config", setup.config, "--count", "100000", "--upload"]
             let (out, err) = (Pipe(), Pipe())
             process.standardOutput = out
             process.standardError = err

@@ -2,7 +2,7 @@ import Core
 import Foundation
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 @Suite("Configuration")
 struct ConfigurationTests {
@@ -88,7 +88,8 @@ struct ConfigurationTests {
 
     @Test func aThermalPrinterNeedsAnAddressAndAKnownProfile() throws {
         let withPrinting = { (printing: String) in
-            SampleConfig.valid.replacingOccurrences(of: "[card_reader]", with: "[printing]\n\(printing)\n\n[card_reader]")
+            SampleConfig.valid.replacingOccurrences(
+                of: "[card_reader]", with: "[printing]\n\(printing)\n\n[card_reader]")
         }
         let settings = try SampleConfig.parse(withPrinting("letters = \"thermal\"\nthermal = \"10.0.0.5\""))
         #expect(settings.printing.thermal?.address == .tcp(host: "10.0.0.5", port: 9100))

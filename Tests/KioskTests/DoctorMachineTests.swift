@@ -5,6 +5,7 @@ import Testing
 
 @testable import Drivers
 @testable import Kiosk
+@testable import KioskKit
 
 /// The doctor's device, service and link checks, each verdict driven by canned answers (and files in a temporary
 /// root) so that every branch a technician may meet is exercised without the hardware.
@@ -19,7 +20,7 @@ struct DoctorMachineTests {
         machine.kernelClockSynchronized = { nil }
         machine.cupsStatus = { queue, server in .failure(.queueNotFound(queue: queue, server: server ?? "localhost")) }
         machine.thermalStatus = { _ in .success(nil) }
-        machine.httpGet = { _, _ in .success(204) }
+        machine.apiProbe = { _, _ in .success(204) }
         return machine
     }
 
@@ -215,15 +216,13 @@ struct DoctorMachineTests {
         let url = URL(string: "https://api.example.id")!
         let none = await Doctor.api(url: nil, APISettings(), machine: machine)
         #expect(none.verdict == .warn && none.fix?.contains("kiosk enroll") == true)
-        machine.httpGet = { _, _ in .success(404) }
+        machine.apiProbe = { _, _ in .success(404) }
         let answered = await Doctor.api(url: url, APISettings(), machine: machine)
         #expect(answered.verdict == .ok && answered.detail.contains("answered (HTTP 404)"), "\(answered)")
-        machine.httpGet = { _, _ in .success(503) }
+        machine.apiProbe = { _, _ in .success(503) }
         #expect(await Doctor.api(url: url, APISettings(), machine: machine).verdict == .warn)
-        struct TLSFailure: Error, CustomStringConvertible {
-            var description: String { "handshakeFailed(NIOSSL: certificate verify failed)" }
+        machine.apiProbe = { _, _ in .failure(.untrusted("127.0.0.1: TLS handshake failed, certificate verify failed"))
         }
-        machine.httpGet = { _, _ in .failure(TLSFailure()) }
         let tls = await Doctor.api(url: url, APISettings(), machine: machine)
         #expect(tls.verdict == .fail && tls.fix?.contains("trust_anchor") == true, "\(tls)")
     }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import Kiosk
+@testable import KioskKit
 
 @Suite("kiosk doctor")
 struct DoctorTests {

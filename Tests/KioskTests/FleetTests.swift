@@ -4,6 +4,7 @@ import ProvincialAPI
 import Testing
 
 @testable import Kiosk
+@testable import KioskKit
 
 /// What a fleet updater relies on: the busy marker while a resident is served, and the version and build the
 /// binary, `kiosk status` and the heartbeat report.

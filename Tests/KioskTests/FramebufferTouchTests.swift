@@ -2,7 +2,7 @@ import Core
 import Drivers
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 /// Touch through the framebuffer display: the panel point is turned by the rotation, hit-tested in millimetres,
 /// the button is drawn pressed on the panel at once, and the press is sent on release.

@@ -5,7 +5,7 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 @Suite("[input]: touch panel, keypad and console settings")
 struct InputSettingsTests {

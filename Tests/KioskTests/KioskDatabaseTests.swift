@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 @Suite("Kiosk database")
 struct KioskDatabaseTests {

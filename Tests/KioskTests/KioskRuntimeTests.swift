@@ -6,7 +6,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 /// The runtime with the state machine, the registry from the fixture export, the record store and a printer,
 /// driven by a scripted resident: the whole resident flow in process.
@@ -45,7 +45,8 @@ struct KioskRuntimeTests {
         }
     }
 
-    /// Runs one script against a fresh kiosk; returns what it showed and the store's records.
+    /// Runs one script against a fresh kiosk, wired by `KioskApp.services` as `kiosk run` wires it, with its state in
+    /// a temporary folder; returns what it showed, the store's records and the printed letters' text.
     static func play(
         _ script: String, config: String = SampleConfig.valid, printer: (any LetterPrinter)? = nil,
         awaitLimit: Duration = .seconds(20), busy: BusyMarker? = nil, speaker: (any PromptSpeaker)? = nil,
@@ -53,45 +54,31 @@ struct KioskRuntimeTests {
         afterwards: (SQLiteRegistry) async throws -> Void = { _ in }
     ) async throws -> (Capture, [ServiceRecord], String) {
         let directory = try TemporaryDirectory()
-        let settings = try SampleConfig.parse(config)
+        let state = try TemporaryDirectory()
+        let settings = try SampleConfig.parse(
+            config.replacingOccurrences(
+                of: "state_directory = \"state\"", with: "state_directory = \"\(state.path)/state\""))
         let capture = Capture()
-        let logger = Logger(label: "kiosk") { label in
+        var options = KioskApp.Options()
+        options.logger = Logger(label: "kiosk") { label in
             JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
                 capture.logs.withLock { $0.append(line) }
             }
         }
-        let events = KioskEvents()
-        let screens = ScreenWatch()
-        let card = ScriptedCardReader(events: events)
-        let state = try TemporaryDirectory()
-        let database = try await RegistryFixture.imported(in: state)
-        let store = try RegistryFixture.recordStore(database, settings: settings)
-        let registry = RegistryFixture.registry(
-            database, pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout)
-        try await registry.syncOperatorCards(settings.operatorCards)
-        try await prepare(registry)
-        var runtime = KioskRuntime(
-            policy: settings.policy, catalogue: settings.catalogue,
-            ports: .init(
-                display: CapturingDisplay(capture: capture, busy: busy), cardReader: card, registry: registry, issuer: store,
-                printer: try printer ?? TestLetters.printer(settings: settings, directory: directory.path, nikStyle: .masked),
-                speaker: speaker),
-            events: events, logger: logger, screens: screens)
-        runtime.busy = busy
-        let player = ScriptPlayer(
-            session: try ScriptedSession(text: script), card: card, events: events, screens: screens,
-            layout: try ScreenLayout(size: settings.display.size), awaitLimit: awaitLimit, logger: logger)
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: runtime),
-                    .init(service: player, successTerminationBehavior: .gracefullyShutdownGroup),
-                ],
-                logger: logger))
-        try await group.run()
-        try await afterwards(registry)
+        options.script = try ScriptedSession(text: script)
+        options.awaitLimit = awaitLimit
+        options.display = CapturingDisplay(capture: capture, busy: busy)
+        options.printer =
+            try printer ?? TestLetters.printer(settings: settings, directory: directory.path, nikStyle: .masked)
+        options.speaker = speaker
+        options.busy = busy
+        options.environment = [:]
+        let kiosk = try await KioskApp.services(settings, options)
+        try await prepare(kiosk.registry)
+        try await kiosk.run(stoppingOnSignals: false)
+        try await afterwards(kiosk.registry)
         let printed = try TestLetters.text(ofPDFsIn: directory.path)
-        return (capture, try await store.records(), printed)
+        return (capture, try await kiosk.store.records(), printed)
     }
 
     static let domicileSession = """
@@ -246,6 +233,8 @@ struct KioskRuntimeTests {
 
     /// Registers PIN 250713 for the card 04A21B6C9E4F80, as `kiosk pin set` would.
     static func registerPIN(_ registry: SQLiteRegistry) async throws {
+        var registry = registry
+        registry.scrypt = RegistryFixture.fastScrypt
         let holder = try #require(try await registry.holder(of: try CardUID(hex: "04A21B6C9E4F80")))
         try await registry.setPIN(PIN(digits: [2, 5, 0, 7, 1, 3]), for: holder, at: .now())
     }

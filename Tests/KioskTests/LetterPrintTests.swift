@@ -5,6 +5,7 @@ import Foundation
 import Testing
 
 @testable import Kiosk
+@testable import KioskKit
 
 /// Letters through the real renderer (cairo, the Liberation fonts, libqrencode) and read back with the tools a
 /// verifier would use: poppler's `pdftotext`, zbar's `zbarimg`.
@@ -71,8 +72,10 @@ struct LetterPrintTests {
         let directory = try TemporaryDirectory()
         let png = directory.path + "/page1.png"
         try Data(try composer.renderer.png(list.pages[0], scale: 150.0 / 72)).write(to: URL(fileURLWithPath: png))
-        let scanned = try DebianTool.run("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", png], package: "zbar-tools")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let scanned = try DebianTool.run(
+            "zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", png], package: "zbar-tools"
+        )
+        .trimmingCharacters(in: .whitespacesAndNewlines)
         let verifier = LetterVerifier(keys: [Self.settings.kioskID: TestLetters.key.publicKey.rawRepresentation])
         guard case .valid(let seal) = verifier.verify(payload: scanned) else {
             Issue.record("expected a valid seal, got \(verifier.verify(payload: scanned))")
@@ -97,7 +100,8 @@ struct LetterPrintTests {
 
         // Signed by another key that claims to be this kiosk.
         let forger = LetterSigner(kioskID: Self.settings.kioskID, key: Curve25519.Signing.PrivateKey())
-        let forged = try forger.seal(Self.issued.number, issuedOn: Self.issued.recordID.timestamp.date(), to: Self.woman)
+        let forged = try forger.seal(
+            Self.issued.number, issuedOn: Self.issued.recordID.timestamp.date(), to: Self.woman)
         #expect(verifier.verify(payload: forged.payload) == .forged(kioskID: Self.settings.kioskID))
 
         // A genuine QR with its serial changed.
@@ -116,11 +120,18 @@ struct LetterPrintTests {
         #expect(LetterVerifier(keys: [:]).verify(payload: payload) == .unknownKiosk(Self.settings.kioskID))
 
         // A genuine QR on a letter whose printed number was changed.
-        guard case .valid = verifier.verify(payload: payload, documentText: "Nomor : S-41/007-K2/1809072001/XI/2025 \(IndonesianDate.long(Self.issued.recordID.timestamp.date()))") else {
+        guard
+            case .valid = verifier.verify(
+                payload: payload,
+                documentText:
+                    "Nomor : S-41/007-K2/1809072001/XI/2025 \(IndonesianDate.long(Self.issued.recordID.timestamp.date()))"
+            )
+        else {
             Issue.record("the genuine letter text should verify")
             return
         }
-        guard case .altered = verifier.verify(payload: payload, documentText: "Nomor : S-41/009-K2/1809072001/XI/2025") else {
+        guard case .altered = verifier.verify(payload: payload, documentText: "Nomor : S-41/009-K2/1809072001/XI/2025")
+        else {
             Issue.record("a letter whose printed number differs from its QR must be altered")
             return
         }
@@ -151,7 +162,8 @@ struct LetterPrintTests {
         #expect(cut.status == 1)
         #expect(cut.stdout.hasPrefix("REFUSED: damaged letter QR"))
         // Without this kiosk's key (another kiosk's config would not have it) and no key list: a clear error.
-        let keys = try directory.write("keys.txt", "# no keys yet\nOTHER-KIOSK \(Data(repeating: 7, count: 32).base64EncodedString())\n")
+        let keys = try directory.write(
+            "keys.txt", "# no keys yet\nOTHER-KIOSK \(Data(repeating: 7, count: 32).base64EncodedString())\n")
         let unknown = try KioskBinary.run(["verify", "--config", "/nonexistent.toml", "--keys", keys, payload])
         #expect(unknown.stdout.hasPrefix("UNKNOWN KIOSK"))
     }
@@ -173,7 +185,8 @@ struct LetterPrintTests {
         let jpeg = try directory.write("logo.jpg", "\u{FF}\u{D8}\u{FF} not a png")
         let problems = SampleConfig.problems(
             SampleConfig.valid.replacingOccurrences(
-                of: "address = \"Jl. Raya Hanura No. 1\"", with: "address = \"Jl. Raya Hanura No. 1\"\nlogo = \"\(jpeg)\""))
+                of: "address = \"Jl. Raya Hanura No. 1\"",
+                with: "address = \"Jl. Raya Hanura No. 1\"\nlogo = \"\(jpeg)\""))
         #expect(problems.map(\.key) == ["letterhead.logo"])
         #expect(problems.first?.message.contains("is not a PNG image") == true)
     }
@@ -182,7 +195,8 @@ struct LetterPrintTests {
     func snapshot() throws {
         let renderer = try Renderer()
         let letter = Letter(
-            request: Self.snapshotRequest, number: Self.issued.number, issuedOn: CalendarDate(year: 2025, month: 11, day: 24)!,
+            request: Self.snapshotRequest, number: Self.issued.number,
+            issuedOn: CalendarDate(year: 2025, month: 11, day: 24)!,
             letterhead: Self.settings.letterhead, template: Self.settings.letters.templates["S-41"]!, nikStyle: .full,
             seal: "VK1:SNAPSHOT")
         let page = LetterLayout(paper: .f4, measurer: renderer).layout(letter).pages[0]

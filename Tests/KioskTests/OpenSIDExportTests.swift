@@ -2,7 +2,7 @@ import Core
 import Foundation
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 @Suite("OpenSID resident export")
 struct OpenSIDExportTests {

@@ -4,6 +4,7 @@ import GRDB
 import Testing
 
 @testable import Kiosk
+@testable import KioskKit
 
 @Suite("PINs: hashing, rules, verification and lockout")
 struct PINTests {

@@ -5,7 +5,7 @@ import GRDB
 import ProvincialAPI
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 @Suite("Service records and the outbox in SQLite")
 struct RecordStoreTests {

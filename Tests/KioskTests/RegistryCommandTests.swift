@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 
 @testable import Kiosk
+@testable import KioskKit
 
 /// `kiosk import residents` and `kiosk pin`, run as the technician runs them: the built binary, a configuration
 /// whose state lives in a temporary folder.
@@ -229,7 +230,7 @@ struct RunRegistryTests {
                 logs.withLock { $0.append(line) }
             }
         }
-        let registry = try await RunCommand.makeRegistry(
+        let registry = try await KioskApp.registry(
             settings, database: try RegistryFixture.database(in: directory), logger: logger)
         #expect(try await registry.lookUp(try CardUID(hex: "DEADBEEF")) == .operatorCard, "operator cards synced")
         guard case .resident = try await registry.lookUp(try CardUID(hex: "520A8BB9")) else {

@@ -4,7 +4,7 @@ import GRDB
 import ProvincialAPI
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 @Suite("Registry pages from the province applied to the registry")
 struct RegistrySyncTests {

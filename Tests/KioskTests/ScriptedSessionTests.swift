@@ -1,7 +1,7 @@
 import Core
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 @Suite("Scripted sessions")
 struct ScriptedSessionTests {

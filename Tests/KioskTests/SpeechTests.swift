@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 
 @testable import Kiosk
+@testable import KioskKit
 
 @Suite("[speech]: configuration, the runtime's prompts, the doctor")
 struct SpeechTests {

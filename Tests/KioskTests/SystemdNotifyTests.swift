@@ -6,7 +6,7 @@ import Logging
 import Synchronization
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 /// systemd's side of NOTIFY_SOCKET, for tests: a bound `AF_UNIX` datagram socket (a path in a temporary folder, or an
 /// abstract `@name`) and a thread that collects every datagram it receives.
@@ -318,20 +318,17 @@ struct WatchdogRuntimeTests {
     }
 
     @Test func aLoopStuckInAnEffectWithholdsThePingAndPingsResumeAfterIt() async throws {
-        let settings = try SampleConfig.parse(SampleConfig.valid)
         let state = try TemporaryDirectory()
-        let database = try await RegistryFixture.imported(in: state)
-        let events = KioskEvents()
+        let settings = try SampleConfig.parse(SampleConfig.withState(in: state.path + "/state"))
         let display = HangingDisplay()
-        let runtime = KioskRuntime(
-            policy: settings.policy, catalogue: settings.catalogue,
-            ports: .init(
-                display: display, cardReader: ScriptedCardReader(events: events),
-                registry: RegistryFixture.registry(database),
-                issuer: try RegistryFixture.recordStore(database, settings: settings),
-                printer: try TestLetters.printer(settings: settings, directory: state.path)),
-            events: events, logger: Logger(label: "test"), screens: ScreenWatch())
-        let loop = Task { try await runtime.run() }
+        var options = KioskApp.Options()
+        options.display = display
+        options.printer = try TestLetters.printer(settings: settings, directory: state.path)
+        options.environment = [:]
+        let kiosk = try await KioskApp.services(settings, options)
+        let events = kiosk.events
+        // The main loop alone: the gate below stands in for the watchdog service.
+        let loop = Task { try await kiosk.runtime.run() }
         let pings = Mutex(0)
         let gate = WatchdogGate(liveness: events, logger: Logger(label: "test")) { pings.withLock { $0 += 1 } }
 

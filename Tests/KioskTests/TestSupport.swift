@@ -7,6 +7,7 @@ import Synchronization
 import Testing
 
 @testable import Kiosk
+@testable import KioskKit
 
 /// Paths of the repository and the test fixtures.
 enum TestPaths {

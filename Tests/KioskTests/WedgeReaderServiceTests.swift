@@ -6,7 +6,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-@testable import Kiosk
+@testable import KioskKit
 
 /// The wedge reader's side of the kiosk: its configuration, the events its service sends the runtime, and the port
 /// that keeps a wedge tap from being read again from the PC/SC reader.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskKit
 
 /// Exit statuses shared by the subcommands, from sysexits(3), so scripts and systemd can tell causes apart.
 enum ExitStatus {

@@ -1,7 +1,6 @@
-import AsyncHTTPClient
 import Drivers
 import Foundation
-import NIOSSL
+import KioskKit
 
 extension Doctor {
     /// What the doctor asks of the machine beyond the configuration: the live answers in `kiosk doctor`, canned ones
@@ -37,9 +36,10 @@ extension Doctor {
                 return .failure(error)
             }
         }
-        /// One GET with a short timeout: the HTTP status, or why there was none.
-        var httpGet: @Sendable (_ url: URL, _ trustAnchor: String?) async -> Result<Int, any Error> = {
-            url, trustAnchor in await Machine.get(url, trustAnchor: trustAnchor)
+        /// One GET with a short timeout through the uploader's own client (its TLS and trust anchor): the HTTP
+        /// status, or why there was none.
+        var apiProbe: @Sendable (_ url: URL, _ trustAnchor: String?) async -> Result<Int, APICallError> = {
+            url, trustAnchor in await Machine.probe(url, trustAnchor: trustAnchor)
         }
 
         static let live = Machine()
@@ -49,27 +49,16 @@ extension Doctor {
             root == "/" ? path : (root as NSString).appendingPathComponent(path)
         }
 
-        private static func get(_ url: URL, trustAnchor: String?) async -> Result<Int, any Error> {
-            var tls = TLSConfiguration.makeClientConfiguration()
-            var configuration = HTTPClient.Configuration()
+        private static func probe(_ url: URL, trustAnchor: String?) async -> Result<Int, APICallError> {
+            let client: ProvincialClient
             do {
-                if let trustAnchor { tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(trustAnchor)) }
-                configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+                client = try ProvincialClient(
+                    baseURL: url, signer: nil, trustAnchor: trustAnchor, timeout: .seconds(5),
+                    connectTimeout: .seconds(5))
             } catch {
                 return .failure(error)
             }
-            configuration.timeout = .init(connect: .seconds(5), read: .seconds(5))
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            let result: Result<Int, any Error>
-            do {
-                let response = try await client.execute(
-                    HTTPClientRequest(url: url.absoluteString), timeout: .seconds(8))
-                result = .success(Int(response.status.code))
-            } catch {
-                result = .failure(error)
-            }
-            try? await client.shutdown()
-            return result
+            return await client.closing { await $0.probe(deadline: .seconds(8)) }
         }
     }
 
@@ -429,7 +418,7 @@ extension Doctor {
                 fix: "kiosk enroll --url URL --token TOKEN")
         }
         let started = ContinuousClock.now
-        let answer = await machine.httpGet(url, settings.trustAnchor)
+        let answer = await machine.apiProbe(url, settings.trustAnchor)
         let elapsed = ContinuousClock.now - started
         let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
         switch answer {
@@ -443,12 +432,15 @@ extension Doctor {
                 detail: "\(url.absoluteString) answered HTTP \(status): the server has a problem; records wait",
                 fix: "nothing to do on the kiosk; tell the province if it lasts")
         case .failure(let error):
-            let text = "\(error)"
-            let tls =
-                text.localizedCaseInsensitiveContains("ssl") || text.localizedCaseInsensitiveContains("certificate")
+            let (reason, tls): (String, Bool) =
+                switch error {
+                case .untrusted(let reason): (reason, true)
+                case .unreachable(let reason): (reason, false)
+                default: ("\(error)", false)
+                }
             return Finding(
                 verdict: tls ? .fail : .warn, check: "provincial API",
-                detail: "\(url.absoluteString) cannot be reached: \(text); records wait on the kiosk",
+                detail: "\(url.absoluteString) cannot be reached: \(reason); records wait on the kiosk",
                 fix: tls
                     ? "TLS failed: check the clock (timedatectl) and [api] trust_anchor"
                     : "check the network (ping, DNS in /etc/resolv.conf) and [api] url")

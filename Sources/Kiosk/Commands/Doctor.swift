@@ -2,6 +2,7 @@ import Core
 import Drivers
 import Foundation
 import GRDB
+import KioskKit
 
 /// The technician's checks, each a verdict with what was found and, when not ok, how to fix it.
 enum Doctor {
@@ -49,7 +50,8 @@ enum Doctor {
     static func fonts(_ fonts: Fonts = Fonts()) -> Finding {
         do throws(GraphicsError) {
             try fonts.verify()
-            return Finding(verdict: .ok, check: "letter fonts", detail: "\(fonts.serif) and \(fonts.sans), regular and bold")
+            return Finding(
+                verdict: .ok, check: "letter fonts", detail: "\(fonts.serif) and \(fonts.sans), regular and bold")
         } catch {
             guard case .fontMissing(_, let package) = error else {
                 return Finding(verdict: .fail, check: "letter fonts", detail: "\(error)")
@@ -81,7 +83,9 @@ enum Doctor {
             }
         return Finding(
             verdict: .ok, check: "speech",
-            detail: "espeak-ng voice \(settings.voice), \(settings.rate) words/min, volume \(settings.volume), to \(output)")
+            detail:
+                "espeak-ng voice \(settings.voice), \(settings.rate) words/min, volume \(settings.volume), to \(output)"
+        )
     }
 
     static func report(_ findings: [Finding]) -> String {

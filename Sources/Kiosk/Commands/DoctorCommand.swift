@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskKit
 
 /// `kiosk doctor`: what is wrong with this kiosk and how to fix it.
 struct DoctorCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskKit
 import ProvincialAPI
 
 /// `kiosk enroll --url URL --token TOKEN`: registers this kiosk's public key with the province, once.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskKit
 
 /// `kiosk import`: bring data from the village's systems into the kiosk.
 struct ImportCommand: AsyncParsableCommand {
@@ -38,22 +39,12 @@ struct ImportResidentsCommand: AsyncParsableCommand {
         do {
             export = try OpenSIDExport.read(path: file)
         } catch {
-            printError("cannot read \(file): \(ImportResidentsCommand.describe(error, file: file))")
+            printError("cannot read \(file): \(OpenSIDExport.describe(error, file: file))")
             throw ExitCode(2)
         }
         let database = try settings.openDatabase()
         let report = try await ResidentImport.run(export, into: database, dryRun: dryRun)
         print(report.text)
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
-    }
-
-    /// What went wrong reading the file, in words a technician acts on (Foundation's errors name the file only).
-    static func describe(_ error: any Error, file: String) -> String {
-        if error is OpenSIDExport.ExportError { return "\(error)" }
-        guard FileManager.default.fileExists(atPath: file) else { return "the file does not exist" }
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            return "permission denied; run as a user who may read it"
-        }
-        return "not a CSV text file in UTF-8 (export it again from OpenSID as CSV)"
     }
 }

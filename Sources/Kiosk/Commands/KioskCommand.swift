@@ -1,4 +1,5 @@
 import ArgumentParser
+import KioskKit
 
 /// `kiosk`: the village service kiosk daemon and its technician tools.
 @main
@@ -10,7 +11,7 @@ struct KioskCommand: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, DoctorCommand.self, TestCardCommand.self, ImportCommand.self, PINCommand.self,
             EnrollCommand.self, UploadCommand.self, SyncRegistryCommand.self, StatusCommand.self,
-            CaptureLoadCommand.self, VerifyCommand.self, TestPrintCommand.self, TestInputCommand.self,
+            VerifyCommand.self, TestPrintCommand.self, TestInputCommand.self,
             TestSpeechCommand.self, ScreensCommand.self, VersionCommand.self,
         ],
         defaultSubcommand: nil

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import KioskKit
 
 /// `kiosk pin`: residents' PINs, registered at the village office.
 struct PINCommand: AsyncParsableCommand {

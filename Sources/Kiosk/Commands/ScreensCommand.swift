@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Drivers
 import Foundation
+import KioskKit
 
 /// `kiosk screens`: every screen of the kiosk drawn as PNG for a panel of a given size, through the same
 /// framebuffer path the kiosk uses, with a contact sheet: a technician checks a new panel size, a designer the flow.
@@ -32,7 +33,9 @@ struct ScreensCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: "Instead of drawing the gallery, make --output's contact sheet from the PNG screens in this folder (a session's snapshots).")
+        help:
+            "Instead of drawing the gallery, make --output's contact sheet from the PNG screens in this folder (a session's snapshots)."
+    )
     var from: String?
 
     func run() async throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import KioskKit
 
 /// `kiosk status`: the outbox and the link to the province, for a technician at the kiosk or over SSH.
 struct StatusCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskKit
 import Logging
 
 /// `kiosk sync-registry`: pull the village's resident changes from the province now (the daemon does it on its

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Drivers
 import Foundation
+import KioskKit
 
 /// `kiosk test-card --wedge DEVICE`: one tap on a keyboard-wedge reader, shown like a PC/SC card. Also says what
 /// the reader typed that was not a card number (reasons only), and when it goes away or cannot be opened.

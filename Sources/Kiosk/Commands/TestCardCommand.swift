@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Drivers
 import Foundation
+import KioskKit
 import Logging
 
 /// `kiosk test-card`: for technicians. Waits for a card and says what the kiosk sees: the reader, the kind of
@@ -25,7 +26,8 @@ struct TestCardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try ConfigurationLoader.load(path: options.config)
-        let registry = try await RunCommand.registry(for: settings, logger: Logger(label: "kiosk.test-card"))
+        let registry = try await KioskApp.registry(
+            settings, database: try settings.openDatabase(), logger: Logger(label: "kiosk.test-card"))
         if let wedge {
             try await waitForWedgeTap(device: wedge, settings: settings, registry: registry)
             return

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Drivers
 import Foundation
+import KioskKit
 
 /// `kiosk test-input`: the technician's check of a touch panel and a keypad without the kiosk's screens. Lists the
 /// devices as they connect, every touch contact as a panel point (to check a calibration), taps on a 3 × 3 grid

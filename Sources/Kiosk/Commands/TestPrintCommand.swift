@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Drivers
 import Foundation
+import KioskKit
 import Logging
 
 /// `kiosk test-print`: a sample letter with the configured letterhead, through the configured printer, so a

@@ -2,6 +2,7 @@ import ArgumentParser
 import Core
 import Drivers
 import Foundation
+import KioskKit
 import Logging
 
 /// `kiosk test-speech`: the idle screen's prompt with the configured voice, rate, volume and output, so a technician

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import KioskKit
 import Logging
 
 /// `kiosk upload`: drain the outbox now, in the foreground (the daemon does the same in the background).

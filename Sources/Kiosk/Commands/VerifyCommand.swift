@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import KioskKit
 
 /// `kiosk verify`: checks a letter's QR offline, from its payload or from the PDF/PNG of the letter.
 struct VerifyCommand: AsyncParsableCommand {
@@ -119,7 +120,8 @@ enum LetterDocument {
 
     /// The first kiosk letter QR zbarimg finds in the images.
     private static func scan(_ images: [String]) throws -> String {
-        let found = try? DebianTool.run("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
+        let found = try? DebianTool.run(
+            "zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
         guard let payload = found?.split(separator: "\n").first(where: { $0.hasPrefix(LetterSeal.version) }) else {
             throw Problem(description: "no letter QR found in the file (is it a kiosk letter, scanned sharp enough?)")
         }

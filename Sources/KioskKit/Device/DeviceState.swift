@@ -1,0 +1,75 @@
+package import Foundation
+import GRDB
+
+/// Small facts the kiosk keeps about itself in `device_state`: its enrollment, the registry cursor, when it last
+/// uploaded and what went wrong last. Values are text; absent keys are `nil`.
+package struct DeviceState: Sendable {
+    package enum Key: String, CaseIterable {
+        case enrolledKioskID = "enrollment.kiosk_id"
+        case enrolledVillageCode = "enrollment.village_code"
+        case enrolledVillageName = "enrollment.village_name"
+        case enrolledURL = "enrollment.url"
+        case enrolledAt = "enrollment.at"
+        case registryCursor = "registry.cursor"
+        case lastRegistrySync = "registry.last_sync"
+        case lastUpload = "upload.last_success"
+        case lastUploadError = "upload.last_error"
+        case lastHeartbeat = "heartbeat.last_success"
+        case printerStatus = "printer.status"
+        /// The thermal printer as its last job or status check found it: `ready`, `paperNearEnd`, a
+        /// `PrinterProblem` name, or `unknown` (a printer that does not answer status); and when (ms since 1970).
+        case thermalStatus = "thermal.status"
+        case thermalStatusAt = "thermal.status_at"
+        /// The last thermal job: `sending`, `printed` or `failed:<problem>`. Receipts have no record of their own,
+        /// so their outcome is kept here (a pengantar's is also its letter record's).
+        case thermalLastJob = "thermal.last_job"
+    }
+
+    let database: KioskDatabase
+
+    /// The facts kept in `database`.
+    package init(database: KioskDatabase) {
+        self.database = database
+    }
+
+    package func get(_ key: Key) throws -> String? {
+        try database.pool.read { db in try Self.get(key, db) }
+    }
+
+    package func set(_ values: [Key: String?]) throws {
+        try database.pool.write { db in
+            for (key, value) in values { try Self.set(key, value, db) }
+        }
+    }
+
+    static func get(_ key: Key, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM device_state WHERE key = ?", arguments: [key.rawValue])
+    }
+
+    static func set(_ key: Key, _ value: String?, _ db: Database) throws {
+        if let value {
+            try db.execute(
+                sql: "INSERT INTO device_state (key, value) VALUES (?, ?) "
+                    + "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [key.rawValue, value])
+        } else {
+            try db.execute(sql: "DELETE FROM device_state WHERE key = ?", arguments: [key.rawValue])
+        }
+    }
+
+    /// The identity the province assigned, if the kiosk is enrolled.
+    package func enrollment() throws -> Enrolled? {
+        try database.pool.read { db in
+            guard let id = try Self.get(.enrolledKioskID, db), let village = try Self.get(.enrolledVillageCode, db),
+                let url = try Self.get(.enrolledURL, db).flatMap(URL.init(string:))
+            else { return nil }
+            return Enrolled(kioskID: id, villageCode: village, url: url)
+        }
+    }
+
+    package struct Enrolled: Sendable, Equatable {
+        package var kioskID: String
+        package var villageCode: String
+        package var url: URL
+    }
+}

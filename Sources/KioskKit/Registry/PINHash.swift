@@ -1,0 +1,98 @@
+import Core
+import Crypto
+import Dispatch
+import _CryptoExtras
+
+/// scrypt's cost parameters, stored with every hash so they can be raised later without invalidating old PINs.
+package struct ScryptParameters: Hashable, Sendable, CustomStringConvertible {
+    /// CPU and memory cost (scrypt's N), a power of two; memory is 128 * n * r bytes.
+    var n: Int
+    /// Block size.
+    var r: Int
+    /// Parallelism.
+    var p: Int
+
+    /// N = 2^15, r = 8, p = 1: 32 MiB, freed again after each hash. Measured on the 2-core build machine with a
+    /// release build calling `KDF.Scrypt.deriveKey` 21 times: median 85 ms per hash (83-106 ms); N = 2^14 took
+    /// 32-41 ms, too little. Debug builds compile BoringSSL unoptimised and take about 750 ms.
+    /// A six-digit PIN has only a million values, so no cost makes a stolen database safe on its own; this one
+    /// makes every guess cost 85 ms and 32 MiB, while a resident waits no longer than a screen change.
+    static let current = ScryptParameters(n: 1 << 15, r: 8, p: 1)
+
+    package var description: String { "scrypt N=2^\(n.trailingZeroBitCount), r=\(r), p=\(p)" }
+
+    /// Whether BoringSSL accepts them (and a damaged row cannot ask for gigabytes).
+    var isValid: Bool {
+        n > 1 && n.nonzeroBitCount == 1 && n <= 1 << 20 && (1...32).contains(r) && (1...16).contains(p)
+    }
+}
+
+/// A PIN as the registry keeps it: scrypt of the digits with a random per-PIN salt. Never the PIN itself.
+package struct PINHash: Sendable, Equatable {
+    var hash: [UInt8]
+    var salt: [UInt8]
+    var parameters: ScryptParameters
+
+    static let saltLength = 16
+    static let hashLength = 32
+
+    /// Hashes `pin` with a fresh salt. Takes as long as `parameters` say: call it off the concurrency pool.
+    static func make(_ pin: PIN, parameters: ScryptParameters = .current) throws -> PINHash {
+        var generator = SystemRandomNumberGenerator()
+        let salt = (0..<saltLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return PINHash(hash: try derive(pin, salt: salt, parameters: parameters), salt: salt, parameters: parameters)
+    }
+
+    /// Whether `pin` is the PIN this hash was made from, compared in constant time.
+    func verifies(_ pin: PIN) throws -> Bool {
+        ConstantTime.equals(try Self.derive(pin, salt: salt, parameters: parameters, length: hash.count), hash)
+    }
+
+    static func derive(_ pin: PIN, salt: [UInt8], parameters: ScryptParameters, length: Int = hashLength) throws
+        -> [UInt8]
+    {
+        // The digits as ASCII, as any other scrypt tool would hash a typed PIN.
+        try deriveBytes(
+            pin.digits.map { UInt8(ascii: "0") + min($0, 9) }, salt: salt, parameters: parameters, length: length)
+    }
+
+    static func deriveBytes(_ password: [UInt8], salt: [UInt8], parameters: ScryptParameters, length: Int) throws
+        -> [UInt8]
+    {
+        guard parameters.isValid, (16...64).contains(length) else { throw PINHashError.badParameters }
+        let key = try KDF.Scrypt.deriveKey(
+            from: password, salt: salt, outputByteCount: length, rounds: parameters.n, blockSize: parameters.r,
+            parallelism: parameters.p)
+        return key.withUnsafeBytes { Array($0) }
+    }
+}
+
+package enum PINHashError: Error, CustomStringConvertible {
+    case badParameters
+
+    package var description: String {
+        "a stored PIN hash has scrypt parameters out of range; the database is damaged: set the PIN again"
+    }
+}
+
+/// Comparison whose time does not depend on where two byte strings differ, so the time a wrong PIN takes to
+/// be refused tells nothing about how close its hash came. Only the lengths (public: they are parameters) may
+/// end it early.
+package enum ConstantTime {
+    static func equals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+}
+
+/// Runs CPU-heavy synchronous work (one scrypt hash) on a Dispatch queue, so it does not hold a thread of Swift's
+/// small cooperative pool, which the kiosk's event loop shares, for tens of milliseconds.
+package func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global(qos: .userInitiated).async {
+            continuation.resume(with: Result { try work() })
+        }
+    }
+}

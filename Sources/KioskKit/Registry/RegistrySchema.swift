@@ -1,0 +1,71 @@
+import GRDB
+
+/// The registry's tables: residents, their registered cards, their PIN hashes, failed PIN attempts, and the
+/// operators' cards.
+package enum RegistrySchema {
+    static func registerMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("registry-v1") { db in
+            // One row per resident as OpenSID exports them; the NIK is the key OpenSID and the province share.
+            try db.execute(
+                sql: """
+                    CREATE TABLE resident (
+                        id INTEGER PRIMARY KEY,
+                        nik TEXT NOT NULL UNIQUE CHECK (length(nik) = 16),
+                        name TEXT NOT NULL,
+                        birth_place TEXT NOT NULL,
+                        birth_date TEXT NOT NULL,           -- YYYY-MM-DD
+                        sex TEXT NOT NULL CHECK (sex IN ('L', 'P')),
+                        address TEXT NOT NULL,
+                        hamlet TEXT NOT NULL,               -- dusun
+                        rt TEXT NOT NULL,
+                        rw TEXT NOT NULL,
+                        religion TEXT NOT NULL,
+                        marital_status TEXT NOT NULL,
+                        occupation TEXT NOT NULL,
+                        nationality TEXT NOT NULL
+                    ) STRICT;
+                    """)
+            // A resident's registered card. `tag` is OpenSID's tag_id_card as registered (decimal or hex);
+            // `number` is the card's number in decimal without leading zeros (for a hex tag, the number of its
+            // UID), so a card tapped on any reader is found through one index whatever form the tag took, and two
+            // tags that name the same card cannot both be registered. `hex` keeps the UID of hex tags.
+            try db.execute(
+                sql: """
+                    CREATE TABLE card (
+                        id INTEGER PRIMARY KEY,
+                        resident_id INTEGER NOT NULL UNIQUE REFERENCES resident(id) ON DELETE CASCADE,
+                        tag TEXT NOT NULL UNIQUE,
+                        number TEXT NOT NULL UNIQUE,
+                        hex TEXT UNIQUE
+                    ) STRICT;
+                    """)
+            // The resident's PIN: an scrypt hash with its own salt and cost parameters, so the parameters can be
+            // raised later and old hashes still verify (and are upgraded on the next correct PIN).
+            try db.execute(
+                sql: """
+                    CREATE TABLE pin (
+                        resident_id INTEGER PRIMARY KEY REFERENCES resident(id) ON DELETE CASCADE,
+                        hash BLOB NOT NULL,
+                        salt BLOB NOT NULL,
+                        scrypt_n INTEGER NOT NULL,
+                        scrypt_r INTEGER NOT NULL,
+                        scrypt_p INTEGER NOT NULL,
+                        set_at INTEGER NOT NULL             -- milliseconds since 1970
+                    ) STRICT;
+                    """)
+            // Wrong PINs per card (keyed by the card's number, so a lockout outlives a re-import that rewrites
+            // the card row), counted until `lockout` has passed since the last one. Persisting them is what
+            // stops a restart (or a power cut) from buying fresh attempts.
+            try db.execute(
+                sql: """
+                    CREATE TABLE pin_failure (
+                        card_number TEXT PRIMARY KEY,
+                        failures INTEGER NOT NULL CHECK (failures > 0),
+                        last_failure_at INTEGER NOT NULL    -- milliseconds since 1970
+                    ) STRICT;
+                    """)
+            // Operators' cards from `[operators] cards`, synced at start: the UID in hex, reader order.
+            try db.execute(sql: "CREATE TABLE operator_card (uid TEXT PRIMARY KEY) STRICT;")
+        }
+    }
+}

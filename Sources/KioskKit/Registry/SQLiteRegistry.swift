@@ -1,0 +1,273 @@
+package import Core
+import Foundation
+package import GRDB
+
+/// The resident registry in the kiosk database: who a card belongs to, whether a PIN is theirs, and how many wrong
+/// PINs a card has had lately. Failed attempts live in the database, so neither taking the card away nor
+/// restarting the kiosk (or pulling its plug) buys a guesser fresh attempts.
+///
+/// SQLite work runs through GRDB's async `read`/`write`, on GRDB's own queues; scrypt runs on a Dispatch queue
+/// (`offThePool`). Neither holds a thread of the concurrency pool while it works.
+package struct SQLiteRegistry: ResidentRegistry {
+    let database: KioskDatabase
+    /// Also match tags registered by a reader that reversed the UID's bytes (`registry.match_reversed_uids`).
+    var matchReversed: Bool
+    /// Wrong PINs before a card is locked (`identity.pin_attempts`).
+    var pinAttempts: Int
+    /// How long a card stays locked after its last wrong PIN (`identity.lockout_seconds`).
+    var lockout: Duration
+    /// The parameters new hashes get; older hashes keep theirs until the next correct PIN upgrades them.
+    package var scrypt: ScryptParameters = .current
+    /// The wall clock; tests pass their own.
+    var now: @Sendable () -> Timestamp = { Timestamp.now() }
+
+    init(
+        database: KioskDatabase, matchReversed: Bool, pinAttempts: Int, lockout: Duration,
+        scrypt: ScryptParameters = .current, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+    ) {
+        self.database = database
+        self.matchReversed = matchReversed
+        self.pinAttempts = pinAttempts
+        self.lockout = lockout
+        self.scrypt = scrypt
+        self.now = now
+    }
+
+    package init(database: KioskDatabase, settings: KioskSettings) {
+        self.init(
+            database: database, matchReversed: settings.registry.matchReversedUIDs,
+            pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout)
+    }
+
+    /// A registered card and whose it is.
+    package struct Holder: Sendable {
+        var residentID: Int64
+        package var resident: Resident
+        /// The card's number (`card.number`): the key of its failed attempts.
+        var cardNumber: String
+        package var hasPIN: Bool
+    }
+
+    // MARK: ResidentRegistry
+
+    package func lookUp(_ card: CardUID) async throws -> KioskEvent.Lookup {
+        try await lookUp(card, at: now())
+    }
+
+    func lookUp(_ card: CardUID, at now: Timestamp) async throws -> KioskEvent.Lookup {
+        try await database.pool.read { db in
+            if try Self.isOperatorCard(card, db) { return .operatorCard }
+            guard let holder = try holder(of: card, db) else { return .unknownCard }
+            if try failures(of: holder.cardNumber, at: now, db) >= pinAttempts { return .locked }
+            return .resident(holder.resident)
+        }
+    }
+
+    package func verifyPIN(_ pin: PIN, for card: CardUID) async throws -> KioskEvent.PINCheck {
+        try await verifyPIN(pin, for: card, at: now())
+    }
+
+    /// `.locked` while the card is locked, and also for the wrong PIN that locks it: the registry, not the
+    /// session, is what remembers, so its answer holds after a restart too.
+    func verifyPIN(_ pin: PIN, for card: CardUID, at now: Timestamp) async throws -> KioskEvent.PINCheck {
+        let found = try await database.pool.read { db -> (Holder, PINHash?, locked: Bool)? in
+            guard !(try Self.isOperatorCard(card, db)), let holder = try holder(of: card, db) else { return nil }
+            let locked = try failures(of: holder.cardNumber, at: now, db) >= pinAttempts
+            return (holder, locked ? nil : try Self.pinHash(of: holder.residentID, db), locked)
+        }
+        // A card no resident holds (unregistered by an import since it was looked up): nothing to count against.
+        guard let (holder, stored, locked) = found else { return .rejected }
+        if locked { return .locked }
+        // A resident without a PIN is checked against a placeholder, so the answer takes as long either way.
+        let hash = stored ?? placeholderHash
+        let correct = try await offThePool { try hash.verifies(pin) } && stored != nil
+        if correct {
+            // Hashes made with older parameters are upgraded while the PIN is at hand.
+            let upgrade =
+                hash.parameters == scrypt
+                ? nil : try await offThePool { [scrypt] in try PINHash.make(pin, parameters: scrypt) }
+            return try await database.pool.write { db in
+                // A concurrent check may have locked the card meanwhile.
+                if try failures(of: holder.cardNumber, at: now, db) >= pinAttempts { return .locked }
+                try db.execute(sql: "DELETE FROM pin_failure WHERE card_number = ?", arguments: [holder.cardNumber])
+                if let upgrade { try Self.store(upgrade, for: holder.residentID, at: now, db) }
+                return .accepted
+            }
+        }
+        return try await database.pool.write { db in
+            let count = try failures(of: holder.cardNumber, at: now, db) + 1
+            try db.execute(
+                sql: """
+                    INSERT INTO pin_failure (card_number, failures, last_failure_at) VALUES (?, ?, ?)
+                    ON CONFLICT (card_number) DO UPDATE SET failures = excluded.failures,
+                        last_failure_at = excluded.last_failure_at
+                    """,
+                arguments: [holder.cardNumber, count, now.millisecondsSince1970])
+            return count >= pinAttempts ? .locked : .rejected
+        }
+    }
+
+    // MARK: Technician operations
+
+    /// The resident holding `card`, whether or not it is locked; `nil` for unknown and operator cards.
+    package func holder(of card: CardUID) async throws -> Holder? {
+        try await database.pool.read { db in
+            try Self.isOperatorCard(card, db) ? nil : try holder(of: card, db)
+        }
+    }
+
+    package func isOperatorCard(_ card: CardUID) async throws -> Bool {
+        try await database.pool.read { db in try Self.isOperatorCard(card, db) }
+    }
+
+    /// Stores a new PIN for the holder's resident and clears the card's failed attempts: the resident proved who
+    /// they are to the person registering it.
+    package func setPIN(_ pin: PIN, for holder: Holder, at now: Timestamp) async throws {
+        let hash = try await offThePool { [scrypt] in try PINHash.make(pin, parameters: scrypt) }
+        try await database.pool.write { db in
+            try Self.store(hash, for: holder.residentID, at: now, db)
+            try db.execute(sql: "DELETE FROM pin_failure WHERE card_number = ?", arguments: [holder.cardNumber])
+        }
+    }
+
+    /// Clears the card's failed attempts and so its lockout; returns how many there were (expired ones count 0).
+    @discardableResult
+    package func resetFailures(for holder: Holder, at now: Timestamp) async throws -> Int {
+        try await database.pool.write { db in
+            let count = try failures(of: holder.cardNumber, at: now, db)
+            try db.execute(sql: "DELETE FROM pin_failure WHERE card_number = ?", arguments: [holder.cardNumber])
+            return count
+        }
+    }
+
+    /// Makes the `operator_card` table hold exactly `cards` (configuration's `[operators] cards`).
+    func syncOperatorCards(_ cards: [CardUID]) async throws {
+        let wanted = cards.map(\.hex)
+        try await database.pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM operator_card WHERE uid NOT IN (SELECT value FROM json_each(?))",
+                arguments: ["[" + wanted.map { "\"\($0)\"" }.joined(separator: ",") + "]"])
+            for uid in wanted {
+                try db.execute(sql: "INSERT OR IGNORE INTO operator_card (uid) VALUES (?)", arguments: [uid])
+            }
+        }
+    }
+
+    func statistics(at now: Timestamp) async throws -> RegistryStatistics {
+        try await database.pool.read { db in
+            try RegistryStatistics(db, pinAttempts: pinAttempts, lockout: lockout, now: now)
+        }
+    }
+
+    // MARK: Queries
+
+    /// The card row naming `card`: found through the `number`/`hex` indexes, confirmed by Core's `CardTag`
+    /// (a tag naming the card in reader order wins over one naming it reversed).
+    private func holder(of card: CardUID, _ db: Database) throws -> Holder? {
+        let forms = RegisteredTag.searchForms(for: card, reversed: matchReversed)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Resident.selection), card.number, pin.resident_id IS NOT NULL AS has_pin
+                FROM card JOIN resident ON resident.id = card.resident_id
+                LEFT JOIN pin ON pin.resident_id = resident.id
+                WHERE card.number IN (\(databaseQuestionMarks(count: forms.numbers.count)))
+                    OR card.hex IN (\(databaseQuestionMarks(count: forms.hexes.count)))
+                """,
+            arguments: StatementArguments(forms.numbers + forms.hexes))
+        func matching(_ uid: CardUID) -> Row? {
+            rows.first { row in CardTag(row["tag"] as String)?.matches(uid) == true }
+        }
+        guard let row = matching(card) ?? (matchReversed ? matching(card.reversed) : nil) else { return nil }
+        return Holder(
+            residentID: row["id"], resident: try Resident(row: row), cardNumber: row["number"], hasPIN: row["has_pin"])
+    }
+
+    /// Wrong PINs that still count: those of the last `lockout`. A last failure more than `lockout` in the
+    /// future means the clock was set back (a kiosk without RTC booting offline) and is not held against the card
+    /// forever; within that, the card stays locked at most twice the lockout.
+    private func failures(of cardNumber: String, at now: Timestamp, _ db: Database) throws -> Int {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT failures, last_failure_at FROM pin_failure WHERE card_number = ?",
+                arguments: [cardNumber])
+        else { return 0 }
+        let last: Int64 = row["last_failure_at"]
+        return abs(now.millisecondsSince1970 - last) < lockout.milliseconds ? row["failures"] : 0
+    }
+
+    private static func isOperatorCard(_ card: CardUID, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM operator_card WHERE uid = ?", arguments: [card.hex]) ?? false
+    }
+
+    private static func pinHash(of residentID: Int64, _ db: Database) throws -> PINHash? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT hash, salt, scrypt_n, scrypt_r, scrypt_p FROM pin WHERE resident_id = ?",
+                arguments: [residentID])
+        else { return nil }
+        return PINHash(
+            hash: [UInt8](row["hash"] as Data), salt: [UInt8](row["salt"] as Data),
+            parameters: ScryptParameters(n: row["scrypt_n"], r: row["scrypt_r"], p: row["scrypt_p"]))
+    }
+
+    static func store(_ hash: PINHash, for residentID: Int64, at now: Timestamp, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO pin (resident_id, hash, salt, scrypt_n, scrypt_r, scrypt_p, set_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (resident_id) DO UPDATE SET hash = excluded.hash, salt = excluded.salt,
+                    scrypt_n = excluded.scrypt_n, scrypt_r = excluded.scrypt_r, scrypt_p = excluded.scrypt_p,
+                    set_at = excluded.set_at
+                """,
+            arguments: [
+                residentID, Data(hash.hash), Data(hash.salt), hash.parameters.n, hash.parameters.r, hash.parameters.p,
+                now.millisecondsSince1970,
+            ])
+    }
+
+    /// What a PIN check of a resident without a PIN hashes against: never matches, costs the same.
+    private var placeholderHash: PINHash {
+        PINHash(
+            hash: [UInt8](repeating: 0, count: PINHash.hashLength),
+            salt: [UInt8](repeating: 0, count: PINHash.saltLength), parameters: scrypt)
+    }
+}
+
+/// The registry in numbers, for `kiosk doctor` and the start-up log.
+package struct RegistryStatistics: Equatable, Sendable {
+    package var residents: Int
+    package var cards: Int
+    package var pins: Int
+    package var lockedCards: Int
+
+    package static let empty = RegistryStatistics(residents: 0, cards: 0, pins: 0, lockedCards: 0)
+
+    init(residents: Int, cards: Int, pins: Int, lockedCards: Int) {
+        self.residents = residents
+        self.cards = cards
+        self.pins = pins
+        self.lockedCards = lockedCards
+    }
+
+    package init(_ db: Database, pinAttempts: Int, lockout: Duration, now: Timestamp) throws {
+        residents = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resident") ?? 0
+        cards = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card") ?? 0
+        pins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pin") ?? 0
+        lockedCards =
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) FROM pin_failure JOIN card ON card.number = pin_failure.card_number
+                    WHERE failures >= ? AND abs(? - last_failure_at) < ?
+                    """,
+                arguments: [pinAttempts, now.millisecondsSince1970, lockout.milliseconds]) ?? 0
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, for comparing with `Timestamp`s.
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

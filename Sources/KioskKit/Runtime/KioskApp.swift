@@ -1,0 +1,235 @@
+package import Core
+import Drivers
+import Foundation
+package import Logging
+package import ServiceLifecycle
+
+/// The kiosk wired from its settings. `kiosk run`, the tests and the benchmarks all start the kiosk through
+/// `services(_:_:)`, so the wiring exists once: the database and registry, the record store, the card, wedge and
+/// input devices, the display, the speaker, the letter printer, systemd, the disk watch and the provincial API's
+/// services, in the order they start.
+package enum KioskApp {
+    /// What a caller puts in place of what the settings name, and what only a caller knows.
+    package struct Options: Sendable {
+        /// A resident session to play; the kiosk stops when it ends (`kiosk run --script`).
+        package var script: ScriptedSession?
+        /// How long a script's `await` step waits for its screen.
+        package var awaitLimit: Duration = .seconds(15)
+        /// Instead of the configured display (tests capture the screens).
+        package var display: (any Display)?
+        /// Instead of the configured letter printer.
+        package var printer: (any LetterPrinter)?
+        /// Instead of the configured speaker.
+        package var speaker: (any PromptSpeaker)?
+        /// The busy marker for updaters; by default the one systemd's environment asks for, if any.
+        package var busy: BusyMarker?
+        /// The process environment: `NOTIFY_SOCKET`, `WATCHDOG_USEC`, `RUNTIME_DIRECTORY`.
+        package var environment: [String: String] = ProcessInfo.processInfo.environment
+        /// The main logger (`kiosk`); the services log under their own labels.
+        package var logger = Logger(label: "kiosk")
+
+        /// The settings' own devices, outside systemd unless the environment says otherwise.
+        package init() {}
+    }
+
+    /// Every service of a kiosk serving residents as `settings` describe it, ready to run.
+    package static func services(_ settings: KioskSettings, _ options: Options = .init()) async throws -> KioskServices
+    {
+        let logger = options.logger
+        let database = try KioskDatabase.open(stateDirectory: settings.stateDirectory)
+        let registry = try await Self.registry(settings, database: database, logger: logger)
+        let sync = try SyncSetup(settings: settings, database: database)
+        let store = try sync.recordStore()
+        let events = KioskEvents()
+        let screens = ScreenWatch()
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+
+        var cardReader: any CardReader
+        let card: any CardPlacer
+        var lookUp: any ResidentRegistry = registry
+        switch settings.cardReader.backend {
+        case .pcsc:
+            let pcsc = PCSCCardReader()
+            (cardReader, card) = (pcsc, VirtualCardProcess())
+            if settings.policy.identityMode == .chip, settings.sam == .simulated {
+                lookUp = ChipRegistry(registry: registry, reader: pcsc, chip: EKTPChipReader(sam: SimulatedSAM()))
+            }
+            services.append(
+                .init(
+                    service: CardReaderService(
+                        monitor: CardMonitor(), reader: pcsc, events: events, logger: logger,
+                        readerFilter: settings.cardReader.readerFilter)))
+        case .script:
+            let scripted = ScriptedCardReader(events: events)
+            (cardReader, card) = (scripted, scripted)
+        }
+        if let wedge = WedgeReaderService.configured(settings, cardReader: &cardReader, events: events, logger: logger)
+        {
+            services.append(.init(service: wedge))
+        }
+
+        let screen: DisplaySetup? =
+            options.display == nil
+            ? try DisplaySetup(settings: settings.display, logger: Logger(label: "kiosk.display")) : nil
+        let framebuffer = screen?.framebuffer
+        services += try InputService.configured(
+            settings, events: events, screens: screens, screen: framebuffer, logger: logger,
+            switched: { [framebuffer] change in
+                switch change {
+                case .released: await framebuffer?.suspend()
+                case .acquired: await framebuffer?.resume()
+                }
+            })
+        let notifier = SystemdNotifier(environment: options.environment)
+        let systemd =
+            notifier.isEnabled
+            ? SystemdReporter(
+                notifier: notifier, logger: Logger(label: "kiosk.systemd"),
+                pendingRecords: { try await store.summary().pending }) : nil
+        if let framebuffer {
+            services.append(.init(service: ScreenAnimation(display: framebuffer, screens: screens)))
+        }
+        let speaker: Speaker? =
+            options.speaker == nil
+            ? try await SpeechSetup.speaker(settings.speech, logger: Logger(label: "kiosk.speech")) : nil
+        var runtime = KioskRuntime(
+            policy: settings.policy, catalogue: settings.catalogue,
+            ports: .init(
+                display: options.display ?? screen!.display,
+                cardReader: cardReader, registry: lookUp,
+                issuer: store,
+                printer: try options.printer ?? LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
+                speaker: options.speaker ?? speaker),
+            events: events, logger: logger, screens: screens)
+        runtime.systemd = systemd
+        runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)
+        services.append(.init(service: runtime))
+
+        if notifier.isEnabled, let interval = notifier.watchdogInterval {
+            // Only under WatchdogSec=: without it the kiosk has no periodic wake-up at all.
+            let watchdogLogger = Logger(label: "kiosk.watchdog")
+            watchdogLogger.info("systemd watchdog on", metadata: ["ping_every": "\(interval)"])
+            services.append(
+                .init(
+                    service: WatchdogService(
+                        interval: interval,
+                        gate: WatchdogGate(liveness: events, logger: watchdogLogger) { () throws(SystemdNotifyError) in
+                            try notifier.notify(.watchdog)
+                        })))
+        }
+        services.append(.init(service: DiskWatch(diskGuard: store.diskGuard, events: events)))
+        let client = try sync.client()
+        if let client {
+            services.append(
+                .init(
+                    service: Uploader(
+                        store: store, client: client, logger: Logger(label: "kiosk.upload"),
+                        batchSize: settings.api.batchSize, backoff: Backoff(cap: settings.api.retryCap),
+                        retentionDays: settings.records.retentionDays,
+                        outboxChanged: { await systemd?.outboxChanged() })))
+            services.append(
+                .init(
+                    service: HeartbeatService(
+                        store: store, client: client, logger: Logger(label: "kiosk.heartbeat"),
+                        interval: settings.api.heartbeatInterval)))
+            services.append(
+                .init(
+                    service: RegistrySync(
+                        client: client, database: database, logger: Logger(label: "kiosk.registry"),
+                        interval: settings.api.registryInterval)))
+        } else {
+            logger.warning("not enrolled with the provincial API: records are kept until kiosk enroll is run")
+        }
+        if let script = options.script {
+            let player = ScriptPlayer(
+                session: script, card: card, events: events, screens: screens,
+                layout: try ScreenLayout(size: settings.display.size), awaitLimit: options.awaitLimit,
+                logger: logger)
+            services.append(.init(service: player, successTerminationBehavior: .gracefullyShutdownGroup))
+        } else if settings.cardReader.backend == .script, settings.cardReader.wedgeDevice == nil {
+            logger.warning("card_reader.backend is \"script\" and no --script was given: nothing can reach this kiosk")
+        }
+        return KioskServices(
+            services: services, events: events, screens: screens, registry: registry, store: store, runtime: runtime,
+            speaker: speaker, client: client, logger: logger)
+    }
+
+    /// The registry in the kiosk database, with `[registry] opensid_export` imported first when it is set (the
+    /// same import as `kiosk import residents`) and the configured operator cards in place. A broken export is
+    /// logged and the kiosk serves from what the database already holds.
+    package static func registry(_ settings: KioskSettings, database: KioskDatabase, logger: Logger) async throws
+        -> SQLiteRegistry
+    {
+        let registry = SQLiteRegistry(database: database, settings: settings)
+        if let path = settings.registry.openSIDExport {
+            let export: OpenSIDExport.Result?
+            do {
+                export = try OpenSIDExport.read(path: path)
+            } catch {
+                export = nil
+                logger.error(
+                    "OpenSID export not imported; serving the residents already in the registry",
+                    metadata: ["problem": "\(OpenSIDExport.describe(error, file: path))"])
+            }
+            if let export {
+                let report = try await ResidentImport.run(export, into: database)
+                logger.info(
+                    "OpenSID export imported",
+                    metadata: [
+                        "read": "\(report.read)", "new": "\(report.new)", "updated": "\(report.updated)",
+                        "unchanged": "\(report.unchanged)", "rejected": "\(report.rejected.count)",
+                    ])
+                if !report.rejected.isEmpty {
+                    logger.warning(
+                        "rows of the OpenSID export rejected; `kiosk import residents FILE --dry-run` lists them",
+                        metadata: ["rejected": "\(report.rejected.count)"])
+                }
+            }
+        }
+        try await registry.syncOperatorCards(settings.operatorCards)
+        let statistics = try await registry.statistics(at: registry.now())
+        logger.info(
+            "registry ready",
+            metadata: [
+                "residents": "\(statistics.residents)", "cards": "\(statistics.cards)", "pins": "\(statistics.pins)",
+                "locked": "\(statistics.lockedCards)",
+            ])
+        if statistics.residents == 0 {
+            logger.warning(
+                "the registry holds no residents: every card is unknown; run kiosk import residents FILE.csv")
+        }
+        return registry
+    }
+}
+
+/// A kiosk's services as `KioskApp.services(_:_:)` wired them, and the parts callers look at while it runs.
+package struct KioskServices: Sendable {
+    /// Every service, in start order.
+    package let services: [ServiceGroupConfiguration.ServiceConfiguration]
+    /// The runtime's inbox: what devices, timers and tests send the state machine.
+    package let events: KioskEvents
+    /// The screen on display, and a way to wait for one.
+    package let screens: ScreenWatch
+    /// The resident registry (the database's, before chip mode's reading).
+    package let registry: SQLiteRegistry
+    /// Where services are recorded.
+    package let store: SQLiteRecordStore
+    /// The main loop alone, for tests that drive it without the other services.
+    package let runtime: KioskRuntime
+    let speaker: Speaker?
+    let client: ProvincialClient?
+    let logger: Logger
+
+    /// Runs every service until SIGTERM or SIGINT (`stoppingOnSignals`, as `kiosk run` does) or the end of the
+    /// script; then lets a recording speaker write what it was given and closes the API client.
+    package func run(stoppingOnSignals: Bool = true) async throws {
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services, gracefulShutdownSignals: stoppingOnSignals ? [.sigterm, .sigint] : [],
+                logger: logger))
+        try await group.run()
+        // The runtime silenced the speaker as it stopped; a recording (files output) still writes what it was given.
+        await speaker?.drain()
+        await client?.shutdown()
+    }
+}

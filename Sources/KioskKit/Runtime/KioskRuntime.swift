@@ -1,0 +1,218 @@
+package import Core
+import Drivers
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The kiosk's main loop: feeds events to Core's state machine and performs the effects it returns through the
+/// ports. One loop, one state machine; slow work (printing) runs beside it and answers with events.
+package struct KioskRuntime: Service {
+    package struct Ports: Sendable {
+        var display: any Display
+        var cardReader: any CardReader
+        var registry: any ResidentRegistry
+        var issuer: any LetterIssuer
+        var printer: any LetterPrinter
+        /// Reads each screen's prompt aloud; `nil` without `[speech] enabled`.
+        var speaker: (any PromptSpeaker)? = nil
+    }
+
+    let policy: KioskPolicy
+    let catalogue: LetterCatalogue
+    let ports: Ports
+    let events: KioskEvents
+    let logger: Logger
+    /// Told of every screen shown (the script player waits on it).
+    let screens: ScreenWatch
+    /// Told when the kiosk starts serving, when its health or its outbox changes, and when it stops; `nil` outside
+    /// systemd.
+    var systemd: SystemdReporter? = nil
+    /// Present while a resident is served, for updaters (`/run/kiosk/busy`); `nil` outside systemd.
+    var busy: BusyMarker? = nil
+
+    package func run() async throws {
+        var machine = KioskStateMachine(policy: policy, catalogue: catalogue, clock: ContinuousClock())
+        var timer: Task<Void, Never>?
+        var printJobs: [Task<Void, Never>] = []
+        var shown = ShownScreens()
+        defer {
+            timer?.cancel()
+            ports.speaker?.silence()
+        }
+
+        await perform(machine.currentScreenEffects, printJobs: &printJobs, shown: &shown)
+        logger.info(
+            "kiosk ready",
+            metadata: ["letters": "\(catalogue.selfService.count)", "identity": "\(policy.identityMode.rawValue)"])
+        // The configuration, the database, the registry and the printer were set up before this runtime was made, and
+        // the first screen is up: from here the kiosk serves, so this is where systemd hears READY=1.
+        await systemd?.ready(health: machine.health)
+        for await input in events.stream.cancelOnGracefulShutdown() {
+            let event: KioskEvent
+            switch input {
+            case .probe(let number):
+                // The watchdog asks whether this loop still turns: getting here is the answer.
+                events.answer(number)
+                continue
+            case .event(let next):
+                event = next
+            }
+            let before = machine.state
+            let health = machine.health
+            let effects = machine.handle(event)
+            busy?.update(serving: machine.isServingResident)
+            if machine.state != before {
+                logger.debug(
+                    "state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
+            }
+            await perform(effects, printJobs: &printJobs, shown: &shown)
+            if machine.health != health { await systemd?.healthChanged(machine.health) }
+            // No periodic timer: sleep exactly until the machine next needs time, if it does.
+            timer?.cancel()
+            timer = machine.nextWakeUp.map { wake in
+                Task { [events] in
+                    try? await Task.sleep(until: wake, clock: .continuous)
+                    if !Task.isCancelled { events.send(.tick) }
+                }
+            }
+        }
+        await systemd?.stopping()
+        // A letter already numbered finishes printing and gets its outcome recorded before the kiosk stops.
+        for job in printJobs { await job.value }
+        busy?.update(serving: false)
+        logger.info("kiosk stopped")
+    }
+
+    /// The screens shown so far, counted as the virtual display numbers its snapshots, so a spoken prompt's file
+    /// (`NNN-<screen>.wav`) has the number of the snapshot it was spoken with.
+    package struct ShownScreens {
+        var count = 0
+        var last: ScreenID = .idle
+    }
+
+    private func perform(_ effects: [KioskEffect], printJobs: inout [Task<Void, Never>], shown: inout ShownScreens)
+        async
+    {
+        for effect in effects {
+            switch effect {
+            case .show(let screen):
+                shown.count += 1
+                shown.last = screen.id
+                await ports.display.show(screen)
+                await screens.shown(screen)
+                logger.info("screen", metadata: ["screen": "\(screen.id)"])
+            case .readCard:
+                do {
+                    events.send(.cardRead(try await ports.cardReader.readUID()))
+                } catch {
+                    logger.warning("card read failed", metadata: ["error": "\(error)"])
+                    events.send(.cardReadFailed)
+                }
+            case .lookUp(let card):
+                do {
+                    events.send(.lookedUp(try await ports.registry.lookUp(card)))
+                } catch let error as EKTPChipError {
+                    logger.warning("chip read failed", metadata: ["error": "\(error)"])
+                    events.send(.cardReadFailed)
+                } catch {
+                    logger.error("registry lookup failed", metadata: ["error": "\(error)"])
+                    events.send(.lookedUp(.unknownCard))
+                }
+            case .verifyPIN(let card, let pin):
+                do {
+                    events.send(.pinChecked(try await ports.registry.verifyPIN(pin, for: card)))
+                } catch {
+                    logger.error("PIN check failed", metadata: ["error": "\(error)"])
+                    events.send(.pinChecked(.rejected))
+                }
+            case .issue(let request):
+                do throws(IssueProblem) {
+                    let issued = try await ports.issuer.issue(request)
+                    logger.notice(
+                        "service recorded",
+                        metadata: [
+                            "record": "\(issued.recordID)", "letter": "\(request.kind.code)",
+                            "number": "\(issued.number)",
+                        ])
+                    await systemd?.outboxChanged()
+                    events.send(.letterIssued(issued))
+                } catch {
+                    logger.error("letter not issued", metadata: ["problem": "\(error.rawValue)"])
+                    events.send(.issueFailed(error))
+                }
+            case .print(let request, let issued):
+                let (ports, events, logger) = (ports, events, logger)
+                printJobs.append(
+                    Task {
+                        let outcome = await ports.printer.print(request, issued) { events.send(.printProgress($0)) }
+                        await ports.issuer.recordPrintOutcome(outcome, for: issued.recordID)
+                        logger.notice(
+                            "print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
+                        events.send(.printFinished(outcome))
+                    })
+            case .speak(let prompt):
+                // After the screen is drawn (its `.show` came first), and without waiting for the voice.
+                ports.speaker?.speak(prompt, screen: shown.last, sequence: shown.count)
+            case .clearSession:
+                ports.speaker?.silence()
+                await ports.display.sessionCleared()
+                logger.debug("session cleared")
+            case .testPrint:
+                logger.notice("operator asked for a test print")
+            case .checkPrinter:
+                logger.notice("operator reports paper refilled")
+            case .setOutOfService(let off):
+                logger.notice(off ? "operator stopped the service" : "operator resumed the service")
+            }
+        }
+    }
+
+    static func name(_ state: KioskStateMachine<ContinuousClock>.State) -> String {
+        switch state {
+        case .error(let error): "error-\(error.name)"
+        default: "\(state)"
+        }
+    }
+}
+
+/// The runtime's inbox: devices, effects and timers all send events here, and the watchdog its probes.
+package struct KioskEvents: Sendable, LivenessSource {
+    package enum Input: Sendable {
+        case event(KioskEvent)
+        /// The watchdog's question "does the loop still turn?", answered by the loop with `answer`.
+        case probe(UInt64)
+    }
+
+    /// Probes sent and answered, counted.
+    private final class Heartbeat: Sendable {
+        let sent = Atomic<UInt64>(0)
+        let answered = Atomic<UInt64>(0)
+    }
+
+    let stream: AsyncStream<Input>
+    private let continuation: AsyncStream<Input>.Continuation
+    private let heartbeat = Heartbeat()
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream(of: Input.self)
+    }
+
+    func send(_ event: KioskEvent) { continuation.yield(.event(event)) }
+
+    func finish() { continuation.finish() }
+
+    package func probe() -> UInt64 {
+        let number = heartbeat.sent.add(1, ordering: .relaxed).newValue
+        continuation.yield(.probe(number))
+        return number
+    }
+
+    package func hasAnswered(_ number: UInt64) -> Bool {
+        heartbeat.answered.load(ordering: .acquiring) >= number
+    }
+
+    /// The loop reached probe `number`.
+    func answer(_ number: UInt64) {
+        heartbeat.answered.max(number, ordering: .releasing)
+    }
+}

@@ -1,0 +1,274 @@
+import AsyncHTTPClient
+import Crypto
+package import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+package import ProvincialAPI
+import Synchronization
+
+/// The kiosk's side of the provincial API (`api/provincial-api.yaml`) over async-http-client: JSON bodies, every
+/// request but enrollment signed with the device key (RFC 9421 + Content-Digest), and the server's answers
+/// turned into what the services need to decide: done, refused (with the problem), or retry later.
+package final class ProvincialClient: Sendable {
+    let baseURL: URL
+    private let http: HTTPClient
+    private let signer: Signer?
+    private let timeout: TimeAmount
+
+    /// Signs as `kioskID` with `key`; keeps the offset of the server's clock learned from `stale-signature`.
+    package final class Signer: Sendable {
+        let kioskID: String
+        private let rawKey: Data
+        private let offset = Mutex<Int64>(0)
+
+        init(kioskID: String, key: Curve25519.Signing.PrivateKey) {
+            self.kioskID = kioskID
+            self.rawKey = key.rawRepresentation
+        }
+
+        var key: Curve25519.Signing.PrivateKey { try! .init(rawRepresentation: rawKey) }
+
+        var clockOffsetSeconds: Int64 {
+            get { offset.withLock { $0 } }
+            set { offset.withLock { $0 = newValue } }
+        }
+    }
+
+    /// A client of the API at `baseURL`, trusting only `trustAnchor` (a PEM file) when it is set; a trust anchor
+    /// that cannot be read throws `APICallError.untrusted`.
+    package init(
+        baseURL: URL, signer: Signer?, trustAnchor: String? = nil, timeout: Duration = .seconds(30),
+        connectTimeout: Duration = .seconds(10)
+    ) throws(APICallError) {
+        self.baseURL = baseURL
+        self.signer = signer
+        self.timeout = .seconds(timeout.components.seconds)
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let trustAnchor {
+            // Only the province's own CA: a certificate from any other CA, however trusted by the system, fails.
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(trustAnchor))
+            } catch {
+                throw .untrusted("cannot read the trust anchor \(trustAnchor): \(error)")
+            }
+        }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(
+            connect: .seconds(connectTimeout.components.seconds), read: .seconds(timeout.components.seconds))
+        configuration.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// A safety net: async-http-client must be shut down before it goes; `closing` and `kiosk run` do it properly.
+    deinit { try? http.syncShutdown() }
+
+    package func shutdown() async { try? await http.shutdown() }
+
+    /// Runs `body` with this client, then shuts it down, whichever way `body` ends.
+    package func closing<T>(_ body: (ProvincialClient) async throws -> T) async rethrows -> T {
+        do {
+            let value = try await body(self)
+            await shutdown()
+            return value
+        } catch {
+            await shutdown()
+            throw error
+        }
+    }
+
+    // MARK: Operations
+
+    package func enroll(_ request: EnrollmentRequest) async throws(APICallError) -> Enrollment {
+        try await call("POST", Endpoint.enrollments, body: request, signed: false)
+    }
+
+    func upload(_ batch: RecordBatch) async throws(APICallError) -> RecordBatchResult {
+        try await call("POST", Endpoint.records, body: batch)
+    }
+
+    func heartbeat(_ heartbeat: Heartbeat) async throws(APICallError) {
+        let _: Empty = try await call("POST", Endpoint.heartbeats, body: heartbeat)
+    }
+
+    func registryChanges(after cursor: String?, limit: Int) async throws(APICallError) -> RegistryPage {
+        var query = [URLQueryItem(name: "limit", value: "\(limit)")]
+        if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
+        return try await call("GET", Endpoint.registry, query: query, body: Optional<Empty>.none)
+    }
+
+    /// One unsigned GET on the base URL, through this client's TLS and trust anchor, within `deadline`: any HTTP
+    /// answer proves name resolution, the route, TLS and the trust anchor (`kiosk doctor` asks it); what the path
+    /// answers does not matter.
+    package func probe(deadline: Duration) async -> Result<Int, APICallError> {
+        do {
+            let response = try await http.execute(
+                HTTPClientRequest(url: baseURL.absoluteString), timeout: .seconds(deadline.components.seconds))
+            return .success(Int(response.status.code))
+        } catch {
+            return .failure(failure(error))
+        }
+    }
+
+    // MARK: The exchange
+
+    private struct Empty: Codable {}
+
+    private func call<Body: Encodable, Answer: Decodable>(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], body: Body?, signed: Bool = true
+    ) async throws(APICallError) -> Answer {
+        let bytes: Data
+        do { bytes = try body.map { try APIJSON.encoder().encode($0) } ?? Data() } catch {
+            throw .badAnswer("cannot encode the request: \(error)")
+        }
+        // One retry, at once, when the server says our clock is off: the offset is learned from its Date.
+        for attempt in 0..<2 {
+            let response = try await exchange(method, path, query: query, body: bytes, signed: signed)
+            switch response.status {
+            case 200..<300:
+                if Answer.self == Empty.self { return Empty() as! Answer }
+                do { return try APIJSON.decoder().decode(Answer.self, from: response.body) } catch {
+                    throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(error)")
+                }
+            case 429, 503, 502, 504:
+                throw .retryLater(status: response.status, after: response.retryAfter)
+            case 500..<600:
+                throw .retryLater(status: response.status, after: nil)
+            default:
+                let problem =
+                    (try? APIJSON.decoder().decode(Problem.self, from: response.body))
+                    ?? Problem(
+                        title: "HTTP \(response.status)", status: response.status, code: "http-\(response.status)")
+                if attempt == 0, problem.code == SignatureRejection.stale.rawValue, let signer,
+                    let serverDate = response.date
+                {
+                    signer.clockOffsetSeconds = Int64(serverDate.timeIntervalSince1970) - Self.unixNow()
+                    continue
+                }
+                throw .refused(problem)
+            }
+        }
+        throw .refused(Problem(title: "clock", status: 401, code: SignatureRejection.stale.rawValue))
+    }
+
+    private struct Answered {
+        var status: Int
+        var body: Data
+        var retryAfter: Duration?
+        var date: Date?
+    }
+
+    private func exchange(_ method: String, _ path: String, query: [URLQueryItem], body: Data, signed: Bool)
+        async throws(APICallError) -> Answered
+    {
+        var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
+        components.path = components.path.trimmingSuffix("/") + path
+        components.queryItems = query.isEmpty ? nil : query
+        guard let url = components.url else { throw .badAnswer("cannot build a URL from \(baseURL) and \(path)") }
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Content-Type", value: APIJSON.mediaType)
+        request.headers.add(name: "Accept", value: APIJSON.mediaType)
+        if method != "GET" { request.body = .bytes(ByteBuffer(bytes: body)) }
+        if signed, let signer {
+            let digest = ContentDigest.header(for: body)
+            let message = MessageSignature.Message(
+                method: method, path: components.percentEncodedPath, query: components.percentEncodedQuery ?? "",
+                contentDigest: digest)
+            let parameters = MessageSignature.Parameters(
+                created: Self.unixNow() + signer.clockOffsetSeconds, nonce: MessageSignature.makeNonce(),
+                keyID: signer.kioskID)
+            do {
+                let (input, signature) = try MessageSignature.sign(message, parameters, with: signer.key)
+                request.headers.add(name: ContentDigest.headerName, value: digest)
+                request.headers.add(name: MessageSignature.inputHeaderName, value: input)
+                request.headers.add(name: MessageSignature.headerName, value: signature)
+            } catch {
+                throw .badAnswer("cannot sign the request: \(error)")
+            }
+        }
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            let collected = try await response.body.collect(upTo: 16 << 20)
+            return Answered(
+                status: Int(response.status.code), body: Data(collected.readableBytesView),
+                retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.retryAfter),
+                date: response.headers.first(name: "Date").flatMap(Self.httpDate))
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    /// `Retry-After`: delay-seconds or an HTTP date.
+    static func retryAfter(_ value: String) -> Duration? {
+        if let seconds = Int(value.trimmingCharacters(in: .whitespaces)), seconds >= 0 { return .seconds(seconds) }
+        guard let date = httpDate(value) else { return nil }
+        return .seconds(max(0, Int(date.timeIntervalSinceNow.rounded(.up))))
+    }
+
+    static func httpDate(_ value: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: value)
+    }
+
+    /// A call that got no answer: `.untrusted` when TLS failed (NIOSSL's and BoringSSL's own error types), else
+    /// `.unreachable`, each with what a technician acts on.
+    private func failure(_ error: any Error) -> APICallError {
+        let server = baseURL.host ?? "the server"
+        if let error = error as? NIOSSLError, case .handshakeFailed = error {
+            return .untrusted(
+                "\(server): TLS handshake failed, the server's certificate is not trusted: check [api] trust_anchor "
+                    + "(the province's CA) and the kiosk's clock (\(error))")
+        }
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+            return .untrusted("\(server): \(error)")
+        }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout: return .unreachable("\(server): connection timed out")
+            case .deadlineExceeded, .readTimeout: return .unreachable("\(server): no answer in time")
+            case .remoteConnectionClosed: return .unreachable("\(server): the server closed the connection")
+            default: break
+            }
+        }
+        return .unreachable("\(server): \(error)")
+    }
+}
+
+/// How a call to the provincial API ended when it did not succeed.
+package enum APICallError: Error, CustomStringConvertible {
+    /// No answer: no network, DNS, refused connection, timeout. Retry later.
+    case unreachable(String)
+    /// TLS failed: the server's certificate is not trusted (or the trust anchor cannot be read). Retry later; the
+    /// fix is on the kiosk (`[api] trust_anchor`, the clock).
+    case untrusted(String)
+    /// The server is busy or failing (429, 5xx); `after` is its `Retry-After`.
+    case retryLater(status: Int, after: Duration?)
+    /// The server refused the request itself (4xx with a problem): retrying the same will not help.
+    case refused(Problem)
+    /// The answer broke the contract.
+    case badAnswer(String)
+
+    package var description: String {
+        switch self {
+        case .unreachable(let reason), .untrusted(let reason): "the provincial API is unreachable (\(reason))"
+        case .retryLater(let status, let after):
+            "the provincial API asked to retry later (HTTP \(status)\(after.map { ", Retry-After \($0)" } ?? ""))"
+        case .refused(let problem):
+            "the provincial API refused the request (HTTP \(problem.status) \(problem.code)"
+                + (problem.detail.map { ": \($0)" } ?? "") + ")"
+        case .badAnswer(let reason): reason
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

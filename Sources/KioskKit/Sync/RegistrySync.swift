@@ -1,0 +1,138 @@
+import Core
+import Foundation
+import GRDB
+package import Logging
+import ProvincialAPI
+import ServiceLifecycle
+
+/// Pulls the village's resident changes from the province (`GET /v1/registry` with a cursor) into the kiosk's
+/// registry: residents added or changed (with their card tag and PIN hash), residents gone. Each page is applied
+/// in one transaction together with its cursor, so a crash between pages repeats at most one page, and applying a
+/// page twice changes nothing. Offline for weeks, it simply resumes from the stored cursor.
+package struct RegistrySync: Service {
+    let client: ProvincialClient
+    let database: KioskDatabase
+    let logger: Logger
+    var interval: Duration = .seconds(900)
+    var pageSize = 500
+
+    /// Pulls the registry's changes through `client` into `database` every `interval`, `pageSize` at a time.
+    package init(
+        client: ProvincialClient, database: KioskDatabase, logger: Logger, interval: Duration = .seconds(900),
+        pageSize: Int = 500
+    ) {
+        self.client = client
+        self.database = database
+        self.logger = logger
+        self.interval = interval
+        self.pageSize = pageSize
+    }
+
+    package func run() async throws {
+        // Stops at graceful shutdown: the sleeps end early and the loop sees the cancellation; nothing here throws,
+        // so a shutdown is not reported as this service's failure.
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let report = try await syncOnce()
+                    if report.changed > 0 || report.rejected > 0 {
+                        logger.info(
+                            "registry synced from the province",
+                            metadata: [
+                                "changed": "\(report.changed)", "removed": "\(report.removed)",
+                                "rejected": "\(report.rejected)",
+                            ])
+                    }
+                } catch {
+                    logger.notice(
+                        "registry sync failed; the kiosk serves from its registry", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+
+    package struct Report: Equatable, Sendable {
+        package var pages = 0
+        package var changed = 0
+        package var removed = 0
+        /// Changes whose fields do not parse (a bad NIK, date or PIN hash): skipped, counted, never logged in full.
+        package var rejected = 0
+    }
+
+    /// Pulls pages until the server has no more.
+    package func syncOnce() async throws -> Report {
+        var report = Report()
+        var cursor = try DeviceState(database: database).get(.registryCursor)
+        while true {
+            let page = try await client.registryChanges(after: cursor, limit: pageSize)
+            let applied = try await database.pool.write { db in try Self.apply(page, db) }
+            report.pages += 1
+            report.changed += applied.changed
+            report.removed += applied.removed
+            report.rejected += applied.rejected
+            cursor = page.cursor
+            if !page.more { break }
+        }
+        return report
+    }
+
+    /// One page: changed residents through the same upsert as the OpenSID import, PIN hashes, removals, cursor.
+    static func apply(_ page: RegistryPage, _ db: Database) throws -> Report {
+        var report = Report(pages: 1)
+        var rows: [OpenSIDExport.Row] = []
+        var pins: [(nik: String, hash: PINHash)] = []
+        for (index, change) in page.changes.enumerated() {
+            if change.removed {
+                try db.execute(sql: "DELETE FROM resident WHERE nik = ?", arguments: [change.nik])
+                report.removed += db.changesCount
+                continue
+            }
+            guard let wire = change.resident, let resident = resident(change.nik, wire) else {
+                report.rejected += 1
+                continue
+            }
+            rows.append(.init(line: index + 1, resident: resident, tagText: wire.cardTag ?? ""))
+            if let pin = change.pin {
+                guard let hash = pinHash(pin) else {
+                    report.rejected += 1
+                    continue
+                }
+                pins.append((change.nik, hash))
+            }
+        }
+        let imported = try ResidentImport.apply(.init(rows: rows, rejected: []), db)
+        report.changed = imported.new + imported.updated
+        report.rejected += imported.rejected.count
+        let now = Timestamp.now()
+        for pin in pins {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM resident WHERE nik = ?", arguments: [pin.nik])
+            else { continue }
+            try SQLiteRegistry.store(pin.hash, for: id, at: now, db)
+        }
+        try DeviceState.set(.registryCursor, page.cursor, db)
+        try DeviceState.set(.lastRegistrySync, "\(now.millisecondsSince1970)", db)
+        return report
+    }
+
+    static func resident(_ nik: String, _ wire: RegistryResident) -> Resident? {
+        guard let nik = try? NIK(nik), let birthDate = CalendarDate(iso: wire.birthDate),
+            let sex = Sex(rawValue: wire.sex), !wire.name.isEmpty
+        else { return nil }
+        if let tag = wire.cardTag, CardTag(tag) == nil { return nil }
+        return Resident(
+            nik: nik, name: wire.name, birthPlace: wire.birthPlace, birthDate: birthDate, sex: sex,
+            address: wire.address, hamlet: wire.hamlet, rt: wire.rt, rw: wire.rw, religion: wire.religion,
+            maritalStatus: wire.maritalStatus, occupation: wire.occupation, nationality: wire.nationality,
+            cardTag: wire.cardTag.flatMap { CardTag($0) })
+    }
+
+    static func pinHash(_ wire: PINHashWire) -> PINHash? {
+        guard let hash = Data(base64Encoded: wire.hash), let salt = Data(base64Encoded: wire.salt),
+            hash.count >= 16, salt.count >= 8
+        else { return nil }
+        let parameters = ScryptParameters(n: wire.n, r: wire.r, p: wire.p)
+        guard parameters.isValid else { return nil }
+        return PINHash(hash: [UInt8](hash), salt: [UInt8](salt), parameters: parameters)
+    }
+}
