@@ -6,7 +6,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-sim",
         abstract: "Virtual residents and devices for the kiosk's demo and tests.",
-        subcommands: [ResidentCommand.self, CardCommand.self, APICommand.self, PrinterCommand.self]
+        subcommands: [ResidentCommand.self, CardCommand.self, APICommand.self, PrinterCommand.self, CompareCommand.self]
     )
 }
 

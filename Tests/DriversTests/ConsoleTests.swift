@@ -46,6 +46,17 @@ struct ConsoleTests {
     }
 }
 
+extension ConsoleTests {
+    /// VT_ACTIVATE wants the VT's number: the one in the path, none for /dev/tty0 (whichever is on display).
+    @Test func theVTNumberComesFromThePath() {
+        #expect(Console.number(of: "/dev/tty7") == 7)
+        #expect(Console.number(of: "/dev/tty12") == 12)
+        #expect(Console.number(of: "/dev/tty0") == nil)
+        #expect(Console.number(of: "/dev/ttyS0") == nil)
+        #expect(Console.number(of: "/dev/pts/3") == nil)
+    }
+}
+
 /// The crash handler in CLinuxIO: it gives the console back and then the process still dies of its signal (so it
 /// dumps core and systemd restarts it), rather than returning into the crashed code or exiting normally.
 @Suite("Console crash handler")

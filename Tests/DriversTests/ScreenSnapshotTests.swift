@@ -53,7 +53,7 @@ struct ScreenSnapshotTests {
                 name < "04" ? Self.drawnPixels(of: framebuffer, rotation: panel.rotation)
                 : await display.drawnImage()
             #expect(expected.width == shown.width && expected.height == shown.height, "\(name)")
-            let different = Self.differingPixels(shown, expected, tolerance: panel.format.bytesPerPixel == 2 ? 24 : 8)
+            let different = shown.differences(from: expected, tolerance: panel.format.bytesPerPixel == 2 ? 24 : 8).count
             #expect(
                 Double(different) / Double(shown.width * shown.height) < 0.003,
                 "\(panel.name)/\(name): \(different) pixels differ from the golden PNG")
@@ -129,14 +129,7 @@ struct ScreenSnapshotTests {
         return max(x, y) / min(x, y)
     }
 
-    /// A PNG decoded by drawing it on a page of its own size.
-    static func decode(_ path: String) throws -> RasterImage {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)).prefix(24))
-        func be32(_ at: Int) -> Double { Double(bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }) }
-        let size = Size(width: be32(16), height: be32(20))
-        return try renderer.raster(
-            DisplayPage(size: size, items: [.image(path: path, frame: Rect(x: 0, y: 0, width: size.width, height: size.height))]))
-    }
+    static func decode(_ path: String) throws -> RasterImage { try renderer.raster(png: path) }
 
     /// The framebuffer's pixels as XRGB words in the drawn orientation.
     static func drawnPixels(of framebuffer: Framebuffer, rotation: ScreenRotation) -> RasterImage {
@@ -157,21 +150,5 @@ struct ScreenSnapshotTests {
             }
         }
         return RasterImage(width: width, height: height, wordsPerRow: width, pixels: pixels)
-    }
-
-    /// Pixels where any channel differs by more than `tolerance` (a 16-bit panel keeps 5-6 bits a channel).
-    static func differingPixels(_ a: RasterImage, _ b: RasterImage, tolerance: Int) -> Int {
-        guard a.width == b.width, a.height == b.height else { return a.width * a.height }
-        var count = 0
-        for y in 0..<a.height {
-            for x in 0..<a.width {
-                let (p, q) = (a[x, y], b[x, y])
-                for shift: UInt32 in [16, 8, 0] where abs(Int(p >> shift & 0xFF) - Int(q >> shift & 0xFF)) > tolerance {
-                    count += 1
-                    break
-                }
-            }
-        }
-        return count
     }
 }

@@ -47,6 +47,34 @@ struct TouchPanelTests {
             ])
     }
 
+    /// A USB panel that presents itself as an absolute mouse (QEMU's usb-tablet, many resistive panels): its left
+    /// button is the finger. A single-touch panel's BTN_LEFT (a stylus button) is not.
+    @Test func anAbsolutePointerFollowsItsLeftButton() {
+        var script = EventScript()
+        script.frame(at: 10, (EV_ABS, ABS_X, 1000), (EV_ABS, ABS_Y, 500), (EV_KEY, BTN_LEFT, 1))
+        script.frame(at: 20, (EV_ABS, ABS_X, 1100))
+        script.frame(at: 40, (EV_KEY, BTN_LEFT, 0))
+        #expect(
+            Self.contacts(Self.panel(.absolutePointer), script.events) == [
+                TouchContact(.down, Self.point(1000, 500), at: .milliseconds(10)),
+                TouchContact(.move, Self.point(1100, 500), at: .milliseconds(20)),
+                TouchContact(.up, Self.point(1100, 500), at: .milliseconds(40)),
+            ])
+        #expect(Self.contacts(Self.panel(.singleTouch), script.events).isEmpty)
+    }
+
+    @Test func theProtocolFollowsTheAxesAndKeysTheDeviceHas() {
+        let plain: Set<UInt16> = [UInt16(ABS_X), UInt16(ABS_Y)]
+        let touch: Set<UInt16> = [UInt16(BTN_TOUCH)]
+        let left: Set<UInt16> = [UInt16(BTN_LEFT), UInt16(BTN_RIGHT), UInt16(BTN_MIDDLE)]
+        #expect(TouchPanel.TouchProtocol(absoluteAxes: plain, keys: touch) == .singleTouch)
+        #expect(TouchPanel.TouchProtocol(absoluteAxes: plain, keys: left) == .absolutePointer)
+        #expect(TouchPanel.TouchProtocol(absoluteAxes: plain, keys: touch.union(left)) == .singleTouch)
+        let multi = plain.union([UInt16(ABS_MT_POSITION_X), UInt16(ABS_MT_POSITION_Y)])
+        #expect(TouchPanel.TouchProtocol(absoluteAxes: multi, keys: touch) == .multiTouchA)
+        #expect(TouchPanel.TouchProtocol(absoluteAxes: multi.union([UInt16(ABS_MT_SLOT)]), keys: touch) == .multiTouchB)
+    }
+
     @Test func protocolBFollowsTheFirstFingerOnly() {
         var script = EventScript()
         script.frame(

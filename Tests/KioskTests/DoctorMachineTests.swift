@@ -89,9 +89,8 @@ struct DoctorMachineTests {
         let root = try TemporaryDirectory()
         var display = DisplaySettings(backend: .framebuffer, size: SizeMM(width: 222, height: 125))
         display.device = "/dev/fb0"
-        var input = InputSettings()
+        var input = InputSettings.defaults(panel: true)
         input.touch = .path("/dev/input/by-id/usb-panel-event-touch")
-        input.keypad = .auto
         let findings = Doctor.screen(display, input, machine: Self.machine(root: root.path))
         #expect(findings.map(\.check) == ["framebuffer", "touch panel"], "auto devices are found at run time")
         #expect(findings.allSatisfy { $0.verdict == .fail }, "\(findings)")
@@ -99,6 +98,18 @@ struct DoctorMachineTests {
         display.backend = .virtual
         input.touch = .none
         #expect(Doctor.screen(display, input, machine: Self.machine(root: root.path)).isEmpty)
+    }
+
+    /// A panel whose kiosk reads no input or takes no VT is not "all checks passed": the resident cannot answer,
+    /// and tty1's login prompt stays on display taking the keys (a PIN shown in clear).
+    @Test func aPanelWithoutInputOrConsoleIsAWarning() throws {
+        let root = try TemporaryDirectory()
+        let display = DisplaySettings(backend: .framebuffer, size: SizeMM(width: 222, height: 125))
+        let findings = Doctor.screen(display, InputSettings(), machine: Self.machine(root: root.path))
+        #expect(findings.map(\.check) == ["framebuffer", "input", "console"], "\(findings)")
+        #expect(findings.dropFirst().allSatisfy { $0.verdict == .warn })
+        let byDefault = Doctor.screen(display, .defaults(panel: true), machine: Self.machine(root: root.path))
+        #expect(byDefault.map(\.check) == ["framebuffer"])
     }
 
     // MARK: Printers

@@ -18,11 +18,26 @@ struct InputSettingsTests {
             .map(\.description)
     }
 
-    @Test func withoutTheTableNoDeviceIsReadAndNoConsoleTaken() throws {
+    @Test func withoutTheTableNoDeviceIsReadAndNoConsoleTakenOffAPanel() throws {
         let settings = try SampleConfig.parse(SampleConfig.valid)
+        #expect(settings.display.backend != .framebuffer)
         #expect(settings.input == InputSettings())
         #expect(!settings.input.hasDevices)
         #expect(settings.input.console == nil)
+    }
+
+    /// A kiosk configured by the book (a panel, no [input]) owns its screen and keys: every touch panel and keypad,
+    /// and its own VT. Without that, tty1's login prompt stayed on display and took the PIN typed on the keypad.
+    @Test func onAPanelEverythingDefaultsToAutoAndTheKiosksOwnVT() throws {
+        let panel = SampleConfig.valid.replacingOccurrences(
+            of: "backend = \"terminal\"", with: "backend = \"framebuffer\"") + "\n"
+        let settings = try SampleConfig.parse(panel)
+        #expect(settings.input.touch == .auto && settings.input.keypad == .auto)
+        #expect(settings.input.console == .own)
+        #expect(settings.input.grab)
+        let narrowed = try SampleConfig.parse(panel + "[input]\nkeypad = \"none\"\nconsole = \"none\"\n")
+        #expect(narrowed.input.touch == .auto && narrowed.input.keypad == .none && narrowed.input.console == nil)
+        #expect(try SampleConfig.parse(panel + "[input]\nconsole = \"auto\"\n").input.console == .own)
     }
 
     @Test func pathsAutoGrabAndConsoleAreRead() throws {
@@ -36,9 +51,9 @@ struct InputSettingsTests {
         #expect(settings.input.touch == .auto)
         #expect(settings.input.keypad == .path("/dev/input/by-id/usb-Keypad-event-kbd"))
         #expect(!settings.input.grab)
-        #expect(settings.input.console == "/dev/tty1")
+        #expect(settings.input.console == .tty("/dev/tty1"))
         #expect(settings.input.hasDevices)
-        #expect(try Self.parse("console = \"current\"").input.console == "/dev/tty0")
+        #expect(try Self.parse("console = \"current\"").input.console == .tty("/dev/tty0"))
     }
 
     @Test func aMatrixOrSwapAndInvertCalibrate() throws {
@@ -65,7 +80,7 @@ struct InputSettingsTests {
         let noTouch = Self.problems("invert_y = true")
         #expect(noTouch.count == 1 && noTouch[0].contains("calibrates the touch panel, but touch is \"none\""))
         let console = Self.problems("console = \"tty1\"")
-        #expect(console.count == 1 && console[0].contains("input.console: found \"tty1\", expected a virtual terminal"))
+        #expect(console.count == 1 && console[0].contains("input.console: found \"tty1\", expected \"auto\" (the kiosk's own VT), a virtual terminal"))
         let typo = Self.problems("keypda = \"auto\"")
         #expect(typo.count == 1 && typo[0].contains("input.keypda: unknown key"))
         let grab = Self.problems("grab = \"yes\"")
@@ -196,7 +211,7 @@ struct ConsoleServiceTests {
                 logs.lines.withLock { $0.append(line) }
             }
         }
-        let service = ConsoleService(tty: "/dev/tty-kiosk-missing", logger: logger)
+        let service = ConsoleService(console: .tty("/dev/tty-kiosk-missing"), logger: logger)
         let running = Task { try await service.run() }
         // The error is logged at once; the service then waits (a returning service would stop the kiosk).
         while logs.lines.withLock({ $0.isEmpty }) { await Task.yield() }

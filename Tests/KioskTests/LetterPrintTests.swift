@@ -207,7 +207,7 @@ struct LetterPrintTests {
         if ProcessInfo.processInfo.environment["KIOSK_UPDATE_SNAPSHOTS"] == "1" {
             try Data(try renderer.png(page, scale: scale)).write(to: URL(fileURLWithPath: golden))
         }
-        let expected = try Snapshot.decode(pngAt: golden, renderer: renderer)
+        let expected = try renderer.raster(png: golden)
         #expect(expected.width == image.width && expected.height == image.height)
         let different = Snapshot.differingPixels(image, expected)
         // Hinting and antialiasing may move edges by a pixel; a changed word, line or QR moves thousands.
@@ -227,23 +227,6 @@ struct LetterPrintTests {
 
 /// Comparing renders with a golden PNG.
 enum Snapshot {
-    /// Decodes a PNG by drawing it on a page of its own size.
-    static func decode(pngAt path: String, renderer: Renderer) throws -> RasterImage {
-        let size = try pngSize(path)
-        let page = DisplayPage(
-            size: Size(width: Double(size.width), height: Double(size.height)),
-            items: [.image(path: path, frame: Rect(x: 0, y: 0, width: Double(size.width), height: Double(size.height)))]
-        )
-        return try renderer.raster(page)
-    }
-
-    /// Width and height from the PNG's IHDR chunk.
-    static func pngSize(_ path: String) throws -> (width: Int, height: Int) {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)).prefix(24))
-        func be32(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
-        return (be32(16), be32(20))
-    }
-
     /// Pixels whose grey level differs by more than a quarter.
     static func differingPixels(_ a: RasterImage, _ b: RasterImage) -> Int {
         guard a.width == b.width, a.height == b.height else { return a.width * a.height }

@@ -91,6 +91,15 @@ static inline int kiosk_vt_set_auto_mode(int fd) {
 static inline int kiosk_vt_release(int fd) { return ioctl(fd, VT_RELDISP, 1); }
 static inline int kiosk_vt_acknowledge_acquire(int fd) { return ioctl(fd, VT_RELDISP, VT_ACKACQ); }
 
+/// VT_GETSTATE: the number of the VT on display (1-based); -1 with errno where `fd` is no VT.
+static inline int kiosk_vt_active(int fd) {
+    struct vt_stat state;
+    return ioctl(fd, VT_GETSTATE, &state) == 0 ? state.v_active : -1;
+}
+/// VT_ACTIVATE: show VT `number`. The switch happens afterwards; a VT in VT_PROCESS mode learns of it by its
+/// acquire signal.
+static inline int kiosk_vt_activate(int fd, int number) { return ioctl(fd, VT_ACTIVATE, (unsigned long)number); }
+
 /// TIOCLINUX TIOCL_UNBLANKSCREEN: unblank the console now (the escape sequences only change the timeouts).
 static inline int kiosk_console_unblank(int fd) {
     char subcode = TIOCL_UNBLANKSCREEN;

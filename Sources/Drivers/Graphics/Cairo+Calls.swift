@@ -236,6 +236,17 @@ final class CairoCanvas {
         cairo_set_source_rgb(cr, color.red, color.green, color.blue)
     }
 
+    /// A PNG file's size in pixels (`cairo_image_surface_create_from_png`), or why it cannot be read.
+    static func pngSize(_ path: String) throws(GraphicsError) -> (width: Int, height: Int) {
+        let image = cairo_image_surface_create_from_png(path)!
+        defer { cairo_surface_destroy(image) }
+        let status = cairo_surface_status(image)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw .imageUnreadable(path: path, reason: String(cString: cairo_status_to_string(status)))
+        }
+        return (Int(cairo_image_surface_get_width(image)), Int(cairo_image_surface_get_height(image)))
+    }
+
     private func image(_ path: String, in frame: Rect) throws(GraphicsError) {
         let image = cairo_image_surface_create_from_png(path)!
         defer { cairo_surface_destroy(image) }

@@ -44,6 +44,14 @@ public final class Renderer: TextMeasurer {
         try canvas(page, scale: scale).png()
     }
 
+    /// A PNG file's pixels at its own size, on white (a screen dump or a golden snapshot, to compare with
+    /// `RasterImage.differences`).
+    public func raster(png path: String) throws(GraphicsError) -> RasterImage {
+        let (width, height) = try CairoCanvas.pngSize(path)
+        let frame = Rect(x: 0, y: 0, width: Double(width), height: Double(height))
+        return try raster(DisplayPage(size: frame.size, items: [.image(path: path, frame: frame)]))
+    }
+
     private func canvas(_ page: DisplayPage, scale: Double) throws(GraphicsError) -> CairoCanvas {
         let surface = CairoCanvas.imageSurface(
             width: Int((page.size.width * scale).rounded(.up)), height: Int((page.size.height * scale).rounded(.up)))

@@ -5,8 +5,10 @@ public import Core
 /// panel), one report at a time: positions and touches are collected until the kernel's `SYN_REPORT` closes the
 /// frame, as the evdev protocol asks (linux/Documentation/input/multi-touch-protocol.rst).
 ///
-/// Three protocols, chosen from the axes the device has (EVIOCGBIT(EV_ABS)):
+/// Four protocols, chosen from the axes and keys the device has (EVIOCGBIT(EV_ABS), EVIOCGBIT(EV_KEY)):
 /// - single-touch: `ABS_X`/`ABS_Y`, `BTN_TOUCH` 1 and 0;
+/// - absolute pointer: `ABS_X`/`ABS_Y` with `BTN_LEFT` and no `BTN_TOUCH`: a USB touch panel that presents itself
+///   as an absolute mouse (many cheap resistive kiosk panels; QEMU's usb-tablet), whose button is the finger;
 /// - multi-touch protocol B (`ABS_MT_SLOT`): one slot per finger, `ABS_MT_TRACKING_ID` ≥ 0 starts a finger and -1
 ///   ends it; the first finger down is followed until it lifts, the others are ignored (a kiosk button is pressed
 ///   with one finger, and a palm resting on the frame must not steal it);
@@ -23,6 +25,7 @@ public import Core
 public struct TouchPanel: Sendable {
     public enum TouchProtocol: String, Hashable, Sendable {
         case singleTouch = "single-touch"
+        case absolutePointer = "absolute pointer"
         case multiTouchB = "multi-touch B"
         case multiTouchA = "multi-touch A"
     }
@@ -69,15 +72,13 @@ public struct TouchPanel: Sendable {
         (self.x, self.y, self.slot) = (x, y, slot)
     }
 
-    /// The decoder for an open device: its protocol from EVIOCGBIT(EV_ABS), its ranges and current values from
-    /// EVIOCGABS (`ABS_MT_POSITION_X/Y` for multi-touch, `ABS_X/Y` for single-touch).
+    /// The decoder for an open device: its protocol from EVIOCGBIT(EV_ABS) and EVIOCGBIT(EV_KEY), its ranges and
+    /// current values from EVIOCGABS (`ABS_MT_POSITION_X/Y` for multi-touch, `ABS_X/Y` otherwise).
     public static func reading(_ device: EvdevDevice, calibration: TouchCalibration) throws(InputError) -> TouchPanel {
-        let axes = try device.codes(ofType: UInt16(EV_ABS))
-        let touchProtocol: TouchProtocol =
-            axes.contains(UInt16(ABS_MT_SLOT)) && axes.contains(UInt16(ABS_MT_POSITION_X))
-            ? .multiTouchB : axes.contains(UInt16(ABS_MT_POSITION_X)) ? .multiTouchA : .singleTouch
+        let touchProtocol = TouchProtocol(
+            absoluteAxes: try device.codes(ofType: UInt16(EV_ABS)), keys: try device.codes(ofType: UInt16(EV_KEY)))
         let (xAxis, yAxis) =
-            touchProtocol == .singleTouch ? (ABS_X, ABS_Y) : (ABS_MT_POSITION_X, ABS_MT_POSITION_Y)
+            touchProtocol.isMultiTouch ? (ABS_MT_POSITION_X, ABS_MT_POSITION_Y) : (ABS_X, ABS_Y)
         let x = try device.axis(UInt16(xAxis))
         let y = try device.axis(UInt16(yAxis))
         let slotAxis = touchProtocol == .multiTouchB ? try? device.axis(UInt16(ABS_MT_SLOT)) : nil
@@ -129,11 +130,11 @@ public struct TouchPanel: Sendable {
         }
         guard !dropping else { return [] }
         switch (touchProtocol, type, code) {
-        case (.singleTouch, EV_KEY, BTN_TOUCH):
+        case (.singleTouch, EV_KEY, BTN_TOUCH), (.absolutePointer, EV_KEY, BTN_LEFT):
             down = event.value != 0
-        case (.singleTouch, EV_ABS, ABS_X):
+        case (.singleTouch, EV_ABS, ABS_X), (.absolutePointer, EV_ABS, ABS_X):
             x = event.value
-        case (.singleTouch, EV_ABS, ABS_Y):
+        case (.singleTouch, EV_ABS, ABS_Y), (.absolutePointer, EV_ABS, ABS_Y):
             y = event.value
         case (.multiTouchB, EV_ABS, ABS_MT_SLOT):
             slot = event.value
@@ -171,8 +172,8 @@ public struct TouchPanel: Sendable {
         guard let source = stateSource else { return lose(at: time) }
         do throws(InputError) {
             switch touchProtocol {
-            case .singleTouch:
-                down = try source.keysDown().contains(UInt16(BTN_TOUCH))
+            case .singleTouch, .absolutePointer:
+                down = try source.keysDown().contains(UInt16(touchProtocol == .singleTouch ? BTN_TOUCH : BTN_LEFT))
                 x = try source.axisValue(UInt16(ABS_X))
                 y = try source.axisValue(UInt16(ABS_Y))
             case .multiTouchB:
@@ -257,6 +258,21 @@ public struct TouchPanel: Sendable {
     private func point(_ x: Int32, _ y: Int32) -> PanelPoint {
         calibration.point(x: x, y: y, xRange: xRange, yRange: yRange)
     }
+}
+
+extension TouchPanel.TouchProtocol {
+    /// The protocol of a touch panel with these absolute axes and keys (EVIOCGBIT(EV_ABS), EVIOCGBIT(EV_KEY)).
+    public init(absoluteAxes axes: Set<UInt16>, keys: Set<UInt16>) {
+        self =
+            axes.contains(UInt16(ABS_MT_SLOT)) && axes.contains(UInt16(ABS_MT_POSITION_X))
+            ? .multiTouchB
+            : axes.contains(UInt16(ABS_MT_POSITION_X))
+                ? .multiTouchA
+                : !keys.contains(UInt16(BTN_TOUCH)) && keys.contains(UInt16(BTN_LEFT)) ? .absolutePointer : .singleTouch
+    }
+
+    /// Fingers in `ABS_MT_POSITION_X/Y` rather than `ABS_X/Y`.
+    var isMultiTouch: Bool { self == .multiTouchA || self == .multiTouchB }
 }
 
 /// Where a touch panel's current state is read back after the kernel dropped events: the device (EVIOCGKEY,

@@ -7,7 +7,7 @@ import Synchronization
 public struct ConsoleError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The `errno` of the failed call.
     public let code: Int32
-    /// `open`, `KDGETMODE`, `KDSETMODE`, `KDGKBMODE`, `KDSKBMODE`, `VT_SETMODE`.
+    /// `open`, `KDGETMODE`, `KDSETMODE`, `KDGKBMODE`, `KDSKBMODE`, `VT_SETMODE`, `VT_ACTIVATE`.
     public let call: String
     public let tty: String
 
@@ -44,7 +44,8 @@ public struct ConsoleError: Error, Hashable, Sendable, CustomStringConvertible {
 /// is kept to give back), VT_SETMODE `VT_PROCESS` (a switch to another VT, Ctrl+Alt+F2 by a technician, first
 /// asks us: `switches` yields `.released`, the display stops drawing, and the switch is acknowledged with
 /// VT_RELDISP; coming back yields `.acquired` and the display repaints everything, as the other VT drew over the
-/// framebuffer), and no blanking: `ESC [9;0]` (blank timeout 0, what `setterm -blank 0` writes) and `ESC [14;0]`
+/// framebuffer), VT_ACTIVATE to show it (after a boot, a restart or a crash another VT, tty1's login prompt, is
+/// often the one on display, and its text would paint over the kiosk), and no blanking: `ESC [9;0]` (blank timeout 0, what `setterm -blank 0` writes) and `ESC [14;0]`
 /// (VESA powerdown 0), because the console blanks after 10 minutes by default and a kiosk waits longer than that
 /// for a resident; TIOCLINUX `TIOCL_UNBLANKSCREEN` unblanks it now; `ESC [?25l` hides the cursor.
 ///
@@ -144,6 +145,11 @@ public final class Console: Sendable {
                 $0.acquire = acquire
             }
             try check(kiosk_vt_set_process_mode(fd, SIGUSR1, SIGUSR2), "VT_SETMODE")
+            // Shown last, in graphics mode and process mode already: the switch arrives as `.acquired`, and the
+            // display repaints the whole screen then.
+            if let number = Self.number(of: tty), kiosk_vt_active(fd) != number {
+                try check(kiosk_vt_activate(fd, number), "VT_ACTIVATE")
+            }
         } catch {
             restore()
             throw error
@@ -169,6 +175,23 @@ public final class Console: Sendable {
         _ = kiosk_kd_set_mode(fd, kiosk_kd_text())
         write("\u{1B}[?25h")
         kiosk_console_restore_on_crash(-1, 0)
+    }
+
+    /// The VT of a path such as `/dev/tty7` (7); `nil` for `/dev/tty0` (whichever is on display) and other names.
+    static func number(of tty: String) -> CInt? {
+        guard tty.hasPrefix("/dev/tty"), let number = CInt(tty.dropFirst("/dev/tty".count)), number > 0 else {
+            return nil
+        }
+        return number
+    }
+
+    /// The virtual terminal on standard input (`ttyname(0)`, checked with KDGETMODE): the kiosk's own, as
+    /// kiosk.service's `TTYPath=/dev/tty7` with `StandardInput=tty` gives it. `nil` when standard input is no VT
+    /// (a pipe, a pty over SSH, a test).
+    public static func standardInput() -> String? {
+        var mode: CInt = 0
+        guard let name = ttyname(0), kiosk_kd_get_mode(0, &mode) == 0 else { return nil }
+        return String(cString: name)
     }
 
     private func check(_ result: CInt, _ call: String) throws(ConsoleError) {

@@ -112,6 +112,21 @@ extension Doctor {
                         "is the panel connected and its driver loaded? ls /dev/fb*; on KMS-only systems enable fbdev emulation"
                 ))
         }
+        if display.backend == .framebuffer, !input.hasDevices {
+            findings.append(
+                Finding(
+                    verdict: .warn, check: "input",
+                    detail: "[input] turns off both touch and keypad: residents cannot answer the screens",
+                    fix: "leave touch and keypad out of [input] (\"auto\" finds them), or name their devices"))
+        }
+        if display.backend == .framebuffer, input.console == nil {
+            findings.append(
+                Finding(
+                    verdict: .warn, check: "console",
+                    detail: "no VT taken: another VT's login prompt may stay on display, draw over the kiosk "
+                        + "and take the keys a resident types",
+                    fix: "leave console out of [input] (\"auto\" takes tty7 under kiosk.service)"))
+        }
         for (selection, check) in [(input.touch, "touch panel"), (input.keypad, "keypad")] {
             guard case .path(let path) = selection else { continue }
             findings.append(

@@ -26,6 +26,11 @@ struct ScreensCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also write contact-sheet.png with all screens.")
     var contactSheet = false
 
+    @Flag(
+        name: .long,
+        help: "Also write layout.json: every button of every screen with its label and frame in drawn pixels (where a test or a technician touches).")
+    var layout = false
+
     @Option(
         name: .long,
         help:
@@ -67,15 +72,45 @@ struct ScreensCommand: AsyncParsableCommand {
             try Data(try await display.png()).write(to: URL(fileURLWithPath: path))
             written.append((name, path))
         }
-        print(
-            "\(written.count) screens drawn for \(width)x\(height) px, \(mm) mm, rotation \(rotation.rawValue): \(output)"
-        )
+        print("\(written.count) screens drawn for \(width)x\(height) px, \(mm) mm, rotation \(rotation.rawValue): \(output)")
+        if layout {
+            let drawnPixels = rotation.drawnSize(width: Double(width), height: Double(height))
+            let drawnMM = SizeMM(rotation.drawnSize(width: widthMM, height: heightMM))
+            try Data(try Self.layoutJSON(size: drawnMM, pixelsPerMM: drawnPixels.width / drawnMM.width))
+                .write(to: URL(fileURLWithPath: output + "/layout.json"))
+            print("buttons of every screen: \(output)/layout.json")
+        }
         if contactSheet {
             let drawn = rotation.drawnSize(width: Double(width), height: Double(height))
             let sheet = try ContactSheet.png(written, size: drawn, renderer: renderer)
             try Data(sheet).write(to: URL(fileURLWithPath: output + "/contact-sheet.png"))
             print("contact sheet: \(output)/contact-sheet.png")
         }
+    }
+
+    /// `{"05-menu": [{"button": "letter(\"S-41\")", "label": "1. Surat ...", "x": 12, "y": 300, "width": ...}]}`:
+    /// the gallery's buttons in drawn pixels (rounded), as the layout places them for a panel of `size`.
+    static func layoutJSON(size: SizeMM, pixelsPerMM scale: Double) throws -> Data {
+        struct Placed: Encodable {
+            let button: String
+            let label: String
+            let x, y, width, height: Int
+        }
+        let layout = try ScreenLayout(size: size)
+        var screens: [String: [Placed]] = [:]
+        for (name, screen) in ScreenGallery.screens() {
+            screens[name] = layout.layout(screen).elements.compactMap { element in
+                guard case .button(let button) = element.kind else { return nil }
+                let f = element.frame
+                return Placed(
+                    button: "\(button.id)", label: button.label, x: Int((f.x * scale).rounded()),
+                    y: Int((f.y * scale).rounded()), width: Int((f.width * scale).rounded()),
+                    height: Int((f.height * scale).rounded()))
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(screens)
     }
 
     static func pair(_ text: String) -> (Double, Double)? {

@@ -278,8 +278,10 @@ package enum ConfigurationLoader {
         }
 
         // [input]: touch panel, keypad and console (InputSettings.swift)
+        let panel = display.backend == .framebuffer
         let input =
-            root.section("input").map { InputSettings.parse($0, wedge: cardReader.wedgeDevice) } ?? InputSettings()
+            root.section("input").map { InputSettings.parse($0, wedge: cardReader.wedgeDevice, panel: panel) }
+            ?? InputSettings.defaults(panel: panel)
 
         // [sam]
         var sam: SAMKind?

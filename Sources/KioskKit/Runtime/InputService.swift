@@ -15,16 +15,18 @@ package struct InputService: Service {
     let events: KioskEvents
     let logger: Logger
 
-    /// The input and console services `[input]` asks for (none without it). `screen` is the display's hit test;
+    /// The input and console services `[input]` asks for (on a panel, by default, both). `screen` is the display's hit test;
     /// without one, the layout's over the screen on display.
     static func configured(
         _ settings: KioskSettings, events: KioskEvents, screens: ScreenWatch, screen: (any TouchScreen)? = nil,
         logger: Logger, switched: @escaping @Sendable (Console.Switch) async -> Void = { _ in }
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let tty = settings.input.console {
+        if let console = settings.input.console {
             services.append(
-                .init(service: ConsoleService(tty: tty, logger: Logger(label: "kiosk.console"), switched: switched)))
+                .init(
+                    service: ConsoleService(console: console, logger: Logger(label: "kiosk.console"), switched: switched)
+                ))
         }
         if settings.input.hasDevices {
             let touchScreen =

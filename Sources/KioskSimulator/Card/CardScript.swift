@@ -37,37 +37,54 @@ struct CardScript: Equatable, Sendable {
         var steps: [CardStep] = []
         var cardPresent = false
         for (number, text) in numbered {
-            let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-            guard let verb = words.first else { continue }
-            func fail(_ reason: String) -> CardScriptError {
-                CardScriptError(unit: unit, number: number, text: text.trimmedSpaces, reason: reason)
-            }
-            let arguments = Array(words.dropFirst())
-            switch verb.lowercased() {
-            case "tap":
-                guard !cardPresent else { throw fail("a card is already on the reader; `remove` it first") }
-                steps.append(try parseTap(arguments, defaults: defaults, fail: fail))
-                cardPresent = true
-            case "remove":
-                guard arguments.isEmpty else { throw fail("`remove` takes nothing after it") }
-                guard cardPresent else { throw fail("there is no card on the reader to remove") }
-                steps.append(.remove)
-                cardPresent = false
-            case "wait":
-                guard arguments.count == 1 else { throw fail("`wait` takes one duration, like `wait 1s`") }
-                do throws(CardScriptError.Reason) {
-                    steps.append(.wait(try parseDuration(arguments[0])))
-                } catch {
-                    throw fail(error.text)
-                }
-            default:
-                throw fail("unknown step `\(verb)`; steps are tap, remove and wait")
+            if let step = try step(in: text, number: number, unit: unit, defaults: defaults, cardPresent: &cardPresent)
+            {
+                steps.append(step)
             }
         }
         guard !steps.isEmpty else {
             throw CardScriptError(unit: unit, number: 0, text: "", reason: "the script has no steps")
         }
         return CardScript(steps: steps)
+    }
+
+    /// One line's step, `nil` for a blank line. `cardPresent` says whether the steps so far left a card on the
+    /// reader, and is updated: a second `tap` or a `remove` of nothing is an error here, before anything connects.
+    /// `--steps-from-stdin` parses each line with this as it arrives.
+    static func step(
+        in text: String,
+        number: Int,
+        unit: String,
+        defaults: Defaults,
+        cardPresent: inout Bool
+    ) throws(CardScriptError) -> CardStep? {
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+        guard let verb = words.first else { return nil }
+        func fail(_ reason: String) -> CardScriptError {
+            CardScriptError(unit: unit, number: number, text: text.trimmedSpaces, reason: reason)
+        }
+        let arguments = Array(words.dropFirst())
+        switch verb.lowercased() {
+        case "tap":
+            guard !cardPresent else { throw fail("a card is already on the reader; `remove` it first") }
+            let tap = try parseTap(arguments, defaults: defaults, fail: fail)
+            cardPresent = true
+            return tap
+        case "remove":
+            guard arguments.isEmpty else { throw fail("`remove` takes nothing after it") }
+            guard cardPresent else { throw fail("there is no card on the reader to remove") }
+            cardPresent = false
+            return .remove
+        case "wait":
+            guard arguments.count == 1 else { throw fail("`wait` takes one duration, like `wait 1s`") }
+            do throws(CardScriptError.Reason) {
+                return .wait(try parseDuration(arguments[0]))
+            } catch {
+                throw fail(error.text)
+            }
+        default:
+            throw fail("unknown step `\(verb)`; steps are tap, remove and wait")
+        }
     }
 
     private static func parseTap(
@@ -81,7 +98,8 @@ struct CardScript: Equatable, Sendable {
         for argument in arguments {
             if let value = argument.value(for: "uid=") {
                 guard uid == nil else { throw fail("`uid=` given twice") }
-                do throws(CardUIDError) { uid = try CardUID(hex: value) } catch { throw fail("uid=\(value): \(error)") }
+                // The value stays out of the message: steps' reasons reach stdout in `--steps-from-stdin`.
+                do throws(CardUIDError) { uid = try CardUID(hex: value) } catch { throw fail("`uid=`: \(error)") }
             } else if let value = argument.value(for: "kind=") {
                 guard kind == nil else { throw fail("`kind=` given twice") }
                 guard let parsed = CardKind(rawValue: value.lowercased()) else {

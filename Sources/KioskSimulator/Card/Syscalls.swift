@@ -33,6 +33,31 @@ enum Syscalls {
         throw lastError
     }
 
+    /// The connected socket to a unix socket at `path`: QEMU's `-chardev socket,server=on` listens on one.
+    static func connectUnix(path: String) throws(SystemCallError) -> Int32 {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        // sun_path needs room for the terminating NUL.
+        guard !bytes.isEmpty, bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw SystemCallError(call: "connect(\(path))", code: ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SystemCallError(call: "socket", code: errno) }
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard status == 0 else {
+            let error = SystemCallError(call: "connect(\(path))", code: errno)
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
     enum PollResult: Equatable {
         case readable
         case timedOut
@@ -42,13 +67,22 @@ enum Syscalls {
 
     /// Waits until `fd` can be read (or has hung up) or `milliseconds` pass. `fd` -1 just waits.
     static func poll(_ fd: Int32, milliseconds: Int32) throws(SystemCallError) -> PollResult {
-        var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let count = Glibc.poll(&entry, fd >= 0 ? 1 : 0, milliseconds)
+        let ready = try poll([fd], milliseconds: milliseconds)
+        guard let ready else { return .interrupted }
+        return ready.isEmpty ? .timedOut : .readable
+    }
+
+    /// Waits until one of `fds` can be read (or has hung up) or `milliseconds` pass, and returns the readable
+    /// ones: empty on a timeout, `nil` when a signal arrived. Negative descriptors are skipped, as `poll` does, so
+    /// a card with no connection (or no live input) waits on what it has.
+    static func poll(_ fds: [Int32], milliseconds: Int32) throws(SystemCallError) -> [Int32]? {
+        var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let count = Glibc.poll(&entries, nfds_t(entries.count), milliseconds)
         if count < 0 {
-            if errno == EINTR { return .interrupted }
+            if errno == EINTR { return nil }
             throw SystemCallError(call: "poll", code: errno)
         }
-        return count == 0 ? .timedOut : .readable
+        return entries.filter { $0.fd >= 0 && $0.revents != 0 }.map(\.fd)
     }
 
     /// Up to `maximum` bytes; empty when the peer has closed the connection.
@@ -79,7 +113,7 @@ enum Syscalls {
     /// Closes `fd`; a failed close of a socket loses nothing the simulator could act on, so it is ignored.
     static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
-    /// A connected pair of local sockets, for tests that play vpcd's side.
+    /// A connected pair of local sockets, for tests that play vpcd's or QEMU's side.
     static func socketPair() throws(SystemCallError) -> (Int32, Int32) {
         var fds: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
@@ -103,9 +137,17 @@ enum Syscalls {
     }
 
     /// One line on stderr, written in one call so lines from several processes do not interleave.
-    static func writeErrorLine(_ line: String) {
+    static func writeErrorLine(_ line: String) { writeLine(line, to: STDERR_FILENO) }
+
+    /// One line on stdout, unbuffered: a test harness waiting for `inserted` must not wait for a buffer to fill.
+    static func writeOutputLine(_ line: String) { writeLine(line, to: STDOUT_FILENO) }
+
+    /// The descriptor live steps arrive on.
+    static let standardInput = STDIN_FILENO
+
+    private static func writeLine(_ line: String, to fd: Int32) {
         let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
     /// Installs `handler` for SIGINT and SIGTERM.
@@ -140,4 +182,7 @@ struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     var description: String { "\(call): \(message)" }
+
+    /// The peer closed the connection: `ECONNRESET` when it closed with bytes of ours unread, `EPIPE` on a send.
+    var isHangUp: Bool { code == ECONNRESET || code == EPIPE }
 }

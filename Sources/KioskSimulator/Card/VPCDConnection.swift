@@ -34,22 +34,13 @@ final class VPCDConnection {
         timeout: Duration,
         log: CardLog
     ) throws(VPCDError) -> VPCDConnection {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        var announced = false
-        while true {
-            do throws(SystemCallError) {
-                return VPCDConnection(fileDescriptor: try Syscalls.connectTCP(host: host, port: port), log: log)
-            } catch {
-                guard clock.now < deadline else { throw .noReader(host: host, port: port, timeout: timeout, error) }
-                if !announced {
-                    log.info("waiting for vpcd on \(host):\(port) (\(error.message))")
-                    announced = true
-                }
-                guard !StopRequest.isRequested else { throw .stopped }
-                _ = try? Syscalls.poll(-1, milliseconds: 250)
-                guard !StopRequest.isRequested else { throw .stopped }
-            }
+        let attempt = Waiting.connect(waitingFor: "vpcd on \(host):\(port)", timeout: timeout, log: log) {
+            () throws(SystemCallError) in try Syscalls.connectTCP(host: host, port: port)
+        }
+        switch attempt {
+        case .connected(let fd): return VPCDConnection(fileDescriptor: fd, log: log)
+        case .gaveUp(let error): throw .noReader(host: host, port: port, timeout: timeout, error)
+        case .stopped: throw .stopped
         }
     }
 
@@ -63,28 +54,25 @@ final class VPCDConnection {
         case cardLeft
         /// vpcd closed the connection: pcscd stopped or restarted. The connection is closed.
         case readerClosed
+        /// The watched input (live steps) has something to read; the card stays.
+        case inputReady
     }
 
-    /// Answers vpcd with `card` until `deadline` (forever when `nil`), a stop request, or the card leaving.
+    /// Answers vpcd with `card` until `deadline` (forever when `nil`), a stop request, the card leaving, or bytes
+    /// on `input`.
     func serve(
         _ card: inout VirtualCard,
         until deadline: ContinuousClock.Instant?,
+        watching input: Int32? = nil,
         stop: () -> Bool = { StopRequest.isRequested }
     ) throws(VPCDError) -> Outcome {
-        let clock = ContinuousClock()
         while true {
             if stop() { return .stopRequested }
             guard isOpen else { return .cardLeft }
-            // Short slices bound how late a signal that lands between the check and `poll` is seen.
-            var slice: Int32 = 200
-            if let deadline {
-                let left = clock.now.duration(to: deadline)
-                if left <= .zero { return .deadlineReached }
-                slice = Int32(min(200, max(1, left.milliseconds)))
-            }
+            guard let slice = Waiting.nextSlice(until: deadline) else { return .deadlineReached }
             let step: Outcome?
             do throws(SystemCallError) {
-                step = try exchange(card: &card, waitingAtMost: slice)
+                step = try exchange(card: &card, waitingAtMost: slice, watching: input)
             } catch {
                 close()
                 throw .io(error)
@@ -94,11 +82,15 @@ final class VPCDConnection {
     }
 
     /// Waits up to `milliseconds` for bytes from vpcd and answers every complete message among them.
-    /// `nil` while the card stays in the reader.
-    private func exchange(card: inout VirtualCard, waitingAtMost milliseconds: Int32) throws(SystemCallError)
-        -> Outcome?
-    {
-        guard try Syscalls.poll(fd, milliseconds: milliseconds) == .readable else { return nil }
+    /// `nil` while the card stays in the reader. vpcd's messages are answered before the input is reported, so
+    /// a step never overtakes a command that arrived with it.
+    private func exchange(
+        card: inout VirtualCard,
+        waitingAtMost milliseconds: Int32,
+        watching input: Int32?
+    ) throws(SystemCallError) -> Outcome? {
+        guard let ready = try Syscalls.poll([fd, input ?? -1], milliseconds: milliseconds) else { return nil }
+        guard ready.contains(fd) else { return input.map(ready.contains) == true ? .inputReady : nil }
         let bytes = try Syscalls.read(fd, maximum: 4096)
         guard !bytes.isEmpty else {
             close()
@@ -149,16 +141,5 @@ enum VPCDError: Error, Equatable, CustomStringConvertible {
         case .stopped:
             "stopped while waiting for the reader"
         }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-
-    /// Seconds for messages: `10`, `0.5`.
-    var secondsText: String {
-        let ms = milliseconds
-        return ms % 1000 == 0 ? "\(ms / 1000)" : "\(Double(ms) / 1000)"
     }
 }

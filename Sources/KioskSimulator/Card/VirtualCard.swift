@@ -1,7 +1,9 @@
 import Core
 
 /// The simulated e-KTP itself: messages from the reader in, answers out. A plain value with no I/O, so every
-/// answer is testable without a socket or pcscd; `VPCDConnection` carries the bytes.
+/// answer is testable without a socket or pcscd. The links carry the bytes: `VPCDConnection` to vpcd, and
+/// `VSCardConnection` to QEMU's CCID reader, which hands over APDUs only (`respond(toAPDU:)`): the reader part of
+/// vpcd's control messages (power, ATR) is QEMU's own there.
 ///
 /// The `chip` kind answers SELECT and READ BINARY of DF `7F0A` / EF `6FF1` in the clear. On a real e-KTP the
 /// biodata EF needs mutual authentication and secure messaging driven by a Dukcapil SAM (SAM `00 F0`-`00 F4`, card
@@ -24,11 +26,11 @@ struct VirtualCard: Sendable {
 
     /// What the card does with one message.
     enum Reply: Hashable, Sendable {
-        /// Answer with these bytes (one vpcd frame).
+        /// Answer with these bytes (one vpcd frame, or one VSCard APDU message).
         case send([UInt8])
         /// Answer nothing: control messages other than the ATR request, or a mute card.
         case silence
-        /// Leave the reader: close the connection.
+        /// Leave the reader: close the vpcd connection, or send QEMU CardRemove.
         case leave
     }
 
