@@ -154,6 +154,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the test targets share: the process runner, temporary folders, pieces of kiosk.toml.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
         // Fixtures/screens holds the golden PNGs; the tests read them from the source tree (so that
         // KIOSK_UPDATE_SNAPSHOTS=1 can rewrite them), not as bundle resources.
@@ -170,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "Kiosk", "Drivers", "Core", "ProvincialAPI",
+                "Kiosk", "Drivers", "Core", "ProvincialAPI", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -182,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "KioskTests",
             dependencies: [
-                "Kiosk", "KioskKit", "Core", "Drivers", "ProvincialAPI",
+                "Kiosk", "KioskKit", "Core", "Drivers", "ProvincialAPI", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

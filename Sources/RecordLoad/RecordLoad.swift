@@ -73,12 +73,9 @@ struct RecordLoad: AsyncParsableCommand {
         }
         if stats {
             let sorted = times.sorted()
-            func micros(_ d: Duration) -> Int64 {
-                d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
-            }
             print(
-                "{\"count\": \(count), \"median_us\": \(micros(sorted[sorted.count / 2])), "
-                    + "\"p99_us\": \(micros(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]))}")
+                "{\"count\": \(count), \"median_us\": \(sorted[sorted.count / 2].microseconds), "
+                    + "\"p99_us\": \(sorted[min(sorted.count - 1, sorted.count * 99 / 100)].microseconds)}")
         }
     }
 }

@@ -178,7 +178,7 @@ struct EscPosTests {
     @Test("the eight-pixel vector path and the tail agree with the per-pixel rule on every kind of pixel")
     func thresholdMatchesThePerPixelRule() {
         // Width 21: two whole bytes through the vector path, five pixels through the tail; rows padded to 24 words.
-        var generator = SplitMix(seed: 5)
+        var generator = SplitMix64(seed: 5)
         let (width, height, wordsPerRow) = (21, 9, 24)
         var pixels = [UInt32](repeating: 0, count: wordsPerRow * height)
         for i in pixels.indices {
@@ -209,19 +209,6 @@ struct EscPosTests {
                 }
             }
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failure can be replayed.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,6 +1,7 @@
 import Core
 import Drivers
 import Foundation
+import TestSupport
 import Testing
 
 /// `kiosk run` printing a resident's letter through a real cupsd to ippeveprinter (`PrintRig`): the letter that
@@ -23,14 +24,7 @@ struct LetterPrintingIntegrationTests {
         [identity]
         mode = "card"
 
-        [letterhead]
-        regency = "Pesawaran"
-        district = "Gedong Tataan"
-        village = "Hanura"
-        address = "Jl. Raya Hanura No. 1"
-
-        [letters]
-        templates = "\(Services.repository)/templates"
+        \(KioskTOML.letterhead(templates: Services.repository + "/templates"))
 
         [registry]
         opensid_export = "\(Services.repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
@@ -43,12 +37,7 @@ struct LetterPrintingIntegrationTests {
         [card_reader]
         backend = "script"
 
-        [[letter]]
-        code = "S-41"
-        title = "Surat Keterangan Domisili"
-        classification = "470"
-        template = "s-41.mustache"
-        purposes = ["Melamar pekerjaan", "Lainnya"]
+        \(KioskTOML.domicileLetter)
         """.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

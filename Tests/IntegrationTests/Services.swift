@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real services the integration tests need, and the virtual devices they drive. A missing service fails
@@ -57,10 +58,14 @@ enum Services {
                     ? "pcscd holds port \(port) but lists no such reader"
                     : "another program holds vpcd's port \(port), so vpcd could not listen: "
                         + holder.trimmingCharacters(in: .whitespacesAndNewlines)
-            problems.append("pcscd does not list \"\(reader)\" (pcsc_scan -r: \(listed.output.trimmingCharacters(in: .whitespacesAndNewlines))); \(cause)")
+            problems.append(
+                "pcscd does not list \"\(reader)\" (pcsc_scan -r: \(listed.output.trimmingCharacters(in: .whitespacesAndNewlines))); \(cause)"
+            )
         }
         return problems.isEmpty
-            ? nil : problems.joined(separator: "\n") + "\nfix: stop that program, then scripts/services stop && scripts/services start"
+            ? nil
+            : problems.joined(separator: "\n")
+                + "\nfix: stop that program, then scripts/services stop && scripts/services start"
     }()
 
     struct Missing: Error {}
@@ -93,16 +98,7 @@ enum Services {
     /// Runs a command to completion and returns its status and output.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try TestProcess.runMerged(executable, arguments)
     }
 
     /// `run`, awaited on a thread outside the concurrency pool: the pool has one thread per core (two in CI), and a

@@ -1,6 +1,7 @@
 import CLinuxIO
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The keyboard-wedge reader end to end: the built `kiosk` binary under umockdev-run, which emulates the reader's
@@ -47,14 +48,7 @@ struct WedgeReaderIntegrationTests {
             [identity]
             mode = "\(identity)"
 
-            [letterhead]
-            regency = "Pesawaran"
-            district = "Gedong Tataan"
-            village = "Hanura"
-            address = "Jl. Raya Hanura No. 1"
-
-            [letters]
-            templates = "\(repository)/templates"
+            \(KioskTOML.letterhead(templates: repository + "/templates"))
 
             [registry]
             opensid_export = "\(repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"

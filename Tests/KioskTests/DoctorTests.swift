@@ -1,5 +1,6 @@
 import Drivers
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Kiosk
@@ -103,16 +104,7 @@ struct DoctorTests {
     }
 
     private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try TestProcess.runMerged(executable, arguments)
     }
 
     @Test func missingLetterFontsFailWithThePackageToInstall() {

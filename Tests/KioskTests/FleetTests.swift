@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import ProvincialAPI
+import TestSupport
 import Testing
 
 @testable import Kiosk

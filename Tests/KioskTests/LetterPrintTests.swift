@@ -2,6 +2,7 @@ import Core
 import Crypto
 import Drivers
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Kiosk

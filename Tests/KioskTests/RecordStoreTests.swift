@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import GRDB
 import ProvincialAPI
+import TestSupport
 import Testing
 
 @testable import KioskKit

@@ -3,6 +3,7 @@ import Drivers
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Kiosk
@@ -29,7 +30,7 @@ struct RegistryCommandTests {
             self.directory = directory
         }
 
-        func run(_ arguments: [String], input: String? = nil) throws -> KioskBinary.Outcome {
+        func run(_ arguments: [String], input: String? = nil) throws -> TestProcess.Outcome {
             try KioskBinary.run(arguments + ["--config", config], input: input)
         }
 
@@ -157,7 +158,7 @@ struct RegistryCommandTests {
 
     @Test func nothingTheCommandsPrintOrLogHoldsANIKOrAName() throws {
         let kiosk = try TestKiosk()
-        var outcomes: [KioskBinary.Outcome] = []
+        var outcomes: [TestProcess.Outcome] = []
         outcomes.append(try kiosk.run(["import", "residents", TestPaths.residents, "--dry-run"]))
         outcomes.append(try kiosk.run(["import", "residents", TestPaths.residents]))
         let bad = try String(contentsOfFile: TestPaths.residents, encoding: .utf8)

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import GRDB
 import ProvincialAPI
+import TestSupport
 import Testing
 
 @testable import KioskKit

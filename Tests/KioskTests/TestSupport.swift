@@ -4,6 +4,7 @@ import Drivers
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Kiosk
@@ -18,24 +19,6 @@ enum TestPaths {
     static let residents = fixtures + "/opensid-residents.csv"
     /// The folder holding the built executables (`kiosk`, `kiosk-sim`).
     static let binaries = Bundle.module.bundleURL.deletingLastPathComponent().path
-}
-
-/// A temporary folder, removed when the test ends.
-struct TemporaryDirectory: ~Copyable {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-test-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = (path as NSString).appendingPathComponent(name)
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// A complete, valid configuration; tests break one thing at a time with `replacing`.
@@ -60,14 +43,7 @@ enum SampleConfig {
         width_mm = 222
         height_mm = 125
 
-        [letterhead]
-        regency = "Pesawaran"
-        district = "Gedong Tataan"
-        village = "Hanura"
-        address = "Jl. Raya Hanura No. 1"
-
-        [letters]
-        templates = "\(TestPaths.templates)"
+        \(KioskTOML.letterhead(templates: TestPaths.templates))
 
         [registry]
         opensid_export = "\(TestPaths.residents)"
@@ -78,12 +54,7 @@ enum SampleConfig {
         [card_reader]
         backend = "script"
 
-        [[letter]]
-        code = "S-41"
-        title = "Surat Keterangan Domisili"
-        classification = "470"
-        template = "s-41.mustache"
-        purposes = ["Melamar pekerjaan", "Lainnya"]
+        \(KioskTOML.domicileLetter)
 
         [[letter]]
         code = "S-01"
@@ -171,38 +142,8 @@ extension SampleConfig {
 
 /// The built `kiosk` binary as a subprocess.
 enum KioskBinary {
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var all: String { stdout + stderr }
-    }
-
-    static func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestPaths.binaries + "/kiosk")
-        process.arguments = arguments
-        let (out, err, inPipe) = (Pipe(), Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inPipe
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        // Read both pipes concurrently with the process, or a chatty child blocks on a full pipe.
-        let errorData = Mutex(Data())
-        let errorRead = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            errorData.withLock { $0 = data }
-            errorRead.signal()
-        }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        errorRead.wait()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+    static func run(_ arguments: [String], input: String? = nil) throws -> TestProcess.Outcome {
+        try TestProcess.run(TestPaths.binaries + "/kiosk", arguments, input: input)
     }
 }
 

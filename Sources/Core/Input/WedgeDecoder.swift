@@ -43,7 +43,7 @@ public struct WedgeDecoder: Sendable {
             case .tooLong(let count): "Enter after \(count) characters: more than any card number has"
             case .unexpectedKey: "a key other than 0-9 and A-F came before Enter"
             case .tooSlow(let limit):
-                "keys more than \(WedgeDecoder.milliseconds(limit)) ms apart: typed by hand, or a reader set too slow"
+                "keys more than \(limit.milliseconds) ms apart: typed by hand, or a reader set too slow"
             case .noEnter(let count):
                 "\(count) keys without Enter: the reader must end each number with Enter"
             case .notAUID(let count): "\(count) hex characters: a card UID has 8, 14 or 20"
@@ -178,10 +178,5 @@ public struct WedgeDecoder: Sendable {
         } catch {
             return .rejected(.notAUID(count: bytes.count * 2))  // unreachable: callers pass 4, 7 or 10 bytes
         }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

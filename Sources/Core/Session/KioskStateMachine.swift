@@ -364,7 +364,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             default: return leaveToIdle(now: now)
             }
         }
-        let left = Self.wholeSeconds(now.duration(to: deadline.at))
+        let left = now.duration(to: deadline.at).secondsRoundedUp
         if let warningAt = deadline.warningAt, now >= warningAt, deadline.countdown == nil {
             self.deadline?.countdown = left
             return show(KioskScreens.timeoutWarning(secondsLeft: left))
@@ -403,12 +403,6 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         screen = next
         let spoken: [KioskEffect] = policy.spokenPrompts && newPrompt ? [.speak(next.prompt)] : []
         return [.show(next)] + spoken
-    }
-
-    /// Seconds left, rounded up: the countdown reads 15 until 14 whole seconds remain.
-    static func wholeSeconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(0, Int(seconds) + (attoseconds > 0 ? 1 : 0))
     }
 
     /// Starts the current state's time limit over (and its warning, for the states that warn).

@@ -179,11 +179,7 @@ enum Evdev {
             pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0),
         ]
         while true {
-            let result = poll(&fds, nfds_t(fds.count), -1)
-            if result < 0 {
-                if errno == EINTR { continue }
-                return .failed(errno)
-            }
+            guard SystemCall.retrying({ poll(&fds, nfds_t(fds.count), -1) }) >= 0 else { return .failed(errno) }
             if fds[1].revents != 0 { return .woken }
             // A vanished device reports POLLHUP | POLLERR, with POLLIN if events were still queued; reading then
             // fails with ENODEV anyway, so the hang-up wins.
@@ -202,15 +198,12 @@ enum Evdev {
     }
 
     static func read(_ fd: CInt, into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
-        while true {
-            let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if count > 0 { return .bytes(count) }
-            if count == 0 { return .endOfFile }
-            switch errno {
-            case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .drained
-            default: return .failed(errno)
-            }
+        let count = SystemCall.retrying { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+        if count > 0 { return .bytes(count) }
+        if count == 0 { return .endOfFile }
+        switch errno {
+        case EAGAIN, EWOULDBLOCK: return .drained
+        default: return .failed(errno)
         }
     }
 

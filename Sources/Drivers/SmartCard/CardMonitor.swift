@@ -36,8 +36,7 @@ public final class CardMonitor: Sendable {
 
     public init(retryInterval: Duration = .milliseconds(250)) {
         (events, continuation) = AsyncStream.makeStream(of: CardMonitorEvent.self)
-        let (seconds, attoseconds) = retryInterval.components
-        self.retryInterval = .milliseconds(Int(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        self.retryInterval = .milliseconds(Int(retryInterval.milliseconds))
     }
 
     /// Starts the monitor's thread; events flow until `stop()`.

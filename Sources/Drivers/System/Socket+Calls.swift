@@ -36,23 +36,17 @@ enum UnixDatagram {
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SystemdNotifyError(code: errno, call: "socket", socket: text) }
         defer { _ = close(fd) }
-        while true {
-            let sent = payload.withUnsafeBytes { bytes in
+        let sent = SystemCall.retrying {
+            payload.withUnsafeBytes { bytes in
                 withUnsafePointer(to: &address) { pointer in
                     pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
                         sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL), raw, length)
                     }
                 }
             }
-            if sent >= 0 {
-                guard sent == payload.count else {
-                    throw SystemdNotifyError(code: EMSGSIZE, call: "sendto", socket: text)
-                }
-                return
-            }
-            if errno == EINTR { continue }
-            throw SystemdNotifyError(code: errno, call: "sendto", socket: text)
         }
+        guard sent >= 0 else { throw SystemdNotifyError(code: errno, call: "sendto", socket: text) }
+        guard sent == payload.count else { throw SystemdNotifyError(code: EMSGSIZE, call: "sendto", socket: text) }
     }
 
     /// `getpid(2)`, for the WATCHDOG_PID check.

@@ -76,16 +76,14 @@ enum Spawn {
     /// reserved until `reap`, so a `terminateGroup` racing with its exit can never reach a stranger.
     static func waitForExit(_ pid: pid_t) {
         var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+        _ = SystemCall.retrying { waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) }
     }
 
     /// Reaps the exited child `pid`; returns its exit status, or `nil` when a signal ended it.
     @discardableResult
     static func reap(_ pid: pid_t) -> Int32? {
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { return nil }
-        }
+        guard SystemCall.retrying({ waitpid(pid, &status, 0) }) >= 0 else { return nil }
         // WIFEXITED and WEXITSTATUS are macros Swift cannot import: the low 7 bits are the signal, 0 for an exit.
         return status & 0x7F == 0 ? (status >> 8) & 0xFF : nil
     }

@@ -420,7 +420,7 @@ extension Doctor {
         let started = ContinuousClock.now
         let answer = await machine.apiProbe(url, settings.trustAnchor)
         let elapsed = ContinuousClock.now - started
-        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = elapsed.milliseconds
         switch answer {
         case .success(let status) where status < 500:
             return Finding(

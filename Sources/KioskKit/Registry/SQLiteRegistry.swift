@@ -264,10 +264,3 @@ package struct RegistryStatistics: Equatable, Sendable {
                 arguments: [pinAttempts, now.millisecondsSince1970, lockout.milliseconds]) ?? 0
     }
 }
-
-extension Duration {
-    /// Whole milliseconds, for comparing with `Timestamp`s.
-    var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}

@@ -2,6 +2,7 @@ import Core
 import Drivers
 import Foundation
 import Logging
+import Synchronization
 
 /// The display `[display]` configures: text boxes on the terminal, the panel through fbdev, or a framebuffer in
 /// memory that saves each screen as PNG (the demo).
@@ -50,26 +51,14 @@ package struct DisplaySetup {
     /// Saves each new screen as `NNN-<screen>.png` (the screen's stable name, never its content).
     static func snapshotWriter(folder: String, logger: Logger) throws -> @Sendable (Screen, [UInt8]) -> Void {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let counter = Counter()
+        let counter = Atomic<Int>(0)
         return { screen, png in
-            let number = counter.next()
+            let number = counter.add(1, ordering: .relaxed).newValue
             let name = String(repeating: "0", count: max(0, 3 - String(number).count)) + "\(number)-\(screen.id).png"
             do {
                 try Data(png).write(to: URL(fileURLWithPath: folder + "/" + name))
             } catch {
                 logger.warning("screen snapshot not saved", metadata: ["folder": "\(folder)", "error": "\(error)"])
-            }
-        }
-    }
-
-    private final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = NSLock()
-
-        func next() -> Int {
-            lock.withLock {
-                value += 1
-                return value
             }
         }
     }

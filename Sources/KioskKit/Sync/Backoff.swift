@@ -18,8 +18,7 @@ package struct Backoff: Sendable {
     {
         let exponent = min(max(failures - 1, 0), 30)
         let ceiling = min(cap, base * (1 << exponent))
-        let milliseconds = ceiling.components.seconds * 1000 + ceiling.components.attoseconds / 1_000_000_000_000_000
-        let jittered = Duration.milliseconds(Int64.random(in: 0...max(milliseconds, 0), using: &generator))
+        let jittered = Duration.milliseconds(Int64.random(in: 0...max(ceiling.milliseconds, 0), using: &generator))
         return max(jittered, retryAfter ?? .zero)
     }
 }

@@ -1,3 +1,4 @@
+import Core
 import Synchronization
 
 /// What can go wrong between a kiosk and the province, injected by `kiosk-sim api` options: each signed request

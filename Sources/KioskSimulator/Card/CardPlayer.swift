@@ -1,3 +1,5 @@
+import Drivers
+
 /// Plays card steps on a reader (`CardReaderLink`: vpcd or QEMU's CCID reader): taps, removes and waits, from a
 /// `CardScript` or live from standard input. Time always passes while serving, so the reader's polls and APDUs are
 /// answered during `tap 2s`, `wait 1s` and while live steps are awaited alike. The steps' end, SIGINT and SIGTERM

@@ -1,3 +1,5 @@
+import Drivers
+
 /// The reader a virtual card is served on. Two readers carry the same `VirtualCard`:
 ///
 /// - vpcd, the vsmartcard driver inside pcscd (`VPCDLink`): the card connects on a tap and hangs up on a remove;

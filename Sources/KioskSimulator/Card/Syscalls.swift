@@ -1,8 +1,9 @@
+import Drivers
 import Glibc
 
 /// The only file in the card simulator that calls libc: sockets, poll, files and stderr. It checks every return
-/// code and retries `EINTR` where a retry is right; `poll` and `pause`-like waits return early on a signal instead,
-/// so SIGINT/SIGTERM end a wait at once.
+/// code and retries `EINTR` through `SystemCall.retrying` (Drivers/System) where a retry is right; `poll` and
+/// `pause`-like waits return early on a signal instead, so SIGINT/SIGTERM end a wait at once.
 enum Syscalls {
     /// The file descriptor of a connected TCP socket to `host:port`, trying every address `host` resolves to
     /// (vpcd listens on IPv4 only, so `localhost` may resolve to `::1` first).
@@ -88,24 +89,19 @@ enum Syscalls {
     /// Up to `maximum` bytes; empty when the peer has closed the connection.
     static func read(_ fd: Int32, maximum: Int) throws(SystemCallError) -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: maximum)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, maximum) }
-            if count >= 0 { return Array(buffer.prefix(count)) }
-            if errno != EINTR { throw SystemCallError(call: "read", code: errno) }
-        }
+        let count = SystemCall.retrying { buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, maximum) } }
+        guard count >= 0 else { throw SystemCallError(call: "read", code: errno) }
+        return Array(buffer.prefix(count))
     }
 
     /// Sends all of `bytes`. `MSG_NOSIGNAL`: a reader that went away is an error to report, not a SIGPIPE.
     static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws(SystemCallError) {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes.withUnsafeBytes {
-                send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            let count = SystemCall.retrying {
+                bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SystemCallError(call: "send", code: errno)
-            }
+            guard count >= 0 else { throw SystemCallError(call: "send", code: errno) }
             sent += count
         }
     }
@@ -162,27 +158,4 @@ enum Syscalls {
         sigaddset(&mask, SIGTERM)
         _ = pthread_sigmask(SIG_UNBLOCK, &mask, nil)
     }
-}
-
-/// A failed libc call: which call, and `strerror`'s words for `errno` (or `gai_strerror`'s).
-struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
-    var call: String
-    var code: Int32 = 0
-    var message: String
-
-    init(call: String, code: Int32) {
-        self.call = call
-        self.code = code
-        message = String(cString: strerror(code))
-    }
-
-    init(call: String, message: String) {
-        self.call = call
-        self.message = message
-    }
-
-    var description: String { "\(call): \(message)" }
-
-    /// The peer closed the connection: `ECONNRESET` when it closed with bytes of ours unread, `EPIPE` on a send.
-    var isHangUp: Bool { code == ECONNRESET || code == EPIPE }
 }

@@ -1,3 +1,5 @@
+import Drivers
+
 /// The virtual card's link to QEMU's emulated USB CCID reader (`-device usb-ccid -device ccid-card-passthru`),
 /// over the unix socket of QEMU's `-chardev socket,server=on`. Unlike vpcd, the connection is the reader, not the
 /// card: it is opened once (Init, then ReaderAdd), a tap sends the card's ATR, a remove sends CardRemove, and the

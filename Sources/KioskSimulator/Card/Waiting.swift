@@ -1,3 +1,5 @@
+import Drivers
+
 /// How the card simulator waits, shared by the vpcd and the VSCard links: in short `poll` slices, so a SIGINT or
 /// SIGTERM that lands between a stop check and the `poll` is still seen within one slice, and with retries while
 /// nothing listens yet, so the simulator may start before pcscd or QEMU does.
@@ -67,9 +69,6 @@ enum Waiting {
 }
 
 extension Duration {
-    /// Whole milliseconds, rounded down.
-    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
-
     /// Seconds for messages: `10`, `0.5`.
     var secondsText: String {
         let ms = milliseconds

@@ -31,8 +31,7 @@ extension PrinterCondition {
 
     /// The state as the control port says it: `paper=out cover=closed silent=off delay=0`.
     var summary: String {
-        let (seconds, attoseconds) = replyDelay.components
-        let delay = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let delay = replyDelay.milliseconds
         return "paper=\(paper.rawValue) cover=\(coverOpen ? "open" : "closed") silent=\(silent ? "on" : "off") "
             + "delay=\(delay)"
     }

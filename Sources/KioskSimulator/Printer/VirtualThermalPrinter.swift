@@ -128,8 +128,7 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
             channel.writeAndFlush(out, promise: nil)
         }
         if condition.replyDelay > .zero {
-            let (seconds, attoseconds) = condition.replyDelay.components
-            let delay = TimeAmount.milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            let delay = TimeAmount.milliseconds(condition.replyDelay.milliseconds)
             channel.eventLoop.scheduleTask(in: delay, send)
         } else {
             send()
@@ -172,12 +171,16 @@ enum PaperPicture {
                         }
                         let start = x
                         while x < widthBytes * 8, dark(x) { x += 1 }
-                        items.append(.fill(Rect(x: Double(start), y: y + Double(row), width: Double(x - start), height: 1), .black))
+                        items.append(
+                            .fill(
+                                Rect(x: Double(start), y: y + Double(row), width: Double(x - start), height: 1), .black)
+                        )
                     }
                 }
                 y += Double(height)
             case .qr(let payload):
-                items.append(.qr(payload: payload, frame: Rect(x: (width - 200) / 2, y: y + 4, width: 200, height: 200)))
+                items.append(
+                    .qr(payload: payload, frame: Rect(x: (width - 200) / 2, y: y + 4, width: 200, height: 200)))
                 y += 208
             case .feed(let lines): y += Double(lines) * 26
             case .cut:

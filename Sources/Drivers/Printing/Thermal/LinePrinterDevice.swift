@@ -32,12 +32,13 @@ public struct LinePrinterDevice: ThermalPrinter {
                 if let problem = Self.portStatus(fd)?.problem { return .failed(problem) }
                 var offset = 0
                 while offset < job.count {
-                    let written = job[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                    let written = SystemCall.retrying {
+                        job[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                    }
                     if written < 0 {
-                        if errno == EINTR { continue }
                         // usblp answers ENOSPC when the paper ran out mid-job (CUPS reads it the same way).
                         if errno == ENOSPC { return .failed(.paperOut) }
-                        throw .connectionLost(String(cString: strerror(errno)))
+                        throw .connectionLost(SystemCall.describe(errno))
                     }
                     offset += written
                 }

@@ -27,9 +27,10 @@ public struct NetworkThermalPrinter: Sendable {
     /// The printer's status, or `nil` when it does not answer `DLE EOT` (some firmware never does).
     public func status() async throws(ThermalError) -> ThermalStatus? {
         try await calls.run { () throws(ThermalError) in
-            let fd = try TCP.connect(host: host, port: port, timeoutMilliseconds: milliseconds(connectTimeout))
+            let fd = try TCP.connect(
+                host: host, port: port, timeoutMilliseconds: Int32(clamping: connectTimeout.milliseconds))
             defer { TCP.close(fd) }
-            return try Self.askStatus(fd, timeout: milliseconds(statusTimeout))
+            return try Self.askStatus(fd, timeout: Int32(clamping: statusTimeout.milliseconds))
         }
     }
 
@@ -44,9 +45,10 @@ public struct NetworkThermalPrinter: Sendable {
     public func printReporting(_ job: [UInt8]) async -> (outcome: PrintOutcome, status: ThermalStatus?) {
         do {
             return try await calls.run { () throws(ThermalError) in
-                let fd = try TCP.connect(host: host, port: port, timeoutMilliseconds: milliseconds(connectTimeout))
+                let fd = try TCP.connect(
+                    host: host, port: port, timeoutMilliseconds: Int32(clamping: connectTimeout.milliseconds))
                 defer { TCP.close(fd) }
-                let timeout = milliseconds(statusTimeout)
+                let timeout = Int32(clamping: statusTimeout.milliseconds)
                 let before = try Self.askStatus(fd, timeout: timeout)
                 if let problem = before?.problem { return (.failed(problem), before) }
                 try TCP.sendAll(fd, job)
@@ -79,9 +81,4 @@ public struct NetworkThermalPrinter: Sendable {
         return answered == 4 ? status : nil
     }
 
-}
-
-private func milliseconds(_ duration: Duration) -> Int32 {
-    let (seconds, attoseconds) = duration.components
-    return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000)
 }

@@ -44,22 +44,17 @@ enum TCP {
     /// `poll` for `events`; false on timeout.
     static func wait(_ fd: Int32, events: Int16, milliseconds: Int32) -> Bool {
         var entry = pollfd(fd: fd, events: events, revents: 0)
-        while true {
-            let result = poll(&entry, 1, milliseconds)
-            if result < 0, errno == EINTR { continue }
-            return result > 0
-        }
+        return SystemCall.retrying { poll(&entry, 1, milliseconds) } > 0
     }
 
     /// `send` until every byte is out (`MSG_NOSIGNAL`: a closed peer is an error, not a SIGPIPE).
     static func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws(ThermalError) {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 {
-                if errno == EINTR { continue }
-                throw .connectionLost(String(cString: strerror(errno)))
+            let sent = SystemCall.retrying {
+                bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             }
+            guard sent >= 0 else { throw .connectionLost(SystemCall.describe(errno)) }
             offset += sent
         }
     }

@@ -237,8 +237,7 @@ final class USBPresence: @unchecked Sendable {
     /// from a BlockingQueue, never the concurrency pool.
     func waitForPrinter(timeout: Duration) -> Bool {
         start()
-        let (seconds, attoseconds) = timeout.components
-        let deadline = Date(timeIntervalSinceNow: Double(seconds) + Double(attoseconds) / 1e18)
+        let deadline = Date(timeIntervalSinceNow: timeout.fractionalSeconds)
         condition.lock()
         defer { condition.unlock() }
         if present { return true }
