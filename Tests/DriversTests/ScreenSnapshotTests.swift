@@ -20,9 +20,14 @@ struct ScreenSnapshotTests {
     }
 
     static let panels = [
-        Panel(name: "800x480", pixels: (800, 480), mm: SizeMM(width: 154, height: 86), rotation: .none, format: .rgb565),
-        Panel(name: "1024x600", pixels: (1024, 600), mm: SizeMM(width: 222, height: 125), rotation: .none, format: .xrgb8888),
-        Panel(name: "1280x800", pixels: (1280, 800), mm: SizeMM(width: 217, height: 136), rotation: .none, format: .xbgr8888),
+        Panel(
+            name: "800x480", pixels: (800, 480), mm: SizeMM(width: 154, height: 86), rotation: .none, format: .rgb565),
+        Panel(
+            name: "1024x600", pixels: (1024, 600), mm: SizeMM(width: 222, height: 125), rotation: .none,
+            format: .xrgb8888),
+        Panel(
+            name: "1280x800", pixels: (1280, 800), mm: SizeMM(width: 217, height: 136), rotation: .none,
+            format: .xbgr8888),
         // A 1280x800 panel standing upright: drawn 800 x 1280, turned 90° onto the panel.
         Panel(
             name: "1280x800-rotated-90", pixels: (1280, 800), mm: SizeMM(width: 217, height: 136), rotation: .quarter,
@@ -35,22 +40,32 @@ struct ScreenSnapshotTests {
 
     @Test("every screen matches its golden PNG within a tolerance for font hinting", arguments: panels)
     func snapshots(panel: Panel) async throws {
-        let framebuffer = try Framebuffer.virtual(width: panel.pixels.width, height: panel.pixels.height, format: panel.format)
+        let framebuffer = try Framebuffer.virtual(
+            width: panel.pixels.width, height: panel.pixels.height, format: panel.format)
         let drawnMM = panel.rotation.drawnSize(width: panel.mm.width, height: panel.mm.height)
-        let display = try FramebufferDisplay(
-            framebuffer: framebuffer, size: SizeMM(width: drawnMM.width, height: drawnMM.height),
-            rotation: panel.rotation, renderer: Self.renderer, animatesIdle: false)
+        let size = SizeMM(width: drawnMM.width, height: drawnMM.height)
+        let display = try FramebufferDriver(
+            framebuffer: framebuffer, rotation: panel.rotation, fonts: Self.renderer.fonts)
+        let painter = ScreenPainter(
+            layout: try ScreenLayout(size: size), size: display.drawnSize, measurer: Self.renderer)
+        // The diagnostics screen lists the panel's facts, in the words the kiosk's presenter gives them.
+        let facts = Teks.panelFacts(
+            device: framebuffer.device, width: framebuffer.width, height: framebuffer.height,
+            format: "\(framebuffer.format)", stride: framebuffer.stride, size: size, rotation: panel.rotation.rawValue,
+            panAndVsync: framebuffer.canPanAndWait, pages: framebuffer.flips ? 2 : 1)
         let folder = Self.fixtures + "/" + panel.name
         if Self.updating { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         for (name, screen) in ScreenGallery.screens() {
-            await display.show(screen)
+            try await display.present(
+                screen.id == .diagnostics ? painter.page(screen, facts: facts) : painter.page(screen))
             let golden = folder + "/" + name + ".png"
             if Self.updating { try Data(try await display.png()).write(to: URL(fileURLWithPath: golden)) }
             let expected = try Self.decode(golden)
             // What the panel holds, read back through its own pixel format and turned back to the drawn orientation
             // (for the first screens; the rest compare what was drawn, which is quicker in a debug build).
             let shown =
-                name < "04" ? Self.drawnPixels(of: framebuffer, rotation: panel.rotation)
+                name < "04"
+                ? Self.drawnPixels(of: framebuffer, rotation: panel.rotation)
                 : await display.drawnImage()
             #expect(expected.width == shown.width && expected.height == shown.height, "\(name)")
             let different = shown.differences(from: expected, tolerance: panel.format.bytesPerPixel == 2 ? 24 : 8).count
@@ -75,7 +90,8 @@ struct ScreenSnapshotTests {
                     guard case .text(let run) = item else { continue }
                     let behind = Self.fill(under: run.origin, in: items[..<index])
                     #expect(
-                        Self.contrast(run.color, behind) >= 7, "\(name): \"\(run.text)\" at \(Self.contrast(run.color, behind)):1")
+                        Self.contrast(run.color, behind) >= 7,
+                        "\(name): \"\(run.text)\" at \(Self.contrast(run.color, behind)):1")
                 }
             }
         }
@@ -92,10 +108,17 @@ struct ScreenSnapshotTests {
             let buttons = layout.layout(screen).buttonFrames.map { painter.pixels($0.1) }
             for case .text(let run) in page.items {
                 let width = Self.renderer.width(of: run.text, in: run.font)
-                let box = Rect(x: run.origin.x, y: run.origin.y - run.font.size * 0.72, width: width, height: run.font.size * 0.72)
-                #expect(box.origin.x >= 0 && box.maxX <= drawn.width + 0.5 && box.origin.y >= 0 && run.origin.y <= drawn.height, "\(name): \"\(run.text)\"")
-                if let button = buttons.first(where: { $0.contains(Point(x: box.origin.x + width / 2, y: run.origin.y)) }) {
-                    #expect(box.origin.x >= button.origin.x && box.maxX <= button.maxX, "\(name): \"\(run.text)\" leaves its button")
+                let box = Rect(
+                    x: run.origin.x, y: run.origin.y - run.font.size * 0.72, width: width, height: run.font.size * 0.72)
+                #expect(
+                    box.origin.x >= 0 && box.maxX <= drawn.width + 0.5 && box.origin.y >= 0
+                        && run.origin.y <= drawn.height, "\(name): \"\(run.text)\"")
+                if let button = buttons.first(where: {
+                    $0.contains(Point(x: box.origin.x + width / 2, y: run.origin.y))
+                }) {
+                    #expect(
+                        box.origin.x >= button.origin.x && box.maxX <= button.maxX,
+                        "\(name): \"\(run.text)\" leaves its button")
                 }
                 // Residents' screens only: the technician's diagnostics lines may be set smaller.
                 #expect(

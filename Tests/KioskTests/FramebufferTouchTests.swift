@@ -10,8 +10,7 @@ import Testing
 struct FramebufferTouchTests {
     @Test func aTapOnAnUpsideDownPanelPressesTheButtonDrawnUnderTheFinger() async throws {
         let framebuffer = try Framebuffer.virtual(width: 1024, height: 600)
-        let display = try FramebufferDisplay(
-            framebuffer: framebuffer, size: SizeMM(width: 222, height: 125), rotation: .half, renderer: try Renderer())
+        let display = try ScreenPresenterTests.presenter(framebuffer, rotation: .half)
         await display.show(KioskScreens.done(draft: false))
         let events = KioskEvents()
         let service = InputServiceTests.service(display, events)
@@ -35,8 +34,7 @@ struct FramebufferTouchTests {
     /// display one line per device, and the display redraws at once.
     @Test func theDiagnosticsScreenListsTheInputDevicesAsTheyComeAndGo() async throws {
         let framebuffer = try Framebuffer.virtual(width: 1024, height: 600)
-        let display = try FramebufferDisplay(
-            framebuffer: framebuffer, size: SizeMM(width: 222, height: 125), renderer: try Renderer())
+        let display = try ScreenPresenterTests.presenter(framebuffer)
         await display.show(KioskScreens.diagnostics())
         let service = InputServiceTests.service(display, KioskEvents())
         var state = InputService.State()

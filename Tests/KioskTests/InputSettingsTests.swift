@@ -29,8 +29,9 @@ struct InputSettingsTests {
     /// A kiosk configured by the book (a panel, no [input]) owns its screen and keys: every touch panel and keypad,
     /// and its own VT. Without that, tty1's login prompt stayed on display and took the PIN typed on the keypad.
     @Test func onAPanelEverythingDefaultsToAutoAndTheKiosksOwnVT() throws {
-        let panel = SampleConfig.valid.replacingOccurrences(
-            of: "backend = \"terminal\"", with: "backend = \"framebuffer\"") + "\n"
+        let panel =
+            SampleConfig.valid.replacingOccurrences(
+                of: "backend = \"terminal\"", with: "backend = \"framebuffer\"") + "\n"
         let settings = try SampleConfig.parse(panel)
         #expect(settings.input.touch == .auto && settings.input.keypad == .auto)
         #expect(settings.input.console == .own)
@@ -80,7 +81,11 @@ struct InputSettingsTests {
         let noTouch = Self.problems("invert_y = true")
         #expect(noTouch.count == 1 && noTouch[0].contains("calibrates the touch panel, but touch is \"none\""))
         let console = Self.problems("console = \"tty1\"")
-        #expect(console.count == 1 && console[0].contains("input.console: found \"tty1\", expected \"auto\" (the kiosk's own VT), a virtual terminal"))
+        #expect(
+            console.count == 1
+                && console[0].contains(
+                    "input.console: found \"tty1\", expected \"auto\" (the kiosk's own VT), a virtual terminal")
+        )
         let typo = Self.problems("keypda = \"auto\"")
         #expect(typo.count == 1 && typo[0].contains("input.keypda: unknown key"))
         let grab = Self.problems("grab = \"yes\"")
@@ -178,23 +183,24 @@ struct InputServiceTests {
 
     @Test func onlyATableThatNamesDevicesOrAConsoleAddsServices() throws {
         let none = try SampleConfig.parse(SampleConfig.valid)
-        let screens = ScreenWatch()
+        let screen = Screen()
         #expect(
-            try InputService.configured(none, events: KioskEvents(), screens: screens, logger: Logger(label: "t"))
+            try InputService.configured(none, events: KioskEvents(), screen: screen, logger: Logger(label: "t"))
                 .isEmpty)
         let both = try InputSettingsTests.parse("keypad = \"auto\"\nconsole = \"/dev/tty1\"")
         #expect(
-            try InputService.configured(both, events: KioskEvents(), screens: screens, logger: Logger(label: "t")).count
+            try InputService.configured(both, events: KioskEvents(), screen: screen, logger: Logger(label: "t")).count
                 == 2)
     }
 
-    @Test func theLayoutScreenHitTestsTheScreenOnDisplay() async throws {
-        let screens = ScreenWatch()
+    /// A display that draws screens itself (the terminal): the presenter hit-tests what it shows, unturned.
+    @Test func thePresenterHitTestsTheScreenOnATextDisplay() async throws {
+        struct Terminal: Display { func show(_ screen: Core.Screen) async {} }
         let layout = try ScreenLayout(size: SizeMM(width: 222, height: 125))
-        let touch = LayoutTouchScreen(screens: screens, layout: layout)
+        let touch = try ScreenPresenter(display: Terminal(), size: SizeMM(width: 222, height: 125))
         #expect(await touch.target(at: PanelPoint(x: 0.5, y: 0.5)) == nil)  // nothing shown yet
         let screen = KioskScreens.timeoutWarning(secondsLeft: 15)
-        await screens.shown(screen)
+        await touch.show(screen)
         let (id, frame) = try #require(layout.layout(screen).buttonFrames.first)
         let centre = PanelPoint(x: (frame.x + frame.width / 2) / 222, y: (frame.y + frame.height / 2) / 125)
         #expect(await touch.target(at: centre) == id)

@@ -72,6 +72,44 @@ public enum Teks {
         "Sentuh layar: tanda + muncul di titik sentuhan.", "Warna harus urut: merah, hijau, biru, putih, hitam.",
     ]
 
+    /// The panel's facts on the diagnostics screen: a technician compares them with the panel's data sheet.
+    public static func panelFacts(
+        device: String, width: Int, height: Int, format: String, stride: Int, size: SizeMM, rotation: Int,
+        panAndVsync: Bool, pages: Int
+    ) -> [String] {
+        [
+            "Perangkat: \(device), \(width)x\(height) piksel, \(format), baris \(stride) byte",
+            "Ukuran: \(size), rotasi \(rotation)°, pan+vsync: \(panAndVsync ? "ya" : "tidak"), \(pages) halaman",
+        ]
+    }
+
+    /// Where a touch panel's calibration came from, on the diagnostics screen.
+    public enum CalibrationSource {
+        case configured, udev, none, udevMalformed
+    }
+
+    /// One input device on the diagnostics screen: a keypad's node and name; a touch panel's too, with its
+    /// protocol, axis ranges and calibration with its source.
+    public static func inputDevice(
+        path: String, name: String,
+        touch: (protocolName: String, x: AxisRange, y: AxisRange, calibration: String, source: CalibrationSource)?
+    ) -> String {
+        guard let touch else { return "Keypad: \(path) (\(name))" }
+        let source =
+            switch touch.source {
+            case .configured: "konfigurasi"
+            case .udev: "udev"
+            case .none: "tidak ada"
+            case .udevMalformed: "udev rusak, tidak dipakai"
+            }
+        return "Sentuh: \(path) (\(name)), \(touch.protocolName), "
+            + "x \(touch.x.minimum)..\(touch.x.maximum), y \(touch.y.minimum)..\(touch.y.maximum), "
+            + "kalibrasi \(touch.calibration) (\(source))"
+    }
+
+    /// The diagnostics screen's input line when no device is open.
+    public static let noInputDevices = "Masukan: tidak ada perangkat terhubung"
+
     // Buttons
     public static let cancel = "Batal"
     public static let back = "Kembali"

@@ -28,7 +28,9 @@ struct ScreensCommand: AsyncParsableCommand {
 
     @Flag(
         name: .long,
-        help: "Also write layout.json: every button of every screen with its label and frame in drawn pixels (where a test or a technician touches).")
+        help:
+            "Also write layout.json: every button of every screen with its label and frame in drawn pixels (where a test or a technician touches)."
+    )
     var layout = false
 
     @Option(
@@ -61,10 +63,12 @@ struct ScreensCommand: AsyncParsableCommand {
             print("contact sheet of \(screens.count) screens: \(output)/contact-sheet.png")
             return
         }
-        let display = try FramebufferDisplay(
-            framebuffer: try Framebuffer.virtual(width: width, height: height),
-            size: SizeMM(rotation.drawnSize(width: widthMM, height: heightMM)), rotation: rotation,
-            renderer: renderer, animatesIdle: false)
+        let display = try ScreenPresenter(
+            driver: try FramebufferDriver(
+                framebuffer: try Framebuffer.virtual(width: width, height: height), rotation: rotation,
+                fonts: renderer.fonts),
+            size: SizeMM(rotation.drawnSize(width: widthMM, height: heightMM)), renderer: renderer,
+            animatesIdle: false)
         var written: [(name: String, path: String)] = []
         for (name, screen) in ScreenGallery.screens() {
             await display.show(screen)
@@ -72,7 +76,9 @@ struct ScreensCommand: AsyncParsableCommand {
             try Data(try await display.png()).write(to: URL(fileURLWithPath: path))
             written.append((name, path))
         }
-        print("\(written.count) screens drawn for \(width)x\(height) px, \(mm) mm, rotation \(rotation.rawValue): \(output)")
+        print(
+            "\(written.count) screens drawn for \(width)x\(height) px, \(mm) mm, rotation \(rotation.rawValue): \(output)"
+        )
         if layout {
             let drawnPixels = rotation.drawnSize(width: Double(width), height: Double(height))
             let drawnMM = SizeMM(rotation.drawnSize(width: widthMM, height: heightMM))

@@ -4,19 +4,19 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The display `[display]` configures: text boxes on the terminal, the panel through fbdev, or a framebuffer in
-/// memory that saves each screen as PNG (the demo).
-package struct DisplaySetup {
-    /// What the runtime shows screens on.
-    let display: any Display
-    /// The pixel display behind it, when there is one: the animation and touch work on it.
-    let framebuffer: FramebufferDisplay?
-
-    init(settings: DisplaySettings, logger: Logger) throws {
+/// The display `[display]` configures, behind the screen presenter: text boxes on the terminal, the panel through
+/// the fbdev driver, or a framebuffer in memory that saves each screen as PNG (the demo).
+enum DisplaySetup {
+    /// The presenter of the configured display, or of `display` in its place (tests capture the screens).
+    static func presenter(_ settings: DisplaySettings, display: (any Display)?, logger: Logger) throws
+        -> ScreenPresenter
+    {
+        if let display { return try ScreenPresenter(display: display, size: settings.size, logger: logger) }
         switch settings.backend {
         case .terminal:
-            display = TerminalDisplay { text in FileHandle.standardOutput.write(Data(text.utf8)) }
-            framebuffer = nil
+            return try ScreenPresenter(
+                display: TerminalDisplay { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+                size: settings.size, logger: logger)
         case .framebuffer:
             let panel = try Framebuffer.open(settings.device, swapRedAndBlue: settings.swapRedAndBlue)
             let size = Self.size(settings, reported: panel.physicalSize)
@@ -27,17 +27,18 @@ package struct DisplaySetup {
                     "format": "\(panel.format)", "stride": "\(panel.stride)", "size": "\(size)",
                     "rotation": "\(settings.rotation.rawValue)", "pan_vsync": "\(panel.canPanAndWait)",
                 ])
-            let display = try FramebufferDisplay(
-                framebuffer: panel, size: size, rotation: settings.rotation, renderer: try Renderer(),
-                animatesIdle: settings.animatesIdle, logger: logger)
-            (self.display, framebuffer) = (display, display)
+            let renderer = try Renderer()
+            return try ScreenPresenter(
+                driver: try FramebufferDriver(framebuffer: panel, rotation: settings.rotation, fonts: renderer.fonts),
+                size: size, renderer: renderer, animatesIdle: settings.animatesIdle, logger: logger)
         case .virtual:
             let panel = try Framebuffer.virtual(width: settings.pixelWidth, height: settings.pixelHeight)
-            let display = try FramebufferDisplay(
-                framebuffer: panel, size: Self.size(settings, reported: nil), rotation: settings.rotation,
-                renderer: try Renderer(), animatesIdle: settings.animatesIdle, logger: logger,
+            let renderer = try Renderer()
+            return try ScreenPresenter(
+                driver: try FramebufferDriver(framebuffer: panel, rotation: settings.rotation, fonts: renderer.fonts),
+                size: Self.size(settings, reported: nil), renderer: renderer, animatesIdle: settings.animatesIdle,
+                logger: logger,
                 framePresented: try settings.snapshots.map { try Self.snapshotWriter(folder: $0, logger: logger) })
-            (self.display, framebuffer) = (display, display)
         }
     }
 

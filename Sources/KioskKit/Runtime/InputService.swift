@@ -15,28 +15,27 @@ package struct InputService: Service {
     let events: KioskEvents
     let logger: Logger
 
-    /// The input and console services `[input]` asks for (on a panel, by default, both). `screen` is the display's hit test;
-    /// without one, the layout's over the screen on display.
+    /// The input and console services `[input]` asks for (on a panel, by default, both); touches are hit-tested on
+    /// `screen`.
     static func configured(
-        _ settings: KioskSettings, events: KioskEvents, screens: ScreenWatch, screen: (any TouchScreen)? = nil,
-        logger: Logger, switched: @escaping @Sendable (Console.Switch) async -> Void = { _ in }
+        _ settings: KioskSettings, events: KioskEvents, screen: any TouchScreen, logger: Logger,
+        switched: @escaping @Sendable (Console.Switch) async -> Void = { _ in }
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let console = settings.input.console {
             services.append(
                 .init(
-                    service: ConsoleService(console: console, logger: Logger(label: "kiosk.console"), switched: switched)
+                    service: ConsoleService(
+                        console: console, logger: Logger(label: "kiosk.console"), switched: switched)
                 ))
         }
         if settings.input.hasDevices {
-            let touchScreen =
-                try screen ?? LayoutTouchScreen(screens: screens, layout: ScreenLayout(size: settings.display.size))
             services.append(
                 .init(
                     service: InputService(
                         devices: InputDevices(
                             configuration: settings.input.devices(excluding: settings.cardReader.wedgeDevice)),
-                        screen: touchScreen, events: events, logger: Logger(label: "kiosk.input"))))
+                        screen: screen, events: events, logger: Logger(label: "kiosk.input"))))
         }
         return services
     }
@@ -99,25 +98,28 @@ package struct InputService: Service {
         }
     }
 
-    /// The diagnostics line of one device, in the technician's Bahasa Indonesia: what it is, its node, its name,
-    /// and for a touch panel the protocol, axis ranges and calibration with its source.
+    /// The diagnostics line of one device (its words are in `Teks`): what it is, its node, its name, and for a
+    /// touch panel the protocol, axis ranges and calibration with its source.
     static func fact(path: String, name: String, kind: InputDevices.Kind, touch: InputDevices.TouchFacts?) -> String {
-        guard let touch else { return "Keypad: \(path) (\(name))" }
-        let source =
-            switch touch.calibrationSource {
-            case .configured: "konfigurasi"
-            case .udev: "udev"
-            case .none: "tidak ada"
-            case .udevMalformed: "udev rusak, tidak dipakai"
-            }
-        return "Sentuh: \(path) (\(name)), \(touch.touchProtocol.rawValue), "
-            + "x \(touch.xRange.minimum)..\(touch.xRange.maximum), y \(touch.yRange.minimum)..\(touch.yRange.maximum), "
-            + "kalibrasi \(touch.calibration.libinputMatrix) (\(source))"
+        Teks.inputDevice(
+            path: path, name: name,
+            touch: touch.map { touch in
+                let source: Teks.CalibrationSource =
+                    switch touch.calibrationSource {
+                    case .configured: .configured
+                    case .udev: .udev
+                    case .none: .none
+                    case .udevMalformed: .udevMalformed
+                    }
+                return (
+                    touch.touchProtocol.rawValue, touch.xRange, touch.yRange, touch.calibration.libinputMatrix, source
+                )
+            })
     }
 
     /// The diagnostics lines of the open devices, by path; one line saying there are none when none is open.
     static func facts(_ devices: [String: String]) -> [String] {
-        devices.isEmpty ? ["Masukan: tidak ada perangkat terhubung"] : devices.keys.sorted().map { devices[$0]! }
+        devices.isEmpty ? [Teks.noInputDevices] : devices.keys.sorted().map { devices[$0]! }
     }
 
     /// A button's name for the log; PIN keys without their digit.

@@ -41,7 +41,6 @@ package enum KioskApp {
         let sync = try SyncSetup(settings: settings, database: database)
         let store = try sync.recordStore()
         let events = KioskEvents()
-        let screens = ScreenWatch()
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
 
         let card: any CardPlacer
@@ -64,16 +63,16 @@ package enum KioskApp {
             services.append(.init(service: wedge))
         }
 
-        let screen: DisplaySetup? =
-            options.display == nil
-            ? try DisplaySetup(settings: settings.display, logger: Logger(label: "kiosk.display")) : nil
-        let framebuffer = screen?.framebuffer
+        // The one holder of the screen on display: the runtime shows through it, touch hit-tests on it, scripts and
+        // the animation wait on it.
+        let presenter = try DisplaySetup.presenter(
+            settings.display, display: options.display, logger: Logger(label: "kiosk.display"))
         services += try InputService.configured(
-            settings, events: events, screens: screens, screen: framebuffer, logger: logger,
-            switched: { [framebuffer] change in
+            settings, events: events, screen: presenter, logger: logger,
+            switched: { change in
                 switch change {
-                case .released: await framebuffer?.suspend()
-                case .acquired: await framebuffer?.resume()
+                case .released: await presenter.suspend()
+                case .acquired: await presenter.resume()
                 }
             })
         let notifier = SystemdNotifier(environment: options.environment)
@@ -82,8 +81,8 @@ package enum KioskApp {
             ? SystemdReporter(
                 notifier: notifier, logger: Logger(label: "kiosk.systemd"),
                 pendingRecords: { try await store.summary().pending }) : nil
-        if let framebuffer {
-            services.append(.init(service: ScreenAnimation(display: framebuffer, screens: screens)))
+        if presenter.drawsPixels {
+            services.append(.init(service: ScreenAnimation(presenter: presenter)))
         }
         let speaker: Speaker? =
             options.speaker == nil
@@ -91,11 +90,11 @@ package enum KioskApp {
         var runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
-                display: options.display ?? screen!.display, registry: registry,
+                display: presenter, registry: registry,
                 issuer: store,
                 printer: try options.printer ?? LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
                 speaker: options.speaker ?? speaker),
-            events: events, logger: logger, screens: screens)
+            events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)
         services.append(.init(service: runtime))
@@ -137,7 +136,7 @@ package enum KioskApp {
         }
         if let script = options.script {
             let player = ScriptPlayer(
-                session: script, card: card, events: events, screens: screens,
+                session: script, card: card, events: events, screens: presenter,
                 layout: try ScreenLayout(size: settings.display.size), awaitLimit: options.awaitLimit,
                 logger: logger)
             services.append(.init(service: player, successTerminationBehavior: .gracefullyShutdownGroup))
@@ -145,7 +144,7 @@ package enum KioskApp {
             logger.warning("card_reader.backend is \"script\" and no --script was given: nothing can reach this kiosk")
         }
         return KioskServices(
-            services: services, events: events, screens: screens, registry: registry, store: store, runtime: runtime,
+            services: services, events: events, screens: presenter, registry: registry, store: store, runtime: runtime,
             speaker: speaker, client: client, logger: logger)
     }
 
@@ -204,7 +203,7 @@ package struct KioskServices: Sendable {
     /// The runtime's inbox: what devices, timers and tests send the state machine.
     package let events: KioskEvents
     /// The screen on display, and a way to wait for one.
-    package let screens: ScreenWatch
+    package let screens: ScreenPresenter
     /// The resident registry (the database's, before chip mode's reading).
     package let registry: SQLiteRegistry
     /// Where services are recorded.

@@ -21,8 +21,6 @@ package struct KioskRuntime: Service {
     let ports: Ports
     let events: KioskEvents
     let logger: Logger
-    /// Told of every screen shown (the script player waits on it).
-    let screens: ScreenWatch
     /// Told when the kiosk starts serving, when its health or its outbox changes, and when it stops; `nil` outside
     /// systemd.
     var systemd: SystemdReporter? = nil
@@ -97,7 +95,6 @@ package struct KioskRuntime: Service {
                 shown.count += 1
                 shown.last = screen.id
                 await ports.display.show(screen)
-                await screens.shown(screen)
                 logger.info("screen", metadata: ["screen": "\(screen.id)"])
             case .lookUp(let card):
                 do {

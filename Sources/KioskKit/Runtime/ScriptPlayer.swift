@@ -8,7 +8,7 @@ package struct ScriptPlayer: Service {
     let session: ScriptedSession
     let card: any CardPlacer
     let events: KioskEvents
-    let screens: ScreenWatch
+    let screens: ScreenPresenter
     let layout: ScreenLayout
     /// How long `await` waits for a screen before the script fails.
     let awaitLimit: Duration
