@@ -77,7 +77,7 @@ struct LetterPrintTests {
             "zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", png], package: "zbar-tools"
         )
         .trimmingCharacters(in: .whitespacesAndNewlines)
-        let verifier = LetterVerifier(keys: [Self.settings.kioskID: TestLetters.key.publicKey.rawRepresentation])
+        let verifier = LetterVerifier(keys: [Self.settings.kioskID: TestLetters.key.publicKey])
         guard case .valid(let seal) = verifier.verify(payload: scanned) else {
             Issue.record("expected a valid seal, got \(verifier.verify(payload: scanned))")
             return
@@ -96,11 +96,11 @@ struct LetterPrintTests {
     @Test("forged, altered, truncated and unknown-kiosk QRs are told apart")
     func verdicts() throws {
         let payload = try Self.sealPayload()
-        let keys = [Self.settings.kioskID: TestLetters.key.publicKey.rawRepresentation]
+        let keys = [Self.settings.kioskID: TestLetters.key.publicKey]
         let verifier = LetterVerifier(keys: keys)
 
         // Signed by another key that claims to be this kiosk.
-        let forger = LetterSigner(kioskID: Self.settings.kioskID, key: Curve25519.Signing.PrivateKey())
+        let forger = LetterSigner(kioskID: Self.settings.kioskID, key: DeviceKey.generate())
         let forged = try forger.seal(
             Self.issued.number, issuedOn: Self.issued.recordID.timestamp.date(), to: Self.woman)
         #expect(verifier.verify(payload: forged.payload) == .forged(kioskID: Self.settings.kioskID))

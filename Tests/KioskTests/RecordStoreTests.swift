@@ -142,7 +142,7 @@ struct RecordStoreTests {
         var later = kiosk.store
         later.now = { .now() + .seconds(121) }
         let afterGrace = try await later.nextBatch(limit: 10)
-        #expect(afterGrace.last?.id == unprinted.recordID.text && afterGrace.last?.printOutcome == .unknown)
+        #expect(afterGrace.last?.id == unprinted.recordID.text && afterGrace.last?.printOutcome == .pending)
     }
 
     @Test func acknowledgedRecordsLeaveTheOutboxRejectedOnesStayAndPurgeFollowsTheRetention() async throws {

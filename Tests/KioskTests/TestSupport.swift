@@ -150,8 +150,7 @@ enum KioskBinary {
 /// Letters as the kiosk prints them, into PDF files, and read back with poppler's `pdftotext`.
 enum TestLetters {
     /// One device key for the test run (as raw bytes: swift-crypto's key types are not `Sendable`).
-    static let rawKey = Curve25519.Signing.PrivateKey().rawRepresentation
-    static var key: Curve25519.Signing.PrivateKey { try! .init(rawRepresentation: rawKey) }
+    static let key = DeviceKey.generate()
 
     static func composer(settings: KioskSettings, nikStyle: LetterFields.NIKStyle? = nil) throws -> LetterComposer {
         var letters = settings.letters

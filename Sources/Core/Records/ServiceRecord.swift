@@ -35,9 +35,32 @@ public struct ServiceRecord: Hashable, Sendable, Identifiable {
 
 /// How printing a service's letter ended.
 public enum PrintOutcome: Hashable, Sendable {
+    /// Not known yet, or never learnt (the kiosk lost power while printing).
     case pending
     case printed
     case failed(PrinterProblem)
+}
+
+/// One name per outcome wherever it is stored: `pending`, `printed`, or the printer problem's name
+/// (`paperOut`, ...). The kiosk database stores it so; the provincial API's contract calls `pending` "unknown".
+extension PrintOutcome: RawRepresentable, Codable {
+    public init?(rawValue: String) {
+        switch rawValue {
+        case "pending": self = .pending
+        case "printed": self = .printed
+        default:
+            guard let problem = PrinterProblem(rawValue: rawValue) else { return nil }
+            self = .failed(problem)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .pending: "pending"
+        case .printed: "printed"
+        case .failed(let problem): problem.rawValue
+        }
+    }
 }
 
 /// Why a printer cannot print, as far as the kiosk can tell. Drivers map their status bits and IPP reasons to it.

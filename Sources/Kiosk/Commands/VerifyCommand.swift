@@ -44,7 +44,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let database = try? KioskDatabase.open(stateDirectory: settings.stateDirectory),
             let sync = try? SyncSetup(settings: settings, database: database)
         {
-            known[sync.kioskID] = sync.deviceKey.privateKey.publicKey.rawRepresentation
+            known[sync.kioskID] = sync.deviceKey.publicKey
             if printKey {
                 print("\(sync.kioskID) \(sync.deviceKey.publicKeyBase64)")
                 return

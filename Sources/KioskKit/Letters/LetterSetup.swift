@@ -19,7 +19,7 @@ package struct LetterSetup {
     package func composer() throws -> LetterComposer {
         LetterComposer(
             letterhead: settings.letterhead, letters: settings.letters, renderer: try Renderer(),
-            signer: LetterSigner(kioskID: sync.kioskID, key: sync.deviceKey.privateKey))
+            signer: LetterSigner(kioskID: sync.kioskID, key: sync.deviceKey))
     }
 
     package func output() -> any LetterOutput {

@@ -7,12 +7,11 @@ import ProvincialAPI
 /// here (SHA-256 lives in swift-crypto, not in Core).
 package struct LetterSigner: Sendable {
     let kioskID: String
-    /// The device key's raw bytes (swift-crypto's key types are not `Sendable`).
-    let rawKey: Data
+    let key: DeviceKey
 
-    init(kioskID: String, key: Curve25519.Signing.PrivateKey) {
+    init(kioskID: String, key: DeviceKey) {
         self.kioskID = kioskID
-        rawKey = key.rawRepresentation
+        self.key = key
     }
 
     /// A signed seal for `number`, issued on `date` to `resident`. A fresh random salt per letter, so two letters
@@ -23,7 +22,6 @@ package struct LetterSigner: Sendable {
         var seal = LetterSeal(
             number: number, issuedOn: date, kioskID: kioskID, salt: salt,
             holderDigest: Self.holderDigest(salt: salt, nik: resident.nik, name: resident.name))
-        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: rawKey)
         seal.signature = Array(try key.signature(for: Data(seal.signedText.utf8)))
         return seal
     }

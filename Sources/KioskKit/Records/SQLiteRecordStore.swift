@@ -76,38 +76,30 @@ package struct SQLiteRecordStore: LetterIssuer {
             let number = LetterNumber(
                 kindCode: request.kind.code, serial: serial, station: station, village: village, month: today.month,
                 year: today.year)
-            try db.execute(
-                sql: """
-                    INSERT INTO service_record
-                        (id, kiosk_id, village_code, letter_code, letter_number, captured_at, clock_synced, personal)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id.text, kioskID, village.digits, request.kind.code, number.formatted, now.millisecondsSince1970,
-                    synced, sealed,
-                ])
-            try db.execute(
-                sql: "INSERT INTO outbox (record_id, ready_at) VALUES (?, ?)", arguments: [id.text, readyAt])
+            try ServiceRecordRow(
+                id: id, kioskID: kioskID, village: village, letterCode: request.kind.code, number: number,
+                capturedAt: now, clockSynced: synced, personal: sealed
+            ).insert(db)
+            try OutboxRow(recordID: id.text, readyAt: readyAt).insert(db)
             return IssuedLetter(recordID: id, number: number)
         }
     }
 
     package func recordPrintOutcome(_ outcome: PrintOutcome, for id: RecordID) async {
-        let text: String =
-            switch outcome {
-            case .pending: "pending"
-            case .printed: "printed"
-            case .failed(let problem): problem.rawValue
-            }
         let now = now().millisecondsSince1970
-        // A failure here leaves the record as "pending": it still uploads after the grace, as `unknown`.
+        // A failure here leaves the record as "pending": it still uploads after the grace, as the contract's
+        // "unknown".
         _ = try? await database.pool.write { db in
-            try db.execute(
-                sql: "UPDATE service_record SET print_outcome = ? WHERE id = ?", arguments: [text, id.text])
+            try ServiceRecordRow.filter(key: id.text).updateAll(
+                db, Column(ServiceRecordRow.CodingKeys.printOutcome).set(to: outcome))
             try db.execute(
                 sql: "UPDATE outbox SET ready_at = min(ready_at, ?) WHERE record_id = ?", arguments: [now, id.text])
             // The printer as the last letter found it: what `kiosk status` and the heartbeat report.
-            if outcome != .pending { try DeviceState.set(.printerStatus, text == "printed" ? "ready" : text, db) }
+            switch outcome {
+            case .pending: break
+            case .printed: try DeviceState.set(.printerStatus, "ready", db)
+            case .failed(let problem): try DeviceState.set(.printerStatus, problem.rawValue, db)
+            }
         }
         readiness.ring()
     }
@@ -119,35 +111,23 @@ package struct SQLiteRecordStore: LetterIssuer {
     func nextBatch(limit: Int) async throws -> [ServiceRecordUpload] {
         let now = ignoresPrintGrace ? Int64.max : now().millisecondsSince1970
         let rows = try await database.pool.read { db in
-            try Row.fetchAll(
+            try ServiceRecordRow.fetchAll(
                 db,
                 sql: """
                     SELECT r.* FROM outbox o JOIN service_record r ON r.id = o.record_id
                     WHERE o.rejected_reason IS NULL AND o.ready_at <= ?
                     ORDER BY o.record_id LIMIT ?
                     """,
-                arguments: [now, limit]
-            ).map(StoredRecord.init)
+                arguments: [now, limit])
         }
         var batch: [ServiceRecordUpload] = []
         var unreadable: [String] = []
-        let decoder = JSONDecoder()
         for row in rows {
-            let id = row.id
-            guard let opened = try? sealer.open(row.personal, recordID: id),
-                let fields = try? decoder.decode(SealedFields.self, from: opened)
-            else {
-                unreadable.append(id)
+            guard let record = row.opened(with: sealer) else {
+                unreadable.append(row.id)
                 continue
             }
-            let outcome = row.printOutcome
-            batch.append(
-                ServiceRecordUpload(
-                    id: id, kioskId: kioskID, villageCode: row.villageCode, letterCode: row.letterCode,
-                    letterNumber: row.letterNumber, purpose: fields.purpose, residentNik: fields.nik,
-                    capturedAt: Date(millisecondsSince1970: row.capturedAt), clockSynced: row.clockSynced,
-                    printOutcome: outcome == "printed" ? .printed : outcome == "pending" ? .unknown : .failed,
-                    printProblem: outcome == "printed" || outcome == "pending" ? nil : outcome))
+            batch.append(ServiceRecordUpload(record, kioskID: kioskID))
         }
         if !unreadable.isEmpty {
             try await settle(
@@ -212,43 +192,11 @@ package struct SQLiteRecordStore: LetterIssuer {
     /// Every record still on the kiosk, opened, oldest first: the operator's day log (and the tests' view).
     func records() async throws -> [ServiceRecord] {
         let rows = try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM service_record ORDER BY id").map(StoredRecord.init)
+            try ServiceRecordRow.order(Column(ServiceRecordRow.CodingKeys.id)).fetchAll(db)
         }
         return try rows.map { row in
-            let fields = try JSONDecoder().decode(
-                SealedFields.self, from: try sealer.open(row.personal, recordID: row.id))
-            let outcome = row.printOutcome
-            guard let recordID = RecordID(row.id), let number = LetterNumber(row.letterNumber),
-                let village = try? VillageCode(row.villageCode)
-            else { throw StoreError.damagedRecord }
-            return ServiceRecord(
-                id: recordID, kioskID: row.kioskID, village: village, letterCode: row.letterCode,
-                letterNumber: number, purpose: fields.purpose, residentNIK: try NIK(fields.nik),
-                capturedAt: Timestamp(millisecondsSince1970: row.capturedAt), clockSynced: row.clockSynced,
-                printOutcome: outcome == "printed"
-                    ? .printed
-                    : outcome == "pending" ? .pending : .failed(PrinterProblem(rawValue: outcome) ?? .unknown))
-        }
-    }
-
-    /// A `service_record` row as plain values. GRDB's `Row` is not `Sendable`, and only a `Sendable` result takes
-    /// GRDB's async read; with a `Row` the synchronous read was chosen, blocking a thread of the concurrency pool.
-    package struct StoredRecord: Sendable {
-        var id, kioskID, villageCode, letterCode, letterNumber, printOutcome: String
-        var capturedAt: Int64
-        var clockSynced: Bool
-        var personal: Data
-
-        init(_ row: Row) {
-            id = row["id"]
-            kioskID = row["kiosk_id"]
-            villageCode = row["village_code"]
-            letterCode = row["letter_code"]
-            letterNumber = row["letter_number"]
-            printOutcome = row["print_outcome"]
-            capturedAt = row["captured_at"]
-            clockSynced = row["clock_synced"]
-            personal = row["personal"]
+            guard let record = row.opened(with: sealer) else { throw StoreError.damagedRecord }
+            return record
         }
     }
 

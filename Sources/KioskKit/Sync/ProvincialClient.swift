@@ -19,15 +19,13 @@ package final class ProvincialClient: Sendable {
     /// Signs as `kioskID` with `key`; keeps the offset of the server's clock learned from `stale-signature`.
     package final class Signer: Sendable {
         let kioskID: String
-        private let rawKey: Data
+        let key: DeviceKey
         private let offset = Mutex<Int64>(0)
 
-        init(kioskID: String, key: Curve25519.Signing.PrivateKey) {
+        init(kioskID: String, key: DeviceKey) {
             self.kioskID = kioskID
-            self.rawKey = key.rawRepresentation
+            self.key = key
         }
-
-        var key: Curve25519.Signing.PrivateKey { try! .init(rawRepresentation: rawKey) }
 
         var clockOffsetSeconds: Int64 {
             get { offset.withLock { $0 } }
@@ -179,7 +177,8 @@ package final class ProvincialClient: Sendable {
                 created: Self.unixNow() + signer.clockOffsetSeconds, nonce: MessageSignature.makeNonce(),
                 keyID: signer.kioskID)
             do {
-                let (input, signature) = try MessageSignature.sign(message, parameters, with: signer.key)
+                let (input, signature) = try MessageSignature.sign(
+                    message, parameters, with: try signer.key.privateKey())
                 request.headers.add(name: ContentDigest.headerName, value: digest)
                 request.headers.add(name: MessageSignature.inputHeaderName, value: input)
                 request.headers.add(name: MessageSignature.headerName, value: signature)

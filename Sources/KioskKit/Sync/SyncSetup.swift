@@ -34,7 +34,7 @@ package struct SyncSetup: Sendable {
     package func client() throws -> ProvincialClient? {
         guard let url = apiURL, let enrollment else { return nil }
         return try ProvincialClient(
-            baseURL: url, signer: .init(kioskID: enrollment.kioskID, key: deviceKey.privateKey),
+            baseURL: url, signer: .init(kioskID: enrollment.kioskID, key: deviceKey),
             trustAnchor: settings.api.trustAnchor)
     }
 }
