@@ -1,5 +1,6 @@
 // swift-tools-version: 6.1
-// The kiosk daemon for village service terminals: see README.md and docs/ for the map.
+// The kiosk daemon for village service terminals: see README.md and docs/ARCHITECTURE.md for the map. Core (pure)
+// <- Drivers (C stays there) <- KioskKit (the kiosk as a library) <- kiosk (the CLI); kiosk-sim beside them.
 
 import PackageDescription
 
@@ -7,8 +8,8 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     // `any Protocol` spelled out: existentials cost a box and a witness table, so make them visible.
     .enableUpcomingFeature("ExistentialAny"),
-    // Imports are internal unless marked `public import`: a module's dependencies stay its own business,
-    // so a C module imported by Drivers never leaks into Kiosk's namespace.
+    // Imports are internal unless marked `public import` (or `package import`, for KioskKit's API to the CLI and the
+    // tests): a module's dependencies stay its own business, so a C module imported by Drivers never leaks upward.
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
@@ -56,7 +57,8 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Linux ioctls whose numbers are C macros (evdev, framebuffer, VT).
         .target(name: "CLinuxIO"),
-        // The edges to hardware and the OS. C stays in here.
+        // The edges to hardware and the OS, one Swift type over each C library: drivers present pixels and read
+        // devices, and hold no UI (which screen is up, what is pressed, the words shown). C stays in here.
         .target(
             name: "Drivers",
             dependencies: [
