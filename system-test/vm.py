@@ -84,6 +84,7 @@ class QMP:
 
     def close(self):
         try:
+            self.file.close()  # the file holds the socket open too
             self.sock.close()
         except OSError:
             pass
@@ -276,7 +277,12 @@ class VirtualMachine:
         self.qmp.command("input-send-event", events=[
             {"type": "abs", "data": {"axis": "x", "value": ax}},
             {"type": "abs", "data": {"axis": "y", "value": ay}}])
+        # A finger stays down a while: the kiosk ignores contacts shorter than 10 ms as noise (TouchGesture), and
+        # the guest timestamps each USB report when it polls the tablet, which a busy emulated guest does late: a
+        # press and release queued together would reach it as one bounce. 200 ms is a quick finger.
+        time.sleep(0.05)
         self.qmp.command("input-send-event", events=[{"type": "btn", "data": {"down": True, "button": "left"}}])
+        time.sleep(0.2)
         self.qmp.command("input-send-event", events=[{"type": "btn", "data": {"down": False, "button": "left"}}])
 
     def key(self, qcode):

@@ -148,7 +148,11 @@ public final class CardMonitor: Sendable {
             for state in changed {
                 let settled = state.event & ~PCSC.stateChanged
                 if state.name == PCSC.plugAndPlayReader {
-                    if state.event & PCSC.stateChanged != 0, plugAndPlay != 0 { relistNeeded = true }
+                    // Any change relists (relisting is idempotent). pcsc-lite keeps the reader count in the high
+                    // word, so with the last reader unplugged the settled state is 0 again: skipping changes from
+                    // a state of 0 (meant for the first, unaware call) missed the reader plugged back, and the
+                    // kiosk never served again until restarted (seen in the system test, QMP device_del/add).
+                    if state.event & PCSC.stateChanged != 0 { relistNeeded = true }
                     plugAndPlay = settled
                     continue
                 }

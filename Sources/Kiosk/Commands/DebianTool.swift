@@ -6,13 +6,15 @@ import Foundation
 enum DebianTool {
     struct Problem: Error, CustomStringConvertible {
         var description: String
+        /// The tool is not installed (rather than failing on its input): no caller may take this for "nothing found".
+        var isMissing = false
     }
 
     static func run(_ name: String, _ arguments: [String], package: String) throws -> String {
         guard
             let path = ["/usr/bin/", "/bin/", "/usr/sbin/"].map({ $0 + name })
                 .first(where: FileManager.default.isExecutableFile)
-        else { throw Problem(description: "\(name) is missing: apt-get install \(package)") }
+        else { throw Problem(description: "\(name) is missing: apt-get install \(package)", isMissing: true) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

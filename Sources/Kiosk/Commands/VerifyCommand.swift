@@ -120,8 +120,16 @@ enum LetterDocument {
 
     /// The first kiosk letter QR zbarimg finds in the images.
     private static func scan(_ images: [String]) throws -> String {
-        let found = try? DebianTool.run(
-            "zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
+        // zbarimg exits 4 when it finds no code: that is "no QR", but a missing zbarimg must say so (it was reported
+        // as "no letter QR found" on a kiosk without zbar-tools).
+        let found: String?
+        do {
+            found = try DebianTool.run("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
+        } catch let problem as DebianTool.Problem where problem.isMissing {
+            throw problem
+        } catch {
+            found = nil
+        }
         guard let payload = found?.split(separator: "\n").first(where: { $0.hasPrefix(LetterSeal.version) }) else {
             throw Problem(description: "no letter QR found in the file (is it a kiosk letter, scanned sharp enough?)")
         }
