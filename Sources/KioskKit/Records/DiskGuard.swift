@@ -1,4 +1,4 @@
-import Foundation
+import Drivers
 
 /// Refuses new services before the disk is full: a record that cannot be written must not be promised on screen,
 /// and a full disk would also stop the outbox from being emptied. Checked before every capture (one `statvfs`).
@@ -13,15 +13,7 @@ package struct DiskGuard: Sendable {
 
     /// Bytes an unprivileged process may still write there (on the disk of the nearest existing folder above it,
     /// before the state directory is made); `nil` when the file system cannot be asked.
-    package var freeBytes: UInt64? {
-        var info = statvfs()
-        var path = directory
-        while statvfs(path, &info) != 0 {
-            guard errno == ENOENT, path != "/", !path.isEmpty else { return nil }
-            path = (path as NSString).deletingLastPathComponent
-        }
-        return UInt64(info.f_bavail) * UInt64(info.f_frsize)
-    }
+    package var freeBytes: UInt64? { FileSystem.availableBytes(at: directory) }
 
     /// False when the free space is below the minimum. A file system that cannot be asked is given the benefit of
     /// the doubt: SQLite's own error then stops the capture.

@@ -1,3 +1,4 @@
+import Drivers
 import Foundation
 package import GRDB
 
@@ -69,29 +70,18 @@ package struct KioskDatabase: Sendable {
     /// running `sudo kiosk import`), it goes to the owner of the state directory, or the daemon, running as the
     /// kiosk user, could not open it any more; SQLite then gives its -wal and -shm files the same owner.
     private static func createPrivately(_ path: String) throws(KioskDatabaseError) {
-        let descriptor = Foundation.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw .cannotOpen(path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        if fstat(descriptor, &status) == 0, status.st_mode & 0o077 != 0 {
-            guard fchmod(descriptor, 0o600) == 0 else {
+        do {
+            try FileSystem.createPrivately(path)
+        } catch {
+            switch error {
+            case .cannotOpen(let failure): throw .cannotOpen(path, reason: failure.message)
+            case .cannotTighten(let failure):
                 throw .cannotOpen(
                     path,
-                    reason: "it is readable by other users and its mode cannot be changed to 0600 (\(errnoText()))")
+                    reason: "it is readable by other users and its mode cannot be changed to 0600 (\(failure.message))")
             }
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        var directory = stat()
-        if geteuid() == 0, status.st_uid == 0, stat(folder.isEmpty ? "." : folder, &directory) == 0,
-            directory.st_uid != 0
-        {
-            _ = fchown(descriptor, directory.st_uid, directory.st_gid)
-        }
     }
-
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
 /// Why the database could not be opened, with what the technician should look at.
