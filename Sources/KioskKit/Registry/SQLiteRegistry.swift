@@ -89,20 +89,15 @@ package struct SQLiteRegistry: ResidentRegistry {
             return try await database.pool.write { db in
                 // A concurrent check may have locked the card meanwhile.
                 if try failures(of: holder.cardNumber, at: now, db) >= pinAttempts { return .locked }
-                try db.execute(sql: "DELETE FROM pin_failure WHERE card_number = ?", arguments: [holder.cardNumber])
+                try PINFailureRow.deleteOne(db, key: holder.cardNumber)
                 if let upgrade { try Self.store(upgrade, for: holder.residentID, at: now, db) }
                 return .accepted
             }
         }
         return try await database.pool.write { db in
             let count = try failures(of: holder.cardNumber, at: now, db) + 1
-            try db.execute(
-                sql: """
-                    INSERT INTO pin_failure (card_number, failures, last_failure_at) VALUES (?, ?, ?)
-                    ON CONFLICT (card_number) DO UPDATE SET failures = excluded.failures,
-                        last_failure_at = excluded.last_failure_at
-                    """,
-                arguments: [holder.cardNumber, count, now.millisecondsSince1970])
+            try PINFailureRow(cardNumber: holder.cardNumber, failures: count, lastFailureAt: now.millisecondsSince1970)
+                .upsert(db)
             return count >= pinAttempts ? .locked : .rejected
         }
     }
@@ -126,7 +121,7 @@ package struct SQLiteRegistry: ResidentRegistry {
         let hash = try await offThePool { [scrypt] in try PINHash.make(pin, parameters: scrypt) }
         try await database.pool.write { db in
             try Self.store(hash, for: holder.residentID, at: now, db)
-            try db.execute(sql: "DELETE FROM pin_failure WHERE card_number = ?", arguments: [holder.cardNumber])
+            try PINFailureRow.deleteOne(db, key: holder.cardNumber)
         }
     }
 
@@ -135,7 +130,7 @@ package struct SQLiteRegistry: ResidentRegistry {
     package func resetFailures(for holder: Holder, at now: Timestamp) async throws -> Int {
         try await database.pool.write { db in
             let count = try failures(of: holder.cardNumber, at: now, db)
-            try db.execute(sql: "DELETE FROM pin_failure WHERE card_number = ?", arguments: [holder.cardNumber])
+            try PINFailureRow.deleteOne(db, key: holder.cardNumber)
             return count
         }
     }
@@ -144,12 +139,8 @@ package struct SQLiteRegistry: ResidentRegistry {
     func syncOperatorCards(_ cards: [CardUID]) async throws {
         let wanted = cards.map(\.hex)
         try await database.pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM operator_card WHERE uid NOT IN (SELECT value FROM json_each(?))",
-                arguments: ["[" + wanted.map { "\"\($0)\"" }.joined(separator: ",") + "]"])
-            for uid in wanted {
-                try db.execute(sql: "INSERT OR IGNORE INTO operator_card (uid) VALUES (?)", arguments: [uid])
-            }
+            try OperatorCardRow.filter(!wanted.contains(Column("uid"))).deleteAll(db)
+            for uid in wanted { try OperatorCardRow(uid: uid).insert(db, onConflict: .ignore) }
         }
     }
 
@@ -187,43 +178,20 @@ package struct SQLiteRegistry: ResidentRegistry {
     /// future means the clock was set back (a kiosk without RTC booting offline) and is not held against the card
     /// forever; within that, the card stays locked at most twice the lockout.
     private func failures(of cardNumber: String, at now: Timestamp, _ db: Database) throws -> Int {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT failures, last_failure_at FROM pin_failure WHERE card_number = ?",
-                arguments: [cardNumber])
-        else { return 0 }
-        let last: Int64 = row["last_failure_at"]
-        return abs(now.millisecondsSince1970 - last) < lockout.milliseconds ? row["failures"] : 0
+        guard let row = try PINFailureRow.fetchOne(db, key: cardNumber) else { return 0 }
+        return abs(now.millisecondsSince1970 - row.lastFailureAt) < lockout.milliseconds ? row.failures : 0
     }
 
     private static func isOperatorCard(_ card: CardUID, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM operator_card WHERE uid = ?", arguments: [card.hex]) ?? false
+        try OperatorCardRow.exists(db, key: card.hex)
     }
 
     private static func pinHash(of residentID: Int64, _ db: Database) throws -> PINHash? {
-        guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT hash, salt, scrypt_n, scrypt_r, scrypt_p FROM pin WHERE resident_id = ?",
-                arguments: [residentID])
-        else { return nil }
-        return PINHash(
-            hash: [UInt8](row["hash"] as Data), salt: [UInt8](row["salt"] as Data),
-            parameters: ScryptParameters(n: row["scrypt_n"], r: row["scrypt_r"], p: row["scrypt_p"]))
+        try PINRow.fetchOne(db, key: residentID)?.pinHash
     }
 
     static func store(_ hash: PINHash, for residentID: Int64, at now: Timestamp, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO pin (resident_id, hash, salt, scrypt_n, scrypt_r, scrypt_p, set_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (resident_id) DO UPDATE SET hash = excluded.hash, salt = excluded.salt,
-                    scrypt_n = excluded.scrypt_n, scrypt_r = excluded.scrypt_r, scrypt_p = excluded.scrypt_p,
-                    set_at = excluded.set_at
-                """,
-            arguments: [
-                residentID, Data(hash.hash), Data(hash.salt), hash.parameters.n, hash.parameters.r, hash.parameters.p,
-                now.millisecondsSince1970,
-            ])
+        try PINRow(hash, residentID: residentID, setAt: now).upsert(db)
     }
 
     /// What a PIN check of a resident without a PIN hashes against: never matches, costs the same.
@@ -251,9 +219,9 @@ package struct RegistryStatistics: Equatable, Sendable {
     }
 
     package init(_ db: Database, pinAttempts: Int, lockout: Duration, now: Timestamp) throws {
-        residents = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resident") ?? 0
-        cards = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM card") ?? 0
-        pins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pin") ?? 0
+        residents = try Table("resident").fetchCount(db)
+        cards = try Table("card").fetchCount(db)
+        pins = try PINRow.fetchCount(db)
         lockedCards =
             try Int.fetchOne(
                 db,
