@@ -43,18 +43,22 @@ package struct DeviceState: Sendable {
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM device_state WHERE key = ?", arguments: [key.rawValue])
+        try Fact.fetchOne(db, key: key.rawValue)?.value
     }
 
     static func set(_ key: Key, _ value: String?, _ db: Database) throws {
         if let value {
-            try db.execute(
-                sql: "INSERT INTO device_state (key, value) VALUES (?, ?) "
-                    + "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                arguments: [key.rawValue, value])
+            try Fact(key: key.rawValue, value: value).upsert(db)
         } else {
-            try db.execute(sql: "DELETE FROM device_state WHERE key = ?", arguments: [key.rawValue])
+            try Fact.deleteOne(db, key: key.rawValue)
         }
+    }
+
+    /// A `device_state` row: one fact, by its key (GRDB record).
+    struct Fact: Codable, FetchableRecord, PersistableRecord {
+        static let databaseTableName = "device_state"
+        var key: String
+        var value: String
     }
 
     /// The identity the province assigned, if the kiosk is enrolled.

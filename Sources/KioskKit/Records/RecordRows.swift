@@ -34,6 +34,13 @@ package struct ServiceRecordRow: Codable, Sendable, FetchableRecord, Persistable
         case acknowledgedAt = "acknowledged_at"
     }
 
+    /// The columns, for queries.
+    package enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let printOutcome = Column(CodingKeys.printOutcome)
+        static let acknowledgedAt = Column(CodingKeys.acknowledgedAt)
+    }
+
     /// The row of a record just captured: outcome pending, not acknowledged.
     init(
         id: RecordID, kioskID: String, village: VillageCode, letterCode: String, number: LetterNumber,
@@ -81,6 +88,12 @@ package struct OutboxRow: Codable, Sendable, FetchableRecord, PersistableRecord 
         case recordID = "record_id"
         case readyAt = "ready_at"
         case rejectedReason = "rejected_reason"
+    }
+
+    /// The columns, for queries.
+    package enum Columns {
+        static let attempts = Column(CodingKeys.attempts)
+        static let rejectedReason = Column(CodingKeys.rejectedReason)
     }
 }
 

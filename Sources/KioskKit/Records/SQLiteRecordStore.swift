@@ -91,7 +91,7 @@ package struct SQLiteRecordStore: LetterIssuer {
         // "unknown".
         _ = try? await database.pool.write { db in
             try ServiceRecordRow.filter(key: id.text).updateAll(
-                db, Column(ServiceRecordRow.CodingKeys.printOutcome).set(to: outcome))
+                db, ServiceRecordRow.Columns.printOutcome.set(to: outcome))
             try db.execute(
                 sql: "UPDATE outbox SET ready_at = min(ready_at, ?) WHERE record_id = ?", arguments: [now, id.text])
             // The printer as the last letter found it: what `kiosk status` and the heartbeat report.
@@ -143,9 +143,7 @@ package struct SQLiteRecordStore: LetterIssuer {
     /// Counts an attempt on each record of a batch about to be sent.
     func countAttempt(_ ids: [String]) async throws {
         try await database.pool.write { db in
-            try db.execute(
-                sql: "UPDATE outbox SET attempts = attempts + 1 WHERE record_id IN (SELECT value FROM json_each(?))",
-                arguments: [Self.jsonArray(ids)])
+            try OutboxRow.filter(keys: ids).updateAll(db, OutboxRow.Columns.attempts += 1)
         }
     }
 
@@ -154,16 +152,12 @@ package struct SQLiteRecordStore: LetterIssuer {
         let now = now().millisecondsSince1970
         let acknowledged = results.filter { $0.status != .rejected }.map(\.id)
         try await database.pool.write { db in
-            let ids = Self.jsonArray(acknowledged)
-            try db.execute(
-                sql: "UPDATE service_record SET acknowledged_at = ? WHERE id IN (SELECT value FROM json_each(?))",
-                arguments: [now, ids])
-            try db.execute(
-                sql: "DELETE FROM outbox WHERE record_id IN (SELECT value FROM json_each(?))", arguments: [ids])
+            try ServiceRecordRow.filter(keys: acknowledged).updateAll(
+                db, ServiceRecordRow.Columns.acknowledgedAt.set(to: now))
+            try OutboxRow.deleteAll(db, keys: acknowledged)
             for result in results where result.status == .rejected {
-                try db.execute(
-                    sql: "UPDATE outbox SET rejected_reason = ? WHERE record_id = ?",
-                    arguments: [result.reason ?? "rejected without a reason", result.id])
+                try OutboxRow.filter(key: result.id).updateAll(
+                    db, OutboxRow.Columns.rejectedReason.set(to: result.reason ?? "rejected without a reason"))
             }
             if !acknowledged.isEmpty { try DeviceState.set(.lastUpload, "\(now)", db) }
         }
@@ -174,25 +168,22 @@ package struct SQLiteRecordStore: LetterIssuer {
     func purge(retentionDays: Int) async throws -> Int {
         let cutoff = now().millisecondsSince1970 - Int64(retentionDays) * 86_400_000
         return try await database.pool.write { db in
-            try db.execute(
-                sql: "DELETE FROM service_record WHERE acknowledged_at IS NOT NULL AND acknowledged_at < ?",
-                arguments: [cutoff])
-            return db.changesCount
+            try ServiceRecordRow.filter(ServiceRecordRow.Columns.acknowledgedAt < cutoff).deleteAll(db)
         }
     }
 
     /// Releases records the server rejected back into the queue (after an operator fixed the cause).
     package func retryRejected() async throws -> Int {
         try await database.pool.write { db in
-            try db.execute(sql: "UPDATE outbox SET rejected_reason = NULL WHERE rejected_reason IS NOT NULL")
-            return db.changesCount
+            try OutboxRow.filter(OutboxRow.Columns.rejectedReason != nil).updateAll(
+                db, OutboxRow.Columns.rejectedReason.set(to: nil))
         }
     }
 
     /// Every record still on the kiosk, opened, oldest first: the operator's day log (and the tests' view).
     func records() async throws -> [ServiceRecord] {
         let rows = try await database.pool.read { db in
-            try ServiceRecordRow.order(Column(ServiceRecordRow.CodingKeys.id)).fetchAll(db)
+            try ServiceRecordRow.order(ServiceRecordRow.Columns.id).fetchAll(db)
         }
         return try rows.map { row in
             guard let record = row.opened(with: sealer) else { throw StoreError.damagedRecord }
@@ -207,10 +198,6 @@ package struct SQLiteRecordStore: LetterIssuer {
 
     package func summary() async throws -> OutboxSummary {
         try await OutboxSummary.read(database)
-    }
-
-    private static func jsonArray(_ ids: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8), as: UTF8.self)
     }
 }
 
