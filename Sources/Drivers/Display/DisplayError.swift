@@ -19,7 +19,7 @@ public enum DisplayError: Error, Hashable, Sendable, CustomStringConvertible {
                 case EACCES, EPERM: "may not be opened by this user: add the kiosk user to the group `video`"
                 case ENOTTY where call.hasPrefix("FBIO"), EINVAL where call.hasPrefix("FBIO"):
                     "is not a framebuffer device (/dev/fbN)"
-                default: "failed: \(String(cString: strerror(code)))"
+                default: "failed: \(SystemCall.describe(code))"
                 }
             return "\(device) \(reason) (\(call), errno \(code))"
         case .unsupportedFormat(let device, let layout):

@@ -5,19 +5,21 @@ import Glibc
 /// Names the device path and the call that failed, never what the device typed (a wedge reader types card
 /// numbers).
 public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The `errno` of the failed call. A device that went away while open is always `ENODEV`, whichever way the
-    /// kernel said so (a read error, or poll's hang-up).
-    public let code: Int32
-    /// The call that failed: `open`, `EVIOCGNAME`, `EVIOCGRAB`, `read`, `poll`.
-    public let call: String
+    /// The call that failed and its `errno`.
+    public let failure: SystemCallError
     /// The device path, as configured.
     public let device: String
 
     public init(code: Int32, call: String, device: String) {
-        self.code = code
-        self.call = call
+        failure = SystemCallError(call: call, code: code)
         self.device = device
     }
+
+    /// The `errno` of the failed call. A device that went away while open is always `ENODEV`, whichever way the
+    /// kernel said so (a read error, or poll's hang-up).
+    public var code: Int32 { failure.code }
+    /// The call that failed.
+    public var call: String { failure.call }
 
     /// The device was unplugged (or its access revoked) while open: it is gone until it is opened again.
     public var isUnplugged: Bool { code == ENODEV }
@@ -31,7 +33,7 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
             case ENOTTY where call.hasPrefix("EVIOC"), EINVAL where call.hasPrefix("EVIOC"):
                 "is not an input event device (/dev/input/eventN)"
             case EBUSY where call == "EVIOCGRAB": "is held by another program (EVIOCGRAB): stop it, or set grab off"
-            default: "failed: \(String(cString: strerror(code)))"
+            default: "failed: \(failure.message)"
             }
         return "\(device) \(reason) (\(call), errno \(code))"
     }

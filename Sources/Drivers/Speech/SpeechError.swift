@@ -26,7 +26,7 @@ public enum SpeechError: Error, Hashable, Sendable, CustomStringConvertible {
             return
                 "\(program) ended \(how): run kiosk test-speech to hear it, and check the voice and the sound device (aplay -l)"
         case .system(let call, let code):
-            return "\(call) failed: \(String(cString: strerror(code))) (errno \(code))"
+            return "\(call) failed: \(SystemCall.describe(code)) (errno \(code))"
         case .promptTooLong(let bytes):
             return "a prompt of \(bytes) bytes is too long to speak (at most \(Int(PIPE_BUF)))"
         }

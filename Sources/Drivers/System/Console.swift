@@ -5,17 +5,19 @@ import Synchronization
 
 /// Why the console (a virtual terminal) could not be taken, with what to do about it.
 public struct ConsoleError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The `errno` of the failed call.
-    public let code: Int32
-    /// `open`, `KDGETMODE`, `KDSETMODE`, `KDGKBMODE`, `KDSKBMODE`, `VT_SETMODE`, `VT_ACTIVATE`.
-    public let call: String
+    /// The call that failed and its `errno`.
+    public let failure: SystemCallError
     public let tty: String
 
     public init(code: Int32, call: String, tty: String) {
-        self.code = code
-        self.call = call
+        failure = SystemCallError(call: call, code: code)
         self.tty = tty
     }
+
+    /// The `errno` of the failed call.
+    public var code: Int32 { failure.code }
+    /// The call that failed.
+    public var call: String { failure.call }
 
     /// The descriptor is a terminal but no virtual terminal: a pty (SSH, a test) or a serial line.
     public var isNoVirtualTerminal: Bool { code == ENOTTY || (code == EINVAL && call.hasPrefix("KD")) }
@@ -31,7 +33,7 @@ public struct ConsoleError: Error, Hashable, Sendable, CustomStringConvertible {
             case EACCES, EPERM:
                 "may not be used by this user: add the kiosk user to the group `tty`, or run the kiosk on its VT "
                     + "(TTYPath= in kiosk.service)"
-            default: "failed: \(String(cString: strerror(code)))"
+            default: "failed: \(failure.message)"
             }
         return "\(tty) \(reason) (\(call), errno \(code))"
     }

@@ -19,7 +19,7 @@ public enum SystemCall {
 }
 
 /// A system call that failed: its name (with what it acted on, `open(/dev/usb/lp0)`) and `errno`.
-public struct SystemCallError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct SystemCallError: Error, Hashable, Sendable, CustomStringConvertible {
     public var call: String
     /// `errno`; 0 when the failure has no error number (a resolver's message).
     public var code: Int32 = 0

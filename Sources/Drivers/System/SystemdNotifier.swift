@@ -34,18 +34,20 @@ public enum SystemdNotification: Hashable, Sendable {
 
 /// A notification systemd did not get, with the socket and the call that failed.
 public struct SystemdNotifyError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The `errno` of the failed call (`EAFNOSUPPORT` for a NOTIFY_SOCKET that is neither a path nor `@name`).
-    public let code: Int32
-    /// `socket`, `sendto`, or `NOTIFY_SOCKET` when the address itself is unusable.
-    public let call: String
+    /// The call that failed and its `errno`.
+    public let failure: SystemCallError
     /// The NOTIFY_SOCKET address.
     public let socket: String
 
     public init(code: Int32, call: String, socket: String) {
-        self.code = code
-        self.call = call
+        failure = SystemCallError(call: call, code: code)
         self.socket = socket
     }
+
+    /// The `errno` of the failed call.
+    public var code: Int32 { failure.code }
+    /// The call that failed.
+    public var call: String { failure.call }
 
     public var description: String {
         let reason: String =
@@ -55,7 +57,7 @@ public struct SystemdNotifyError: Error, Hashable, Sendable, CustomStringConvert
             case ENOENT, ECONNREFUSED: "has no listener: systemd is gone or the unit was started differently"
             case EAGAIN: "is full: systemd is not reading its notifications"
             case EACCES, EPERM: "may not be written by this user"
-            default: "failed: \(String(cString: strerror(code)))"
+            default: "failed: \(failure.message)"
             }
         return "NOTIFY_SOCKET \(socket) \(reason) (\(call), errno \(code))"
     }

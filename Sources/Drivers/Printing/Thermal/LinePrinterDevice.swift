@@ -51,7 +51,7 @@ public struct LinePrinterDevice: ThermalPrinter {
 
     private static func open(_ path: String) throws(ThermalError) -> Int32 {
         let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .unreachable(path, String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw .unreachable(path, SystemCall.describe(errno)) }
         return fd
     }
 

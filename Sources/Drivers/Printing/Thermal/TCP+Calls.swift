@@ -28,7 +28,7 @@ enum TCP {
                 _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
                 return fd
             }
-            reason = String(cString: strerror(socketError(fd) != 0 ? socketError(fd) : errno))
+            reason = SystemCall.describe(socketError(fd) != 0 ? socketError(fd) : errno)
             Glibc.close(fd)
         }
         throw .unreachable("\(host):\(port)", reason)
@@ -65,7 +65,7 @@ enum TCP {
         var buffer = [UInt8](repeating: 0, count: 256)
         let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         if count == 0 { throw .connectionLost("the printer closed the connection") }
-        if count < 0 { throw .connectionLost(String(cString: strerror(errno))) }
+        if count < 0 { throw .connectionLost(SystemCall.describe(errno)) }
         return Array(buffer.prefix(count))
     }
 
