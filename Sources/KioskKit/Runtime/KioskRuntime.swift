@@ -65,7 +65,7 @@ package struct KioskRuntime: Service {
                 logger.debug(
                     "state changed", metadata: ["from": "\(Self.name(before))", "to": "\(Self.name(machine.state))"])
             }
-            await perform(effects, printJobs: &printJobs, shown: &shown)
+            await perform(effects, after: event, printJobs: &printJobs, shown: &shown)
             if machine.health != health { await systemd?.healthChanged(machine.health) }
             // No periodic timer: sleep exactly until the machine next needs time, if it does.
             timer?.cancel()
@@ -90,17 +90,21 @@ package struct KioskRuntime: Service {
         var last: ScreenID = .idle
     }
 
-    private func perform(_ effects: [KioskEffect], printJobs: inout [Task<Void, Never>], shown: inout ShownScreens)
-        async
-    {
+    /// `event` is what the effects answer; the timer's ticks repaint the countdown in place every second, and
+    /// those repaints are not worth a journal line each (they were 15 a minute on the timeout screen).
+    private func perform(
+        _ effects: [KioskEffect], after event: KioskEvent? = nil, printJobs: inout [Task<Void, Never>],
+        shown: inout ShownScreens
+    ) async {
         for effect in effects {
             switch effect {
             case .show(let screen):
+                let repaint = event == .tick && screen.id == shown.last
                 shown.count += 1
                 shown.last = screen.id
                 await ports.display.show(screen)
                 await screens.shown(screen)
-                logger.info("screen", metadata: ["screen": "\(screen.id)"])
+                logger.log(level: repaint ? .debug : .info, "screen", metadata: ["screen": "\(screen.id)"])
             case .readCard:
                 do {
                     events.send(.cardRead(try await ports.cardReader.readUID()))
