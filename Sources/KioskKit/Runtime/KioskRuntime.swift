@@ -90,6 +90,12 @@ package struct KioskRuntime: Service {
         var last: ScreenID = .idle
     }
 
+    /// A shown screen's journal line is info, but for the timer's repaints of the screen already up (the countdown,
+    /// every second): debug.
+    static func screenLogLevel(_ screen: ScreenID, after event: KioskEvent?, last: ScreenID) -> Logger.Level {
+        event == .tick && screen == last ? .debug : .info
+    }
+
     /// `event` is what the effects answer; the timer's ticks repaint the countdown in place every second, and
     /// those repaints are not worth a journal line each (they were 15 a minute on the timeout screen).
     private func perform(
@@ -99,12 +105,12 @@ package struct KioskRuntime: Service {
         for effect in effects {
             switch effect {
             case .show(let screen):
-                let repaint = event == .tick && screen.id == shown.last
+                let level = Self.screenLogLevel(screen.id, after: event, last: shown.last)
                 shown.count += 1
                 shown.last = screen.id
                 await ports.display.show(screen)
                 await screens.shown(screen)
-                logger.log(level: repaint ? .debug : .info, "screen", metadata: ["screen": "\(screen.id)"])
+                logger.log(level: level, "screen", metadata: ["screen": "\(screen.id)"])
             case .readCard:
                 do {
                     events.send(.cardRead(try await ports.cardReader.readUID()))
