@@ -21,10 +21,13 @@ SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev python3-gi gir1.2-
 # `make units`: systemd-analyze (verify, security) is in systemd; udev's rules and udevadm in udev.
 # `make deb`: dpkg-shlibdeps (the Depends of the binary's libraries) is in dpkg-dev; binutils for readelf.
 UNIT_PACKAGES := systemd udev python3 dpkg-dev binutils
-PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES) $(UNIT_PACKAGES)
+# `make system-test`: QEMU runs a Debian 12 guest that mmdebstrap builds (system-test/README.md); socat carries the
+# guest's network forwards to the host's services.
+VM_PACKAGES := qemu-system-x86 qemu-utils mmdebstrap e2fsprogs socat
+PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES) $(UNIT_PACKAGES) $(VM_PACKAGES)
 
 .PHONY: deps build test soak contract units demo bench bench-records format lint clean release install deb \
-	package-check
+	package-check system-test system-test-run
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.1 or later is needed: https://www.swift.org/install/linux/debian/12/"; exit 1; }
@@ -45,6 +48,20 @@ test: deps contract units deb
 	scripts/services start
 	scripts/check-package $(DEB)
 	$(SWIFT) test
+	$(MAKE) --no-print-directory system-test-run
+
+# The kiosk as a technician installs it: the package on a Debian 12 guest under QEMU, whole resident sessions on its
+# real framebuffer, VT, USB card reader and touch panels, faults and power cuts (system-test/README.md). The guest
+# image is built once per recipe and kept in $(VM_CACHE) (about 4 minutes the first time).
+VM_CACHE ?= /var/cache/kiosk-system-test
+system-test: deps deb
+	$(MAKE) --no-print-directory system-test-run
+# The same, with the package already built (make test builds it first).
+system-test-run:
+	$(SWIFT) build --product kiosk-sim
+	$(SWIFT) build --product kiosk
+	image=$$($(SUDO) system-test/image/build $(VM_CACHE) | tail -n 1) && \
+		$(SUDO) system-test/run --deb $(DEB) --sim .build/debug/kiosk-sim --kiosk .build/debug/kiosk --image "$$image"
 
 # The crash test with 1,000 SIGKILLs instead of make test's 200.
 soak: deps

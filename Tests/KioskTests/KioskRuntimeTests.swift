@@ -210,6 +210,15 @@ struct KioskRuntimeTests {
         #expect(records.map(\.purpose) == ["Lainnya"])
     }
 
+    /// The countdown repaints itself every second: those repaints stay out of the journal at info; a new screen, or
+    /// one changed by the resident (each PIN digit), is logged.
+    @Test func theTimersRepaintsOfTheSameScreenAreDebugOnly() {
+        #expect(KioskRuntime.screenLogLevel(.timeoutWarning, after: .tick, last: .timeoutWarning) == .debug)
+        #expect(KioskRuntime.screenLogLevel(.timeoutWarning, after: .tick, last: .menu) == .info)
+        #expect(KioskRuntime.screenLogLevel(.pinEntry, after: .key(.digit(4)), last: .pinEntry) == .info)
+        #expect(KioskRuntime.screenLogLevel(.idle, after: nil, last: .idle) == .info)
+    }
+
     @Test func noLogLineHoldsANIKOrAName() async throws {
         let (capture, _, _) = try await Self.play(Self.domicileSession)
         let logs = capture.logs.withLock { $0 }

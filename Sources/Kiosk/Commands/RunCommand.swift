@@ -25,24 +25,32 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.loadSettings()
         KioskLogging.bootstrap(level: logLevel)
+        let kiosk = try await Self.services(settings, try appOptions())
+        try await kiosk.run()
+    }
 
+    private func appOptions() throws -> KioskApp.Options {
         var app = KioskApp.Options()
         app.awaitLimit = .seconds(awaitSeconds)
-        app.script = try script.map { path in
+        if let script {
             let text =
-                path == "-"
+                script == "-"
                 ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                : try String(contentsOfFile: path, encoding: .utf8)
-            return try ScriptedSession(text: text)
+                : try String(contentsOfFile: script, encoding: .utf8)
+            app.script = try ScriptedSession(text: text)
         }
-        let kiosk: KioskServices
+        return app
+    }
+
+    /// A database that cannot be opened exits 73 (EX_CANTCREAT) with its reason. Kept out of `run()`: with the
+    /// typed catch inside it, Swift 6.3.1's optimizer crashed splitting `run()`'s coroutine (release builds only).
+    private static func services(_ settings: KioskSettings, _ app: KioskApp.Options) async throws -> KioskServices {
         do {
-            kiosk = try await KioskApp.services(settings, app)
+            return try await KioskApp.services(settings, app)
         } catch let error as KioskDatabaseError {
             printError("\(error)")
             throw ExitCode(ExitStatus.cannotCreate)
         }
-        try await kiosk.run()
     }
 }
 

@@ -61,7 +61,7 @@ package struct KioskRuntime: Service {
             if machine.state.description != before.description {
                 logger.debug("state changed", metadata: ["from": "\(before)", "to": "\(machine.state)"])
             }
-            await perform(effects, printJobs: &printJobs, shown: &shown)
+            await perform(effects, after: event, printJobs: &printJobs, shown: &shown)
             if machine.health != health { await systemd?.healthChanged(machine.health) }
             // No periodic timer: sleep exactly until the machine next needs time, if it does.
             timer?.cancel()
@@ -86,16 +86,26 @@ package struct KioskRuntime: Service {
         var last: ScreenID = .idle
     }
 
-    private func perform(_ effects: [KioskEffect], printJobs: inout [Task<Void, Never>], shown: inout ShownScreens)
-        async
-    {
+    /// A shown screen's journal line is info, but for the timer's repaints of the screen already up (the countdown,
+    /// every second): debug.
+    static func screenLogLevel(_ screen: ScreenID, after event: KioskEvent?, last: ScreenID) -> Logger.Level {
+        event == .tick && screen == last ? .debug : .info
+    }
+
+    /// `event` is what the effects answer; the timer's ticks repaint the countdown in place every second, and
+    /// those repaints are not worth a journal line each (they were 15 a minute on the timeout screen).
+    private func perform(
+        _ effects: [KioskEffect], after event: KioskEvent? = nil, printJobs: inout [Task<Void, Never>],
+        shown: inout ShownScreens
+    ) async {
         for effect in effects {
             switch effect {
             case .show(let screen):
+                let level = Self.screenLogLevel(screen.id, after: event, last: shown.last)
                 shown.count += 1
                 shown.last = screen.id
                 await ports.display.show(screen)
-                logger.info("screen", metadata: ["screen": "\(screen.id)"])
+                logger.log(level: level, "screen", metadata: ["screen": "\(screen.id)"])
             case .lookUp(let card):
                 do {
                     events.send(.lookedUp(try await ports.registry.lookUp(card)))
