@@ -32,15 +32,23 @@ struct InputDevicesTests {
         let kinds: [String: InputDevices.Kind]
         let touchProtocol: TouchPanel.TouchProtocol
 
-        init(kinds: [String: InputDevices.Kind], touchProtocol: TouchPanel.TouchProtocol = .multiTouchB) {
+        /// Nodes whose open is refused with this errno (EPERM: a cgroup device filter, EACCES: no group).
+        let refused: [String: Int32]
+
+        init(
+            kinds: [String: InputDevices.Kind], touchProtocol: TouchPanel.TouchProtocol = .multiTouchB,
+            refused: [String: Int32] = [:]
+        ) {
             self.kinds = kinds
             self.touchProtocol = touchProtocol
+            self.refused = refused
         }
 
         func probe(_ path: String, _ wanted: Set<InputDevices.Kind>, _ configuration: InputDevices.Configuration)
             throws(InputError) -> InputDevices.Probe?
         {
             let name = (path as NSString).lastPathComponent
+            if let code = refused[name] { throw InputError(code: code, call: "open", device: path) }
             guard let kind = kinds[name], wanted.contains(kind) else { return nil }
             var fds: [CInt] = [-1, -1]
             guard pipe(&fds) == 0 else { throw InputError(code: errno, call: "pipe", device: path) }
@@ -112,6 +120,27 @@ struct InputDevicesTests {
             script.frame(at: ms + index * 8 + 4, (EV_KEY, code, 0))
         }
         return script.events
+    }
+
+    /// Auto mode reports a node the kiosk may not open (a missing group or DeviceAllow=), once, and goes on with
+    /// the others; a node that is simply none of the kinds stays quiet.
+    @Test func autoReportsANodeItMayNotOpen() async throws {
+        let folder = try Folder()
+        folder.create("event1")
+        folder.create("event2")
+        folder.create("event3")
+        let pipes = Pipes(kinds: ["event3": .keypad], refused: ["event1": EPERM])
+        let devices = Self.devices(folder, pipes, touch: .auto, keypad: .auto)
+        var iterator = devices.events().makeAsyncIterator()
+        let first = await iterator.next()
+        guard case .unavailable(let path, let problem) = first else {
+            Issue.record("expected the refused node reported, got \(String(describing: first))")
+            return
+        }
+        #expect(path == folder.path + "/event1")
+        #expect(problem.contains("may not be read by this user") && problem.contains("DeviceAllow=char-input"))
+        #expect(await iterator.next() == .connected(path: folder.path + "/event3", name: "Pipe event3", kind: .keypad,
+                                                    detail: "keys"))
     }
 
     @Test func autoFindsATouchPanelAndAKeypadAndReadsBoth() async throws {

@@ -232,8 +232,13 @@ public final class InputDevices: Sendable {
             do {
                 probe = try prober(path, kinds, configuration)
             } catch {
-                // A node auto mode may not read (another user's device) is not worth a report at every change.
-                if configured { report(path, error.description, continuation) }
+                // An auto node that fails otherwise (gone between the listing and the open) is not worth a report;
+                // one the kiosk may not open is: on a kiosk every input device is its own, so a refusal is a
+                // missing group or DeviceAllow=, and without the report a kiosk whose touch and keys are all refused
+                // logged nothing at all (seen in the system test with DeviceAllow=char-input removed).
+                if configured || error.code == EACCES || error.code == EPERM {
+                    report(path, error.description, continuation)
+                }
                 continue
             }
             guard let probe else {

@@ -29,7 +29,9 @@ public struct InputError: Error, Hashable, Sendable, CustomStringConvertible {
             switch code {
             case ENODEV: "was unplugged"
             case ENOENT: "does not exist: plug the device in, or check the path (`ls -l /dev/input/by-id`)"
-            case EACCES, EPERM: "may not be read by this user: add the kiosk user to the group `input`"
+            case EACCES, EPERM:
+                "may not be read by this user: add the kiosk user to the group `input` (kiosk.service: "
+                    + "SupplementaryGroups=input and DeviceAllow=char-input r)"
             case ENOTTY where call.hasPrefix("EVIOC"), EINVAL where call.hasPrefix("EVIOC"):
                 "is not an input event device (/dev/input/eventN)"
             case EBUSY where call == "EVIOCGRAB": "is held by another program (EVIOCGRAB): stop it, or set grab off"
