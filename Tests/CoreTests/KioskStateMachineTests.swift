@@ -623,6 +623,20 @@ struct KioskPrintingTests {
         #expect(h.machine.nextWakeUp == h.at(10))
     }
 
+    /// Letters kept as files (no printer set up yet): the resident is not sent to a printer that printed nothing
+    /// (the system test's guest, with letters to a folder, said "Ambil surat Anda di printer").
+    @Test("a letter kept as a file ends on a done screen that sends nobody to a printer")
+    func keptAsFile() {
+        var policy = Fixtures.policy()
+        policy.lettersOnPaper = false
+        var h = Harness(policy: policy)
+        h.toPrinting(issued: true)
+        #expect(h.send(.printFinished(.printed)) == [.clearSession, .show(KioskScreens.done(draft: true, onPaper: false))])
+        #expect(h.screen.lines == Teks.doneSavedLines)
+        #expect(!h.screen.lines.contains { $0.contains("printer") })
+        #expect(h.screen.prompt == Teks.doneSavedPrompt)
+    }
+
     @Test("a letter issued final has no draft note")
     func printedFinal() {
         var h = Harness()

@@ -7,6 +7,13 @@ import Testing
 
 @Suite("Configuration")
 struct ConfigurationTests {
+    /// Letters kept as files send nobody to a printer on the done screen; a CUPS or thermal printer does.
+    @Test func lettersOnPaperFollowTheLetterDestination() throws {
+        #expect(try SampleConfig.parse(SampleConfig.valid).policy.lettersOnPaper == false, "no [printing]: files")
+        let cups = try SampleConfig.parse(SampleConfig.valid + "\n[printing]\nletters = \"cups\"\n")
+        #expect(cups.policy.lettersOnPaper)
+    }
+
     @Test func validConfigurationLoadsIntoTypedSettings() throws {
         let settings = try SampleConfig.parse(SampleConfig.valid)
         #expect(settings.kioskID == "TEST-HANURA-01")

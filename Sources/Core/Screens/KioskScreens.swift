@@ -73,8 +73,15 @@ public enum KioskScreens {
             progress: progress, prompt: Teks.printingPrompt)
     }
 
-    public static func done(draft: Bool) -> Screen {
-        Screen(
+    /// `onPaper`: the letter came out of a printer here; otherwise it was kept as a file for the village office to
+    /// print, and the resident is not sent to a printer that printed nothing.
+    public static func done(draft: Bool, onPaper: Bool = true) -> Screen {
+        guard onPaper else {
+            return Screen(
+                id: .done, icon: .check, title: Teks.doneTitle, lines: Teks.doneSavedLines,
+                actions: [Button(.finish, Teks.finish, role: .primary)], prompt: Teks.doneSavedPrompt)
+        }
+        return Screen(
             id: .done, icon: .check, title: Teks.doneTitle, lines: Teks.doneLines + (draft ? [Teks.draftNote] : []),
             actions: [Button(.finish, Teks.finish, role: .primary)], prompt: Teks.donePrompt)
     }

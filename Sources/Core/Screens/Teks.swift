@@ -45,6 +45,13 @@ public enum Teks {
     public static let doneLines = ["Ambil surat Anda di printer.", "Jangan lupa ambil e-KTP Anda."]
     public static let donePrompt = "Selesai. Ambil surat dan e-KTP Anda."
     public static let draftNote = "Bawa surat ini ke kantor desa untuk ditandatangani."
+    /// Letters kept as files (no printer at the kiosk yet): the village office prints them.
+    public static let doneSavedLines = [
+        "Surat Anda sudah dibuat dan disimpan.", "Petugas desa akan mencetaknya untuk Anda.",
+        "Jangan lupa ambil e-KTP Anda.",
+    ]
+    public static let doneSavedPrompt = "Selesai. Surat Anda sudah dibuat; petugas desa akan mencetaknya."
+
 
     // Timeout
     public static let timeoutTitle = "Masih di Sana?"

@@ -20,6 +20,9 @@ public struct KioskPolicy: Hashable, Sendable {
     public var menuPageSize = 6
     /// Whether screens also emit `.speak` effects.
     public var spokenPrompts = false
+    /// Whether a letter comes out of a printer at the kiosk; false where letters are kept as files (a kiosk whose
+    /// printer is not set up yet): the done screen then does not send the resident to a printer.
+    public var lettersOnPaper = true
 
     public init() {}
 }

@@ -474,7 +474,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             return KioskScreens.confirm(letter: letter, resident: who.resident, purpose: purpose)
         case .printing(let printing):
             return KioskScreens.printing(progress: printing.progress, number: printing.issued?.number)
-        case .done(let draft): return KioskScreens.done(draft: draft)
+        case .done(let draft): return KioskScreens.done(draft: draft, onPaper: policy.lettersOnPaper)
         case .error(let error): return KioskScreens.error(error)
         case .maintenance: return KioskScreens.maintenance(health: health)
         }

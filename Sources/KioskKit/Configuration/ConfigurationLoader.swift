@@ -338,6 +338,7 @@ package enum ConfigurationLoader {
         // [speech]
         let speech = root.section("speech").map { SpeechSettings.parse($0, resolve: resolve) } ?? SpeechSettings()
         policy.spokenPrompts = speech.enabled
+        policy.lettersOnPaper = printing.letters != .file
 
         root.rejectUnknownKeys()
         guard report.problems.isEmpty, let kioskID, let village, let villageName else {
