@@ -27,7 +27,7 @@ VM_PACKAGES := qemu-system-x86 qemu-utils mmdebstrap e2fsprogs socat
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES) $(UNIT_PACKAGES) $(VM_PACKAGES)
 
 .PHONY: deps build test soak contract units demo bench bench-records format lint clean release install deb \
-	package-check system-test system-test-run
+	package-check system-test system-test-run fuzz fuzz-smoke sanitize
 
 deps:
 	@command -v $(SWIFT) >/dev/null || { echo "Swift 6.1 or later is needed: https://www.swift.org/install/linux/debian/12/"; exit 1; }
@@ -49,7 +49,30 @@ test: deps contract units deb
 	scripts/services start
 	scripts/check-package $(DEB)
 	$(SWIFT) test
+	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory system-test-run
+
+# The fuzz targets of Fuzz/ (Fuzz/README.md), one libFuzzer binary built with AddressSanitizer in .build/fuzz.
+# `make fuzz`: each target for FUZZ_RUNS executions or FUZZ_SECONDS, whichever comes first, growing the corpus kept
+# in .build/fuzz/corpus. `make test` replays the seeds and fuzzes each target for FUZZ_SMOKE_SECONDS from scratch.
+FUZZ_RUNS ?= 10000000
+FUZZ_SECONDS ?= 3600
+FUZZ_SMOKE_SECONDS ?= 5
+fuzz: deps
+	scripts/fuzz build
+	scripts/fuzz campaign $(FUZZ_RUNS) $(FUZZ_SECONDS)
+fuzz-smoke: deps
+	scripts/fuzz build
+	scripts/fuzz smoke $(FUZZ_SMOKE_SECONDS)
+
+# The unit and integration tests once under AddressSanitizer and once under ThreadSanitizer, each build in its own
+# scratch path (.build/asan, .build/tsan) so that neither disturbs the plain build.
+sanitize: deps
+	scripts/services start
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build/asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build/asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build/tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build/tsan
 
 # The kiosk as a technician installs it: the package on a Debian 12 guest under QEMU, whole resident sessions on its
 # real framebuffer, VT, USB card reader and touch panels, faults and power cuts (system-test/README.md). The guest

@@ -135,11 +135,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The wire formats kiosk-sim's virtual card reads (vpcd frames from pcscd, VSCard frames from QEMU): a
+        // library of their own so that the fuzz targets reach them (an executable's code links into nothing else).
+        .target(name: "VirtualCardWire", swiftSettings: swiftSettings),
         // `kiosk-sim`: the virtual devices and the scripted resident the demo and integration tests use.
         .executableTarget(
             name: "KioskSimulator",
             dependencies: [
                 "Core",
+                "VirtualCardWire",
                 // Drivers/Graphics draws the virtual thermal printer's paper.
                 "Drivers",
                 "ProvincialAPI",
@@ -169,7 +173,21 @@ let package = Package(
             dependencies: ["ProvincialAPI", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SimulatorTests", dependencies: ["KioskSimulator", "Core"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulatorTests", dependencies: ["KioskSimulator", "VirtualCardWire", "Core"],
+            swiftSettings: swiftSettings),
+        // Every parser of untrusted bytes as a fuzz target (Fuzz/README.md): run by libFuzzer in `make fuzz`, and
+        // their seeds and past findings replayed by FuzzTests in every `swift test`.
+        .target(
+            name: "FuzzTargets",
+            dependencies: [
+                "Core", "Drivers", "KioskKit", "ProvincialAPI", "VirtualCardWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Fuzz/Targets",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], swiftSettings: swiftSettings),
         // Against the real services `make test` starts (pcscd with the vpcd virtual reader, ...).
         .testTarget(
             name: "IntegrationTests",
@@ -195,3 +213,16 @@ let package = Package(
         ),
     ]
 )
+
+// `kiosk-fuzz`, the libFuzzer driver of the fuzz targets, exists only in the fuzz build (`KIOSK_FUZZ=1`, built by
+// `make fuzz` with `-sanitize=fuzzer,address` under .build/fuzz): its main hands over to libFuzzer, which no other
+// build links.
+if Context.environment["KIOSK_FUZZ"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .executableTarget(
+            name: "KioskFuzz", dependencies: ["FuzzTargets", "CLibFuzzer"], path: "Fuzz/Driver",
+            swiftSettings: swiftSettings),
+    ]
+    package.products += [.executable(name: "kiosk-fuzz", targets: ["KioskFuzz"])]
+}

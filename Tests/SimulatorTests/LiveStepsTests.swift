@@ -1,6 +1,7 @@
 import Core
 import Glibc
 import Testing
+import VirtualCardWire
 
 @testable import KioskSimulator
 

@@ -1,6 +1,7 @@
 import Drivers
 import Foundation
 import Glibc
+import VirtualCardWire
 
 @testable import KioskSimulator
 

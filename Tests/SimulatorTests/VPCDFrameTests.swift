@@ -1,4 +1,5 @@
 import Testing
+import VirtualCardWire
 
 @testable import KioskSimulator
 

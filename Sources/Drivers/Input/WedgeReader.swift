@@ -112,7 +112,7 @@ public final class WedgeReader: Sendable {
 
     /// Feeds one evdev event to the decoder: key events with the keys a reader types, and the kernel's notice that
     /// it dropped events (`SYN_DROPPED`), which spoils a number being typed.
-    static func decode(_ event: InputEvent, with decoder: inout WedgeDecoder) -> WedgeDecoder.Outcome? {
+    package static func decode(_ event: InputEvent, with decoder: inout WedgeDecoder) -> WedgeDecoder.Outcome? {
         switch Int32(event.type) {
         case EV_KEY:
             guard let action = action(event.value), let key = key(event.code) else { return nil }

@@ -23,7 +23,9 @@ package enum ConfigurationLoader {
     }
 
     /// Relative paths in the file resolve against `baseDirectory`, the folder of the configuration file.
-    static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigurationError) -> KioskSettings {
+    package static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigurationError)
+        -> KioskSettings
+    {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -37,7 +37,7 @@ package enum OpenSIDExport {
         try parse(String(contentsOfFile: path, encoding: .utf8))
     }
 
-    static func parse(_ text: String) throws -> Result {
+    package static func parse(_ text: String) throws -> Result {
         let csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
         let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let missing = requiredColumns.filter { !header.contains($0) }

@@ -1,3 +1,5 @@
+import VirtualCardWire
+
 /// The simulator's log lines on stderr, `kiosk-sim card: card inserted (type-a, uid 7 bytes)`. They name the kind
 /// and sizes, never the UID or file contents: a UID is what identifies a resident at the kiosk, so it stays out of
 /// logs even in a simulator whose output ends up in CI transcripts.

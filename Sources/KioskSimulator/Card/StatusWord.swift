@@ -1,3 +1,5 @@
+import VirtualCardWire
+
 /// The two status bytes that end every response APDU (ISO 7816-4 section 5.6), named for what the simulated card
 /// means by them.
 struct StatusWord: Hashable, Sendable, CustomStringConvertible {
@@ -47,11 +49,4 @@ struct StatusWord: Hashable, Sendable, CustomStringConvertible {
     /// Whether a pair of bytes could be read as an ISO 7816-4 status word (`61`-`6F` or `90`-`9F` first), used
     /// to make sure the `garbage` fault never ends in one by chance.
     static func isPlausible(sw1: UInt8) -> Bool { (0x61...0x6F).contains(sw1) || (0x90...0x9F).contains(sw1) }
-}
-
-/// Hex for log lines and messages: `FF CA 00 00 00`.
-enum Hex {
-    static func string(_ bytes: some Sequence<UInt8>, separator: String = " ") -> String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined(separator: separator)
-    }
 }

@@ -1,4 +1,5 @@
 import Drivers
+import VirtualCardWire
 
 /// The virtual card's link to vpcd, the vsmartcard reader driver pcscd loads: an open TCP connection is a card
 /// in the reader, closing it takes the card away. vpcd listens (35963 for its first reader, 35964 for the next)

@@ -1,4 +1,5 @@
 import Drivers
+import VirtualCardWire
 
 /// The virtual card's link to QEMU's emulated USB CCID reader (`-device usb-ccid -device ccid-card-passthru`),
 /// over the unix socket of QEMU's `-chardev socket,server=on`. Unlike vpcd, the connection is the reader, not the

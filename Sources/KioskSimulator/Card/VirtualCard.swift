@@ -1,4 +1,5 @@
 import Core
+import VirtualCardWire
 
 /// The simulated e-KTP itself: messages from the reader in, answers out. A plain value with no I/O, so every
 /// answer is testable without a socket or pcscd. The links carry the bytes: `VPCDConnection` to vpcd, and

@@ -1,75 +1,75 @@
 /// The VSCard wire format that QEMU's `ccid-card-passthru` speaks on its chardev (libcacard `vscard_common.h`,
 /// QEMU `hw/usb/ccid-card-passthru.c`): a header of three big-endian u32, type, reader id and payload length, then
 /// the payload. The same shape in both directions.
-struct VSCardFrame: Equatable, Sendable {
-    var type: UInt32
-    var readerID: UInt32
-    var payload: [UInt8]
+package struct VSCardFrame: Equatable, Sendable {
+    package var type: UInt32
+    package var readerID: UInt32
+    package var payload: [UInt8]
 
-    static let headerSize = 12
+    package static let headerSize = 12
 
     /// The largest payload accepted from QEMU. QEMU buffers at most 64 KiB of VSCard input itself
     /// (`VSCARD_IN_SIZE`) and the guest's APDUs are smaller still, so a longer length means the stream is out of
     /// step, not a big message: waiting for it would only hang.
-    static let maximumPayload = 64 * 1024
+    package static let maximumPayload = 64 * 1024
 
     /// `VSCARD_UNDEFINED_READER_ID`: the reader id of messages about no reader yet (Init, ReaderAdd).
-    static let undefinedReader: UInt32 = 0xFFFF_FFFF
+    package static let undefinedReader: UInt32 = 0xFFFF_FFFF
     /// `VSCARD_MINIMAL_READER_ID`: the id QEMU gives the one reader it accepts.
-    static let firstReader: UInt32 = 0
+    package static let firstReader: UInt32 = 0
 
     /// `VSCARD_MAGIC`, "VSCD". libcacard builds it so that its bytes lie in memory in this order on any host and
     /// QEMU copies it without `htonl`, so on the wire it is these four ASCII bytes, unlike every other field.
-    static let magic: [UInt8] = Array("VSCD".utf8)
+    package static let magic: [UInt8] = Array("VSCD".utf8)
     /// `VSCARD_VERSION`, `MAKE_VERSION(0, 0, 2)`.
-    static let version: UInt32 = 2
+    package static let version: UInt32 = 2
 
-    init(type: UInt32, readerID: UInt32, payload: [UInt8] = []) {
+    package init(type: UInt32, readerID: UInt32, payload: [UInt8] = []) {
         self.type = type
         self.readerID = readerID
         self.payload = payload
     }
 
-    init(_ type: VSCardMessageType, reader: UInt32, payload: [UInt8] = []) {
+    package init(_ type: VSCardMessageType, reader: UInt32, payload: [UInt8] = []) {
         self.init(type: type.rawValue, readerID: reader, payload: payload)
     }
 
     /// The header and payload as they go on the socket.
-    var encoded: [UInt8] {
+    package var encoded: [UInt8] {
         VSCardFrame.bigEndian(type) + VSCardFrame.bigEndian(readerID) + VSCardFrame.bigEndian(UInt32(payload.count))
             + payload
     }
 
-    var messageType: VSCardMessageType? { VSCardMessageType(rawValue: type) }
+    package var messageType: VSCardMessageType? { VSCardMessageType(rawValue: type) }
 
     /// Init as the client sends it: magic, version and one capability word of 0. The capability word is not
     /// optional: QEMU counts capabilities as `1 + (length - 12) / 4` in unsigned arithmetic, so a shorter Init
     /// would make it read far past the message.
-    static func initialize() -> VSCardFrame {
+    package static func initialize() -> VSCardFrame {
         VSCardFrame(.initialize, reader: undefinedReader, payload: magic + bigEndian(version) + bigEndian(0))
     }
 
     /// ReaderAdd with the reader's UTF-8 name, which QEMU ignores; it answers with the id it assigns.
-    static func readerAdd(name: String) -> VSCardFrame {
+    package static func readerAdd(name: String) -> VSCardFrame {
         VSCardFrame(.readerAdd, reader: undefinedReader, payload: Array(name.utf8))
     }
 
     /// An Error message; the client sends one for an APDU it cannot answer, so the guest is not left waiting.
-    static func error(_ code: VSCardErrorCode, reader: UInt32) -> VSCardFrame {
+    package static func error(_ code: VSCardErrorCode, reader: UInt32) -> VSCardFrame {
         VSCardFrame(.error, reader: reader, payload: bigEndian(code.rawValue))
     }
 
-    static func bigEndian(_ value: UInt32) -> [UInt8] {
+    package static func bigEndian(_ value: UInt32) -> [UInt8] {
         [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
     }
 
-    static func bigEndian(_ bytes: some Collection<UInt8>) -> UInt32 {
+    package static func bigEndian(_ bytes: some Collection<UInt8>) -> UInt32 {
         bytes.prefix(4).reduce(0) { $0 << 8 | UInt32($1) }
     }
 }
 
 /// `VSCMsgType`.
-enum VSCardMessageType: UInt32, Sendable, CustomStringConvertible {
+package enum VSCardMessageType: UInt32, Sendable, CustomStringConvertible {
     case initialize = 1
     case error
     case readerAdd
@@ -80,7 +80,7 @@ enum VSCardMessageType: UInt32, Sendable, CustomStringConvertible {
     case flush
     case flushComplete
 
-    var description: String {
+    package var description: String {
         switch self {
         case .initialize: "Init"
         case .error: "Error"
@@ -97,15 +97,17 @@ enum VSCardMessageType: UInt32, Sendable, CustomStringConvertible {
 
 /// `VSCErrorCode`, the payload of an Error message. QEMU answers ReaderAdd, ATR, CardRemove and ReaderRemove with
 /// one, `success` included: it is the acknowledgement.
-struct VSCardErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-    var rawValue: UInt32
+package struct VSCardErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    package var rawValue: UInt32
 
-    static let success = VSCardErrorCode(rawValue: 0)
-    static let generalError = VSCardErrorCode(rawValue: 1)
-    static let cannotAddMoreReaders = VSCardErrorCode(rawValue: 2)
-    static let cardAlreadyInserted = VSCardErrorCode(rawValue: 3)
+    package init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    var description: String {
+    package static let success = VSCardErrorCode(rawValue: 0)
+    package static let generalError = VSCardErrorCode(rawValue: 1)
+    package static let cannotAddMoreReaders = VSCardErrorCode(rawValue: 2)
+    package static let cardAlreadyInserted = VSCardErrorCode(rawValue: 3)
+
+    package var description: String {
         switch self {
         case .success: "success"
         case .generalError: "general error (for an ATR: QEMU found it inconsistent or longer than 40 bytes)"
@@ -117,7 +119,7 @@ struct VSCardErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConver
 }
 
 /// What QEMU sends the card, decoded and checked.
-enum VSCardHostMessage: Equatable, Sendable {
+package enum VSCardHostMessage: Equatable, Sendable {
     /// QEMU's answer to our Init.
     case initialize(version: UInt32, capabilities: [UInt32])
     /// An acknowledgement (`success`) or a refusal of the oldest request still waiting for one.
@@ -130,7 +132,7 @@ enum VSCardHostMessage: Equatable, Sendable {
     /// reports it and carries on.
     case unexpected(type: UInt32, length: Int)
 
-    init(_ frame: VSCardFrame) throws(VSCardFrameError) {
+    package init(_ frame: VSCardFrame) throws(VSCardFrameError) {
         let payload = frame.payload
         switch frame.messageType {
         case .initialize:
@@ -158,14 +160,16 @@ enum VSCardHostMessage: Equatable, Sendable {
 
 /// Collects bytes as the socket delivers them and cuts them into frames: a read may end inside a header or a
 /// payload, or hold several frames at once.
-struct VSCardFrameDecoder: Sendable {
+package struct VSCardFrameDecoder: Sendable {
     private var buffer: [UInt8] = []
 
-    mutating func append(_ bytes: some Sequence<UInt8>) { buffer.append(contentsOf: bytes) }
+    package init() {}
+
+    package mutating func append(_ bytes: some Sequence<UInt8>) { buffer.append(contentsOf: bytes) }
 
     /// The next complete frame, or `nil` until enough bytes have arrived. Throws for a length no VSCard peer sends;
     /// the stream cannot be resynchronised after that, so the connection must end.
-    mutating func next() throws(VSCardFrameError) -> VSCardFrame? {
+    package mutating func next() throws(VSCardFrameError) -> VSCardFrame? {
         guard buffer.count >= VSCardFrame.headerSize else { return nil }
         let type = VSCardFrame.bigEndian(buffer[0..<4])
         let length = VSCardFrame.bigEndian(buffer[8..<12])
@@ -181,18 +185,18 @@ struct VSCardFrameDecoder: Sendable {
 
     /// Bytes received but not yet part of a complete frame: non-zero when the peer hangs up means it hung up
     /// inside a message.
-    var pendingByteCount: Int { buffer.count }
+    package var pendingByteCount: Int { buffer.count }
 }
 
 /// A VSCard message that cannot be read.
-enum VSCardFrameError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum VSCardFrameError: Error, Equatable, Sendable, CustomStringConvertible {
     case oversized(type: UInt32, length: UInt32)
     case truncated(type: UInt32, length: Int, needed: Int)
     case wrongMagic([UInt8])
     /// The peer hung up with part of a message sent.
     case endedInsideMessage(pendingBytes: Int)
 
-    var description: String {
+    package var description: String {
         switch self {
         case .oversized(let type, let length):
             "a message of type \(VSCardFrameError.name(type)) announces \(length) bytes, more than the "

@@ -1,11 +1,11 @@
 /// The vsmartcard vpcd wire format, both directions: a 2-byte big-endian length, then that many payload bytes
 /// (vsmartcard `virtualsmartcard/src/vpcd/vpcd.c`, `sendToVICC`/`recvFromVICC`).
-enum VPCDFrame {
+package enum VPCDFrame {
     /// The largest payload a frame can carry.
-    static let maximumPayload = 0xFFFF
+    package static let maximumPayload = 0xFFFF
 
     /// The payload with its length prefix. The card's answers are at most a few hundred bytes.
-    static func encode(_ payload: [UInt8]) -> [UInt8] {
+    package static func encode(_ payload: [UInt8]) -> [UInt8] {
         precondition(payload.count <= maximumPayload, "a vpcd frame carries at most 65535 bytes")
         return [UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)] + payload
     }
@@ -13,13 +13,15 @@ enum VPCDFrame {
 
 /// Collects bytes as TCP delivers them and cuts them into frames: a read may end inside a length prefix or a
 /// payload, or hold several frames at once.
-struct VPCDFrameDecoder: Sendable {
+package struct VPCDFrameDecoder: Sendable {
     private var buffer: [UInt8] = []
 
-    mutating func append(_ bytes: some Sequence<UInt8>) { buffer.append(contentsOf: bytes) }
+    package init() {}
+
+    package mutating func append(_ bytes: some Sequence<UInt8>) { buffer.append(contentsOf: bytes) }
 
     /// The next complete payload, or `nil` until enough bytes have arrived.
-    mutating func next() -> [UInt8]? {
+    package mutating func next() -> [UInt8]? {
         guard buffer.count >= 2 else { return nil }
         let length = Int(buffer[0]) << 8 | Int(buffer[1])
         guard buffer.count >= 2 + length else { return nil }
@@ -29,12 +31,12 @@ struct VPCDFrameDecoder: Sendable {
     }
 
     /// Bytes received but not yet part of a complete frame.
-    var pendingByteCount: Int { buffer.count }
+    package var pendingByteCount: Int { buffer.count }
 }
 
 /// What vpcd (the reader driver inside pcscd) asks of the card: a 1-byte payload is a control message, anything
 /// longer a command APDU.
-enum VPCDMessage: Hashable, Sendable {
+package enum VPCDMessage: Hashable, Sendable {
     case powerOff
     case powerOn
     case reset
@@ -44,7 +46,7 @@ enum VPCDMessage: Hashable, Sendable {
     case unknownControl(UInt8)
     case apdu([UInt8])
 
-    init(payload: [UInt8]) {
+    package init(payload: [UInt8]) {
         guard payload.count == 1 else {
             self = .apdu(payload)
             return
