@@ -61,7 +61,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public func adding(days: Int) -> CalendarDate { CalendarDate(daysSinceEpoch: daysSinceEpoch + days) }
 
     /// `20261124`: the compact form of QR payloads.
-    public var compact: String { "\(year)\(month.zeroPadded(2))\(day.zeroPadded(2))" }
+    public var compact: String { "\(year.zeroPadded(4))\(month.zeroPadded(2))\(day.zeroPadded(2))" }
 
     /// The inverse of `daysSinceEpoch` (Hinnant's `civil_from_days`).
     public init(daysSinceEpoch z0: Int) {

@@ -32,7 +32,7 @@ public struct LetterNumber: Hashable, Sendable, CustomStringConvertible {
 
     public var formatted: String {
         let serialPart = serial.zeroPadded(3) + (station.map { "-K\($0)" } ?? "")
-        return "\(kindCode)/\(serialPart)/\(village.digits)/\(IndonesianDate.romanMonth(month))/\(year)"
+        return "\(kindCode)/\(serialPart)/\(village.digits)/\(IndonesianDate.romanMonth(month))/\(year.zeroPadded(4))"
     }
 
     public var description: String { formatted }
