@@ -20,8 +20,7 @@ enum KioskFuzz {
         guard let name = arguments.first(where: { $0.hasPrefix("--target=") })?.dropFirst("--target=".count),
             let target = FuzzTarget.named(String(name))
         else {
-            fputs(
-                "usage: kiosk-fuzz --target=NAME [libFuzzer flags] [corpus...]; kiosk-fuzz --list names them\n", stderr)
+            print("usage: kiosk-fuzz --target=NAME [libFuzzer flags] [corpus...]; kiosk-fuzz --list names them")
             exit(2)
         }
         Self.target = target
