@@ -203,6 +203,38 @@ struct LetterDocumentTests {
         let badDate = payload.replacingOccurrences(of: ":20261124:", with: ":20261324:")
         #expect(throws: LetterSealError.malformed("the date is not valid")) { try LetterSeal(payload: badDate) }
     }
+
+    @Test("the QR links to the verification page with the payload as is, and the payload comes back out of it")
+    func verificationLink() throws {
+        let payload = Self.seal.payload
+        let link = Self.seal.qrText(verifyURL: "https://verifikasi.lampungprov.go.id/surat")
+        #expect(link == "https://verifikasi.lampungprov.go.id/surat?s=" + payload)
+        #expect(Self.seal.qrText(verifyURL: "https://x.id/cek?desa=1") == "https://x.id/cek?desa=1&s=" + payload)
+        #expect(Self.seal.qrText(verifyURL: nil) == payload)
+        #expect(Self.seal.qrText(verifyURL: "") == payload)
+        // What URL parsers accept in a query unescaped: nothing of the payload needs percent-encoding.
+        #expect(payload.allSatisfy(Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./:").contains))
+        #expect(try LetterSeal(scanned: link) == Self.seal)
+        #expect(try LetterSeal(scanned: "  \(payload)\n") == Self.seal)
+        // A browser or a scanner app may re-encode the query; the payload survives it.
+        let encoded = link.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: "/", with: "%2F")
+            .replacingOccurrences(of: "https%3A%2F%2F", with: "https://").replacingOccurrences(
+                of: ".id%2Fsurat", with: ".id/surat")
+        #expect(try LetterSeal(scanned: encoded) == Self.seal)
+        #expect(try LetterSeal(scanned: link + "#bagian") == Self.seal)
+        #expect(try LetterSeal(scanned: "https://x.id/cek?desa=1&s=" + payload + "&lang=id") == Self.seal)
+    }
+
+    @Test("a link without a payload, with a broken escape or a cut payload is refused, never guessed")
+    func damagedLinks() {
+        #expect(throws: LetterSealError.notASeal) { try LetterSeal(scanned: "https://x.id/surat") }
+        #expect(throws: LetterSealError.notASeal) { try LetterSeal(scanned: "https://x.id/surat?q=VK1:A") }
+        #expect(throws: LetterSealError.notASeal) { try LetterSeal(scanned: "https://x.id/surat?s=VK1%3") }
+        #expect(throws: LetterSealError.notASeal) { try LetterSeal(scanned: "") }
+        #expect(throws: LetterSealError.self) {
+            try LetterSeal(scanned: "https://x.id/surat?s=" + Self.seal.payload.prefix(80))
+        }
+    }
 }
 
 @Suite("Slips")

@@ -75,7 +75,9 @@ struct ContractTests {
             (
                 "LetterVerification",
                 LetterVerification(
-                    verdict: .known, letterCode: "S-41", villageCode: "1809072001", capturedAt: date)
+                    verdict: .valid, letterNumber: "S-41/001/1809072001/XI/2026", letterCode: "S-41",
+                    letterTitle: "Surat Keterangan Domisili", issuedOn: "2026-11-24", villageCode: "1809072001",
+                    villageName: "Hanura", kioskId: "1809072001-01", holder: "I K**** W******", recorded: true)
             ),
             (
                 "Problem",
@@ -90,7 +92,7 @@ struct ContractTests {
         #expect(
             Set(paths.keys) == [
                 Endpoint.enrollments, Endpoint.records, Endpoint.registry, Endpoint.heartbeats, Endpoint.kioskKeys,
-                Endpoint.letterVerification,
+                Endpoint.letterVerification, Endpoint.letterPage,
             ])
     }
 

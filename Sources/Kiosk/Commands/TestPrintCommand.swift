@@ -86,11 +86,10 @@ struct TestPrintCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let date = issued.recordID.timestamp.date()
-        let seal = try composer.signer.seal(issued.number, issuedOn: date, to: request.resident)
         let outcome = await slips.print(
             .pengantar(
                 request: request, number: issued.number, issuedOn: date, letterhead: setup.settings.letterhead,
-                seal: seal.payload))
+                seal: try composer.qrText(request, issued)))
         guard outcome == .printed else {
             printError("slip not printed: \(outcome)")
             throw ExitCode(1)

@@ -15,7 +15,7 @@ struct VerifyCommand: AsyncParsableCommand {
             kiosk's own key when --config is readable. Exit status 0 only for a valid letter.
             """)
 
-    @Argument(help: "The QR's text (VK1:...).")
+    @Argument(help: "The QR's text: the verification link (https://...?s=VK1:...) or the bare VK1:... payload.")
     var payload: String?
 
     @Option(name: .long, help: "The letter as PDF or PNG, instead of the QR's text.")
@@ -130,7 +130,7 @@ enum LetterDocument {
         } catch {
             found = nil
         }
-        guard let payload = found?.split(separator: "\n").first(where: { $0.hasPrefix(LetterSeal.version) }) else {
+        guard let payload = found?.split(separator: "\n").first(where: { LetterSeal.payload(scanned: $0) != nil }) else {
             throw Problem(description: "no letter QR found in the file (is it a kiosk letter, scanned sharp enough?)")
         }
         return String(payload)

@@ -161,6 +161,16 @@ package enum ConfigurationLoader {
         let templatesDirectory = resolve(letters?.string("templates") ?? "/usr/share/kiosk/templates")
         let paper = letters?.choice("paper", default: Paper.f4) ?? .f4
         let nikStyle = letters?.choice("nik", default: LetterFields.NIKStyle.full) ?? .full
+        var verifyURL = LetterSettings.VerifyURL.automatic
+        if let url = letters?.string("verify_url") {
+            if url.isEmpty {
+                verifyURL = .off
+            } else if let problem = Self.verifyURLProblem(url) {
+                letters?.problem("verify_url", problem)
+            } else {
+                verifyURL = .url(url)
+            }
+        }
         letters?.rejectUnknownKeys()
         var kinds = LetterCatalogue.openSIDSelfService.kinds
         if let entries = root.sections("letter") {
@@ -348,10 +358,26 @@ package enum ConfigurationLoader {
             kioskID: kioskID, village: village, villageName: villageName, stateDirectory: stateDirectory,
             station: station, policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
             templatesDirectory: templatesDirectory,
-            letters: LetterSettings(templates: templates, paper: paper, nikStyle: nikStyle), registry: registry,
+            letters: LetterSettings(templates: templates, paper: paper, nikStyle: nikStyle, verifyURL: verifyURL),
+            registry: registry,
             operatorCards: operatorCards,
             printing: printing, cardReader: cardReader, sam: sam, records: records, api: api, input: input,
             speech: speech)
+    }
+
+    /// Why `url` cannot be the verification page letters link to, if it cannot: an http(s) address with a host, no
+    /// fragment (a browser never sends it), and only characters a QR scanner passes on unchanged.
+    static func verifyURLProblem(_ url: String) -> String? {
+        let expected = "expected the province's verification page, e.g. https://api.smartvillage.lampungprov.go.id/surat"
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+            parsed.host != nil, parsed.fragment == nil, !url.contains(" ")
+        else {
+            return "found \"\(url)\", \(expected) (or \"\" for a QR without a link)"
+        }
+        if url.utf8.count > 200 {
+            return "is \(url.utf8.count) characters long; a longer link makes the QR denser: keep it under 200"
+        }
+        return nil
     }
 
     /// Why `path` cannot be a wedge reader's device, if it cannot. It must be an evdev node under /dev/input;

@@ -118,6 +118,16 @@ package struct LetterSettings: Sendable {
     package var templates: [String: LetterTemplate]
     package var paper: Paper
     var nikStyle: LetterFields.NIKStyle
+    /// Where a letter's QR links to (`[letters] verify_url`).
+    package var verifyURL = VerifyURL.automatic
+
+    package enum VerifyURL: Sendable, Equatable {
+        /// The verification page of the provincial API the kiosk talks to, if it talks to one.
+        case automatic
+        /// No link: the QR holds the bare payload (`verify_url = ""`).
+        case off
+        case url(String)
+    }
 }
 
 package struct PrintingSettings: Sendable, Equatable {

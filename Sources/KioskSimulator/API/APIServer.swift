@@ -1,4 +1,6 @@
+import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -58,10 +60,21 @@ struct APIServer: Sendable {
         }
         router.get(RouterPath(Endpoint.kioskKeys)) { _, _ in try json(200, KioskKeys(keys: try store.keys())) }
         router.get(RouterPath(Endpoint.letterVerification)) { request, _ in
-            guard let number = request.uri.queryParameters.get("number"),
-                let kiosk = request.uri.queryParameters.get("kioskId")
-            else { return problem(400, "missing-parameter", "give number and kioskId") }
-            return try json(200, try store.verify(number: number, kioskID: kiosk))
+            guard let seal = request.uri.queryParameters.get("seal") else {
+                return problem(400, "missing-parameter", "give seal: the letter QR's text (VK1:... or its link)")
+            }
+            return try json(200, try LetterCheck(store: store).verify(seal))
+        }
+        // The page a letter's QR opens. Every answer is a page, a damaged or missing payload too: whoever scanned it
+        // reads what went wrong instead of an error.
+        router.get(RouterPath(Endpoint.letterPage)) { request, _ in
+            let scanned = request.uri.queryParameters.get(LetterSeal.queryName) ?? ""
+            let check = try LetterCheck(store: store).verify(scanned)
+            var headers = HTTPFields()
+            for (name, value) in VerificationPage.headers { headers[HTTPField.Name(name)!] = value }
+            return Response(
+                status: .ok, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: VerificationPage.html(check))))
         }
         return router
     }

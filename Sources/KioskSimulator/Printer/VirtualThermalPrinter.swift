@@ -78,7 +78,7 @@ final class VirtualThermalPrinter: Sendable {
             case .line(let text, let bold, let alignment, let scale):
                 transcript.append("\(bold ? "B" : "-")\(["L", "C", "R"][min(alignment, 2)])\(scale) \(text)")
             case .raster(let widthBytes, let height, _): transcript.append("raster \(widthBytes * 8)x\(height)")
-            case .qr(let payload): transcript.append("qr \(payload)")
+            case .qr(let payload, _): transcript.append("qr \(payload)")
             case .feed(let lines): transcript.append("feed \(lines)")
             case .cut: transcript.append("cut")
             }
@@ -86,7 +86,7 @@ final class VirtualThermalPrinter: Sendable {
         transcript += decoder.unknown.map { "unknown \($0)" }
         let base = (output as NSString).appendingPathComponent("job-\(number)")
         // The picture before the transcript: a waiter takes the transcript's appearance as "the job is written".
-        if printed, let png = try? renderer.png(PaperPicture.page(decoder.paper, widthDots: widthDots)) {
+        if printed, let png = try? renderer.png(PaperPicture.page(decoder.paper, widthDots: widthDots, qr: renderer)) {
             try? Data(png).write(to: URL(fileURLWithPath: base + ".png"))
         }
         try? (transcript.joined(separator: "\n") + "\n").write(toFile: base + ".txt", atomically: true, encoding: .utf8)
@@ -145,7 +145,8 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
 
 /// The paper as a picture: text lines set in a monospace font at the printer's column width, rasters dot for dot.
 enum PaperPicture {
-    static func page(_ paper: [EscPosDecoder.Paper], widthDots: Int) -> DisplayPage {
+    /// `qr` tells a native QR's size in modules (the printer's own encoder would make the same code).
+    static func page(_ paper: [EscPosDecoder.Paper], widthDots: Int, qr: any TextMeasurer) -> DisplayPage {
         var items: [DisplayItem] = []
         var y = 8.0
         let width = Double(widthDots)
@@ -178,10 +179,11 @@ enum PaperPicture {
                     }
                 }
                 y += Double(height)
-            case .qr(let payload):
-                items.append(
-                    .qr(payload: payload, frame: Rect(x: (width - 200) / 2, y: y + 4, width: 200, height: 200)))
-                y += 208
+            case .qr(let payload, let moduleSize):
+                // As a printer prints it: each module `moduleSize` dots, the quiet zone of 4 modules a side.
+                let side = Double(((qr.qrModules(for: payload) ?? 21) + 8) * moduleSize)
+                items.append(.qr(payload: payload, frame: Rect(x: ((width - side) / 2).rounded(.down), y: y + 4, width: side, height: side)))
+                y += side + 8
             case .feed(let lines): y += Double(lines) * 26
             case .cut:
                 y += 12
