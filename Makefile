@@ -13,11 +13,12 @@ OUT := out
 # Debian packages: C libraries the drivers link and what the kiosk runs beside them (fonts, espeak-ng for spoken
 # prompts, which the speech tests run for real), and the real services the tests and the demo start
 # (umockdev emulates the evdev devices: the keyboard-wedge card reader; cupsd, ippeveprinter and a D-Bus of its own make
-# the letter printer, scripts/test-printer; pdftotext and zbarimg read back what it printed).
+# the letter printer, scripts/test-printer; pdftotext and zbarimg read back what it printed; chromium opens the
+# verification page a letter's QR links to, headless).
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev libcairo2-dev libqrencode-dev \
 	fonts-liberation2 fonts-dejavu-core espeak-ng
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev python3-gi gir1.2-umockdev-1.0 openssl cups cups-ipp-utils \
-	poppler-utils dbus-daemon zbar-tools iproute2
+	poppler-utils dbus-daemon zbar-tools iproute2 chromium
 # `make units`: systemd-analyze (verify, security) is in systemd; udev's rules and udevadm in udev.
 # `make deb`: dpkg-shlibdeps (the Depends of the binary's libraries) is in dpkg-dev; binutils for readelf.
 UNIT_PACKAGES := systemd udev python3 dpkg-dev binutils
@@ -226,7 +227,7 @@ demo: build
 	$(KIOSK) screens --output $(OUT)/demo/screen-gallery --contact-sheet
 	@echo; echo "The printed letter, as the printer received it through cupsd ($(OUT)/demo/letter.pdf, page 1 as PNG):"
 	@cp "$$(ls -t $(OUT)/demo/printer/printer/*.pdf | head -1)" $(OUT)/demo/letter.pdf
-	pdftoppm -png -r 100 -f 1 -l 1 -singlefile $(OUT)/demo/letter.pdf $(OUT)/demo/letter-page1
+	pdftoppm -png -r 150 -f 1 -l 1 -singlefile $(OUT)/demo/letter.pdf $(OUT)/demo/letter-page1
 	@pdftotext -layout $(OUT)/demo/letter.pdf - | sed -n '1,40p'
 	@echo "Checking the letter's signed QR offline (kiosk verify):"
 	$(KIOSK) verify --config demo/kiosk.toml --file $(OUT)/demo/letter.pdf
@@ -238,6 +239,14 @@ demo: build
 	$(KIOSK) status --config demo/kiosk.toml
 	@echo; echo "What the provincial server applied (kiosk-sim api records):"
 	$(SIM) api records --state $(OUT)/demo/api
+	@echo; echo "The letter's QR read from page 1 (150 dpi) by zbarimg, as a phone would, and the page it opens in"
+	@echo "headless Chromium ($(OUT)/demo/verification-page.png, its text below):"
+	zbarimg --quiet --raw -Sqrcode.enable $(OUT)/demo/letter-page1.png > $(OUT)/demo/letter-qr.txt
+	@cat $(OUT)/demo/letter-qr.txt
+	chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars --window-size=412,915 \
+		--screenshot=$(OUT)/demo/verification-page.png "$$(cat $(OUT)/demo/letter-qr.txt)" 2>/dev/null
+	@chromium --headless --no-sandbox --disable-gpu --no-first-run --dump-dom "$$(cat $(OUT)/demo/letter-qr.txt)" \
+		2>/dev/null | sed -n '/<main>/,/<\/main>/p' | sed -e 's/<[^>]*>/ /g' -e 's/  */ /g' -e '/^ *$$/d'
 	scripts/demo-api stop
 
 # Peers (python-stdnum for NIKs) run in the same `make bench`, from a virtualenv of their own.

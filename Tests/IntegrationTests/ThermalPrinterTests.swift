@@ -2,6 +2,7 @@ import Core
 import Drivers
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The TCP transport against `kiosk-sim printer`, a virtual thermal printer that decodes what it receives with a
@@ -114,6 +115,46 @@ struct ThermalPrinterTests {
 
                 """)
         #expect(FileManager.default.fileExists(atPath: virtual.folder + "/job-1.png"))
+    }
+
+    /// A letter's QR as a verification link: a real seal's length, behind the longest `verify_url` the configuration
+    /// accepts (200 characters) and behind a usual one.
+    static func verificationLinks() throws -> [String] {
+        let seal = LetterSeal(
+            number: LetterNumber(
+                kindCode: "S-41", serial: 123, station: 2, village: try VillageCode("1809072001"), month: 11, year: 2026
+            ),
+            issuedOn: CalendarDate(year: 2026, month: 11, day: 24)!, kioskID: "HANURA-01",
+            salt: [0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC, 0xDE, 0xF0], holderDigest: Array(repeating: 0xAB, count: 16),
+            signature: Array(repeating: 0xCD, count: 64))
+        let longest =
+            "https://verifikasi-surat.smartvillage.lampungprov.go.id/" + String(repeating: "a", count: 139)
+            + "/surat"
+        return [
+            seal.qrText(verifyURL: "https://api.smartvillage.lampungprov.go.id/surat"),
+            seal.qrText(verifyURL: String(longest.prefix(200))),
+        ]
+    }
+
+    /// The slip as the printer printed it (its picture, one pixel a dot at 203 dpi), read with zbarimg: on 58 mm
+    /// paper without native QR (the kiosk rasters it) and on 80 mm paper with the printer's own `GS ( k` QR, drawn
+    /// at the module size the kiosk asked for.
+    @Test(arguments: ["pos58", "pos80"])
+    func aVerificationLinkOnASlipScansBack(profileName: String) async throws {
+        let profile = try #require(PrinterProfile.builtIn[profileName])
+        let renderer = try Renderer()
+        for (index, link) in try Self.verificationLinks().enumerated() {
+            let virtual = try VirtualPrinter(["--width-dots", "\(profile.widthDots)"])
+            var encoder = EscPosEncoder(profile: profile)
+            try encoder.slip(Slip([.text("PENGANTAR"), .qr(link)]), renderer: renderer)
+            #expect(await virtual.printer.print(encoder.bytes) == .printed)
+            _ = try #require(await virtual.transcript())
+            let read = try TestProcess.run(
+                "/usr/bin/zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", virtual.folder + "/job-1.png"])
+            #expect(
+                read.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == link,
+                "\(profileName), link \(index) (\(link.count) characters): zbarimg read \(read.stdout)")
+        }
     }
 
     @Test(arguments: [(["--paper", "out"], PrinterProblem.paperOut), (["--cover-open"], .coverOpen)])

@@ -223,6 +223,23 @@ struct ConfigurationTests {
         #expect(Set(problems.map(\.key)) == ["operators.cards[0]", "registry.opensid_export"])
     }
 
+    @Test func verifyURLIsTheProvincesPageAnEmptyOneTurnsTheLinkOffAndAnythingElseIsRefused() throws {
+        func with(_ value: String) -> String {
+            SampleConfig.valid.replacingOccurrences(
+                of: "[letters]\n", with: "[letters]\nverify_url = \"\(value)\"\n")
+        }
+        #expect(try SampleConfig.parse(SampleConfig.valid).letters.verifyURL == .automatic)
+        #expect(try SampleConfig.parse(with("")).letters.verifyURL == .off)
+        let page = "https://api.smartvillage.lampungprov.go.id/surat"
+        #expect(try SampleConfig.parse(with(page)).letters.verifyURL == .url(page))
+        for bad in ["ftp://x.id/surat", "surat", "https://x.id/surat#a", "https://x.id/su rat"] {
+            let problems = SampleConfig.problems(with(bad))
+            #expect(problems.map(\.key) == ["letters.verify_url"], "\(bad)")
+        }
+        let long = SampleConfig.problems(with("https://x.id/" + String(repeating: "a", count: 200)))
+        #expect(long.map(\.key) == ["letters.verify_url"] && long[0].message.contains("under 200"))
+    }
+
     @Test func aMissingFileSaysWhereTheSampleIs() {
         #expect {
             _ = try ConfigurationLoader.load(path: "/nonexistent/kiosk.toml")

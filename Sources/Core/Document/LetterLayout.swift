@@ -110,7 +110,9 @@ private struct PageFlow {
         y += height
     }
 
-    mutating func centered(_ text: String, font: Font, within: (x: Double, width: Double)? = nil, underline: Bool = false) {
+    mutating func centered(
+        _ text: String, font: Font, within: (x: Double, width: Double)? = nil, underline: Bool = false
+    ) {
         let column = within ?? (left, width)
         for line in breaker.lines(text, font: font, width: column.width) {
             let w = measure(line, font)

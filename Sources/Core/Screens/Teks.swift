@@ -52,7 +52,6 @@ public enum Teks {
     ]
     public static let doneSavedPrompt = "Selesai. Surat Anda sudah dibuat; petugas desa akan mencetaknya."
 
-
     // Timeout
     public static let timeoutTitle = "Masih di Sana?"
     public static let timeoutLines = ["Waktu Anda hampir habis.", "Sentuh Lanjutkan untuk meneruskan."]

@@ -124,13 +124,15 @@ enum LetterDocument {
         // as "no letter QR found" on a kiosk without zbar-tools).
         let found: String?
         do {
-            found = try DebianTool.run("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
+            found = try DebianTool.run(
+                "zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
         } catch let problem as DebianTool.Problem where problem.isMissing {
             throw problem
         } catch {
             found = nil
         }
-        guard let payload = found?.split(separator: "\n").first(where: { LetterSeal.payload(scanned: $0) != nil }) else {
+        guard let payload = found?.split(separator: "\n").first(where: { LetterSeal.payload(scanned: $0) != nil })
+        else {
             throw Problem(description: "no letter QR found in the file (is it a kiosk letter, scanned sharp enough?)")
         }
         return String(payload)

@@ -368,7 +368,8 @@ package enum ConfigurationLoader {
     /// Why `url` cannot be the verification page letters link to, if it cannot: an http(s) address with a host, no
     /// fragment (a browser never sends it), and only characters a QR scanner passes on unchanged.
     static func verifyURLProblem(_ url: String) -> String? {
-        let expected = "expected the province's verification page, e.g. https://api.smartvillage.lampungprov.go.id/surat"
+        let expected =
+            "expected the province's verification page, e.g. https://api.smartvillage.lampungprov.go.id/surat"
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
             parsed.host != nil, parsed.fragment == nil, !url.contains(" ")
         else {

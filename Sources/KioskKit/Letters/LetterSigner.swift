@@ -17,7 +17,9 @@ package struct LetterSigner: Sendable {
     /// A signed seal for `number`, issued on `date` to `resident`. The salt is the record's (`LetterSalt`, from
     /// `recordID`), so the province can find its record of a QR; each record has its own, so two letters of one
     /// resident do not share a digest. Without a record (tests) the salt is random.
-    package func seal(_ number: LetterNumber, issuedOn date: CalendarDate, to resident: Resident, recordID: String? = nil)
+    package func seal(
+        _ number: LetterNumber, issuedOn date: CalendarDate, to resident: Resident, recordID: String? = nil
+    )
         throws -> LetterSeal
     {
         var generator = SystemRandomNumberGenerator()

@@ -251,7 +251,8 @@ struct APIStore: Sendable {
             guard
                 let body = try String.fetchOne(
                     db,
-                    sql: "SELECT body FROM registry_change WHERE village_code = ? AND nik = ? ORDER BY seq DESC LIMIT 1",
+                    sql:
+                        "SELECT body FROM registry_change WHERE village_code = ? AND nik = ? ORDER BY seq DESC LIMIT 1",
                     arguments: [villageCode, nik]),
                 let change = try? APIJSON.decoder().decode(RegistryChange.self, from: Data(body.utf8)),
                 !change.removed

@@ -10,7 +10,10 @@ enum VerificationPage {
     /// payload in the address is not passed on to another site.
     static let headers: [(String, String)] = [
         ("Content-Type", "text/html; charset=utf-8"),
-        ("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"),
+        (
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+        ),
         ("Cache-Control", "no-store"),
         ("Referrer-Policy", "no-referrer"),
         ("X-Content-Type-Options", "nosniff"),
@@ -30,7 +33,9 @@ enum VerificationPage {
         var facts: [(String, String)] = []
         if let number = check.letterNumber { facts.append((T.number, number)) }
         if let kind = check.letterTitle ?? check.letterCode { facts.append((T.kind, kind)) }
-        if let date = check.issuedOn.flatMap(CalendarDate.init(iso:)) { facts.append((T.date, IndonesianDate.long(date))) }
+        if let date = check.issuedOn.flatMap(CalendarDate.init(iso:)) {
+            facts.append((T.date, IndonesianDate.long(date)))
+        }
         if let code = check.villageCode {
             facts.append((T.village, check.villageName.map { "\($0) (\(code))" } ?? code))
         }

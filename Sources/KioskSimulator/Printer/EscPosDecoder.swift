@@ -105,7 +105,8 @@ struct EscPosDecoder {
                 let (widthBytes, height) = (u16(4), u16(6))
                 guard need(8 + widthBytes * height) else { return nil }
                 flushText()
-                paper.append(.raster(widthBytes: widthBytes, height: height, bits: Array(pending[8..<8 + widthBytes * height])))
+                paper.append(
+                    .raster(widthBytes: widthBytes, height: height, bits: Array(pending[8..<8 + widthBytes * height])))
                 return 8 + widthBytes * height
             case 0x28:  // GS ( L / GS ( k: a 16-bit length after the function letter
                 guard need(5) else { return nil }

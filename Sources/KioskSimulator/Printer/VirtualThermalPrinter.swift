@@ -182,7 +182,10 @@ enum PaperPicture {
             case .qr(let payload, let moduleSize):
                 // As a printer prints it: each module `moduleSize` dots, the quiet zone of 4 modules a side.
                 let side = Double(((qr.qrModules(for: payload) ?? 21) + 8) * moduleSize)
-                items.append(.qr(payload: payload, frame: Rect(x: ((width - side) / 2).rounded(.down), y: y + 4, width: side, height: side)))
+                items.append(
+                    .qr(
+                        payload: payload,
+                        frame: Rect(x: ((width - side) / 2).rounded(.down), y: y + 4, width: side, height: side)))
                 y += side + 8
             case .feed(let lines): y += Double(lines) * 26
             case .cut:
