@@ -131,6 +131,12 @@ package enum KioskApp {
                     service: RegistrySync(
                         client: client, database: database, logger: Logger(label: "kiosk.registry"),
                         interval: settings.api.registryInterval)))
+            // The board changes rarely: the registry's interval suits it, and a 304 costs one small request.
+            services.append(
+                .init(
+                    service: BoardSync(
+                        client: client, store: BoardStore(database: database), logger: Logger(label: "kiosk.board"),
+                        interval: settings.api.registryInterval)))
         } else {
             logger.warning("not enrolled with the provincial API: records are kept until kiosk enroll is run")
         }

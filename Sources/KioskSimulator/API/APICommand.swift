@@ -31,6 +31,10 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "A registry file: {\"villageCode\": \"...\", \"changes\": [RegistryChange...]} (repeatable).")
         var registry: [String] = []
 
+        @Option(
+            help: "A village board file: a Board as JSON (api/provincial-api.yaml), for its villageCode (repeatable).")
+        var board: [String] = []
+
         @Option(help: "Fraction of signed requests whose connection is closed without an answer.")
         var dropRate = 0.0
 
@@ -87,6 +91,10 @@ struct APICommand: AsyncParsableCommand {
                 let file = try APIJSON.decoder().decode(
                     File.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
                 try store.loadRegistry(villageCode: file.villageCode, changes: file.changes)
+            }
+            for path in board {
+                try store.loadBoard(
+                    try APIJSON.decoder().decode(Board.self, from: try Data(contentsOf: URL(fileURLWithPath: path))))
             }
             var logger = Logger(label: "kiosk-sim.api")
             logger.logLevel = .notice

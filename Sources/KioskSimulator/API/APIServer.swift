@@ -58,6 +58,19 @@ struct APIServer: Sendable {
                 return try json(200, try store.registryPage(villageCode: kiosk.villageCode, after: after, limit: limit))
             }
         }
+        router.get(RouterPath(Endpoint.board)) { request, context in
+            try await signed(request, context) { _, kiosk in
+                guard let (etag, body) = try store.board(villageCode: kiosk.villageCode) else {
+                    return problem(404, "no-board", "the province has no board for village \(kiosk.villageCode) yet")
+                }
+                if request.headers[.ifNoneMatch] == etag {
+                    return Response(status: .notModified, headers: [.eTag: etag])
+                }
+                return Response(
+                    status: .ok, headers: [.contentType: APIJSON.mediaType, .eTag: etag],
+                    body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }
         router.get(RouterPath(Endpoint.kioskKeys)) { _, _ in try json(200, KioskKeys(keys: try store.keys())) }
         router.get(RouterPath(Endpoint.letterVerification)) { request, _ in
             guard let seal = request.uri.queryParameters.get("seal") else {

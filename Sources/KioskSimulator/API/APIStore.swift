@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import ProvincialAPI
@@ -45,6 +46,12 @@ struct APIStore: Sendable {
             }
             try db.execute(sql: "CREATE INDEX record_salt ON record(seal_salt)")
         }
+        // The village boards (`--board`), each with its ETag: a digest of the body, so the same board gives the same
+        // tag across restarts.
+        migrator.registerMigration("api-v3-board") { db in
+            try db.execute(
+                sql: "CREATE TABLE board (village_code TEXT PRIMARY KEY, etag TEXT NOT NULL, body BLOB NOT NULL)")
+        }
         try migrator.migrate(pool)
     }
 
@@ -71,6 +78,25 @@ struct APIStore: Sendable {
                     sql: "INSERT INTO registry_change (village_code, nik, body) VALUES (?, ?, ?)",
                     arguments: [villageCode, change.nik, String(decoding: try encoder.encode(change), as: UTF8.self)])
             }
+        }
+    }
+
+    /// Replaces the village board of `board.villageCode` (the simulator's `--board` file).
+    func loadBoard(_ board: Board) throws {
+        let body = try APIJSON.encoder().encode(board)
+        let etag = "\"" + SHA256.hash(data: body).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO board (village_code, etag, body) VALUES (?, ?, ?)",
+                arguments: [board.villageCode, etag, body])
+        }
+    }
+
+    /// The board of a village and its ETag, as stored.
+    func board(villageCode: String) throws -> (etag: String, body: Data)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT etag, body FROM board WHERE village_code = ?", arguments: [villageCode])
+                .map { ($0["etag"], $0["body"]) }
         }
     }
 
