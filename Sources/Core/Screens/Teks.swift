@@ -196,4 +196,21 @@ public enum Teks {
         public static let holderUnknown = "belum tercatat di provinsi"
         public static let privacy = "Halaman ini tidak pernah menampilkan NIK. Nama pemegang disamarkan."
     }
+
+    /// The village board beside the idle screen (Permendagri 20/2018 art. 39 and 72).
+    public enum Board {
+        public static func realisation(year: Int) -> String { "Realisasi APBDes \(year)" }
+        public static func bidang(year: Int) -> String { "Belanja per Bidang \(year)" }
+        public static func activities(year: Int) -> String { "Kegiatan Desa \(year)" }
+        public static let announcements = "Pengumuman Desa"
+        public static let of = "dari"
+        public static let done = "Selesai"
+        public static func activityCounts(done: String, notDone: String) -> String {
+            "Selesai: \(done) · Belum selesai: \(notDone)"
+        }
+        public static func dataPer(_ date: String) -> String { "Data per \(date)" }
+        public static func stale(since date: String) -> String { "BELUM DIPERBARUI sejak \(date)" }
+        public static func complaints(_ place: String) -> String { "Pengaduan: \(place)" }
+        public static func validUntil(_ date: String) -> String { "Berlaku sampai \(date)" }
+    }
 }

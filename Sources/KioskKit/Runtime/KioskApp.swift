@@ -83,6 +83,11 @@ package enum KioskApp {
                 pendingRecords: { try await store.summary().pending }) : nil
         if presenter.drawsPixels {
             services.append(.init(service: ScreenAnimation(presenter: presenter)))
+            // The village board beside the idle text: whatever BoardStore holds when the idle screen comes up.
+            let boards = BoardStore(database: database)
+            await presenter.showBoard {
+                (try? boards.load()).flatMap { $0 }.map { BoardPanel(stored: $0, today: Timestamp.now().date()) }
+            }
         }
         let speaker: Speaker? =
             options.speaker == nil
