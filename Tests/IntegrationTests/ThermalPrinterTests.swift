@@ -149,11 +149,11 @@ struct ThermalPrinterTests {
             try encoder.slip(Slip([.text("PENGANTAR"), .qr(link)]), renderer: renderer)
             #expect(await virtual.printer.print(encoder.bytes) == .printed)
             _ = try #require(await virtual.transcript())
-            let read = try TestProcess.run(
+            let read = try await Services.runDetached(
                 "/usr/bin/zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", virtual.folder + "/job-1.png"])
             #expect(
-                read.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == link,
-                "\(profileName), link \(index) (\(link.count) characters): zbarimg read \(read.stdout)")
+                read.output.trimmingCharacters(in: .whitespacesAndNewlines) == link,
+                "\(profileName), link \(index) (\(link.count) characters): zbarimg read \(read.output)")
         }
     }
 
