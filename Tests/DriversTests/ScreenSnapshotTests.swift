@@ -118,7 +118,7 @@ struct ScreenSnapshotTests {
 
     @Test(
         "the idle screen with the village board matches its golden PNGs, the e-KTP prompt on every page",
-        arguments: panels)
+        .serialized, arguments: panels)
     func boardSnapshots(panel: Panel) async throws {
         let framebuffer = try Framebuffer.virtual(
             width: panel.pixels.width, height: panel.pixels.height, format: panel.format)
