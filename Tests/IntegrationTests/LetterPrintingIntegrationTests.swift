@@ -23,6 +23,7 @@ struct LetterPrintingIntegrationTests {
 
         [identity]
         mode = "card"
+        supervised = true
 
         \(KioskTOML.letterhead(templates: Services.repository + "/templates"))
 

@@ -47,6 +47,7 @@ struct WedgeReaderIntegrationTests {
 
             [identity]
             mode = "\(identity)"
+            supervised = true
 
             \(KioskTOML.letterhead(templates: repository + "/templates"))
 

@@ -33,6 +33,7 @@ enum SampleConfig {
         [identity]
         mode = "card"
         pin_length = 6
+        supervised = true
 
         [session]
         inactivity_seconds = 60
@@ -104,11 +105,11 @@ enum RegistryFixture {
 
     static func registry(
         _ database: KioskDatabase, matchReversed: Bool = true, pinAttempts: Int = 3,
-        lockout: Duration = .seconds(300), scrypt: ScryptParameters = fastScrypt
+        lockout: Duration = .seconds(300), hardLimit: Int = 10, scrypt: ScryptParameters = fastScrypt
     ) -> SQLiteRegistry {
         SQLiteRegistry(
             database: database, matchReversed: matchReversed, pinAttempts: pinAttempts, lockout: lockout,
-            scrypt: scrypt)
+            hardLimit: hardLimit, scrypt: scrypt)
     }
 
     /// A record store in `database`, with a fresh key, numbering for the configured village.

@@ -21,7 +21,7 @@ package struct KioskSettings: Sendable {
     package var letters: LetterSettings
     package var registry: RegistrySettings
     /// Cards that open maintenance mode instead of a resident session.
-    var operatorCards: [CardUID]
+    package var operatorCards: [CardUID]
     package var printing: PrintingSettings
     package var cardReader: CardReaderSettings
     /// The secure access module identity mode `chip` reads the e-KTP through.
@@ -30,6 +30,9 @@ package struct KioskSettings: Sendable {
     package var api = APISettings()
     package var input = InputSettings()
     package var speech = SpeechSettings()
+    /// A demo or test kiosk (`[kiosk] demo = true`): it serves no real resident, so it may read chips through the
+    /// simulated SAM.
+    package var demo = false
 }
 
 package struct RecordSettings: Sendable, Equatable {
@@ -54,7 +57,8 @@ package struct APISettings: Sendable, Equatable {
 }
 
 package enum SAMKind: String, Sendable, CaseIterable {
-    /// Passes commands through in the clear: only `kiosk-sim card --kind chip` answers it (demo, tests).
+    /// Passes commands through in the clear: only `kiosk-sim card --kind chip` answers it. Demo and test kiosks
+    /// only (`[kiosk] demo = true`): it checks nothing, so any programmable card could name anyone.
     case simulated
 }
 

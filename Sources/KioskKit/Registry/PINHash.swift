@@ -21,10 +21,21 @@ package struct ScryptParameters: Hashable, Sendable, CustomStringConvertible {
 
     package var description: String { "scrypt N=2^\(n.trailingZeroBitCount), r=\(r), p=\(p)" }
 
-    /// Whether BoringSSL accepts them (and a damaged row cannot ask for gigabytes).
+    /// Whether a hash with these parameters may be checked at all: N a power of two up to 2^16, r = 8, p = 1, so
+    /// no row (damaged, or sent by a server) can ask a PIN check for more than 64 MiB or more time than a screen
+    /// change. N = 2^20, r = 32, p = 16, which the kiosk once accepted, is a 4 GiB allocation inside a session.
     var isValid: Bool {
-        n > 1 && n.nonzeroBitCount == 1 && n <= 1 << 20 && (1...32).contains(r) && (1...16).contains(p)
+        n > 1 && n.nonzeroBitCount == 1 && n <= Self.largestN && r == 8 && p == 1
     }
+
+    /// Whether the province may send hashes with these parameters (registry sync): the known sets only, N from
+    /// 2^14 to 2^16 with r = 8 and p = 1.
+    var isAcceptedFromProvince: Bool { isValid && n >= Self.smallestProvinceN }
+
+    static let largestN = 1 << 16
+    static let smallestProvinceN = 1 << 14
+    /// What registry sync accepts, in words for its error lines.
+    static let acceptedFromProvince = "scrypt N=2^14 to 2^16, r=8, p=1"
 }
 
 /// A PIN as the registry keeps it: scrypt of the digits with a random per-PIN salt. Never the PIN itself.

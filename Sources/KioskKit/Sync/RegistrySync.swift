@@ -35,6 +35,9 @@ package struct RegistrySync: Service {
             while !Task.isCancelled {
                 do {
                     let report = try await syncOnce()
+                    for problem in report.problems {
+                        logger.warning("registry change rejected", metadata: ["problem": "\(problem)"])
+                    }
                     if report.changed > 0 || report.rejected > 0 {
                         logger.info(
                             "registry synced from the province",
@@ -58,6 +61,8 @@ package struct RegistrySync: Service {
         package var removed = 0
         /// Changes whose fields do not parse (a bad NIK, date or PIN hash): skipped, counted, never logged in full.
         package var rejected = 0
+        /// Why each rejected PIN hash was rejected, naming the change by its page and position, never its NIK.
+        package var problems: [String] = []
     }
 
     /// Pulls pages until the server has no more.
@@ -71,6 +76,7 @@ package struct RegistrySync: Service {
             report.changed += applied.changed
             report.removed += applied.removed
             report.rejected += applied.rejected
+            report.problems += applied.problems.map { "page \(report.pages): \($0)" }
             cursor = page.cursor
             if !page.more { break }
         }
@@ -94,11 +100,13 @@ package struct RegistrySync: Service {
             }
             rows.append(.init(line: index + 1, resident: resident, tagText: wire.cardTag ?? ""))
             if let pin = change.pin {
-                guard let hash = pinHash(pin) else {
+                switch pinHash(pin) {
+                case .success(let hash): pins.append((change.nik, hash))
+                case .failure(let problem):
+                    // The resident's other fields are still applied; the old PIN (if any) stays.
                     report.rejected += 1
-                    continue
+                    report.problems.append("change \(index + 1): PIN hash not accepted: \(problem.reason)")
                 }
-                pins.append((change.nik, hash))
             }
         }
         let imported = try ResidentImport.apply(.init(rows: rows, rejected: []), db)
@@ -127,12 +135,31 @@ package struct RegistrySync: Service {
             cardTag: wire.cardTag.flatMap { CardTag($0) })
     }
 
-    static func pinHash(_ wire: PINHashWire) -> PINHash? {
-        guard let hash = Data(base64Encoded: wire.hash), let salt = Data(base64Encoded: wire.salt),
-            hash.count >= 16, salt.count >= 8
-        else { return nil }
+    /// Why the province's PIN hash was not taken.
+    struct PINHashProblem: Error, Equatable {
+        var reason: String
+    }
+
+    /// The province's PIN hash, if its parameters are a known set and its salt long enough: a hash that asked
+    /// for gigabytes would stop the kiosk at the next PIN check.
+    static func pinHash(_ wire: PINHashWire) -> Result<PINHash, PINHashProblem> {
+        guard let hash = Data(base64Encoded: wire.hash), let salt = Data(base64Encoded: wire.salt) else {
+            return .failure(.init(reason: "hash or salt is not base64"))
+        }
+        guard (16...64).contains(hash.count) else {
+            return .failure(.init(reason: "the hash has \(hash.count) bytes, expected 16 to 64"))
+        }
+        guard salt.count >= PINHash.saltLength else {
+            return .failure(.init(reason: "the salt has \(salt.count) bytes, expected at least \(PINHash.saltLength)"))
+        }
         let parameters = ScryptParameters(n: wire.n, r: wire.r, p: wire.p)
-        guard parameters.isValid else { return nil }
-        return PINHash(hash: [UInt8](hash), salt: [UInt8](salt), parameters: parameters)
+        guard wire.n > 0, parameters.isAcceptedFromProvince else {
+            let n = wire.n > 0 && wire.n.nonzeroBitCount == 1 ? "2^\(wire.n.trailingZeroBitCount)" : "\(wire.n)"
+            return .failure(
+                .init(
+                    reason: "scrypt N=\(n), r=\(wire.r), p=\(wire.p) is not a known parameter set "
+                        + "(\(ScryptParameters.acceptedFromProvince))"))
+        }
+        return .success(PINHash(hash: [UInt8](hash), salt: [UInt8](salt), parameters: parameters))
     }
 }
