@@ -300,17 +300,17 @@ package struct RegistryStatistics: Equatable, Sendable {
         residents = try ResidentRow.fetchCount(db)
         cards = try CardRow.fetchCount(db)
         pins = try PINRow.fetchCount(db)
-        // `kiosk doctor` reads the file without migrating it: a database from before registry-v2 has no totals.
+        // `kiosk doctor` reads the file without migrating it: a database from before registry-v2 has no totals,
+        // and its `failures` are what the migration makes them.
         let migrated = try db.tableExists("operator_pin")
         lockedCards =
             try Int.fetchOne(
                 db,
                 sql: """
                     SELECT COUNT(*) FROM pin_failure
-                    WHERE \(migrated ? "total >= ? OR" : "? IS NULL OR") (failures >= ? AND abs(? - last_failure_at) < ?)
+                    WHERE \(migrated ? "total" : "failures") >= ? OR (failures >= ? AND abs(? - last_failure_at) < ?)
                     """,
-                arguments: [migrated ? hardLimit : nil, pinAttempts, now.millisecondsSince1970, lockout.milliseconds]
-            ) ?? 0
+                arguments: [hardLimit, pinAttempts, now.millisecondsSince1970, lockout.milliseconds]) ?? 0
         operatorCardsWithoutPIN =
             try Int.fetchOne(
                 db,
