@@ -172,6 +172,31 @@ struct ProvincialAPIIntegrationTests {
         #expect(applied.deliveries["duplicate"] == 3)
     }
 
+    @Test func aServerAnsweringForARecordNeverSentSettlesNothingButWhatWasSent() throws {
+        // A misbehaving server claims the second record accepted while the kiosk sends only the first (one record per
+        // batch). Before issue 18, item 9, the kiosk took the second out of its outbox unsent: a lost record.
+        let setup = try Setup()
+        try setup.enroll()
+        #expect(try setup.capture(2).status == 0)
+        let text = try String(contentsOfFile: setup.config, encoding: .utf8)
+        try text.replacingOccurrences(of: "batch_size = 50", with: "batch_size = 1").write(
+            toFile: setup.config, atomically: true, encoding: .utf8)
+        let (status, listed) = try Services.run(
+            "/usr/bin/sqlite3", [setup.folder + "/state/kiosk.sqlite", "SELECT record_id FROM outbox ORDER BY record_id"])
+        let ids = listed.split(separator: "\n").map(String.init)
+        #expect(status == 0 && ids.count == 2, "\(listed)")
+        setup.server.stop()
+        let misbehaving = try APIServerProcess(
+            state: setup.folder + "/api", options: ["--acknowledge-unsent", ids[1]], port: setup.server.port)
+        defer { misbehaving.stop() }
+        let upload = try setup.kiosk(["upload"])
+        #expect(upload.status == 0, "\(upload.output)")
+        #expect(upload.output.contains("answered for a record this batch did not hold; ignored"), "\(upload.output)")
+        let applied = try setup.applied()
+        #expect(Set(applied.records.map(\.id)) == Set(ids), "both records reached the server")
+        #expect(try setup.kiosk(["status"]).output.contains("0 record(s) waiting"))
+    }
+
     @Test func theRegistryIsPulledWithACursorAndResumesWhereItStopped() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID().uuidString).json")
         let newcomer = RegistryResident(

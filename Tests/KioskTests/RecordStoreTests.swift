@@ -211,6 +211,17 @@ struct RecordStoreTests {
         #expect(spread.count > 50)  // jittered, not in step
         #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(120), using: &generator) == .seconds(120))
     }
+
+    @Test func aServersRetryAfterIsCappedAtAnHour() {
+        // A Retry-After of days (or a date years ahead) once kept the outbox from draining for as long.
+        var generator = SystemRandomNumberGenerator()
+        let backoff = Backoff(base: .seconds(1), cap: .seconds(60))
+        for asked in [Duration.seconds(3601), .seconds(86_400 * 365), .seconds(Int64.max / 2)] {
+            #expect(backoff.delay(afterFailures: 1, retryAfter: asked, using: &generator) == Backoff.longestRetryAfter)
+        }
+        #expect(Backoff.longestRetryAfter == .seconds(3600))
+        #expect(ProvincialClient.retryAfter("99999999999999999999") == nil, "not a number an Int holds")
+    }
 }
 
 extension Timestamp {

@@ -1,6 +1,7 @@
 /// Exponential backoff with full jitter: after the n-th failure in a row, wait a random time in
 /// `0 ... min(cap, base × 2ⁿ)`, so a fleet of kiosks coming back online does not knock on the server in step.
-/// A server's `Retry-After` is a floor, never shortened.
+/// A server's `Retry-After` is a floor, never shortened, up to `longestRetryAfter`: a server (or anyone on its
+/// path) asking for days would otherwise hold the outbox back for as long.
 package struct Backoff: Sendable {
     var base: Duration = .seconds(1)
     var cap: Duration = .seconds(900)
@@ -19,6 +20,9 @@ package struct Backoff: Sendable {
         let exponent = min(max(failures - 1, 0), 30)
         let ceiling = min(cap, base * (1 << exponent))
         let jittered = Duration.milliseconds(Int64.random(in: 0...max(ceiling.milliseconds, 0), using: &generator))
-        return max(jittered, retryAfter ?? .zero)
+        return max(jittered, min(retryAfter ?? .zero, Self.longestRetryAfter))
     }
+
+    /// The longest `Retry-After` the kiosk honours.
+    static let longestRetryAfter: Duration = .seconds(3600)
 }

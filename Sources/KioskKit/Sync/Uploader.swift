@@ -1,3 +1,4 @@
+import Core
 import Foundation
 package import Logging
 import ProvincialAPI
@@ -82,19 +83,34 @@ package struct Uploader: Service {
         }
         do {
             let answer = try await client.upload(RecordBatch(records: batch))
-            try await store.settle(answer.results)
+            // Only what was sent can be settled: a server answering for a record it never got would otherwise
+            // take it out of the outbox unsent.
+            let sent = Set(batch.map(\.id))
+            let (results, unsent) = (
+                answer.results.filter { sent.contains($0.id) }, answer.results.filter { !sent.contains($0.id) }
+            )
+            for result in unsent {
+                // The server's text is logged only when it is a record id: it could hold anything.
+                logger.warning(
+                    "the province answered for a record this batch did not hold; ignored",
+                    metadata: [
+                        "record": "\(RecordID(result.id).map(\.text) ?? "(not a record id)")",
+                        "status": "\(result.status.rawValue)",
+                    ])
+            }
+            try await store.settle(results)
             await outboxChanged()
-            let rejected = answer.results.filter { $0.status == .rejected }
+            let rejected = results.filter { $0.status == .rejected }
             for result in rejected {
                 logger.warning(
                     "the province rejected a record; it stays on the kiosk",
-                    metadata: ["record": "\(result.id)", "reason": "\(result.reason ?? "")"])
+                    metadata: ["record": "\(result.id)", "reason": "\(ServerText.redacted(result.reason ?? ""))"])
             }
             logger.info(
                 "records uploaded",
                 metadata: [
-                    "sent": "\(batch.count)", "accepted": "\(answer.results.count { $0.status == .accepted })",
-                    "duplicate": "\(answer.results.count { $0.status == .duplicate })", "rejected": "\(rejected.count)",
+                    "sent": "\(batch.count)", "accepted": "\(results.count { $0.status == .accepted })",
+                    "duplicate": "\(results.count { $0.status == .duplicate })", "rejected": "\(rejected.count)",
                 ])
             try? store.deviceState.set([.lastUploadError: nil])
             return batch.count < batchSize ? .drained : .more

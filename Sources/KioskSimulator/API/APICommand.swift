@@ -46,6 +46,10 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "Fraction of signed requests committed and then left without an answer.")
         var loseAnswerRate = 0.0
 
+        @Option(
+            help: "Misbehave: claim this record id as accepted in every records answer whose batch lacks it (repeatable).")
+        var acknowledgeUnsent: [String] = []
+
         @Option(help: "Milliseconds to wait before answering a signed request.")
         var slowMs = 0
 
@@ -94,7 +98,8 @@ struct APICommand: AsyncParsableCommand {
                 store: store,
                 faults: APIFaults(
                     rates: .init(drop: dropRate, status: failRate, loseAnswer: loseAnswerRate), status: failStatus,
-                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs), seed: seed),
+                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs), acknowledgeUnsent: acknowledgeUnsent,
+                    seed: seed),
                 logger: logger)
             var builder: HTTPServerBuilder = .http1()
             if let tlsCertificate, let tlsKey {

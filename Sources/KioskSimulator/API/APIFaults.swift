@@ -26,15 +26,20 @@ final class APIFaults: Sendable {
     let retryAfterSeconds: Int?
     /// Added before every signed answer.
     let delay: Duration
+    /// Record ids every records answer claims as accepted although the batch did not hold them: a misbehaving
+    /// server, which the kiosk must not believe (it would drop records it never sent).
+    let acknowledgeUnsent: [String]
     private let generator: Mutex<SplitMix64>
 
     init(
-        rates: Rates = .init(), status: Int = 503, retryAfterSeconds: Int? = nil, delay: Duration = .zero, seed: UInt64
+        rates: Rates = .init(), status: Int = 503, retryAfterSeconds: Int? = nil, delay: Duration = .zero,
+        acknowledgeUnsent: [String] = [], seed: UInt64
     ) {
         self.rates = rates
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds
         self.delay = delay
+        self.acknowledgeUnsent = acknowledgeUnsent
         generator = Mutex(SplitMix64(seed: seed))
     }
 
