@@ -27,6 +27,9 @@ struct LetterPrintingIntegrationTests {
 
         \(KioskTOML.letterhead(templates: Services.repository + "/templates"))
 
+        [display]
+        backend = "terminal"
+
         [registry]
         opensid_export = "\(Services.repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
 

@@ -51,6 +51,9 @@ struct WedgeReaderIntegrationTests {
 
             \(KioskTOML.letterhead(templates: repository + "/templates"))
 
+            [display]
+            backend = "terminal"
+
             [registry]
             opensid_export = "\(repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
 

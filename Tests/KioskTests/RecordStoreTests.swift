@@ -197,6 +197,19 @@ struct RecordStoreTests {
         #expect(fromCredential.rawKey == key)
     }
 
+    @Test func aStaleTemporaryLeftByACrashDoesNotBlockStartUp() throws {
+        // A crash between creating `record.key.<pid>.tmp` and linking it left it behind; a kiosk that boots the same
+        // way each time gets the same process id, and creating the key failed with EEXIST on every start after.
+        let directory = try TemporaryDirectory()
+        let stale = directory.path + "/" + RecordSealer.fileName + ".\(getpid()).tmp"
+        _ = FileManager.default.createFile(
+            atPath: stale, contents: Data(repeating: 1, count: 7), attributes: [.posixPermissions: 0o600])
+        _ = try RecordSealer.load(stateDirectory: directory.path)
+        let key = try #require(FileManager.default.contents(atPath: directory.path + "/" + RecordSealer.fileName))
+        #expect(key.count == 32 && key != Data(repeating: 1, count: 32))
+        #expect(!FileManager.default.fileExists(atPath: stale), "the stale temporary is gone")
+    }
+
     @Test func backoffIsFullJitterUnderTheCapAndRespectsRetryAfter() {
         var generator = SystemRandomNumberGenerator()
         let backoff = Backoff(base: .seconds(1), cap: .seconds(60))

@@ -23,6 +23,8 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
+        // Before any key is read: a core dump would hold both keys in the clear.
+        try CoreDumps.forbid()
         let settings = try options.loadSettings()
         KioskLogging.bootstrap(level: logLevel)
         let kiosk = try await Self.services(settings, try appOptions())
@@ -50,6 +52,9 @@ struct RunCommand: AsyncParsableCommand {
         } catch let error as KioskDatabaseError {
             printError("\(error)")
             throw ExitCode(ExitStatus.cannotCreate)
+        } catch let error as TerminalUnderJournald {
+            printError("\(error)")
+            throw ExitCode(ExitStatus.configuration)
         }
     }
 }
