@@ -313,6 +313,58 @@ struct PINTests {
         #expect(try #require(try await registry.owner(of: operatorCard)).hasPIN == false)
     }
 
+    // MARK: Pepper (issue 18, item 7)
+
+    @Test func theDatabaseAloneCannotCheckAPIN() async throws {
+        // A stolen database once let anyone test all million six-digit PINs against scrypt, offline.
+        let directory = try TemporaryDirectory()
+        let (registry, card) = try await Self.registryWithPIN(in: directory)
+        let row = try #require(try await registry.database.pool.read { db in try PINRow.fetchOne(db) })
+        #expect(row.peppered)
+        let stored = row.pinHash
+        let plain = try PINHash.derive(
+            Self.goodPIN, salt: stored.salt, parameters: stored.parameters, length: stored.hash.count)
+        #expect(plain != stored.hash, "the stored value is not scrypt of the PIN")
+        #expect(try !stored.verifies(Self.goodPIN), "nothing matches without the pepper")
+        #expect(try !stored.verifies(Self.goodPIN, pepper: PINPepper(bytes: Data(repeating: 8, count: 32))))
+        #expect(try stored.verifies(Self.goodPIN, pepper: RegistryFixture.pepper))
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(1)) == .accepted)
+    }
+
+    @Test func hashesStoredBeforeThePepperArePepperedAtStartAndStillAccepted() async throws {
+        let directory = try TemporaryDirectory()
+        let registry = RegistryFixture.registry(try await RegistryFixture.imported(in: directory))
+        let card = try CardUID(hex: Self.siti)
+        let holder = try #require(try await registry.holder(of: card))
+        // A row as a kiosk before the pepper wrote it.
+        let old = try PINHash.make(Self.goodPIN, parameters: RegistryFixture.fastScrypt)
+        try await registry.database.pool.write { db in
+            try PINRow(old, residentID: holder.residentID, setAt: Self.start).upsert(db)
+        }
+        #expect(try await registry.pepperStoredPINs() == 1)
+        #expect(try await registry.pepperStoredPINs() == 0, "once")
+        let row = try #require(try await registry.database.pool.read { db in try PINRow.fetchOne(db) })
+        #expect(row.peppered && [UInt8](row.hash) != old.hash)
+        #expect(try await registry.verifyPIN(Self.wrongPIN, for: card, at: Self.at(1)) == .rejected)
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(2)) == .accepted)
+    }
+
+    @Test func thePepperIsAKeyFileOrACredential() throws {
+        let state = try TemporaryDirectory()
+        let made = try PINPepper.load(stateDirectory: state.path)
+        #expect(try PINPepper.load(stateDirectory: state.path) == made, "made once, then read")
+        let attributes = try FileManager.default.attributesOfItem(atPath: state.path + "/" + PINPepper.fileName)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let credentials = try TemporaryDirectory()
+        let secret = Data(repeating: 5, count: 32)
+        _ = FileManager.default.createFile(
+            atPath: credentials.path + "/" + PINPepper.credentialName, contents: secret,
+            attributes: [.posixPermissions: 0o600])
+        let fromCredential = try PINPepper.load(
+            stateDirectory: state.path, environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        #expect(fromCredential.bytes == secret)
+    }
+
     static func name(_ lookup: KioskEvent.Lookup) -> String? {
         if case .resident(let resident) = lookup { resident.name } else { nil }
     }

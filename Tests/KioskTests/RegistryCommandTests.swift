@@ -35,7 +35,9 @@ struct RegistryCommandTests {
         }
 
         func registry() throws -> SQLiteRegistry {
-            RegistryFixture.registry(try KioskDatabase.open(stateDirectory: state))
+            // The pepper `kiosk pin set` made in the state directory.
+            RegistryFixture.registry(
+                try KioskDatabase.open(stateDirectory: state), pepper: try PINPepper.load(stateDirectory: state))
         }
     }
 

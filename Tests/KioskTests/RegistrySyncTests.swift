@@ -37,18 +37,23 @@ struct RegistrySyncTests {
                         .init(nik: "1809075403680011", removed: true),  // SITI AMINAH moved away
                         .init(nik: "1809070000000000", removed: false, resident: Self.newcomer),  // not a NIK
                         .init(nik: "1809074707850003", removed: false, resident: nil),
-                    ], cursor: "42"), db)
+                    ], cursor: "42"), pepper: RegistryFixture.pepper, db)
         }
         #expect(report == .init(pages: 1, changed: 1, removed: 1, rejected: 2))
         let after = try await registry.statistics(at: .now())
         #expect(after.residents == before.residents && after.pins == before.pins + 1)
         #expect(try await registry.verifyPIN(pin, for: try CardUID(hex: "04C0FFEE123456")) == .accepted)
+        // Peppered on arrival: the province's hash is not what the database holds (issue 18, item 7).
+        let stored = try await database.pool.read { db in try PINRow.fetchAll(db) }
+        #expect(stored.allSatisfy { $0.peppered })
+        #expect(!stored.contains { [UInt8]($0.hash) == hash.hash })
         #expect(try await registry.lookUp(try CardUID(hex: "520A8BB9")) == .unknownCard)
         #expect(try DeviceState(database: database).get(.registryCursor) == "42")
 
         let again = try await database.pool.write { db in
             try RegistrySync.apply(
-                Self.page([.init(nik: "1809074707850002", removed: false, resident: Self.newcomer)], cursor: "43"), db)
+                Self.page([.init(nik: "1809074707850002", removed: false, resident: Self.newcomer)], cursor: "43"),
+                pepper: RegistryFixture.pepper, db)
         }
         #expect(again.changed == 0 && again.rejected == 0)
     }
@@ -94,7 +99,7 @@ struct RegistrySyncTests {
             try RegistrySync.apply(
                 Self.page(
                     [.init(nik: "1809074707850002", removed: false, resident: Self.newcomer, pin: costly)], cursor: "7"),
-                db)
+                pepper: RegistryFixture.pepper, db)
         }
         #expect(report.changed == 1 && report.rejected == 1)
         #expect(report.problems == ["change 1: PIN hash not accepted: scrypt N=2^20, r=32, p=16 is not a known "

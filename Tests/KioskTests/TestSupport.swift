@@ -105,12 +105,16 @@ enum RegistryFixture {
 
     static func registry(
         _ database: KioskDatabase, matchReversed: Bool = true, pinAttempts: Int = 3,
-        lockout: Duration = .seconds(300), hardLimit: Int = 10, scrypt: ScryptParameters = fastScrypt
+        lockout: Duration = .seconds(300), hardLimit: Int = 10, scrypt: ScryptParameters = fastScrypt,
+        pepper: PINPepper = pepper
     ) -> SQLiteRegistry {
         SQLiteRegistry(
             database: database, matchReversed: matchReversed, pinAttempts: pinAttempts, lockout: lockout,
-            hardLimit: hardLimit, scrypt: scrypt)
+            hardLimit: hardLimit, pepper: pepper, scrypt: scrypt)
     }
+
+    /// The pepper of the registries tests make in code.
+    static let pepper = PINPepper(bytes: Data(repeating: 7, count: 32))
 
     /// A record store in `database`, with a fresh key, numbering for the configured village.
     static func recordStore(_ database: KioskDatabase, settings: KioskSettings) throws -> SQLiteRecordStore {

@@ -56,7 +56,7 @@ struct PINSetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.loadSettings()
-        let registry = SQLiteRegistry(database: try settings.openDatabase(), settings: settings)
+        let registry = try SQLiteRegistry(database: try settings.openDatabase(), settings: settings)
         let owner = try await card.owner(in: registry, settings: settings)
         let pin: PIN
         do {
@@ -87,7 +87,7 @@ struct PINResetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.loadSettings()
-        let registry = SQLiteRegistry(database: try settings.openDatabase(), settings: settings)
+        let registry = try SQLiteRegistry(database: try settings.openDatabase(), settings: settings)
         let owner = try await card.owner(in: registry, settings: settings)
         let wasLocked = try await registry.isLocked(owner, at: .now())
         let cleared = try await registry.resetFailures(for: owner, at: .now())

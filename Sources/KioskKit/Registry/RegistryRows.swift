@@ -14,9 +14,11 @@ struct PINRow: Codable, FetchableRecord, PersistableRecord {
     var scryptP: Int
     /// Milliseconds since 1970.
     var setAt: Int64
+    /// Whether `hash` is peppered (`PINPepper`); rows from before registry-v3 are not until the next start.
+    var peppered: Bool
 
     enum CodingKeys: String, CodingKey {
-        case hash, salt
+        case hash, salt, peppered
         case residentID = "resident_id"
         case scryptN = "scrypt_n"
         case scryptR = "scrypt_r"
@@ -32,11 +34,13 @@ struct PINRow: Codable, FetchableRecord, PersistableRecord {
         scryptR = pin.parameters.r
         scryptP = pin.parameters.p
         self.setAt = setAt.millisecondsSince1970
+        peppered = pin.peppered
     }
 
     var pinHash: PINHash {
         PINHash(
-            hash: [UInt8](hash), salt: [UInt8](salt), parameters: ScryptParameters(n: scryptN, r: scryptR, p: scryptP))
+            hash: [UInt8](hash), salt: [UInt8](salt), parameters: ScryptParameters(n: scryptN, r: scryptR, p: scryptP),
+            peppered: peppered)
     }
 }
 
@@ -72,9 +76,11 @@ struct OperatorPINRow: Codable, FetchableRecord, PersistableRecord {
     var scryptP: Int
     /// Milliseconds since 1970.
     var setAt: Int64
+    /// Whether `hash` is peppered (`PINPepper`).
+    var peppered: Bool
 
     enum CodingKeys: String, CodingKey {
-        case uid, hash, salt
+        case uid, hash, salt, peppered
         case scryptN = "scrypt_n"
         case scryptR = "scrypt_r"
         case scryptP = "scrypt_p"
@@ -89,11 +95,13 @@ struct OperatorPINRow: Codable, FetchableRecord, PersistableRecord {
         scryptR = pin.parameters.r
         scryptP = pin.parameters.p
         self.setAt = setAt.millisecondsSince1970
+        peppered = pin.peppered
     }
 
     var pinHash: PINHash {
         PINHash(
-            hash: [UInt8](hash), salt: [UInt8](salt), parameters: ScryptParameters(n: scryptN, r: scryptR, p: scryptP))
+            hash: [UInt8](hash), salt: [UInt8](salt), parameters: ScryptParameters(n: scryptN, r: scryptR, p: scryptP),
+            peppered: peppered)
     }
 }
 

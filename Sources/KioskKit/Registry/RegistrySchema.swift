@@ -88,5 +88,11 @@ package enum RegistrySchema {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("registry-v3") { db in
+            // PIN hashes peppered with a secret kept outside the database (PINPepper). Rows from before stay
+            // unpeppered until the next start peppers them (SQLiteRegistry.pepperStoredPINs).
+            try db.execute(sql: "ALTER TABLE pin ADD COLUMN peppered INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "ALTER TABLE operator_pin ADD COLUMN peppered INTEGER NOT NULL DEFAULT 0")
+        }
     }
 }

@@ -20,14 +20,18 @@ package struct SQLiteRegistry: ResidentRegistry {
     var hardLimit: Int
     /// The parameters new hashes get; older hashes keep theirs until the next correct PIN upgrades them.
     package var scrypt: ScryptParameters = .current
+    /// Mixed into every stored hash, so the database alone cannot be used to guess PINs.
+    let pepper: PINPepper
     /// The wall clock; tests pass their own.
     var now: @Sendable () -> Timestamp = { Timestamp.now() }
 
     init(
         database: KioskDatabase, matchReversed: Bool, pinAttempts: Int, lockout: Duration, hardLimit: Int = 10,
-        scrypt: ScryptParameters = .current, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+        pepper: PINPepper, scrypt: ScryptParameters = .current,
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) {
         self.database = database
+        self.pepper = pepper
         self.matchReversed = matchReversed
         self.pinAttempts = pinAttempts
         // The configuration refuses less; a registry made in code gets the same floor.
@@ -37,11 +41,12 @@ package struct SQLiteRegistry: ResidentRegistry {
         self.now = now
     }
 
-    package init(database: KioskDatabase, settings: KioskSettings) {
+    /// The registry in `database` with the kiosk's PIN pepper (made at first use, like the keys).
+    package init(database: KioskDatabase, settings: KioskSettings) throws(KeyFileError) {
         self.init(
             database: database, matchReversed: settings.registry.matchReversedUIDs,
             pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout,
-            hardLimit: settings.policy.pinHardLimit)
+            hardLimit: settings.policy.pinHardLimit, pepper: try PINPepper.load(stateDirectory: settings.stateDirectory))
     }
 
     /// A registered card and whose it is.
@@ -110,12 +115,13 @@ package struct SQLiteRegistry: ResidentRegistry {
         // A card without a PIN (an operator card before `kiosk pin set`) is checked against a placeholder, so the
         // answer takes as long either way, and it never matches.
         let hash = stored ?? placeholderHash
-        let correct = try await offThePool { try hash.verifies(pin) } && stored != nil
+        let correct = try await offThePool { [pepper] in try hash.verifies(pin, pepper: pepper) } && stored != nil
         if correct {
-            // Hashes made with older parameters are upgraded while the PIN is at hand.
+            // Hashes made with older parameters (or not yet peppered) are upgraded while the PIN is at hand.
             let upgrade =
-                hash.parameters == scrypt
-                ? nil : try await offThePool { [scrypt] in try PINHash.make(pin, parameters: scrypt) }
+                hash.parameters == scrypt && hash.peppered
+                ? nil
+                : try await offThePool { [scrypt, pepper] in try PINHash.make(pin, parameters: scrypt, pepper: pepper) }
             return try await database.pool.write { db in
                 // A concurrent check may have locked the card meanwhile.
                 if try isLocked(owner, at: now, db) { return .locked }
@@ -167,7 +173,7 @@ package struct SQLiteRegistry: ResidentRegistry {
 
     /// Stores a new PIN for a resident's or an operator's card and clears its failed attempts.
     package func setPIN(_ pin: PIN, for owner: PINOwner, at now: Timestamp) async throws {
-        let hash = try await offThePool { [scrypt] in try PINHash.make(pin, parameters: scrypt) }
+        let hash = try await offThePool { [scrypt, pepper] in try PINHash.make(pin, parameters: scrypt, pepper: pepper) }
         try await database.pool.write { db in
             try Self.store(hash, for: owner, at: now, db)
             try PINFailureRow.deleteOne(db, key: owner.failureKey)
@@ -197,6 +203,29 @@ package struct SQLiteRegistry: ResidentRegistry {
         try await database.pool.write { db in
             try OperatorCardRow.filter(!wanted.contains(Column("uid"))).deleteAll(db)
             for uid in wanted { try OperatorCardRow(uid: uid).insert(db, onConflict: .ignore) }
+        }
+    }
+
+    /// Peppers the PIN hashes stored before the pepper existed (or sent by the province before it was applied on
+    /// arrival); no PIN is needed for it. Returns how many.
+    @discardableResult
+    package func pepperStoredPINs() async throws -> Int {
+        try await database.pool.write { [pepper] db in
+            var count = 0
+            for row in try PINRow.filter(Column("peppered") == false).fetchAll(db) {
+                try PINRow(
+                    row.pinHash.peppered(with: pepper), residentID: row.residentID,
+                    setAt: Timestamp(millisecondsSince1970: row.setAt)
+                ).update(db)
+                count += 1
+            }
+            for row in try OperatorPINRow.filter(Column("peppered") == false).fetchAll(db) {
+                try OperatorPINRow(
+                    row.pinHash.peppered(with: pepper), uid: row.uid, setAt: Timestamp(millisecondsSince1970: row.setAt)
+                ).update(db)
+                count += 1
+            }
+            return count
         }
     }
 

@@ -129,7 +129,7 @@ package enum KioskApp {
             services.append(
                 .init(
                     service: RegistrySync(
-                        client: client, database: database, logger: Logger(label: "kiosk.registry"),
+                        client: client, database: database, pepper: registry.pepper, logger: Logger(label: "kiosk.registry"),
                         interval: settings.api.registryInterval)))
         } else {
             logger.warning("not enrolled with the provincial API: records are kept until kiosk enroll is run")
@@ -154,7 +154,10 @@ package enum KioskApp {
     package static func registry(_ settings: KioskSettings, database: KioskDatabase, logger: Logger) async throws
         -> SQLiteRegistry
     {
-        let registry = SQLiteRegistry(database: database, settings: settings)
+        let registry = try SQLiteRegistry(database: database, settings: settings)
+        // PIN hashes stored before the pepper (registry-v3) are peppered now: the database alone must not do.
+        let peppered = try await registry.pepperStoredPINs()
+        if peppered > 0 { logger.notice("PIN hashes peppered", metadata: ["count": "\(peppered)"]) }
         if let path = settings.registry.openSIDExport {
             let export: OpenSIDExport.Result?
             do {

@@ -12,17 +12,20 @@ import ServiceLifecycle
 package struct RegistrySync: Service {
     let client: ProvincialClient
     let database: KioskDatabase
+    /// The province's PIN hashes are peppered on arrival, as the kiosk's own are.
+    let pepper: PINPepper
     let logger: Logger
     var interval: Duration = .seconds(900)
     var pageSize = 500
 
     /// Pulls the registry's changes through `client` into `database` every `interval`, `pageSize` at a time.
     package init(
-        client: ProvincialClient, database: KioskDatabase, logger: Logger, interval: Duration = .seconds(900),
-        pageSize: Int = 500
+        client: ProvincialClient, database: KioskDatabase, pepper: PINPepper, logger: Logger,
+        interval: Duration = .seconds(900), pageSize: Int = 500
     ) {
         self.client = client
         self.database = database
+        self.pepper = pepper
         self.logger = logger
         self.interval = interval
         self.pageSize = pageSize
@@ -71,7 +74,7 @@ package struct RegistrySync: Service {
         var cursor = try DeviceState(database: database).get(.registryCursor)
         while true {
             let page = try await client.registryChanges(after: cursor, limit: pageSize)
-            let applied = try await database.pool.write { db in try Self.apply(page, db) }
+            let applied = try await database.pool.write { [pepper] db in try Self.apply(page, pepper: pepper, db) }
             report.pages += 1
             report.changed += applied.changed
             report.removed += applied.removed
@@ -84,7 +87,7 @@ package struct RegistrySync: Service {
     }
 
     /// One page: changed residents through the same upsert as the OpenSID import, PIN hashes, removals, cursor.
-    static func apply(_ page: RegistryPage, _ db: Database) throws -> Report {
+    static func apply(_ page: RegistryPage, pepper: PINPepper, _ db: Database) throws -> Report {
         var report = Report(pages: 1)
         var rows: [OpenSIDExport.Row] = []
         var pins: [(nik: String, hash: PINHash)] = []
@@ -116,7 +119,7 @@ package struct RegistrySync: Service {
         for pin in pins {
             guard let id = try ResidentRow.filter(ResidentRow.Columns.nik == pin.nik).fetchOne(db)?.id
             else { continue }
-            try SQLiteRegistry.store(pin.hash, for: id, at: now, db)
+            try SQLiteRegistry.store(pin.hash.peppered(with: pepper), for: id, at: now, db)
         }
         try DeviceState.set(.registryCursor, page.cursor, db)
         try DeviceState.set(.lastRegistrySync, "\(now.millisecondsSince1970)", db)
