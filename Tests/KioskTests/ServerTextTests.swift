@@ -1,3 +1,4 @@
+import Foundation
 import ProvincialAPI
 import Testing
 
@@ -22,5 +23,30 @@ struct ServerTextTests {
         #expect(ServerText.redacted("HTTP 503, try in 30 s; RT 004/RW 12") == "HTTP 503, try in 30 s; RT 004/RW 12")
         let long = ServerText.redacted(String(repeating: "x", count: 1000))
         #expect(long.count == ServerText.longest + 1 && long.hasSuffix("…"))
+    }
+}
+
+@Suite("The provincial API's transport")
+struct APITransportTests {
+    @Test(arguments: [
+        ("https://api.example.id", true), ("http://127.0.0.1:8080", true), ("http://localhost:9", true),
+        ("http://[::1]:8080", true),
+        // Records (NIKs among them) once went to any http:// URL in the clear (issue 18, item 8).
+        ("http://api.example.id", false), ("http://10.0.2.100", false), ("http://127.example.id", false),
+    ])
+    func plainHTTPOnlyToThisMachine(url: String, allowed: Bool) throws {
+        let parsed = try #require(URL(string: url))
+        #expect((ProvincialClient.problem(with: parsed) == nil) == allowed, "\(url)")
+        #expect(ProvincialClient.problem(with: parsed, demo: true) == nil, "a demo kiosk may use \(url)")
+        let text = SampleConfig.valid + "\n[api]\nurl = \"\(url)\"\n"
+        if allowed {
+            #expect(try SampleConfig.parse(text).api.url == parsed)
+        } else {
+            #expect(SampleConfig.problems(text).map(\.key) == ["api.url"], "\(url)")
+        }
+    }
+
+    @Test func tlsBelow12IsRefused() throws {
+        #expect(try ProvincialClient.tls(trustAnchor: nil).minimumTLSVersion == .tlsv12)
     }
 }

@@ -22,8 +22,13 @@ struct EnrollCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.loadSettings()
-        guard let base = URL(string: url), ["http", "https"].contains(base.scheme ?? ""), base.host != nil else {
-            printError("--url: found \"\(url)\", expected http(s)://host[:port]")
+        guard let base = URL(string: url), ["http", "https"].contains(base.scheme ?? ""), base.host != nil,
+            ProvincialClient.problem(with: base, demo: settings.demo) == nil
+        else {
+            printError(
+                "--url: "
+                    + (URL(string: url).flatMap { ProvincialClient.problem(with: $0, demo: settings.demo) }
+                        ?? "found \"\(url)\", expected https://host[:port]"))
             throw ExitCode.validationFailure
         }
         let database = try settings.openDatabase()

@@ -62,7 +62,8 @@ package enum ConfigurationLoader {
         let stateDirectory = resolve(kiosk?.string("state_directory") ?? "/var/lib/kiosk")
         // Only in a village with several kiosks: each numbers its own sub-series (docs/LETTERS.md, "Numbering").
         let station = kiosk?.optionalInt("station", range: LetterNumber.stations)
-        // A demo or test kiosk, which serves no real resident: only it may use the simulated SAM.
+        // A demo or test kiosk, which serves no real resident: only it may use the simulated SAM, or plain http to an
+        // API beyond this machine.
         let demo = kiosk?.bool("demo", default: false) ?? false
         kiosk?.rejectUnknownKeys()
 
@@ -348,10 +349,14 @@ package enum ConfigurationLoader {
         if let section = root.section("api") {
             if let url = section.string("url") {
                 if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
-                    api.url = parsed
+                    if let problem = ProvincialClient.problem(with: parsed, demo: demo) {
+                        section.problem("url", problem)
+                    } else {
+                        api.url = parsed
+                    }
                 } else {
                     section.problem(
-                        "url", "found \"\(url)\", expected http(s)://host[:port], e.g. https://api.example.id")
+                        "url", "found \"\(url)\", expected https://host[:port], e.g. https://api.example.id")
                 }
             }
             api.trustAnchor = section.string("trust_anchor").map(resolve)

@@ -42,7 +42,17 @@ package final class ProvincialClient: Sendable {
         self.baseURL = baseURL
         self.signer = signer
         self.timeout = .seconds(timeout.components.seconds)
+        var configuration = HTTPClient.Configuration(tlsConfiguration: try Self.tls(trustAnchor: trustAnchor))
+        configuration.timeout = .init(
+            connect: .seconds(connectTimeout.components.seconds), read: .seconds(timeout.components.seconds))
+        configuration.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// TLS 1.2 at least, and only the province's own CA when `trustAnchor` names it.
+    static func tls(trustAnchor: String?) throws(APICallError) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
         if let trustAnchor {
             // Only the province's own CA: a certificate from any other CA, however trusted by the system, fails.
             do {
@@ -51,11 +61,25 @@ package final class ProvincialClient: Sendable {
                 throw .untrusted("cannot read the trust anchor \(trustAnchor): \(error)")
             }
         }
-        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
-        configuration.timeout = .init(
-            connect: .seconds(connectTimeout.components.seconds), read: .seconds(timeout.components.seconds))
-        configuration.httpVersion = .http1Only
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        return tls
+    }
+
+    /// Why the kiosk will not talk to `url`, if it will not: residents' records go there, so plain `http://` only
+    /// to this machine, or from a demo or test kiosk (`[kiosk] demo = true`: the system test's reference server on
+    /// the VM's host), and `https://` anywhere else. Checked where a URL enters: `[api] url` and `kiosk enroll`.
+    package static func problem(with url: URL, demo: Bool = false) -> String? {
+        guard let host = url.host, !host.isEmpty else { return "\(url.absoluteString) names no host" }
+        switch url.scheme?.lowercased() {
+        case "https": return nil
+        case "http":
+            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            let octets = bare.split(separator: ".", omittingEmptySubsequences: false).map { UInt8($0) }
+            let loopbackIPv4 = octets.count == 4 && octets.allSatisfy { $0 != nil } && octets[0] == 127
+            if demo || bare == "localhost" || bare == "::1" || loopbackIPv4 { return nil }
+            return "\(url.absoluteString) is plain http: records would cross the network unencrypted; use https:// "
+                + "(http:// only to 127.0.0.1 or localhost, or on a demo kiosk)"
+        default: return "\(url.absoluteString) is not an http(s) URL; expected https://host[:port]"
+        }
     }
 
     /// A safety net: async-http-client must be shut down before it goes; `closing` and `kiosk run` do it properly.
