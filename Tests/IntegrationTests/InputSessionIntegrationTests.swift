@@ -36,7 +36,7 @@ struct InputSessionIntegrationTests {
                 touch = "/dev/input/event7"
                 keypad = "/dev/input/event9"
                 console = "none"
-                """)
+                """, terminal: false)
         // One letter, so the menu is known: the touch test lays it out to find the buttons.
         try """
 

@@ -32,9 +32,10 @@ struct WedgeReaderIntegrationTests {
     }
 
     /// A kiosk configuration with the fixture residents as its registry (SITI AMINAH holds tag 1376422841).
-    /// `cardReader` ends the file, so it may go on with more tables.
+    /// `cardReader` ends the file, so it may go on with more tables; `terminal: false` leaves `[display]` to them.
     static func config(
-        in folder: Folder, identity: String = "card", cardReader: String = "backend = \"script\""
+        in folder: Folder, identity: String = "card", cardReader: String = "backend = \"script\"",
+        terminal: Bool = true
     ) throws -> String {
         try folder.write(
             "kiosk.toml",
@@ -51,8 +52,7 @@ struct WedgeReaderIntegrationTests {
 
             \(KioskTOML.letterhead(templates: repository + "/templates"))
 
-            [display]
-            backend = "terminal"
+            \(terminal ? "[display]\nbackend = \"terminal\"" : "")
 
             [registry]
             opensid_export = "\(repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
