@@ -172,6 +172,39 @@ struct ProvincialAPIIntegrationTests {
         #expect(applied.deliveries["duplicate"] == 3)
     }
 
+    @Test func aRecordTheServerClaimsButNeverReceivedStaysUntilItIsSent() throws {
+        let setup = try Setup()
+        try setup.enroll()
+        let captured = try setup.capture(2)
+        let ids = captured.output.split(separator: "\n").compactMap { line in
+            line.hasPrefix("captured ") ? String(line.dropFirst("captured ".count)) : nil
+        }
+        try #require(ids.count == 2, "\(captured.output)")
+        // The same server, now claiming both records accepted in every answer: whichever goes first, the answer
+        // also names the other one, which was never sent.
+        setup.server.stop()
+        let lying = try APIServerProcess(
+            state: setup.folder + "/api", options: ids.flatMap { ["--acknowledge-unsent", $0] },
+            port: setup.server.port)
+        defer { lying.stop() }
+        let upload = try setup.kiosk(["upload", "--batch-size", "1"])
+        #expect(upload.status == 0, "\(upload.output)")
+        #expect(upload.output.contains("named records this batch did not hold"), "\(upload.output)")
+        #expect(Set(try setup.applied().records.map(\.id)) == Set(ids))
+    }
+
+    @Test func aRejectionReasonIsKeptWithoutNumbersOrForgedLogLines() throws {
+        let reason = "NIK 1809071205900013 tidak cocok\nkiosk: a forged line"
+        let setup = try Setup(serverOptions: ["--reject-reason", reason])
+        try setup.enroll()
+        #expect(try setup.capture(1).status == 0)
+        let upload = try setup.kiosk(["upload"])
+        #expect(upload.output.contains("1 rejected"), "\(upload.output)")
+        #expect(upload.output.contains("NIK [number hidden] tidak cocok kiosk: a forged line"), "\(upload.output)")
+        #expect(!Self.holdsNIKShapedNumber(upload.output), "\(upload.output)")
+        #expect(try setup.kiosk(["status"]).output.contains("rejected:        1"))
+    }
+
     @Test func theRegistryIsPulledWithACursorAndResumesWhereItStopped() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID().uuidString).json")
         let newcomer = RegistryResident(

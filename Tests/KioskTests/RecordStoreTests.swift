@@ -210,6 +210,17 @@ struct RecordStoreTests {
         let spread = Set((0..<100).map { _ in backoff.delay(afterFailures: 10, using: &generator) })
         #expect(spread.count > 50)  // jittered, not in step
         #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(120), using: &generator) == .seconds(120))
+        // A week asked for is an hour waited: nobody may park a village's records.
+        #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(7 * 86_400), using: &generator) == .seconds(3600))
+    }
+
+    @Test func serverTextLosesLongNumbersControlCharactersAndLength() {
+        #expect(ServerText.loggable("NIK 1809071205900013 tidak cocok") == "NIK [number hidden] tidak cocok")
+        #expect(ServerText.loggable("lahir 12051990, RT 001") == "lahir [number hidden], RT 001")
+        #expect(ServerText.loggable("line\nkiosk: forged\u{1B}[2J") == "line kiosk: forged [2J")
+        #expect(ServerText.loggable("batch-size 1 to 500") == "batch-size 1 to 500")
+        let long = ServerText.loggable(String(repeating: "a", count: 1000))
+        #expect(long.count == ServerText.limit && long.hasSuffix("…"))
     }
 }
 

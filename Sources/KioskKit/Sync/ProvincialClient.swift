@@ -259,8 +259,8 @@ package enum APICallError: Error, CustomStringConvertible {
         case .retryLater(let status, let after):
             "the provincial API asked to retry later (HTTP \(status)\(after.map { ", Retry-After \($0)" } ?? ""))"
         case .refused(let problem):
-            "the provincial API refused the request (HTTP \(problem.status) \(problem.code)"
-                + (problem.detail.map { ": \($0)" } ?? "") + ")"
+            "the provincial API refused the request (HTTP \(problem.status) \(ServerText.loggable(problem.code))"
+                + (problem.detail.map { ": \(ServerText.loggable($0))" } ?? "") + ")"
         case .badAnswer(let reason): reason
         }
     }

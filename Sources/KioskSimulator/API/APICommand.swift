@@ -49,6 +49,12 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "Milliseconds to wait before answering a signed request.")
         var slowMs = 0
 
+        @Option(help: "Misbehave: claim this record id accepted in every records answer, sent or not (repeatable).")
+        var acknowledgeUnsent: [String] = []
+
+        @Option(help: "Misbehave: reject every record with this reason.")
+        var rejectReason: String?
+
         @Option(help: "Seed of the fault generator.")
         var seed: UInt64 = 1
 
@@ -94,7 +100,8 @@ struct APICommand: AsyncParsableCommand {
                 store: store,
                 faults: APIFaults(
                     rates: .init(drop: dropRate, status: failRate, loseAnswer: loseAnswerRate), status: failStatus,
-                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs), seed: seed),
+                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs),
+                    acknowledgeUnsent: acknowledgeUnsent, rejectReason: rejectReason, seed: seed),
                 logger: logger)
             var builder: HTTPServerBuilder = .http1()
             if let tlsCertificate, let tlsKey {
