@@ -175,6 +175,17 @@ struct RecordStoreTests {
         #expect(try kiosk.count("service_record") == 0)
     }
 
+    @Test func aHalfWrittenKeyLeftByACrashDoesNotBlockTheNextStart() throws {
+        // After a power cut during the first start, the next boot often gives the kiosk the same PID again: the
+        // temporary file of that PID is then in the way of O_EXCL.
+        let directory = try TemporaryDirectory()
+        let stale = directory.path + "/" + DeviceKey.fileName + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        #expect(FileManager.default.createFile(atPath: stale, contents: Data([1, 2, 3])))
+        let key = try DeviceKey.load(stateDirectory: directory.path)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(try DeviceKey.load(stateDirectory: directory.path).publicKeyBase64 == key.publicKeyBase64)
+    }
+
     @Test func keyFilesAreMadePrivateAndAnOpenOneIsRefused() throws {
         let directory = try TemporaryDirectory()
         _ = try RecordSealer.load(stateDirectory: directory.path)

@@ -126,7 +126,7 @@ package final class ProvincialClient: Sendable {
             case 200..<300:
                 if Answer.self == Empty.self { return Empty() as! Answer }
                 do { return try APIJSON.decoder().decode(Answer.self, from: response.body) } catch {
-                    throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(error)")
+                    throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(ServerText.loggable("\(error)"))")
                 }
             case 429, 503, 502, 504:
                 throw .retryLater(status: response.status, after: response.retryAfter)
