@@ -9,6 +9,9 @@ DEMO_CARD := 04A21B6C9E4F80
 DEMO_PIN := 407158
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT := out
+# Run from a systemd unit, make would pass on JOURNAL_STREAM, and `kiosk run` refuses the terminal display (the
+# tests' screens) under journald.
+unexport JOURNAL_STREAM
 
 # Debian packages: C libraries the drivers link and what the kiosk runs beside them (fonts, espeak-ng for spoken
 # prompts, which the speech tests run for real), and the real services the tests and the demo start

@@ -34,6 +34,9 @@ struct LetterPrintingIntegrationTests {
         cups_server = "\(server)"
         cups_queue = "\(PrintRig.queue)"
 
+        [display]
+        backend = "terminal"
+
         [card_reader]
         backend = "script"
 

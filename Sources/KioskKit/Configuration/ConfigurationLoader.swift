@@ -100,7 +100,8 @@ package enum ConfigurationLoader {
         }
 
         // [display]
-        var display = DisplaySettings(backend: .terminal, size: SizeMM(width: 222, height: 125))
+        // The panel by default: the terminal backend prints what residents see, names included, on standard output.
+        var display = DisplaySettings(backend: .framebuffer, size: SizeMM(width: 222, height: 125))
         if let section = root.section("display") {
             display.backend = section.choice("backend", default: display.backend)
             display.sizeConfigured = section.has("width_mm") || section.has("height_mm")
