@@ -315,17 +315,17 @@ package enum ConfigurationLoader {
         // [api]
         var api = APISettings()
         if let section = root.section("api") {
-            if let url = section.string("url") {
-                if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
-                    api.url = parsed
-                } else {
-                    section.problem(
-                        "url", "found \"\(url)\", expected http(s)://host[:port], e.g. https://api.example.id")
-                }
-            }
             api.trustAnchor = section.string("trust_anchor").map(resolve)
             if let anchor = api.trustAnchor, !FileManager.default.isReadableFile(atPath: anchor) {
                 section.problem("trust_anchor", "the file \(anchor) does not exist or cannot be read (a PEM CA file)")
+            }
+            if let url = section.string("url") {
+                if let parsed = URL(string: url), APIAddress.problem(parsed, trustAnchor: api.trustAnchor) == nil {
+                    api.url = parsed
+                } else {
+                    let why = URL(string: url).flatMap { APIAddress.problem($0, trustAnchor: api.trustAnchor) }
+                    section.problem("url", "found \"\(url)\": " + (why ?? "expected https://host[:port]"))
+                }
             }
             api.batchSize = section.int("batch_size", default: api.batchSize, range: 1...500)
             api.heartbeatInterval = .seconds(

@@ -43,6 +43,8 @@ package final class ProvincialClient: Sendable {
         self.signer = signer
         self.timeout = .seconds(timeout.components.seconds)
         var tls = TLSConfiguration.makeClientConfiguration()
+        // Nothing older than TLS 1.2: 1.0 and 1.1 are deprecated (RFC 8996).
+        tls.minimumTLSVersion = .tlsv12
         if let trustAnchor {
             // Only the province's own CA: a certificate from any other CA, however trusted by the system, fails.
             do {

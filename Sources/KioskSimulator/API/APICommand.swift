@@ -64,6 +64,9 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "The PEM private key of --tls-certificate.")
         var tlsKey: String?
 
+        @Flag(help: "With --tls-certificate: speak nothing newer than TLS 1.1 (an outdated server the kiosk refuses).")
+        var tlsOutdated = false
+
         func validate() throws {
             for rate in [dropRate, failRate, loseAnswerRate] where !(0...1).contains(rate) {
                 throw ValidationError("rates are fractions between 0 and 1")
@@ -105,11 +108,14 @@ struct APICommand: AsyncParsableCommand {
                 logger: logger)
             var builder: HTTPServerBuilder = .http1()
             if let tlsCertificate, let tlsKey {
-                builder = try .tls(
-                    .http1(),
-                    tlsConfiguration: .makeServerConfiguration(
-                        certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
-                        privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem))))
+                var tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
+                if tlsOutdated {
+                    tls.minimumTLSVersion = .tlsv1
+                    tls.maximumTLSVersion = .tlsv11
+                }
+                builder = try .tls(.http1(), tlsConfiguration: tls)
             }
             let app = Application(
                 router: server.router(), server: builder,
