@@ -283,19 +283,23 @@ struct ProvincialAPIIntegrationTests {
         ])
     }
 
-    @Test func overTLSTheKioskTrustsOnlyItsConfiguredAnchor() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tls-\(UUID().uuidString)")
-            .path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.makeCertificates(in: folder, name: "province")
-        try Self.makeCertificates(in: folder, name: "stranger")
-        let server = try APIServerProcess(
+    /// `kiosk-sim api` over TLS with a server certificate of the "province" CA, both made in `folder`
+    /// (`province-ca.pem` is the anchor to trust).
+    static func provinceServer(in folder: String, options: [String] = []) throws -> APIServerProcess {
+        try makeCertificates(in: folder, name: "province")
+        return try APIServerProcess(
             state: folder + "/api",
             options: [
                 "--token", Setup.tokenOption, "--tls-certificate", folder + "/province-server.pem", "--tls-key",
                 folder + "/province-server.key",
-            ])
+            ] + options)
+    }
+
+    @Test func overTLSTheKioskTrustsOnlyItsConfiguredAnchor() throws {
+        let directory = try TemporaryDirectory()
+        let folder = directory.path
+        try Self.makeCertificates(in: folder, name: "stranger")
+        let server = try Self.provinceServer(in: folder)
         defer { server.stop() }
         let url = "https://127.0.0.1:\(server.port)"
         func enroll(trusting anchor: String?, as name: String) throws -> (status: Int32, output: String) {
@@ -317,17 +321,9 @@ struct ProvincialAPIIntegrationTests {
     }
 
     @Test func aServerSpeakingOnlyTLS11IsRefusedEvenWithTheRightCertificate() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tls-\(UUID().uuidString)")
-            .path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.makeCertificates(in: folder, name: "province")
-        let server = try APIServerProcess(
-            state: folder + "/api",
-            options: [
-                "--token", Setup.tokenOption, "--tls-certificate", folder + "/province-server.pem", "--tls-key",
-                folder + "/province-server.key", "--tls-outdated",
-            ])
+        let directory = try TemporaryDirectory()
+        let folder = directory.path
+        let server = try Self.provinceServer(in: folder, options: ["--tls-outdated"])
         defer { server.stop() }
         let url = "https://127.0.0.1:\(server.port)"
         let config = "\(folder)/kiosk.toml"
