@@ -25,9 +25,9 @@ public struct ServiceRecordUpload: Codable, Hashable, Sendable {
 
     public enum PrintOutcome: String, Codable, Hashable, Sendable {
         case printed, failed
-        /// The kiosk did not learn how printing ended (it lost power while printing, say): Core's `pending`, which
-        /// the contract names "unknown".
-        case pending = "unknown"
+        /// The kiosk did not learn how printing ended (it lost power while printing, say): one name, `pending`, from
+        /// Core through SQLite to the contract.
+        case pending
     }
 
     public init(

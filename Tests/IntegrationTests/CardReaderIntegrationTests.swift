@@ -3,19 +3,27 @@ import Drivers
 import Foundation
 import Testing
 
-/// The PC/SC driver against the real pcscd, its vpcd virtual reader, and `kiosk-sim card` as the card.
+/// The PC/SC driver against the real pcscd, its vpcd virtual reader, and `kiosk-sim card` as the card. Each test
+/// has a pcscd of its own (`PrivatePCSCD`) with two vpcd readers on ports chosen at run time, so another test run or
+/// another program on vpcd's usual ports (35963, 35964) cannot disturb it. The client library takes the socket's
+/// path from `PCSCLITE_CSOCK_NAME` once per process, so every test's pcscd uses the same folder.
 @Suite("e-KTP through pcscd and vpcd", .serialized)
 struct CardReaderIntegrationTests {
     static let vpcdReader = "Virtual PCD"
+    static let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "kiosk-card-tests-\(getpid())"
+    ).path
 
-    /// A monitor with its events recorded, and the reader the card arrives on.
-    static func monitor() async throws -> (CardMonitor, EventLog<CardMonitorEvent>) {
-        try Services.requirePCSCD()
+    /// A pcscd of the test's own, a monitor with its events recorded, and the vpcd ports of its two readers.
+    static func monitor() async throws -> (CardMonitor, EventLog<CardMonitorEvent>, PrivatePCSCD) {
+        let pcscd = try PrivatePCSCD(reader: vpcdReader, folder: folder)
+        setenv("PCSCLITE_CSOCK_NAME", pcscd.socket, 1)
+        try await pcscd.start()
         let monitor = CardMonitor()
         let log = EventLog<CardMonitorEvent>()
         await log.record(monitor.events)
         monitor.start()
-        return (monitor, log)
+        return (monitor, log, pcscd)
     }
 
     static func isInsert(_ event: CardMonitorEvent) -> Bool {
@@ -29,14 +37,17 @@ struct CardReaderIntegrationTests {
     }
 
     @Test func aTypeAEKTPIsSeenReadAndSeenLeaving() async throws {
-        let (monitor, log) = try await Self.monitor()
-        defer { monitor.stop() }
+        let (monitor, log, pcscd) = try await Self.monitor()
+        defer {
+            monitor.stop()
+            pcscd.kill()
+        }
         let added = await log.waitFor {
             if case .readerAdded(let name) = $0 { name.hasPrefix(Self.vpcdReader) } else { false }
         }
         #expect(added != nil, "pcscd lists the vpcd reader")
 
-        let card = try SimulatedCard(["--kind", "type-a", "--uid", "04A21B6C9E4F80"])
+        let card = try SimulatedCard(["--kind", "type-a", "--uid", "04A21B6C9E4F80", "--port", "\(pcscd.ports[0])"])
         let inserted = try #require(await log.waitFor(Self.isInsert))
         guard case .cardInserted(let reader, let atr) = inserted else { return }
         #expect(atr.kind == .ektpTypeA)
@@ -51,11 +62,14 @@ struct CardReaderIntegrationTests {
     }
 
     @Test func aTypeBEKTPIsRecognisedWhateverItsPUPI() async throws {
-        let (monitor, log) = try await Self.monitor()
-        defer { monitor.stop() }
+        let (monitor, log, pcscd) = try await Self.monitor()
+        defer {
+            monitor.stop()
+            pcscd.kill()
+        }
         for pupi in ["1A2B3C4D", "99887766"] {
             let before = await log.count
-            let card = try SimulatedCard(["--kind", "type-b", "--uid", pupi])
+            let card = try SimulatedCard(["--kind", "type-b", "--uid", pupi, "--port", "\(pcscd.ports[0])"])
             let inserted = try #require(await log.waitFor(from: before, Self.isInsert))
             guard case .cardInserted(let reader, let atr) = inserted else { return }
             #expect(atr.kind == .ektpTypeB)
@@ -68,15 +82,18 @@ struct CardReaderIntegrationTests {
     }
 
     @Test func fastBouncesEndWithTheCardGone() async throws {
-        let (monitor, log) = try await Self.monitor()
-        defer { monitor.stop() }
+        let (monitor, log, pcscd) = try await Self.monitor()
+        defer {
+            monitor.stop()
+            pcscd.kill()
+        }
         for _ in 0..<10 {
-            let card = try SimulatedCard(["--uid", "520A8BB9"])
+            let card = try SimulatedCard(["--uid", "520A8BB9", "--port", "\(pcscd.ports[0])"])
             card.remove()
         }
         // A last tap proves the monitor still follows the reader after the bounces.
         let before = await log.count
-        let card = try SimulatedCard(["--uid", "520A8BB9"])
+        let card = try SimulatedCard(["--uid", "520A8BB9", "--port", "\(pcscd.ports[0])"])
         #expect(await log.waitFor(from: before, Self.isInsert) != nil)
         card.remove()
         #expect(await log.waitFor(from: before, Self.isRemove) != nil)
@@ -90,8 +107,11 @@ struct CardReaderIntegrationTests {
     /// Each fault in turn on one monitor, each card gone before the next arrives. The words checked are the
     /// technician's (the resident sees "Kartu Tidak Terbaca").
     @Test func misbehavingCardsAreClearErrorsNotCrashes() async throws {
-        let (monitor, log) = try await Self.monitor()
-        defer { monitor.stop() }
+        let (monitor, log, pcscd) = try await Self.monitor()
+        defer {
+            monitor.stop()
+            pcscd.kill()
+        }
         let faults = [
             ("wrong-length", "e-KTPs have 4, 7 or 10"),
             ("6f00", "refused GET UID with status 6F00"),
@@ -100,7 +120,7 @@ struct CardReaderIntegrationTests {
         ]
         for (fault, message) in faults {
             let before = await log.count
-            let card = try SimulatedCard(["--fault", fault])
+            let card = try SimulatedCard(["--fault", fault, "--port", "\(pcscd.ports[0])"])
             let inserted = try #require(await log.waitFor(from: before, Self.isInsert), "\(fault)")
             guard case .cardInserted(let reader, _) = inserted else { return }
             let pcsc = PCSCCardReader()
@@ -115,7 +135,7 @@ struct CardReaderIntegrationTests {
         }
         // The reader still works for a good card afterwards.
         let before = await log.count
-        let good = try SimulatedCard(["--uid", "520A8BB9"])
+        let good = try SimulatedCard(["--uid", "520A8BB9", "--port", "\(pcscd.ports[0])"])
         let inserted = try #require(await log.waitFor(from: before, Self.isInsert))
         guard case .cardInserted(let reader, _) = inserted else { return }
         let pcsc = PCSCCardReader()
@@ -126,8 +146,11 @@ struct CardReaderIntegrationTests {
     /// vpcd's two slots as two readers: a card on each, each read from its own reader, and taking one away leaves
     /// the other where it is.
     @Test func twoReadersEachFollowTheirOwnCard() async throws {
-        let (monitor, log) = try await Self.monitor()
-        defer { monitor.stop() }
+        let (monitor, log, pcscd) = try await Self.monitor()
+        defer {
+            monitor.stop()
+            pcscd.kill()
+        }
         let pcsc = PCSCCardReader()
         /// The reader `uid` arrived on: the first inserted card that reads as `uid`. A card of the previous test may
         /// still be leaving the first reader when the monitor starts; when the new card takes its place before pcscd
@@ -147,9 +170,9 @@ struct CardReaderIntegrationTests {
             }
             return nil
         }
-        let first = try SimulatedCard(["--uid", "04A21B6C9E4F80"])
+        let first = try SimulatedCard(["--uid", "04A21B6C9E4F80", "--port", "\(pcscd.ports[0])"])
         let firstReader = try #require(try await reader(of: "04A21B6C9E4F80"))
-        let second = try SimulatedCard(["--uid", "520A8BB9", "--port", "35964"])
+        let second = try SimulatedCard(["--uid", "520A8BB9", "--port", "\(pcscd.ports[1])"])
         let secondReader = try #require(try await reader(of: "520A8BB9"))
         #expect(firstReader != secondReader)
         #expect(firstReader.hasPrefix(Self.vpcdReader) && secondReader.hasPrefix(Self.vpcdReader))

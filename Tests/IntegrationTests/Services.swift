@@ -22,53 +22,23 @@ enum Services {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
 
-    /// The shared pcscd must be running with both vpcd readers listed, and vpcd must hold its ports (packages pcscd,
-    /// vsmartcard-vpcd and pcsc-tools; `make test` starts it with `scripts/services start`). Checked once per test
-    /// run; a failure names its cause at once instead of a later wait for a reader or a screen that never comes.
-    static func requirePCSCD(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        if let problem = sharedPCSCDProblem {
-            Issue.record(Comment(rawValue: problem), sourceLocation: sourceLocation)
-            throw Missing()
+    struct Missing: Error {}
+
+    /// Whether `port` on loopback can be bound now.
+    static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
     }
-
-    /// The vpcd readers of the shared pcscd and the ports their driver listens on (/etc/reader.conf.d/vpcd).
-    static let vpcdReaders = [("Virtual PCD 00 00", 35963), ("Virtual PCD 00 01", 35964)]
-
-    static let sharedPCSCDProblem: String? = {
-        guard FileManager.default.fileExists(atPath: "/etc/reader.conf.d/vpcd") else {
-            return "the vpcd virtual reader is not installed: apt-get install vsmartcard-vpcd"
-        }
-        guard FileManager.default.fileExists(atPath: "/run/pcscd/pcscd.comm") else {
-            return "pcscd is not running: `make test` starts it (scripts/services start; apt-get install pcscd)"
-        }
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/pcsc_scan") else {
-            return "/usr/bin/pcsc_scan is missing: apt-get install pcsc-tools"
-        }
-        guard let listed = try? run("/usr/bin/timeout", ["10", "/usr/bin/pcsc_scan", "-r"]), listed.status == 0 else {
-            return "pcscd did not answer `pcsc_scan -r` within 10 s: restart it (scripts/services stop; start)"
-        }
-        var problems: [String] = []
-        for (reader, port) in vpcdReaders where !listed.output.contains(reader) {
-            let holder = (try? run("/usr/bin/ss", ["-Hltnp", "sport = :\(port)"]).output) ?? ""
-            let cause =
-                holder.isEmpty
-                ? "nothing listens on port \(port)"
-                : holder.contains("\"pcscd\"")
-                    ? "pcscd holds port \(port) but lists no such reader"
-                    : "another program holds vpcd's port \(port), so vpcd could not listen: "
-                        + holder.trimmingCharacters(in: .whitespacesAndNewlines)
-            problems.append(
-                "pcscd does not list \"\(reader)\" (pcsc_scan -r: \(listed.output.trimmingCharacters(in: .whitespacesAndNewlines))); \(cause)"
-            )
-        }
-        return problems.isEmpty
-            ? nil
-            : problems.joined(separator: "\n")
-                + "\nfix: stop that program, then scripts/services stop && scripts/services start"
-    }()
-
-    struct Missing: Error {}
 
     /// A TCP port nothing listens on now: bound to port 0 and released.
     static func freePort() throws -> Int {
@@ -133,4 +103,75 @@ final class SimulatedCard {
     }
 
     deinit { remove() }
+}
+
+/// A pcscd of a test's own: a second instance in a private mount namespace whose /run/pcscd is a folder of the test
+/// (bind-mounted: pcscd 1.9.9 always uses /run/pcscd/pcscd.comm; only the client library reads
+/// `PCSCLITE_CSOCK_NAME`), with a vpcd reader on ports chosen at run time. Killing it disturbs nothing else, and
+/// nothing else (another test run on the same machine, a program on vpcd's usual ports) disturbs it. Needs root
+/// (unshare --mount), as `make test` runs.
+final class PrivatePCSCD {
+    let folder: String
+    /// The ports vpcd listens on for the cards of the reader's two slots ("NAME 00 00", "NAME 00 01"): vpcd takes
+    /// the configured port and the next one.
+    let ports: [Int]
+    var daemon: FollowedProcess?
+
+    /// One vpcd reader named `name`, its two slots on two free ports in a row.
+    init(reader name: String, folder: String? = nil) throws {
+        var port = try Services.freePort()
+        for _ in 0..<20 where !Services.isFree(port + 1) { port = try Services.freePort() }
+        ports = [port, port + 1]
+        self.folder =
+            folder ?? FileManager.default.temporaryDirectory.appendingPathComponent("pcscd-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(
+            atPath: self.folder + "/reader.conf.d", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: self.folder + "/run", withIntermediateDirectories: true)
+        try """
+        FRIENDLYNAME "\(name)"
+        DEVICENAME   /dev/null:0x\(String(port, radix: 16))
+        LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
+        CHANNELID    0x\(String(port, radix: 16))
+        """.write(toFile: self.folder + "/reader.conf.d/vpcd", atomically: true, encoding: .utf8)
+    }
+
+    var socket: String { folder + "/run/pcscd.comm" }
+    var environment: [String: String] { ["PCSCLITE_CSOCK_NAME": socket] }
+
+    /// Starts pcscd in the foreground and waits for its socket.
+    func start() async throws {
+        guard FileManager.default.fileExists(atPath: "/usr/lib/pcsc/drivers/serial/libifdvpcd.so") else {
+            Issue.record("the vpcd virtual reader is not installed: apt-get install vsmartcard-vpcd")
+            throw Services.Missing()
+        }
+        // What a killed pcscd leaves behind; a new one would refuse to start beside its socket.
+        try? FileManager.default.removeItem(atPath: socket)
+        try? FileManager.default.removeItem(atPath: folder + "/run/pcscd.pid")
+        daemon = try await FollowedProcess(
+            "/usr/bin/unshare",
+            [
+                "--mount", "--propagation", "private", "/bin/sh", "-c",
+                "mount --bind \(folder)/run /run/pcscd && exec pcscd --foreground --config \(folder)/reader.conf.d",
+            ], environment: environment)
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let output = await daemon!.output
+        guard FileManager.default.fileExists(atPath: socket) else {
+            Issue.record("pcscd made no socket: \(output)")
+            throw Services.Missing()
+        }
+    }
+
+    /// SIGKILL, as a crash or an OOM kill would; reaped, so no zombie holds its name.
+    func kill() {
+        guard let process = daemon?.process, process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    deinit {
+        kill()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
 }

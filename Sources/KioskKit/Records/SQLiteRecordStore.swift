@@ -87,8 +87,7 @@ package struct SQLiteRecordStore: LetterIssuer {
 
     package func recordPrintOutcome(_ outcome: PrintOutcome, for id: RecordID) async {
         let now = now().millisecondsSince1970
-        // A failure here leaves the record as "pending": it still uploads after the grace, as the contract's
-        // "unknown".
+        // A failure here leaves the record as "pending": it still uploads after the grace, as such.
         _ = try? await database.pool.write { db in
             try ServiceRecordRow.filter(key: id.text).updateAll(
                 db, ServiceRecordRow.Columns.printOutcome.set(to: outcome))

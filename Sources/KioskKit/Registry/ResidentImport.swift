@@ -94,40 +94,25 @@ package enum ResidentImport {
 
         // Residents: insert or update, remembering which card each should end up with.
         var wantedCards: [(residentID: Int64, tag: RegisteredTag?, storedTag: String?)] = []
-        let columns = Resident.columnNames.joined(separator: ", ")
-        let marks = databaseQuestionMarks(count: Resident.columnNames.count)
-        let updates = Resident.columnNames.map { "\($0) = ?" }.joined(separator: ", ")
         for row in taken {
-            let stored = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT \(Resident.selection) FROM resident LEFT JOIN card ON card.resident_id = resident.id
-                    WHERE nik = ?
-                    """,
-                arguments: [row.resident.nik.digits])
-            let id: Int64
-            if let stored {
-                id = stored["id"]
-                let storedTag: String? = stored["tag"]
+            if let stored = try ResidentRow.filter(ResidentRow.Columns.nik == row.resident.nik.digits).fetchOne(db),
+                let id = stored.id
+            {
+                let storedTag = try CardRow.filter(CardRow.Columns.residentID == id).fetchOne(db)?.tag
                 // A damaged stored row compares unequal, so the import repairs it.
-                let sameFields = (try? Resident(row: stored))?.withoutCard == row.resident.withoutCard
+                let sameFields = (try? stored.resident(tag: nil)) == row.resident.withoutCard
                 if sameFields && storedTag == row.tag?.text {
                     report.unchanged += 1
                 } else {
                     report.updated += 1
-                    if !sameFields {
-                        var arguments = row.resident.columnValues
-                        arguments += [id]
-                        try db.execute(sql: "UPDATE resident SET \(updates) WHERE id = ?", arguments: arguments)
-                    }
+                    if !sameFields { try ResidentRow(row.resident, id: id).update(db) }
                 }
                 wantedCards.append((id, row.tag, storedTag))
             } else {
-                try db.execute(
-                    sql: "INSERT INTO resident (\(columns)) VALUES (\(marks))", arguments: row.resident.columnValues)
-                id = db.lastInsertedRowID
+                var inserted = ResidentRow(row.resident)
+                try inserted.insert(db)
                 report.new += 1
-                wantedCards.append((id, row.tag, nil))
+                wantedCards.append((inserted.id!, row.tag, nil))
             }
         }
 
@@ -135,18 +120,17 @@ package enum ResidentImport {
         // moving between two residents of the same file never meets itself in a unique index.
         let changing = wantedCards.filter { $0.tag?.text != $0.storedTag }
         for change in changing where change.storedTag != nil {
-            try db.execute(sql: "DELETE FROM card WHERE resident_id = ?", arguments: [change.residentID])
+            try CardRow.filter(CardRow.Columns.residentID == change.residentID).deleteAll(db)
         }
         for change in changing {
             guard let tag = change.tag else { continue }
             // Still registered here: to a resident absent from the file. The newer export wins.
-            try db.execute(
-                sql: "DELETE FROM card WHERE number = ? OR hex = ? OR tag = ?",
-                arguments: [tag.number, tag.hex, tag.text])
-            report.movedCards += db.changesCount
-            try db.execute(
-                sql: "INSERT INTO card (resident_id, tag, number, hex) VALUES (?, ?, ?, ?)",
-                arguments: [change.residentID, tag.text, tag.number, tag.hex])
+            // (A tag without hex must not match every card without one: GRDB reads `== nil` as IS NULL.)
+            var sameCard = CardRow.Columns.number == tag.number || CardRow.Columns.tag == tag.text
+            if let hex = tag.hex { sameCard = sameCard || CardRow.Columns.hex == hex }
+            report.movedCards += try CardRow.filter(sameCard).deleteAll(db)
+            var card = CardRow(residentID: change.residentID, tag: tag)
+            try card.insert(db)
         }
 
         report.rejected = rejected.sorted { $0.line < $1.line }

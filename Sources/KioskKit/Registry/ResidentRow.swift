@@ -1,47 +1,114 @@
 import Core
 import GRDB
 
-/// A resident's columns in the `resident` table, both ways.
-extension Resident {
-    static let selection = """
-        resident.id, nik, name, birth_place, birth_date, sex, address, hamlet, rt, rw, religion, marital_status, \
-        occupation, nationality, card.tag
-        """
+/// A `resident` row: one resident as OpenSID exports them (GRDB record). The NIK is the key OpenSID and the
+/// province share; `id` is the registry's own.
+struct ResidentRow: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "resident"
 
-    /// The columns `selection` names, in a row that may also carry `card.tag` (NULL without a card).
-    init(row: Row) throws(RegistryError) {
-        let id: Int64 = row["id"]
+    var id: Int64?
+    var nik: String
+    var name: String
+    var birthPlace: String
+    /// YYYY-MM-DD.
+    var birthDate: String
+    /// L or P.
+    var sex: String
+    var address: String
+    /// Dusun.
+    var hamlet: String
+    var rt: String
+    var rw: String
+    var religion: String
+    var maritalStatus: String
+    var occupation: String
+    var nationality: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, nik, name, sex, address, hamlet, rt, rw, religion, occupation, nationality
+        case birthPlace = "birth_place"
+        case birthDate = "birth_date"
+        case maritalStatus = "marital_status"
+    }
+
+    enum Columns {
+        static let nik = Column(CodingKeys.nik)
+    }
+
+    /// The row for `resident` (the card goes to its own table).
+    init(_ resident: Resident, id: Int64? = nil) {
+        self.id = id
+        nik = resident.nik.digits
+        name = resident.name
+        birthPlace = resident.birthPlace
+        birthDate = resident.birthDate.description
+        sex = resident.sex.rawValue
+        address = resident.address
+        hamlet = resident.hamlet
+        rt = resident.rt
+        rw = resident.rw
+        religion = resident.religion
+        maritalStatus = resident.maritalStatus
+        occupation = resident.occupation
+        nationality = resident.nationality
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The resident this row holds, with the card of `tag` (OpenSID's tag_id_card), or why the row is damaged.
+    func resident(tag: String?) throws(RegistryError) -> Resident {
+        let rowID = id ?? 0
         let nik: NIK
-        do throws(NIKError) { nik = try NIK(row["nik"] as String) } catch {
-            throw .damagedRow("resident", id: id, reason: "nik: \(error)")
+        do throws(NIKError) { nik = try NIK(self.nik) } catch {
+            throw .damagedRow("resident", id: rowID, reason: "nik: \(error)")
         }
-        guard let birthDate = CalendarDate(iso: row["birth_date"] as String) else {
-            throw .damagedRow("resident", id: id, reason: "birth_date is not a date")
+        guard let birthDate = CalendarDate(iso: birthDate) else {
+            throw .damagedRow("resident", id: rowID, reason: "birth_date is not a date")
         }
-        guard let sex = Sex(rawValue: row["sex"]) else {
-            throw .damagedRow("resident", id: id, reason: "sex is neither L nor P")
+        guard let sex = Sex(rawValue: sex) else {
+            throw .damagedRow("resident", id: rowID, reason: "sex is neither L nor P")
         }
-        let tag: String? = row["tag"]
-        self.init(
-            nik: nik, name: row["name"], birthPlace: row["birth_place"], birthDate: birthDate, sex: sex,
-            address: row["address"], hamlet: row["hamlet"], rt: row["rt"], rw: row["rw"], religion: row["religion"],
-            maritalStatus: row["marital_status"], occupation: row["occupation"], nationality: row["nationality"],
-            cardTag: tag.flatMap { CardTag($0) })
+        return Resident(
+            nik: nik, name: name, birthPlace: birthPlace, birthDate: birthDate, sex: sex, address: address,
+            hamlet: hamlet, rt: rt, rw: rw, religion: religion, maritalStatus: maritalStatus, occupation: occupation,
+            nationality: nationality, cardTag: tag.flatMap { CardTag($0) })
+    }
+}
+
+/// A `card` row: a resident's registered card (GRDB record). `tag` is OpenSID's tag_id_card as registered (decimal
+/// or hex); `number` the card's number in decimal, `hex` the UID of hex tags (RegistrySchema says why).
+struct CardRow: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "card"
+
+    var id: Int64?
+    var residentID: Int64
+    var tag: String
+    var number: String
+    var hex: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, tag, number, hex
+        case residentID = "resident_id"
     }
 
-    /// The values for `INSERT`/`UPDATE`, in the order of `columnNames`.
-    static let columnNames = [
-        "nik", "name", "birth_place", "birth_date", "sex", "address", "hamlet", "rt", "rw", "religion",
-        "marital_status", "occupation", "nationality",
-    ]
-
-    var columnValues: StatementArguments {
-        [
-            nik.digits, name, birthPlace, birthDate.description, sex.rawValue, address, hamlet, rt, rw, religion,
-            maritalStatus, occupation, nationality,
-        ]
+    enum Columns {
+        static let residentID = Column(CodingKeys.residentID)
+        static let tag = Column(CodingKeys.tag)
+        static let number = Column(CodingKeys.number)
+        static let hex = Column(CodingKeys.hex)
     }
 
+    init(residentID: Int64, tag: RegisteredTag) {
+        self.residentID = residentID
+        self.tag = tag.text
+        number = tag.number
+        hex = tag.hex
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension Resident {
     /// The same resident apart from the card: what an import compares to decide "unchanged".
     var withoutCard: Resident {
         var copy = self

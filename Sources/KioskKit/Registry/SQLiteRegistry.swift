@@ -156,22 +156,18 @@ package struct SQLiteRegistry: ResidentRegistry {
     /// (a tag naming the card in reader order wins over one naming it reversed).
     private func holder(of card: CardUID, _ db: Database) throws -> Holder? {
         let forms = RegisteredTag.searchForms(for: card, reversed: matchReversed)
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Resident.selection), card.number, pin.resident_id IS NOT NULL AS has_pin
-                FROM card JOIN resident ON resident.id = card.resident_id
-                LEFT JOIN pin ON pin.resident_id = resident.id
-                WHERE card.number IN (\(databaseQuestionMarks(count: forms.numbers.count)))
-                    OR card.hex IN (\(databaseQuestionMarks(count: forms.hexes.count)))
-                """,
-            arguments: StatementArguments(forms.numbers + forms.hexes))
-        func matching(_ uid: CardUID) -> Row? {
-            rows.first { row in CardTag(row["tag"] as String)?.matches(uid) == true }
+        let cards = try CardRow.filter(
+            forms.numbers.contains(CardRow.Columns.number) || forms.hexes.contains(CardRow.Columns.hex)
+        ).fetchAll(db)
+        func matching(_ uid: CardUID) -> CardRow? {
+            cards.first { CardTag($0.tag)?.matches(uid) == true }
         }
-        guard let row = matching(card) ?? (matchReversed ? matching(card.reversed) : nil) else { return nil }
+        guard let found = matching(card) ?? (matchReversed ? matching(card.reversed) : nil),
+            let row = try ResidentRow.fetchOne(db, key: found.residentID)
+        else { return nil }
         return Holder(
-            residentID: row["id"], resident: try Resident(row: row), cardNumber: row["number"], hasPIN: row["has_pin"])
+            residentID: found.residentID, resident: try row.resident(tag: found.tag), cardNumber: found.number,
+            hasPIN: try PINRow.exists(db, key: found.residentID))
     }
 
     /// Wrong PINs that still count: those of the last `lockout`. A last failure more than `lockout` in the
@@ -219,8 +215,8 @@ package struct RegistryStatistics: Equatable, Sendable {
     }
 
     package init(_ db: Database, pinAttempts: Int, lockout: Duration, now: Timestamp) throws {
-        residents = try Table("resident").fetchCount(db)
-        cards = try Table("card").fetchCount(db)
+        residents = try ResidentRow.fetchCount(db)
+        cards = try CardRow.fetchCount(db)
         pins = try PINRow.fetchCount(db)
         lockedCards =
             try Int.fetchOne(

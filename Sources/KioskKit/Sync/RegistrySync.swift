@@ -84,7 +84,7 @@ package struct RegistrySync: Service {
         var pins: [(nik: String, hash: PINHash)] = []
         for (index, change) in page.changes.enumerated() {
             if change.removed {
-                try db.execute(sql: "DELETE FROM resident WHERE nik = ?", arguments: [change.nik])
+                try ResidentRow.filter(ResidentRow.Columns.nik == change.nik).deleteAll(db)
                 report.removed += db.changesCount
                 continue
             }
@@ -106,7 +106,7 @@ package struct RegistrySync: Service {
         report.rejected += imported.rejected.count
         let now = Timestamp.now()
         for pin in pins {
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM resident WHERE nik = ?", arguments: [pin.nik])
+            guard let id = try ResidentRow.filter(ResidentRow.Columns.nik == pin.nik).fetchOne(db)?.id
             else { continue }
             try SQLiteRegistry.store(pin.hash, for: id, at: now, db)
         }
