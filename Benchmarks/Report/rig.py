@@ -194,6 +194,18 @@ def fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def cpu_ns(pid: int) -> int:
+    """CPU time of the threads the process has now, in nanoseconds (schedstat): what start-up cost in work, whatever
+    else the machine was doing."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            total += int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[0])
+        except OSError:
+            pass
+    return total
+
+
 def cpu_ticks(pid: int) -> int:
     """User and system time of the process, in clock ticks."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
@@ -228,10 +240,11 @@ def smaps_by_mapping(pid: int) -> list[tuple[str, int]]:
 class Rig:
     """The services of the test rig and the kiosk's demo configuration in a work folder."""
 
-    def __init__(self, bin_dir: pathlib.Path, out: pathlib.Path, log):
+    def __init__(self, bin_dir: pathlib.Path, out: pathlib.Path, log, sim: pathlib.Path | None = None):
         self.bin = bin_dir
         self.kiosk = need(str(bin_dir / "kiosk"), "make release builds it")
-        self.sim = need(str(bin_dir / "kiosk-sim"), "swift build -c release --product kiosk-sim")
+        # The services' simulator may come from another build (a debug one, to try the script out).
+        self.sim = need(str(sim or bin_dir / "kiosk-sim"), "make bench builds it in release")
         self.out = out
         self.log = log
         self.work = pathlib.Path(tempfile.mkdtemp(prefix="kiosk-bench."))
