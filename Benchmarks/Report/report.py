@@ -81,11 +81,12 @@ def idle_memory(rig: Rig, out: pathlib.Path, settle: float) -> dict:
         pss = rigmodule.pss_kb(pid)
         mappings = rigmodule.smaps_by_mapping(pid)
         threads = rigmodule.threads(pid)
+        names = rigmodule.thread_names(pid)
     finally:
         child.stop()
         notify.close()
     with open(out / "idle-smaps.txt", "w") as f:
-        f.write(f"kiosk run, demo configuration, idle screen: PSS {pss} kB, {threads} threads\n")
+        f.write(f"kiosk run, demo configuration, idle screen: PSS {pss} kB, {threads} threads: {', '.join(names)}\n")
         for name, kb in mappings:
             if kb:
                 f.write(f"{kb:8d} kB  {name}\n")
