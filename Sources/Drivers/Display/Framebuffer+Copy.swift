@@ -61,12 +61,14 @@ extension Framebuffer {
             // cache line per pixel; 16 panel rows of a tile read the same 16 lines, 16 pixels each, while they are
             // still cached (a 1024x600 RGB565 frame: 1.0 -> 0.6 ms, Benchmarks' "Copy ... rotated 90").
             let tile = 16
+            // Read once: `base` looks up the page being drawn, and a tile's 16-pixel rows would repeat that work.
+            let (panel, rowBytes) = (base, stride)
             for top in Swift.stride(from: 0, to: target.height, by: tile) {
                 for left in Swift.stride(from: 0, to: target.width, by: tile) {
                     let columns = left..<min(left + tile, target.width)
                     for line in top..<min(top + tile, target.height) {
                         let source = pixels + first + line * down
-                        let address = base + (target.y + line) * stride + target.x * bytes
+                        let address = panel + (target.y + line) * rowBytes + target.x * bytes
                         switch bytes {
                         case 4:
                             let out = address.assumingMemoryBound(to: UInt32.self)
