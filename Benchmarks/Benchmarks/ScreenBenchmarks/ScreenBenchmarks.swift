@@ -4,7 +4,8 @@ import Drivers
 
 /// Drawing screens (DESIGN.md §9: a full 1024x600 frame ≤ 4 ms median, a partial update ≤ 1 ms), from Core's
 /// screen model through the painter, cairo and the copy into a framebuffer in memory with the panel's format.
-/// Idle CPU and wake-ups of the running daemon are measured by Benchmarks/Screens/idle.sh.
+/// Idle CPU and wake-ups of the running daemon are measured by Benchmarks/Report (make bench) and, with the animation
+/// off too, by Benchmarks/Screens/idle.sh.
 let renderer = try! Renderer()
 let letters = LetterCatalogue.openSIDSelfService.selfService
 
