@@ -23,6 +23,7 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
+        NetworkThreads.useOneEventLoop()
         let settings = try options.loadSettings()
         KioskLogging.bootstrap(level: logLevel)
         if settings.display.backend == .terminal, KioskLogging.underJournald {
