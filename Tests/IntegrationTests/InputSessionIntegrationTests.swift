@@ -22,21 +22,21 @@ struct InputSessionIntegrationTests {
         let repository = Services.repository
         let config = try WedgeReaderIntegrationTests.config(
             in: folder, identity: "card-pin",
-            cardReader: """
-                backend = "script"
-                wedge = "/dev/input/event8"
-
-                [display]
+            display: """
                 backend = "virtual"
                 snapshots = "\(folder.path)/snapshots"
                 width_mm = \(size.width)
                 height_mm = \(size.height)
+                """,
+            cardReader: """
+                backend = "script"
+                wedge = "/dev/input/event8"
 
                 [input]
                 touch = "/dev/input/event7"
                 keypad = "/dev/input/event9"
                 console = "none"
-                """, terminal: false)
+                """)
         // One letter, so the menu is known: the touch test lays it out to find the buttons.
         try """
 

@@ -32,10 +32,10 @@ struct WedgeReaderIntegrationTests {
     }
 
     /// A kiosk configuration with the fixture residents as its registry (SITI AMINAH holds tag 1376422841).
-    /// `cardReader` ends the file, so it may go on with more tables; `terminal: false` leaves `[display]` to them.
+    /// `cardReader` ends the file, so it may go on with more tables.
     static func config(
-        in folder: Folder, identity: String = "card", cardReader: String = "backend = \"script\"",
-        terminal: Bool = true
+        in folder: Folder, identity: String = "card", display: String = "backend = \"terminal\"",
+        cardReader: String = "backend = \"script\""
     ) throws -> String {
         try folder.write(
             "kiosk.toml",
@@ -52,13 +52,14 @@ struct WedgeReaderIntegrationTests {
 
             \(KioskTOML.letterhead(templates: repository + "/templates"))
 
-            \(terminal ? "[display]\nbackend = \"terminal\"" : "")
-
             [registry]
             opensid_export = "\(repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
 
             [printing]
             letter_output = "\(folder.path)/printed"
+
+            [display]
+            \(display)
 
             [card_reader]
             \(cardReader)

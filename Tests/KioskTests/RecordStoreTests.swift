@@ -175,6 +175,17 @@ struct RecordStoreTests {
         #expect(try kiosk.count("service_record") == 0)
     }
 
+    @Test func aHalfWrittenKeyLeftByACrashDoesNotBlockTheNextStart() throws {
+        // After a power cut during the first start, the next boot often gives the kiosk the same PID again: the
+        // temporary file of that PID is then in the way of O_EXCL.
+        let directory = try TemporaryDirectory()
+        let stale = directory.path + "/" + DeviceKey.fileName + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        #expect(FileManager.default.createFile(atPath: stale, contents: Data([1, 2, 3])))
+        let key = try DeviceKey.load(stateDirectory: directory.path)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(try DeviceKey.load(stateDirectory: directory.path).publicKeyBase64 == key.publicKeyBase64)
+    }
+
     @Test func keyFilesAreMadePrivateAndAnOpenOneIsRefused() throws {
         let directory = try TemporaryDirectory()
         _ = try RecordSealer.load(stateDirectory: directory.path)
@@ -223,6 +234,17 @@ struct RecordStoreTests {
         let spread = Set((0..<100).map { _ in backoff.delay(afterFailures: 10, using: &generator) })
         #expect(spread.count > 50)  // jittered, not in step
         #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(120), using: &generator) == .seconds(120))
+        // A week asked for is an hour waited: nobody may park a village's records.
+        #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(7 * 86_400), using: &generator) == .seconds(3600))
+    }
+
+    @Test func serverTextLosesLongNumbersControlCharactersAndLength() {
+        #expect(ServerText.loggable("NIK 1809071205900013 tidak cocok") == "NIK [number hidden] tidak cocok")
+        #expect(ServerText.loggable("lahir 12051990, RT 001") == "lahir [number hidden], RT 001")
+        #expect(ServerText.loggable("line\nkiosk: forged\u{1B}[2J") == "line kiosk: forged [2J")
+        #expect(ServerText.loggable("batch-size 1 to 500") == "batch-size 1 to 500")
+        let long = ServerText.loggable(String(repeating: "a", count: 1000))
+        #expect(long.count == ServerText.limit && long.hasSuffix("…"))
     }
 
     @Test func aServersRetryAfterIsCappedAtAnHour() {

@@ -147,8 +147,10 @@ extension SampleConfig {
 
 /// The built `kiosk` binary as a subprocess.
 enum KioskBinary {
-    static func run(_ arguments: [String], input: String? = nil) throws -> TestProcess.Outcome {
-        try TestProcess.run(TestPaths.binaries + "/kiosk", arguments, input: input)
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws
+        -> TestProcess.Outcome
+    {
+        try TestProcess.run(TestPaths.binaries + "/kiosk", arguments, input: input, environment: environment)
     }
 }
 

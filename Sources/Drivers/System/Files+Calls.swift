@@ -14,13 +14,14 @@ public enum FileSystem {
 
     /// Writes `contents` as the new file `path`, mode 0600, all or nothing: into a temporary name, `fsync`ed, then
     /// linked into place, so a crash never leaves half a file and two processes starting at once agree on one
-    /// (`link` fails for the second). Returns `false` when `path` already existed. The folder is `fsync`ed after the
-    /// link, so the new name survives a power cut too.
+    /// (`link` fails for the second). Returns `false` when `path` already existed. The link is made durable by an
+    /// `fsync` of the folder, so a power cut right after cannot take back a key that already sealed a record.
     public static func createOnce(_ path: String, contents: Data) throws(SystemCallError) -> Bool {
         let temporary = "\(path).\(getpid()).tmp"
-        // A temporary of this name was left by a process that crashed with our process id (a kiosk booting the same
-        // way each time gets the same one): it is nobody's now, and would block start-up for good.
-        if unlink(temporary) != 0, errno != ENOENT { throw SystemCallError(call: "unlink(\(temporary))", code: errno) }
+        // A temporary name with our PID belongs to no living process but us: it is what a crash left behind (after
+        // a reboot systemd often gives the kiosk the same PID again), so it goes, and O_EXCL then still guards
+        // against anything else.
+        unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemCallError(call: "open", code: errno) }
         let written = SystemCall.retrying {
@@ -41,24 +42,13 @@ public enum FileSystem {
         return true
     }
 
-    /// `fsync`s the folder holding `path`, so a name just linked or renamed into it is on the disk.
+    /// `fsync` of the folder holding `path`: what makes a new name in it survive a power cut.
     static func syncFolder(of path: String) throws(SystemCallError) {
         let folder = (path as NSString).deletingLastPathComponent
         let descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw SystemCallError(call: "open(\(folder))", code: errno) }
+        guard descriptor >= 0 else { throw SystemCallError(call: "open", code: errno) }
         defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw SystemCallError(call: "fsync(\(folder))", code: errno) }
-    }
-
-    /// Whether the open file `descriptor` is the stream systemd connected to the journal: `JOURNAL_STREAM` in
-    /// `environment` names its device and inode (`dev:ino`, in decimal), as systemd.exec(5) says to check.
-    public static func isJournalStream(_ descriptor: Int32, environment: [String: String]) -> Bool {
-        guard let value = environment["JOURNAL_STREAM"] else { return false }
-        let parts = value.split(separator: ":").map { UInt64($0) }
-        guard parts.count == 2, let device = parts[0], let inode = parts[1] else { return false }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { return false }
-        return UInt64(status.st_dev) == device && UInt64(status.st_ino) == inode
+        guard fsync(descriptor) == 0 else { throw SystemCallError(call: "fsync", code: errno) }
     }
 
     /// Why `createPrivately` failed.

@@ -62,8 +62,7 @@ package enum ConfigurationLoader {
         let stateDirectory = resolve(kiosk?.string("state_directory") ?? "/var/lib/kiosk")
         // Only in a village with several kiosks: each numbers its own sub-series (docs/LETTERS.md, "Numbering").
         let station = kiosk?.optionalInt("station", range: LetterNumber.stations)
-        // A demo or test kiosk, which serves no real resident: only it may use the simulated SAM, or plain http to an
-        // API beyond this machine.
+        // A demo or test kiosk, which serves no real resident: only it may use the simulated SAM.
         let demo = kiosk?.bool("demo", default: false) ?? false
         kiosk?.rejectUnknownKeys()
 
@@ -118,7 +117,7 @@ package enum ConfigurationLoader {
         }
 
         // [display]
-        // The panel by default: the terminal display writes screens, names among them, to standard output.
+        // The panel by default: the terminal backend prints what residents see, names included, on standard output.
         var display = DisplaySettings(backend: .framebuffer, size: SizeMM(width: 222, height: 125))
         if let section = root.section("display") {
             display.backend = section.choice("backend", default: display.backend)
@@ -347,21 +346,17 @@ package enum ConfigurationLoader {
         // [api]
         var api = APISettings()
         if let section = root.section("api") {
-            if let url = section.string("url") {
-                if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
-                    if let problem = ProvincialClient.problem(with: parsed, demo: demo) {
-                        section.problem("url", problem)
-                    } else {
-                        api.url = parsed
-                    }
-                } else {
-                    section.problem(
-                        "url", "found \"\(url)\", expected https://host[:port], e.g. https://api.example.id")
-                }
-            }
             api.trustAnchor = section.string("trust_anchor").map(resolve)
             if let anchor = api.trustAnchor, !FileManager.default.isReadableFile(atPath: anchor) {
                 section.problem("trust_anchor", "the file \(anchor) does not exist or cannot be read (a PEM CA file)")
+            }
+            if let url = section.string("url") {
+                if let parsed = URL(string: url), APIAddress.problem(parsed, trustAnchor: api.trustAnchor) == nil {
+                    api.url = parsed
+                } else {
+                    let why = URL(string: url).flatMap { APIAddress.problem($0, trustAnchor: api.trustAnchor) }
+                    section.problem("url", "found \"\(url)\": " + (why ?? "expected https://host[:port]"))
+                }
             }
             api.batchSize = section.int("batch_size", default: api.batchSize, range: 1...500)
             api.heartbeatInterval = .seconds(

@@ -80,9 +80,10 @@ package struct CardReaderSettings: Sendable, Equatable {
 
 package struct DisplaySettings: Sendable, Equatable {
     package enum Backend: String, Sendable, CaseIterable {
-        /// Text boxes on the terminal: a technician over SSH, scripted tests.
+        /// Text boxes on the terminal: a technician over SSH, scripted tests. Never under journald (what residents
+        /// see, names included, would go to the journal): `kiosk run` refuses it there.
         case terminal
-        /// The panel through fbdev (`device`).
+        /// The panel through fbdev (`device`): the default.
         case framebuffer
         /// A framebuffer in memory of `pixels`, optionally saving each screen as PNG into `snapshots`: the demo,
         /// a headless kiosk.

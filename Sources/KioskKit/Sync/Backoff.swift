@@ -1,7 +1,6 @@
 /// Exponential backoff with full jitter: after the n-th failure in a row, wait a random time in
 /// `0 ... min(cap, base × 2ⁿ)`, so a fleet of kiosks coming back online does not knock on the server in step.
-/// A server's `Retry-After` is a floor, never shortened, up to `longestRetryAfter`: a server (or anyone on its
-/// path) asking for days would otherwise hold the outbox back for as long.
+/// A server's `Retry-After` is a floor, never shortened, up to an hour (`longestRetryAfter`).
 package struct Backoff: Sendable {
     var base: Duration = .seconds(1)
     var cap: Duration = .seconds(900)
@@ -11,6 +10,10 @@ package struct Backoff: Sendable {
         self.base = base
         self.cap = cap
     }
+
+    /// A `Retry-After` longer than this is taken as this: a server (or anyone between) asking for a week's pause
+    /// would otherwise keep a village's records off the province for a week.
+    static let longestRetryAfter: Duration = .seconds(3600)
 
     func delay(
         afterFailures failures: Int, retryAfter: Duration? = nil, using generator: inout some RandomNumberGenerator
@@ -22,7 +25,4 @@ package struct Backoff: Sendable {
         let jittered = Duration.milliseconds(Int64.random(in: 0...max(ceiling.milliseconds, 0), using: &generator))
         return max(jittered, min(retryAfter ?? .zero, Self.longestRetryAfter))
     }
-
-    /// The longest `Retry-After` the kiosk honours.
-    static let longestRetryAfter: Duration = .seconds(3600)
 }

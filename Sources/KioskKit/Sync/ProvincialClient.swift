@@ -42,16 +42,8 @@ package final class ProvincialClient: Sendable {
         self.baseURL = baseURL
         self.signer = signer
         self.timeout = .seconds(timeout.components.seconds)
-        var configuration = HTTPClient.Configuration(tlsConfiguration: try Self.tls(trustAnchor: trustAnchor))
-        configuration.timeout = .init(
-            connect: .seconds(connectTimeout.components.seconds), read: .seconds(timeout.components.seconds))
-        configuration.httpVersion = .http1Only
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }
-
-    /// TLS 1.2 at least, and only the province's own CA when `trustAnchor` names it.
-    static func tls(trustAnchor: String?) throws(APICallError) -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
+        // Nothing older than TLS 1.2: 1.0 and 1.1 are deprecated (RFC 8996).
         tls.minimumTLSVersion = .tlsv12
         if let trustAnchor {
             // Only the province's own CA: a certificate from any other CA, however trusted by the system, fails.
@@ -61,25 +53,11 @@ package final class ProvincialClient: Sendable {
                 throw .untrusted("cannot read the trust anchor \(trustAnchor): \(error)")
             }
         }
-        return tls
-    }
-
-    /// Why the kiosk will not talk to `url`, if it will not: residents' records go there, so plain `http://` only
-    /// to this machine, or from a demo or test kiosk (`[kiosk] demo = true`: the system test's reference server on
-    /// the VM's host), and `https://` anywhere else. Checked where a URL enters: `[api] url` and `kiosk enroll`.
-    package static func problem(with url: URL, demo: Bool = false) -> String? {
-        guard let host = url.host, !host.isEmpty else { return "\(url.absoluteString) names no host" }
-        switch url.scheme?.lowercased() {
-        case "https": return nil
-        case "http":
-            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            let octets = bare.split(separator: ".", omittingEmptySubsequences: false).map { UInt8($0) }
-            let loopbackIPv4 = octets.count == 4 && octets.allSatisfy { $0 != nil } && octets[0] == 127
-            if demo || bare == "localhost" || bare == "::1" || loopbackIPv4 { return nil }
-            return "\(url.absoluteString) is plain http: records would cross the network unencrypted; use https:// "
-                + "(http:// only to 127.0.0.1 or localhost, or on a demo kiosk)"
-        default: return "\(url.absoluteString) is not an http(s) URL; expected https://host[:port]"
-        }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(
+            connect: .seconds(connectTimeout.components.seconds), read: .seconds(timeout.components.seconds))
+        configuration.httpVersion = .http1Only
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// A safety net: async-http-client must be shut down before it goes; `closing` and `kiosk run` do it properly.
@@ -150,7 +128,7 @@ package final class ProvincialClient: Sendable {
             case 200..<300:
                 if Answer.self == Empty.self { return Empty() as! Answer }
                 do { return try APIJSON.decoder().decode(Answer.self, from: response.body) } catch {
-                    throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(error)")
+                    throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(ServerText.loggable("\(error)"))")
                 }
             case 429, 503, 502, 504:
                 throw .retryLater(status: response.status, after: response.retryAfter)
@@ -283,8 +261,8 @@ package enum APICallError: Error, CustomStringConvertible {
         case .retryLater(let status, let after):
             "the provincial API asked to retry later (HTTP \(status)\(after.map { ", Retry-After \($0)" } ?? ""))"
         case .refused(let problem):
-            "the provincial API refused the request (HTTP \(problem.status) \(ServerText.redacted(problem.code))"
-                + (problem.detail.map { ": \(ServerText.redacted($0))" } ?? "") + ")"
+            "the provincial API refused the request (HTTP \(problem.status) \(ServerText.loggable(problem.code))"
+                + (problem.detail.map { ": \(ServerText.loggable($0))" } ?? "") + ")"
         case .badAnswer(let reason): reason
         }
     }

@@ -1,15 +1,17 @@
-/// Text the provincial server wrote (a problem's detail, a rejection's reason, a code), made fit for a log line: the
-/// kiosk cannot know what it holds, and a server quoting a NIK, a phone number or a name back would put it in the
-/// journal. Runs of 6 or more digits become `[number]`, control characters become spaces, and the text is cut at
-/// 200 characters. Names cannot be recognised; the journal line names the record, the reason says what was wrong.
-enum ServerText {
-    static let longest = 200
+/// Text the provincial server wrote (a problem's detail, a rejected record's reason) as the kiosk may log, store
+/// and show it. The server is trusted with residents' data, its words in a journal are not: a reason that echoes
+/// the record ("NIK 1809…: tidak terdaftar") would put a NIK in the log. So every run of 8 or more digits (a NIK,
+/// a family card number, a birth date written ddmmyyyy, a phone number) is hidden, control characters (a newline
+/// that would forge a second log line, terminal escapes) become spaces, and the text is cut to `limit` characters.
+/// Names cannot be recognised in free text; the contract asks the server for codes and reasons without them.
+package enum ServerText {
+    package static let limit = 200
 
-    static func redacted(_ text: String) -> String {
-        var out = ""
+    package static func loggable(_ text: String) -> String {
+        var result = ""
         var digits = ""
-        func flush() {
-            out += digits.count >= 6 ? "[number]" : digits
+        func flushDigits() {
+            result += digits.count >= 8 ? "[number hidden]" : digits
             digits = ""
         }
         for character in text {
@@ -17,11 +19,13 @@ enum ServerText {
                 digits.append(character)
                 continue
             }
-            flush()
-            let control = character.unicodeScalars.contains { $0.properties.generalCategory == .control }
-            out.append(character.isNewline || control ? " " : character)
+            flushDigits()
+            let isControl = character.unicodeScalars.contains {
+                $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+            }
+            result.append(isControl ? " " : character)
         }
-        flush()
-        return out.count > longest ? String(out.prefix(longest)) + "…" : out
+        flushDigits()
+        return result.count > limit ? String(result.prefix(limit - 1)) + "…" : result
     }
 }

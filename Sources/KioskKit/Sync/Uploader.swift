@@ -1,4 +1,3 @@
-import Core
 import Foundation
 package import Logging
 import ProvincialAPI
@@ -70,6 +69,25 @@ package struct Uploader: Service {
         case failed(retryAfter: Duration?)
     }
 
+    /// The answer's results the kiosk may act on: only those about records of the batch it sent, each once (the
+    /// first word on it counts), rejection reasons made loggable. A server that "acknowledges" a record it was never
+    /// sent would otherwise take it out of the outbox unsent: lost for good.
+    func settled(_ results: [RecordResult], sent batch: [ServiceRecordUpload]) -> [RecordResult] {
+        var unanswered = Set(batch.map(\.id))
+        var kept: [RecordResult] = []
+        for var result in results {
+            guard unanswered.remove(result.id) != nil else { continue }
+            result.reason = result.reason.map(ServerText.loggable)
+            kept.append(result)
+        }
+        if kept.count < results.count {
+            logger.warning(
+                "the province's answer named records this batch did not hold; ignored",
+                metadata: ["ignored": "\(results.count - kept.count)", "sent": "\(batch.count)"])
+        }
+        return kept
+    }
+
     /// Sends one batch and applies the answer.
     package func drainOnce() async -> Round {
         let batch: [ServiceRecordUpload]
@@ -83,28 +101,14 @@ package struct Uploader: Service {
         }
         do {
             let answer = try await client.upload(RecordBatch(records: batch))
-            // Only what was sent can be settled: a server answering for a record it never got would otherwise
-            // take it out of the outbox unsent.
-            let sent = Set(batch.map(\.id))
-            let (results, unsent) = (
-                answer.results.filter { sent.contains($0.id) }, answer.results.filter { !sent.contains($0.id) }
-            )
-            for result in unsent {
-                // The server's text is logged only when it is a record id: it could hold anything.
-                logger.warning(
-                    "the province answered for a record this batch did not hold; ignored",
-                    metadata: [
-                        "record": "\(RecordID(result.id).map(\.text) ?? "(not a record id)")",
-                        "status": "\(result.status.rawValue)",
-                    ])
-            }
+            let results = settled(answer.results, sent: batch)
             try await store.settle(results)
             await outboxChanged()
             let rejected = results.filter { $0.status == .rejected }
             for result in rejected {
                 logger.warning(
                     "the province rejected a record; it stays on the kiosk",
-                    metadata: ["record": "\(result.id)", "reason": "\(ServerText.redacted(result.reason ?? ""))"])
+                    metadata: ["record": "\(result.id)", "reason": "\(result.reason ?? "")"])
             }
             logger.info(
                 "records uploaded",

@@ -26,20 +26,22 @@ final class APIFaults: Sendable {
     let retryAfterSeconds: Int?
     /// Added before every signed answer.
     let delay: Duration
-    /// Record ids every records answer claims as accepted although the batch did not hold them: a misbehaving
-    /// server, which the kiosk must not believe (it would drop records it never sent).
+    /// A misbehaving server: every records answer also claims these record ids accepted, sent or not.
     let acknowledgeUnsent: [String]
+    /// A misbehaving server: every record is rejected with this reason (which may echo personal data).
+    let rejectReason: String?
     private let generator: Mutex<SplitMix64>
 
     init(
         rates: Rates = .init(), status: Int = 503, retryAfterSeconds: Int? = nil, delay: Duration = .zero,
-        acknowledgeUnsent: [String] = [], seed: UInt64
+        acknowledgeUnsent: [String] = [], rejectReason: String? = nil, seed: UInt64
     ) {
+        self.acknowledgeUnsent = acknowledgeUnsent
+        self.rejectReason = rejectReason
         self.rates = rates
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds
         self.delay = delay
-        self.acknowledgeUnsent = acknowledgeUnsent
         generator = Mutex(SplitMix64(seed: seed))
     }
 
