@@ -2,7 +2,8 @@
 # Idle cost of the running daemon with the idle screen on a virtual framebuffer: CPU time and context switches
 # (wake-ups) of every thread over SECONDS (default 60): with the idle animation, without it, and with the village
 # board beside the idle text (imported from demo/keuangan_manual_rinci.csv; its pages turn with the animation).
-# Usage: Benchmarks/Screens/idle.sh BUILD_DIR [SECONDS]   (make bench runs it on the release build)
+# Usage: Benchmarks/Screens/idle.sh BUILD_DIR [SECONDS]   (by hand; make bench's report measures the idle with the
+# animation on, on the demo configuration)
 set -euo pipefail
 build=${1:?build directory, e.g. .build/release}
 seconds=${2:-60}

@@ -57,6 +57,7 @@ struct LetterVerificationPageTests {
 
             [identity]
             mode = "card"
+            supervised = true
 
             \(KioskTOML.letterhead(templates: Services.repository + "/templates"))
 
@@ -66,6 +67,9 @@ struct LetterVerificationPageTests {
             [printing]
             letters = "file"
             letter_output = "\(letters)"
+
+            [display]
+            backend = "terminal"
 
             [card_reader]
             backend = "script"
@@ -90,7 +94,10 @@ struct LetterVerificationPageTests {
         func printLetter() async throws -> String {
             let enrolled = try await Services.runDetached(
                 LetterVerificationPageTests.kiosk,
-                ["enroll", "--url", server.url, "--token", token, "--config", config])
+                [
+                    "enroll", "--url", server.url, "--token-file",
+                    try ProvincialAPIIntegrationTests.tokenFile(token, in: folder), "--config", config,
+                ])
             #expect(enrolled.status == 0, "\(enrolled.output)")
             let script = folder + "/session.txt"
             try """

@@ -9,6 +9,13 @@ import Testing
 /// decoder of its own (not the encoder's tables) and answers `DLE EOT` as its options say.
 @Suite("Thermal printers: TCP against kiosk-sim printer, lp against a FIFO, USB under umockdev", .serialized)
 struct ThermalPrinterTests {
+    /// Whether a command's output speaks words to the technician: no Swift value (`failed(Core.PrinterProblem…)`)
+    /// and no stored name (`paperOut`, `failed:coverOpen`).
+    static func speaksWords(_ output: String) -> Bool {
+        !output.contains("Core.") && !output.contains("failed(") && !output.contains("failed:")
+            && PrinterProblem.allCases.allSatisfy { $0 == .offline || $0 == .unknown || !output.contains($0.rawValue) }
+    }
+
     /// One `kiosk-sim printer` on a free port, its jobs in a temporary folder; killed when the test ends.
     final class VirtualPrinter {
         let process = Process()
@@ -248,9 +255,10 @@ struct ThermalPrinterTests {
             Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
         #expect(status == 0, "\(output)")
         let kioskStatus = try Services.run(Services.binaries + "/kiosk", ["status", "--config", config]).output
-        #expect(kioskStatus.contains("printer:         paperOut"), "\(kioskStatus)")
-        #expect(kioskStatus.contains("thermal printer: paperOut at "), "\(kioskStatus)")
-        #expect(kioskStatus.contains("; last job failed:paperOut"), "\(kioskStatus)")
+        #expect(kioskStatus.contains("printer:         out of paper: load a new roll"), "\(kioskStatus)")
+        #expect(kioskStatus.contains("thermal printer: out of paper: load a new roll and close the cover (as of "))
+        #expect(kioskStatus.contains("; last job: not printed, out of paper"), "\(kioskStatus)")
+        #expect(Self.speaksWords(kioskStatus), "\(kioskStatus)")
     }
 
     @Test func testPrintThermalSaysTheStatusAndPrintsASample() async throws {
@@ -260,6 +268,7 @@ struct ThermalPrinterTests {
             Services.binaries + "/kiosk", ["test-print", "--thermal", "--config", config])
         #expect(status == 0, "\(output)")
         #expect(output.contains("ready (paper near end)"), "\(output)")
+        #expect(Self.speaksWords(output), "\(output)")
         #expect(await virtual.transcript()?.contains("SURAT UJI CETAK") == true)
     }
 
@@ -338,7 +347,8 @@ struct ThermalPrinterTests {
         // The trace has no OUT record for the job: had it been sent, the replay would have failed the transfer.
         let (status, output) = try Self.usb(trace: "paper-out.ioctl")
         #expect(status == 1, "\(output)")
-        #expect(output.contains("paperOut"), "\(output)")
+        #expect(output.contains("out of paper: load a new roll"), "\(output)")
+        #expect(Self.speaksWords(output), "\(output)")
     }
 
     /// Plug and unplug at run time (Fixtures/usb-thermal/plug.py, umockdev's Testbed under umockdev-wrapper): a job
@@ -401,14 +411,16 @@ struct ThermalPrinterTests {
         #expect(try virtual.control("paper out").hasPrefix("ok paper=out"))
         let (status, output) = try Services.run(
             kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config])
-        #expect(status == 1 && output.contains("failed(Core.PrinterProblem.paperOut)"), "\(output)")
+        #expect(status == 1 && output.contains("not printed, out of paper: load a new roll"), "\(output)")
+        #expect(Self.speaksWords(output), "\(output)")
         let kioskStatus = try Services.run(kiosk, ["status", "--config", config]).output
-        #expect(kioskStatus.contains("thermal printer: paperOut at "), "\(kioskStatus)")
+        #expect(kioskStatus.contains("thermal printer: out of paper: load a new roll"), "\(kioskStatus)")
         #expect(try virtual.control("paper near-end").hasPrefix("ok paper=near-end"))
         #expect(try Services.run(kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config]).status == 0)
         let nearEnd = try Services.run(kiosk, ["status", "--config", config]).output
         #expect(
-            nearEnd.contains("thermal printer: paperNearEnd at ") && nearEnd.contains("; last job printed"),
+            nearEnd.contains("thermal printer: ready, paper near end: load a new roll soon (as of ")
+                && nearEnd.contains("; last job: printed"),
             "\(nearEnd)")
         // The job while the paper was out never left the kiosk (its status check said out): job 2 is the last one.
         #expect(await virtual.transcript(2)?.contains("DESA HANURA") == true)

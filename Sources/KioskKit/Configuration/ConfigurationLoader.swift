@@ -62,6 +62,8 @@ package enum ConfigurationLoader {
         let stateDirectory = resolve(kiosk?.string("state_directory") ?? "/var/lib/kiosk")
         // Only in a village with several kiosks: each numbers its own sub-series (docs/LETTERS.md, "Numbering").
         let station = kiosk?.optionalInt("station", range: LetterNumber.stations)
+        // A demo or test kiosk, which serves no real resident: only it may use the simulated SAM.
+        let demo = kiosk?.bool("demo", default: false) ?? false
         kiosk?.rejectUnknownKeys()
 
         // [identity] and [session]
@@ -70,7 +72,22 @@ package enum ConfigurationLoader {
             policy.identityMode = identity.choice("mode", default: policy.identityMode)
             policy.pinLength = identity.int("pin_length", default: policy.pinLength, range: 4...8)
             policy.pinAttempts = identity.int("pin_attempts", default: policy.pinAttempts, range: 1...10)
-            policy.lockout = .seconds(identity.int("lockout_seconds", default: 300, range: 0...86_400))
+            // A floor: 0 would switch the lockout off, and a few seconds nearly so.
+            let minimumLockout = Int(KioskPolicy.minimumLockout.components.seconds)
+            policy.lockout = .seconds(
+                identity.int("lockout_seconds", default: 300, range: minimumLockout...86_400))
+            policy.pinHardLimit = identity.int("hard_lock_after", default: policy.pinHardLimit, range: 3...100)
+            if policy.pinHardLimit < policy.pinAttempts {
+                identity.problem(
+                    "hard_lock_after", "must be at least pin_attempts (\(policy.pinAttempts)): it counts every wrong PIN")
+            }
+            policy.supervised = identity.bool("supervised", default: false)
+            if policy.identityMode == .cardOnly, !policy.supervised {
+                identity.problem(
+                    "mode",
+                    "\"card\" serves whoever holds a registered card, without a PIN: only on a kiosk an operator "
+                        + "watches; say so with supervised = true, or use \"card-pin\"")
+            }
             identity.rejectUnknownKeys()
         }
         if let session = root.section("session") {
@@ -100,7 +117,8 @@ package enum ConfigurationLoader {
         }
 
         // [display]
-        var display = DisplaySettings(backend: .terminal, size: SizeMM(width: 222, height: 125))
+        // The panel by default: the terminal backend prints what residents see, names included, on standard output.
+        var display = DisplaySettings(backend: .framebuffer, size: SizeMM(width: 222, height: 125))
         if let section = root.section("display") {
             display.backend = section.choice("backend", default: display.backend)
             display.sizeConfigured = section.has("width_mm") || section.has("height_mm")
@@ -296,12 +314,26 @@ package enum ConfigurationLoader {
         // [sam]
         var sam: SAMKind?
         if let section = root.section("sam") {
-            sam = section.choice("kind", default: SAMKind.simulated)
+            // No default: an empty [sam] must not quietly mean the simulated one.
+            if section.has("kind") {
+                sam = section.choice("kind", default: SAMKind.simulated)
+            } else {
+                section.problem("kind", "missing; the kind of SAM the chip is read through")
+            }
+            if sam == .simulated, !demo {
+                section.problem(
+                    "kind",
+                    "\"simulated\" passes the chip's answers through unchecked, so any programmable card could name "
+                        + "anyone: only a demo or test kiosk ([kiosk] demo = true) may use it; a kiosk serving "
+                        + "residents needs a Dukcapil SAM (identity mode \"card-pin\" until then)")
+            }
             section.rejectUnknownKeys()
         }
         if policy.identityMode == .chip {
             if sam == nil {
-                report.add("identity.mode", "\"chip\" reads the e-KTP through a SAM: add a [sam] table with its kind")
+                report.add(
+                    "identity.mode",
+                    "\"chip\" reads the e-KTP through a Dukcapil SAM, and none is configured: use \"card-pin\"")
             }
             if cardReader.backend != .pcsc {
                 report.add("card_reader.backend", "identity mode \"chip\" reads the card itself: it needs \"pcsc\"")
@@ -324,17 +356,17 @@ package enum ConfigurationLoader {
         // [api]
         var api = APISettings()
         if let section = root.section("api") {
-            if let url = section.string("url") {
-                if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
-                    api.url = parsed
-                } else {
-                    section.problem(
-                        "url", "found \"\(url)\", expected http(s)://host[:port], e.g. https://api.example.id")
-                }
-            }
             api.trustAnchor = section.string("trust_anchor").map(resolve)
             if let anchor = api.trustAnchor, !FileManager.default.isReadableFile(atPath: anchor) {
                 section.problem("trust_anchor", "the file \(anchor) does not exist or cannot be read (a PEM CA file)")
+            }
+            if let url = section.string("url") {
+                if let parsed = URL(string: url), APIAddress.problem(parsed, trustAnchor: api.trustAnchor) == nil {
+                    api.url = parsed
+                } else {
+                    let why = URL(string: url).flatMap { APIAddress.problem($0, trustAnchor: api.trustAnchor) }
+                    section.problem("url", "found \"\(url)\": " + (why ?? "expected https://host[:port]"))
+                }
             }
             api.batchSize = section.int("batch_size", default: api.batchSize, range: 1...500)
             api.heartbeatInterval = .seconds(
@@ -362,7 +394,7 @@ package enum ConfigurationLoader {
             registry: registry,
             operatorCards: operatorCards,
             printing: printing, cardReader: cardReader, sam: sam, records: records, api: api, input: input,
-            speech: speech)
+            speech: speech, demo: demo)
     }
 
     /// Why `url` cannot be the verification page letters link to, if it cannot: an http(s) address with a host, no

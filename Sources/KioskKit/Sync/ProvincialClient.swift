@@ -43,6 +43,8 @@ package final class ProvincialClient: Sendable {
         self.signer = signer
         self.timeout = .seconds(timeout.components.seconds)
         var tls = TLSConfiguration.makeClientConfiguration()
+        // Nothing older than TLS 1.2: 1.0 and 1.1 are deprecated (RFC 8996).
+        tls.minimumTLSVersion = .tlsv12
         if let trustAnchor {
             // Only the province's own CA: a certificate from any other CA, however trusted by the system, fails.
             do {
@@ -141,7 +143,7 @@ package final class ProvincialClient: Sendable {
     {
         if Answer.self == Empty.self { return Empty() as! Answer }
         do { return try APIJSON.decoder().decode(Answer.self, from: response.body) } catch {
-            throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(error)")
+            throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(ServerText.loggable("\(error)"))")
         }
     }
 
@@ -292,8 +294,8 @@ package enum APICallError: Error, CustomStringConvertible {
         case .retryLater(let status, let after):
             "the provincial API asked to retry later (HTTP \(status)\(after.map { ", Retry-After \($0)" } ?? ""))"
         case .refused(let problem):
-            "the provincial API refused the request (HTTP \(problem.status) \(problem.code)"
-                + (problem.detail.map { ": \($0)" } ?? "") + ")"
+            "the provincial API refused the request (HTTP \(problem.status) \(ServerText.loggable(problem.code))"
+                + (problem.detail.map { ": \(ServerText.loggable($0))" } ?? "") + ")"
         case .badAnswer(let reason): reason
         }
     }

@@ -53,6 +53,12 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "Milliseconds to wait before answering a signed request.")
         var slowMs = 0
 
+        @Option(help: "Misbehave: claim this record id accepted in every records answer, sent or not (repeatable).")
+        var acknowledgeUnsent: [String] = []
+
+        @Option(help: "Misbehave: reject every record with this reason.")
+        var rejectReason: String?
+
         @Option(help: "Seed of the fault generator.")
         var seed: UInt64 = 1
 
@@ -61,6 +67,9 @@ struct APICommand: AsyncParsableCommand {
 
         @Option(help: "The PEM private key of --tls-certificate.")
         var tlsKey: String?
+
+        @Flag(help: "With --tls-certificate: speak nothing newer than TLS 1.1 (an outdated server the kiosk refuses).")
+        var tlsOutdated = false
 
         func validate() throws {
             for rate in [dropRate, failRate, loseAnswerRate] where !(0...1).contains(rate) {
@@ -102,15 +111,19 @@ struct APICommand: AsyncParsableCommand {
                 store: store,
                 faults: APIFaults(
                     rates: .init(drop: dropRate, status: failRate, loseAnswer: loseAnswerRate), status: failStatus,
-                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs), seed: seed),
+                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs),
+                    acknowledgeUnsent: acknowledgeUnsent, rejectReason: rejectReason, seed: seed),
                 logger: logger)
             var builder: HTTPServerBuilder = .http1()
             if let tlsCertificate, let tlsKey {
-                builder = try .tls(
-                    .http1(),
-                    tlsConfiguration: .makeServerConfiguration(
-                        certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
-                        privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem))))
+                var tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
+                if tlsOutdated {
+                    tls.minimumTLSVersion = .tlsv1
+                    tls.maximumTLSVersion = .tlsv11
+                }
+                builder = try .tls(.http1(), tlsConfiguration: tls)
             }
             let app = Application(
                 router: server.router(), server: builder,

@@ -34,7 +34,11 @@ struct APIServer: Sendable {
                 guard !batch.records.isEmpty, batch.records.count <= Endpoint.maximumBatch else {
                     return problem(413, "batch-size", "send 1 to \(Endpoint.maximumBatch) records per request")
                 }
-                let results = try store.apply(batch.records, from: kiosk)
+                var results =
+                    try faults.rejectReason.map { reason in
+                        batch.records.map { RecordResult(id: $0.id, status: .rejected, reason: reason) }
+                    } ?? store.apply(batch.records, from: kiosk)
+                results += faults.acknowledgeUnsent.map { RecordResult(id: $0, status: .accepted) }
                 return try json(200, RecordBatchResult(results: results))
             }
         }

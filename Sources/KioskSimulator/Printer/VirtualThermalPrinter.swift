@@ -44,9 +44,12 @@ final class VirtualThermalPrinter: Sendable {
     let condition: Mutex<PrinterCondition>
     private let jobs = Atomic<Int>(0)
     private let renderer: Renderer
+    /// Says "job data" on stdout at each job's first printing byte (`--announce-jobs`).
+    let announcesJobs: Bool
 
-    init(output: String, widthDots: Int, condition: PrinterCondition) throws {
+    init(output: String, widthDots: Int, condition: PrinterCondition, announcesJobs: Bool = false) throws {
         self.output = output
+        self.announcesJobs = announcesJobs
         self.widthDots = widthDots
         self.condition = Mutex(condition)
         renderer = try Renderer(fonts: Fonts(serif: "DejaVu Serif", sans: "DejaVu Sans Mono"))
@@ -101,6 +104,8 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
     var decoder = EscPosDecoder()
     /// Whether anything reached the paper: a printer out of paper prints nothing of the job.
     var printed = true
+    /// Whether this job's first printing byte was announced (`--announce-jobs`).
+    var announced = false
 
     init(printer: VirtualThermalPrinter) { self.printer = printer }
 
@@ -108,6 +113,10 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         let printing = bytes.count - bytes.indices.filter { bytes[$0] == 0x10 }.count * 3
+        if printer.announcesJobs, printing > 0, !announced {
+            announced = true
+            FileHandle.standardOutput.write(Data("kiosk-sim printer: job data\n".utf8))
+        }
         let condition = printer.condition.withLock { condition in
             if let left = condition.paperLeft, printing > 0 {
                 condition.paperLeft = max(left - printing, 0)
