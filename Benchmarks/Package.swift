@@ -34,17 +34,6 @@ let package = Package(
             path: "Benchmarks/LetterBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
-        // Needs pcscd with the vpcd reader running and kiosk-sim built (`make bench` does both).
-        .executableTarget(
-            name: "CardBenchmarks",
-            dependencies: [
-                .product(name: "Benchmark", package: "package-benchmark"),
-                .product(name: "Core", package: "village-kiosk"),
-                .product(name: "Drivers", package: "village-kiosk"),
-            ],
-            path: "Benchmarks/CardBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        ),
         // Screens: full frames at three panel sizes, partial updates, touch to pixels (no services needed).
         .executableTarget(
             name: "ScreenBenchmarks",

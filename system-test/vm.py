@@ -344,7 +344,7 @@ def require_tools():
     missing = [f"{tool} (apt-get install {package})" for tool, package in [
         ("qemu-system-x86_64", "qemu-system-x86"), ("qemu-img", "qemu-utils"), ("socat", "socat"),
         ("mmdebstrap", "mmdebstrap"), ("mkfs.ext4", "e2fsprogs"), ("pdftotext", "poppler-utils"),
-        ("zbarimg", "zbar-tools")] if shutil.which(tool) is None]
+        ("zbarimg", "zbar-tools"), ("openssl", "openssl")] if shutil.which(tool) is None]
     if missing:
         raise VMError("the system test needs: " + ", ".join(missing))
 

@@ -38,7 +38,7 @@ TOML
 
 drain() { # $1: name, $2: backlog
     config "$WORK/$1" >"$WORK/$1.toml"
-    "$BIN/kiosk" enroll --config "$WORK/$1.toml" --url "$URL" --token "$3" >/dev/null
+    echo "$3" | "$BIN/kiosk" enroll --config "$WORK/$1.toml" --url "$URL" --token-file - >/dev/null
     "$BIN/record-load" --config "$WORK/$1.toml" --count "$2" >/dev/null
     /usr/bin/time -f "%e %M" -o "$WORK/$1.time" "$BIN/kiosk" upload --config "$WORK/$1.toml" --batch-size 500 >/dev/null
     read -r seconds rss <"$WORK/$1.time"

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Idle cost of the running daemon with the idle screen on a virtual framebuffer: CPU time and context switches
-# (wake-ups) of every thread over SECONDS (default 60), once with the idle animation and once without.
-# Usage: Benchmarks/Screens/idle.sh BUILD_DIR [SECONDS]   (make bench runs it on the release build)
+# (wake-ups) of every thread over SECONDS (default 60): with the idle animation, without it, and with the village
+# board beside the idle text (imported from demo/keuangan_manual_rinci.csv; its pages turn with the animation).
+# Usage: Benchmarks/Screens/idle.sh BUILD_DIR [SECONDS]   (by hand; make bench's report measures the idle with the
+# animation on, on the demo configuration)
 set -euo pipefail
 build=${1:?build directory, e.g. .build/release}
 seconds=${2:-60}
@@ -18,12 +20,16 @@ switches() {
     done
 }
 
-for animate in true false; do
+for mode in true false board; do
+    animate=$([ "$mode" = false ] && echo false || echo true)
     sed -e 's|^backend = "pcsc"|backend = "script"|' -e "s|^snapshots = .*|animate_idle = $animate|" \
-        -e "s|^state_directory = .*|state_directory = \"$work/state-$animate\"|" \
+        -e "s|^state_directory = .*|state_directory = \"$work/state-$mode\"|" \
         -e "s|^templates = .*|templates = \"$PWD/templates\"|" -e "s|^opensid_export = .*||" \
         demo/kiosk.toml > "$work/kiosk.toml"
-    "$build"/kiosk run --config "$work/kiosk.toml" --log-level error > "$work/log-$animate" 2>&1 &
+    if [ "$mode" = board ]; then
+        "$build"/kiosk import board demo/keuangan_manual_rinci.csv --config "$work/kiosk.toml" > /dev/null
+    fi
+    "$build"/kiosk run --config "$work/kiosk.toml" --log-level error > "$work/log-$mode" 2>&1 &
     pid=$!
     sleep 3  # start-up done, the idle screen drawn
     cpu0=$(cpu "$pid"); switches "$pid" > "$work/before"
@@ -33,6 +39,6 @@ for animate in true false; do
     rss=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
     pss=$(awk '/^Pss:/ {print $2}' /proc/"$pid"/smaps_rollup)
     kill -TERM "$pid"; wait "$pid" || true
-    awk -v c=$((cpu1 - cpu0)) -v t="$ticks" -v s="$seconds" -v w="$woke" -v a="$animate" -v r="$rss" -v p="$pss" \
+    awk -v c=$((cpu1 - cpu0)) -v t="$ticks" -v s="$seconds" -v w="$woke" -v a="$animate$([ "$mode" = board ] && echo ', with the village board')" -v r="$rss" -v p="$pss" \
         'BEGIN { printf "idle screen, animate_idle=%s: CPU %.3f %% (%.2f s in %d s), %.1f wake-ups/min, RSS %d kB, PSS %d kB\n", a, 100 * c / t / s, c / t, s, w * 60 / s, r, p }'
 done

@@ -36,6 +36,13 @@ public protocol LetterPrinter: Sendable {
 public protocol TextMeasurer: Sendable {
     /// The advance width of `text` set in `font`, in the font's units (points on paper, pixels on screens).
     func width(of text: String, in font: Font) -> Double
+    /// How many modules a side the QR of `payload` has, quiet zone excluded, as the renderer will encode it; `nil`
+    /// when the measurer does not encode QRs (layout then assumes the densest code a letter's QR can be).
+    func qrModules(for payload: String) -> Int?
+}
+
+extension TextMeasurer {
+    public func qrModules(for payload: String) -> Int? { nil }
 }
 
 /// Reads screen prompts aloud (espeak-ng's Indonesian voice in Drivers/Speech). Both calls return at once, whatever

@@ -5,7 +5,11 @@ public enum Endpoint {
     public static let registry = "/v1/registry"
     public static let heartbeats = "/v1/heartbeats"
     public static let kioskKeys = "/v1/kiosks/keys"
+    /// The village board (`Board`), with `ETag` and `If-None-Match`.
+    public static let board = "/v1/board"
     public static let letterVerification = "/v1/letters/verification"
+    /// The verification page a letter's QR links to (`?s=<payload>`): HTML in Bahasa Indonesia, for any phone.
+    public static let letterPage = "/surat"
 
     /// The most records one upload may carry (`RecordBatch.records.maxItems`).
     public static let maximumBatch = 500

@@ -49,9 +49,14 @@ enum Fixtures {
     ])
     static let menuCodes = ["S-41", "S-30", "500", "S-01", "S-02", "S-03", "S-10"]
 
-    static func policy(_ mode: IdentityMode = .cardAndPIN, spoken: Bool = false, pageSize: Int = 3) -> KioskPolicy {
+    /// `supervised`: by default only where the mode needs it (`card`); a chip-mode kiosk without it asks for the
+    /// PIN too.
+    static func policy(
+        _ mode: IdentityMode = .cardAndPIN, spoken: Bool = false, pageSize: Int = 3, supervised: Bool? = nil
+    ) -> KioskPolicy {
         var policy = KioskPolicy()
         policy.identityMode = mode
+        policy.supervised = supervised ?? (mode == .cardOnly)
         policy.pinLength = 6
         policy.pinAttempts = 3
         policy.lockout = .seconds(300)
@@ -149,6 +154,8 @@ enum Fixtures {
         // Maintenance.
         h.insert(operatorUID)
         h.send(.lookedUp(.operatorCard))
+        h.typePIN()
+        h.send(.pinChecked(.accepted))
         h.press(.testPrint)
         h.press(.toggleService)
         h.press(.toggleService)
@@ -274,7 +281,7 @@ struct Harness {
 
     mutating func toMenu(_ uid: CardUID = Fixtures.cardUID, resident: Resident = Fixtures.woman) {
         toIdentifying(uid, resident: resident)
-        if policy.identityMode == .cardAndPIN {
+        if policy.asksPIN {
             typePIN()
             send(.pinChecked(.accepted))
         }
@@ -302,15 +309,18 @@ struct Harness {
         send(.printFinished(.printed))
     }
 
+    /// The operator's card, then the operator's PIN.
     mutating func toMaintenance() {
         insert(Fixtures.operatorUID)
         send(.lookedUp(.operatorCard))
+        typePIN()
+        send(.pinChecked(.accepted))
     }
 }
 
 /// A state's name without its data, for comparisons.
 enum StateName: Hashable {
-    case idle, readingCard, pinEntry, menu, purpose, confirm, printing, done, maintenance
+    case idle, readingCard, pinEntry, operatorPIN, menu, purpose, confirm, printing, done, maintenance
     case error(KioskError)
 }
 
@@ -331,6 +341,7 @@ extension KioskStateMachine.State {
         case .idle: .idle
         case .readingCard: .readingCard
         case .pinEntry: .pinEntry
+        case .operatorPIN: .operatorPIN
         case .menu: .menu
         case .purpose: .purpose
         case .confirm: .confirm
@@ -358,6 +369,8 @@ extension KioskStateMachine {
             SessionView(
                 card: printing.request.card, resident: printing.request.resident, letter: printing.request.kind,
                 purpose: printing.request.purpose, issued: printing.issued)
+        case .operatorPIN(let card, let pin, let checking):
+            SessionView(card: card, pin: pin.digits, awaitingPINCheck: checking)
         case .maintenance(let card): SessionView(card: card)
         }
     }

@@ -63,9 +63,11 @@ struct KioskCardTests {
         #expect(!effects.clearsSession)
     }
 
-    @Test("a resident in card-only or chip mode goes straight to the menu", arguments: [IdentityMode.cardOnly, .chip])
+    @Test(
+        "a resident in card-only or chip mode on a supervised kiosk goes straight to the menu",
+        arguments: [IdentityMode.cardOnly, .chip])
     func residentWithoutPIN(mode: IdentityMode) throws {
-        var h = Harness(policy: Fixtures.policy(mode))
+        var h = Harness(policy: Fixtures.policy(mode, supervised: true))
         h.insert(chip: mode == .chip ? .resident(Fixtures.man) : nil)
         let effects = h.send(.lookedUp(.resident(Fixtures.man)))
         #expect(h.state == .menu)
@@ -75,21 +77,55 @@ struct KioskCardTests {
         #expect(screen.pinPad == nil)
     }
 
-    @Test("in chip mode the chip names the resident, registered or not")
-    func chipNamesTheResident() throws {
+    @Test("in chip mode the chip must name the card's registered holder; an unregistered card serves nobody")
+    func chipMustMatchTheRegisteredHolder() throws {
+        // A programmable card answering READ BINARY with someone else's biodata, or an unregistered card with any:
+        // the chip alone once named the resident (issue 18, item 1).
         for lookup in [KioskEvent.Lookup.resident(Fixtures.woman), .unknownCard] {
-            var h = Harness(policy: Fixtures.policy(.chip))
+            var h = Harness(policy: Fixtures.policy(.chip, supervised: true))
             h.insert(chip: .resident(Fixtures.man))
             let effects = h.send(.lookedUp(lookup))
-            #expect(h.state == .menu, "\(lookup)")
-            #expect(h.machine.session?.resident == Fixtures.man)
-            #expect(effects.lastScreen?.lines.first == "Halo, BUDI SANTOSO.")
+            #expect(effects == [.clearSession, .show(KioskScreens.error(.unknownCard))], "\(lookup)")
+            #expect(h.machine.session == nil)
+        }
+        var h = Harness(policy: Fixtures.policy(.chip, supervised: true))
+        var fromChip = Fixtures.man
+        fromChip.address = "JL. DARI CHIP 1"
+        h.insert(chip: .resident(fromChip))
+        let effects = h.send(.lookedUp(.resident(Fixtures.man)))
+        #expect(h.state == .menu)
+        #expect(h.machine.session?.resident?.address == "JL. DARI CHIP 1", "the chip's biodata, once it matches")
+        #expect(effects.lastScreen?.lines.first == "Halo, BUDI SANTOSO.")
+    }
+
+    @Test("in chip mode an unattended kiosk asks for the PIN after the chip matched")
+    func chipModeKeepsThePIN() throws {
+        var h = Harness(policy: Fixtures.policy(.chip))
+        h.insert(chip: .resident(Fixtures.man))
+        let effects = h.send(.lookedUp(.resident(Fixtures.man)))
+        #expect(h.state == .pinEntry)
+        #expect(effects.lastScreen == KioskScreens.pinEntry(entered: 0, length: 6))
+        h.typePIN()
+        #expect(h.log.last == .verifyPIN(Fixtures.cardUID, PIN(digits: [1, 2, 3, 4, 5, 6])))
+        h.send(.pinChecked(.accepted))
+        #expect(h.state == .menu)
+        // Only a supervised kiosk serves on the card (and chip) alone.
+        #expect(Fixtures.policy(.cardOnly, supervised: false).asksPIN)
+        #expect(Fixtures.policy(.cardOnly, supervised: true).asksPIN == false)
+    }
+
+    @Test("a registry that cannot answer serves nobody, in any mode, whatever the chip says")
+    func failedLookup() {
+        for mode in IdentityMode.allCases {
+            var h = Harness(policy: Fixtures.policy(mode, supervised: true))
+            h.insert(chip: mode == .chip ? .resident(Fixtures.man) : nil)
+            #expect(h.send(.lookedUp(.failed)) == [.clearSession, .show(KioskScreens.error(.storageFailed))], "\(mode)")
         }
     }
 
     @Test("in chip mode an unreadable chip is an unreadable card, and a card without one is unknown")
     func chipUnreadableOrMissing() {
-        for lookup in [KioskEvent.Lookup.resident(Fixtures.woman), .unknownCard] {
+        for lookup in [KioskEvent.Lookup.resident(Fixtures.woman)] {
             var h = Harness(policy: Fixtures.policy(.chip))
             h.insert(chip: .unreadable)
             #expect(h.send(.lookedUp(lookup)) == [.clearSession, .show(KioskScreens.error(.cardUnreadable))])
@@ -104,7 +140,8 @@ struct KioskCardTests {
     func chipModeOperatorAndLocked() {
         var h = Harness(policy: Fixtures.policy(.chip))
         h.insert(Fixtures.operatorUID, chip: .unreadable)
-        #expect(h.send(.lookedUp(.operatorCard)) == [.show(KioskScreens.maintenance(health: Health()))])
+        #expect(h.send(.lookedUp(.operatorCard)) == [.show(KioskScreens.pinEntry(entered: 0, length: 6))])
+        #expect(h.state == .operatorPIN)
         h = Harness(policy: Fixtures.policy(.chip))
         h.insert(chip: .resident(Fixtures.man))
         #expect(h.send(.lookedUp(.locked)) == [.clearSession, .show(KioskScreens.error(.locked))])
@@ -123,14 +160,50 @@ struct KioskCardTests {
         #expect(h.machine.nextWakeUp == h.at(15))
     }
 
-    @Test("an operator card opens maintenance")
+    @Test("an operator card asks for the operator's PIN, in every mode, and only the right one opens maintenance")
     func operatorCard() {
+        for mode in IdentityMode.allCases {
+            var h = Harness(policy: Fixtures.policy(mode, supervised: true))
+            h.insert(Fixtures.operatorUID)
+            // A cloned UID once opened maintenance on its own (issue 18, item 3).
+            #expect(h.send(.lookedUp(.operatorCard)) == [.show(KioskScreens.pinEntry(entered: 0, length: 6))])
+            #expect(h.state == .operatorPIN)
+            #expect(h.typePIN().last == .verifyPIN(Fixtures.operatorUID, PIN(digits: [1, 2, 3, 4, 5, 6])))
+            #expect(h.state == .operatorPIN)
+            let effects = h.send(.pinChecked(.accepted))
+            #expect(effects == [.show(KioskScreens.maintenance(health: Health()))], "\(mode)")
+            #expect(h.state == .maintenance)
+            #expect(h.machine.nextWakeUp == h.at(285))
+        }
+    }
+
+    @Test("wrong operator PINs lock the operator card as wrong resident PINs lock a resident's")
+    func operatorPINLockout() {
         var h = Harness()
         h.insert(Fixtures.operatorUID)
-        let effects = h.send(.lookedUp(.operatorCard))
-        #expect(effects == [.show(KioskScreens.maintenance(health: Health()))])
-        #expect(h.state == .maintenance)
-        #expect(h.machine.nextWakeUp == h.at(285))
+        h.send(.lookedUp(.operatorCard))
+        for wrong in 1...2 {
+            h.typePIN()
+            let effects = h.send(.pinChecked(.rejected))
+            #expect(h.state == .operatorPIN)
+            #expect(effects.lastScreen?.lines.contains { $0.contains("\(3 - wrong)") } == true)
+        }
+        h.typePIN()
+        #expect(h.send(.pinChecked(.rejected)) == [.clearSession, .show(KioskScreens.error(.locked))])
+        h.advanceAndTick(.seconds(15))
+        // Tapped again within the lockout: locked without a look-up.
+        #expect(h.insert(Fixtures.operatorUID) == [.show(KioskScreens.error(.locked))])
+        // The registry's own verdict counts too.
+        h = Harness()
+        h.insert(Fixtures.operatorUID)
+        h.send(.lookedUp(.operatorCard))
+        h.typePIN()
+        #expect(h.send(.pinChecked(.locked)) == [.clearSession, .show(KioskScreens.error(.locked))])
+        // Cancel leaves without maintenance.
+        h = Harness()
+        h.insert(Fixtures.operatorUID)
+        h.send(.lookedUp(.operatorCard))
+        #expect(h.press(.cancel).lastScreen?.id == .idle)
     }
 
     @Test("a look-up answer before a card, or a second one, is ignored")
@@ -1126,7 +1199,7 @@ struct KioskPrivacyTests {
 struct KioskExhaustiveTests {
     enum Stage: String, CaseIterable, Sendable {
         case idle, idleBlocked, lookingUp, identifying, awaitingPINCheck, menu, details, confirm, printing,
-            printingIssued, done, error, maintenance, timeoutWarning
+            printingIssued, done, error, operatorPIN, awaitingOperatorPINCheck, maintenance, timeoutWarning
     }
 
     static func harness(at stage: Stage) -> Harness {
@@ -1144,6 +1217,8 @@ struct KioskExhaustiveTests {
         case .printingIssued: h.toPrinting(issued: true)
         case .done: h.toDone()
         case .error: h.insert(); h.send(.lookedUp(.unknownCard))
+        case .operatorPIN: h.insert(Fixtures.operatorUID); h.send(.lookedUp(.operatorCard)); h.typePIN([1])
+        case .awaitingOperatorPINCheck: h.insert(Fixtures.operatorUID); h.send(.lookedUp(.operatorCard)); h.typePIN()
         case .maintenance: h.toMaintenance()
         case .timeoutWarning: h.toMenu(); h.advanceAndTick(.seconds(45))
         }
@@ -1154,7 +1229,7 @@ struct KioskExhaustiveTests {
         switch state {
         case .idle: [health.blockingError.map { .error($0) } ?? .idle]
         case .readingCard: [.readingCard]
-        case .pinEntry: [.pinEntry, .timeoutWarning]
+        case .pinEntry, .operatorPIN: [.pinEntry, .timeoutWarning]
         case .menu: [.menu, .timeoutWarning]
         case .purpose: [.purpose, .timeoutWarning]
         case .confirm: [.confirm, .timeoutWarning]
@@ -1171,7 +1246,8 @@ struct KioskExhaustiveTests {
             .idle: .idle, .idleBlocked: .idle, .lookingUp: .readingCard,
             .identifying: .pinEntry, .awaitingPINCheck: .pinEntry, .menu: .menu, .details: .purpose,
             .confirm: .confirm, .printing: .printing, .printingIssued: .printing, .done: .done,
-            .error: .error(.unknownCard), .maintenance: .maintenance, .timeoutWarning: .menu,
+            .error: .error(.unknownCard), .operatorPIN: .operatorPIN, .awaitingOperatorPINCheck: .operatorPIN,
+            .maintenance: .maintenance, .timeoutWarning: .menu,
         ]
         for stage in Stage.allCases {
             #expect(Self.harness(at: stage).state == expected[stage], "\(stage)")
@@ -1215,7 +1291,8 @@ struct KioskExhaustiveTests {
                 default: Issue.record("a look-up in \(before)")
                 }
                 #expect(h.machine.session?.card == uid)
-            case .verifyPIN: #expect(state == .pinEntry && h.machine.session?.awaitingPINCheck == true)
+            case .verifyPIN:
+                #expect((state == .pinEntry || state == .operatorPIN) && h.machine.session?.awaitingPINCheck == true)
             case .issue, .print: #expect(state == .printing)
             case .testPrint, .checkPrinter, .setOutOfService: #expect(state == .maintenance)
             case .speak: Issue.record("speech is off")

@@ -44,8 +44,10 @@ struct LetterDocumentTests {
 
     @Test(
         "damaged station marks do not parse",
-        arguments: ["S-41/007-K0/1809072001/XI/2026", "S-41/007-K100/1809072001/XI/2026", "S-41/007-2/1809072001/XI/2026",
-            "S-41/007-K/1809072001/XI/2026", "S-41/007-K02/1809072001/XI/2026", "S-41/-K2/1809072001/XI/2026"])
+        arguments: [
+            "S-41/007-K0/1809072001/XI/2026", "S-41/007-K100/1809072001/XI/2026", "S-41/007-2/1809072001/XI/2026",
+            "S-41/007-K/1809072001/XI/2026", "S-41/007-K02/1809072001/XI/2026", "S-41/-K2/1809072001/XI/2026",
+        ])
     func badStations(text: String) {
         #expect(LetterNumber(text) == nil)
     }
@@ -112,14 +114,19 @@ struct LetterDocumentTests {
     // MARK: Layout
 
     /// Every text run starts inside the margins and ends inside them; every baseline is on the page.
-    static func expectInsideMargins(_ list: DisplayList, paper: Paper, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectInsideMargins(
+        _ list: DisplayList, paper: Paper, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let measurer = FixedWidthMeasurer()
         let m = paper.margins
         for page in list.pages {
             for case .text(let run) in page.items {
                 let right = run.origin.x + measurer.width(of: run.text, in: run.font)
-                #expect(run.origin.x >= m.left - 0.01, "\(run.text) starts left of the margin", sourceLocation: sourceLocation)
-                #expect(right <= paper.size.width - m.right + 0.01, "\(run.text) overflows", sourceLocation: sourceLocation)
+                #expect(
+                    run.origin.x >= m.left - 0.01, "\(run.text) starts left of the margin",
+                    sourceLocation: sourceLocation)
+                #expect(
+                    right <= paper.size.width - m.right + 0.01, "\(run.text) overflows", sourceLocation: sourceLocation)
                 #expect(run.origin.y > 0 && run.origin.y < paper.size.height, sourceLocation: sourceLocation)
             }
         }
@@ -139,9 +146,13 @@ struct LetterDocumentTests {
         }
         #expect(page.texts.contains(Fixtures.woman.nik.digits))
         #expect(page.texts.contains { $0.hasPrefix("DRAF") }, "a draft says so")
-        #expect(page.items.contains(.qr(payload: "VK1:TEST", frame: page.items.compactMap {
-            if case .qr(_, let frame) = $0 { frame } else { nil }
-        }.first!)))
+        #expect(
+            page.items.contains(
+                .qr(
+                    payload: "VK1:TEST",
+                    frame: page.items.compactMap {
+                        if case .qr(_, let frame) = $0 { frame } else { nil }
+                    }.first!)))
         Self.expectInsideMargins(list, paper: paper)
     }
 
@@ -160,8 +171,10 @@ struct LetterDocumentTests {
     @Test("a letter too long for one page flows onto a second, which repeats the letterhead and the number")
     func secondPage() throws {
         let long = try LetterTemplate(
-            Array(repeating: "Keterangan tambahan {{keperluan}} untuk {{nama}} di Desa {{desa}} yang panjang sekali.",
-                count: 16).joined(separator: "\n"))
+            Array(
+                repeating: "Keterangan tambahan {{keperluan}} untuk {{nama}} di Desa {{desa}} yang panjang sekali.",
+                count: 16
+            ).joined(separator: "\n"))
         let list = LetterLayout(paper: .a4, measurer: FixedWidthMeasurer()).layout(Self.letter(body: long))
         #expect(list.pages.count == 2)
         let second = list.pages[1]
@@ -171,7 +184,8 @@ struct LetterDocumentTests {
         #expect(list.pages[0].texts.contains("Halaman 1 dari 2"))
         #expect(second.texts.contains("Pemegang Surat"), "the signature block moved whole to the second page")
         // The signature block is never split: the holder's name and the QR are on one page.
-        let qrPage = try #require(list.pages.firstIndex { $0.items.contains { if case .qr = $0 { true } else { false } } })
+        let qrPage = try #require(
+            list.pages.firstIndex { $0.items.contains { if case .qr = $0 { true } else { false } } })
         #expect(list.pages[qrPage].texts.contains("Pemegang Surat"))
         Self.expectInsideMargins(list, paper: .a4)
     }
@@ -180,7 +194,8 @@ struct LetterDocumentTests {
 
     static let seal = LetterSeal(
         number: LetterNumber(kindCode: "S-41", serial: 7, station: 2, village: village, month: 11, year: 2026),
-        issuedOn: date, kioskID: "LPG-PSW-HANURA-01", salt: Array(1...8), holderDigest: Array(repeating: 0xAB, count: 16),
+        issuedOn: date, kioskID: "LPG-PSW-HANURA-01", salt: Array(1...8),
+        holderDigest: Array(repeating: 0xAB, count: 16),
         signature: Array(repeating: 0x5C, count: 64))
 
     @Test("the QR payload parses back to the same seal, in QR's alphanumeric character set")
@@ -213,6 +228,39 @@ struct LetterDocumentTests {
         }
         let badDate = payload.replacingOccurrences(of: ":20261124:", with: ":20261324:")
         #expect(throws: LetterSealError.malformed("the date is not valid")) { try LetterSeal(payload: badDate) }
+    }
+
+    @Test("the QR links to the verification page with the payload as is, and the payload comes back out of it")
+    func verificationLink() throws {
+        let payload = Self.seal.payload
+        let link = Self.seal.qrText(verifyURL: "https://verifikasi.lampungprov.go.id/surat")
+        #expect(link == "https://verifikasi.lampungprov.go.id/surat?s=" + payload)
+        #expect(Self.seal.qrText(verifyURL: "https://x.id/cek?desa=1") == "https://x.id/cek?desa=1&s=" + payload)
+        #expect(Self.seal.qrText(verifyURL: nil) == payload)
+        #expect(Self.seal.qrText(verifyURL: "") == payload)
+        // What URL parsers accept in a query unescaped: nothing of the payload needs percent-encoding.
+        let unreserved = Set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./:")
+        #expect(payload.allSatisfy { unreserved.contains($0) })
+        #expect(try LetterSeal(scanned: link) == Self.seal)
+        #expect(try LetterSeal(scanned: "  \(payload)\n") == Self.seal)
+        // A browser or a scanner app may re-encode the query; the payload survives it.
+        let encoded = link.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: "/", with: "%2F")
+            .replacingOccurrences(of: "https%3A%2F%2F", with: "https://").replacingOccurrences(
+                of: ".id%2Fsurat", with: ".id/surat")
+        #expect(try LetterSeal(scanned: encoded) == Self.seal)
+        #expect(try LetterSeal(scanned: link + "#bagian") == Self.seal)
+        #expect(try LetterSeal(scanned: "https://x.id/cek?desa=1&s=" + payload + "&lang=id") == Self.seal)
+    }
+
+    @Test("a link without a payload, with a broken escape or a cut payload is refused, never guessed")
+    func damagedLinks() {
+        #expect(throws: LetterSealError.notASeal) { try LetterSeal(scanned: "https://x.id/surat") }
+        #expect(throws: LetterSealError.notASeal) { try LetterSeal(scanned: "https://x.id/surat?q=VK1:A") }
+        #expect(throws: LetterSealError.notASeal) { try LetterSeal(scanned: "https://x.id/surat?s=VK1%3") }
+        #expect(throws: LetterSealError.notASeal) { try LetterSeal(scanned: "") }
+        #expect(throws: LetterSealError.self) {
+            try LetterSeal(scanned: "https://x.id/surat?s=" + Self.seal.payload.prefix(80))
+        }
     }
 }
 

@@ -75,6 +75,95 @@ struct ScreenSnapshotTests {
         }
     }
 
+    /// A village board for the idle screen: figures, activities (one in Javanese script), an announcement.
+    static func boardPanel(stale: Bool = false) -> BoardPanel {
+        let today = CalendarDate(year: 2026, month: 12, day: 6)!
+        let board = VillageBoard(
+            year: 2026, asOf: CalendarDate(year: 2026, month: 11, day: 30)!,
+            summary: [
+                .init(title: "Pendapatan", budget: 1_234_567_890, realised: 563_000_000),
+                .init(title: "Belanja", budget: 1_200_000_000, realised: 450_000_000),
+            ],
+            byBidang: [
+                .init(title: "Bidang 1: Penyelenggaraan Pemerintahan Desa", budget: 300_000_000, realised: 150_000_000),
+                .init(title: "Bidang 2: Pelaksanaan Pembangunan Desa", budget: 800_000_000, realised: 200_000_000),
+                .init(title: "Bidang 3: Pembinaan Kemasyarakatan Desa", budget: 60_000_000, realised: 60_000_000),
+            ],
+            activities: [
+                .init(title: "Rabat beton jalan Dusun II", bidang: 2, status: .ongoing, progress: 60),
+                .init(title: "Posyandu Melati: alat timbang", bidang: 4, status: .done, progress: 100),
+                .init(title: "ꦥꦁꦒꦺꦴꦭꦺꦏ꧀ꦲꦤ꧀ sumur bor", bidang: 2, status: .notStarted, progress: 0),
+            ],
+            announcements: [
+                .init(
+                    title: "Musyawarah Desa RKPDes 2027",
+                    body: "Seluruh warga diundang ke balai desa, Sabtu 12 Desember 2026 pukul 09.00 WIB.",
+                    validFrom: today.adding(days: -3), validUntil: today.adding(days: 6))
+            ],
+            complaints: "Kantor Desa Hanura, Jl. Raya Hanura No. 1")
+        return BoardPanel(
+            stored: StoredBoard(board: board, confirmedOn: stale ? today.adding(days: -20) : today), today: today)
+    }
+
+    /// The idle screen with each page of the board, and a stale board: (name, phase, board).
+    static var boardScreens: [(String, Int, BoardPanel)] {
+        [
+            ("idle-board-1-realisation", 0, boardPanel()),
+            ("idle-board-2-bidang", BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-3-activities", 2 * BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-4-announcements", 3 * BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-stale", 0, boardPanel(stale: true)),
+        ]
+    }
+
+    @Test(
+        "the idle screen with the village board matches its golden PNGs, the e-KTP prompt on every page",
+        .serialized, arguments: panels)
+    func boardSnapshots(panel: Panel) async throws {
+        let framebuffer = try Framebuffer.virtual(
+            width: panel.pixels.width, height: panel.pixels.height, format: panel.format)
+        let drawnMM = panel.rotation.drawnSize(width: panel.mm.width, height: panel.mm.height)
+        let layout = try ScreenLayout(size: SizeMM(width: drawnMM.width, height: drawnMM.height))
+        let display = try FramebufferDriver(
+            framebuffer: framebuffer, rotation: panel.rotation, fonts: Self.renderer.fonts)
+        let painter = ScreenPainter(layout: layout, size: display.drawnSize, measurer: Self.renderer)
+        let idle = KioskScreens.idle(health: Health())
+        let folder = Self.fixtures + "/" + panel.name
+        for (name, phase, board) in Self.boardScreens {
+            let page = painter.page(idle, phase: phase, board: board)
+            let texts = page.texts.joined(separator: "\n")
+            // The idle screen's job first: its title and instructions are on every page of the board.
+            for line in [Teks.idleTitle] + Teks.idleLines { #expect(texts.contains(line), "\(name) lacks \(line)") }
+            #expect(texts.contains("Data per 30 November 2026"), "\(name)")
+            #expect(texts.contains("BELUM DIPERBARUI") == name.hasSuffix("stale"), "\(name): the stale label")
+            // 7:1 for every text, inside the screen, none too small to read.
+            for (index, item) in page.items.enumerated() {
+                guard case .text(let run) = item else { continue }
+                let behind = Self.fill(under: run.origin, in: page.items[..<index])
+                #expect(Self.contrast(run.color, behind) >= 7, "\(name): \"\(run.text)\"")
+                let width = Self.renderer.width(of: run.text, in: run.font)
+                #expect(
+                    run.origin.x >= 0 && run.origin.x + width <= display.drawnSize.width + 0.5
+                        && run.origin.y <= display.drawnSize.height, "\(name): \"\(run.text)\" leaves the screen")
+                #expect(run.font.size >= display.drawnSize.height / 60, "\(name): \"\(run.text)\" too small")
+            }
+            try await display.present(page)
+            let golden = folder + "/" + name + ".png"
+            if Self.updating { try Data(try await display.png()).write(to: URL(fileURLWithPath: golden)) }
+            let expected = try Self.decode(golden)
+            let shown = await display.drawnImage()
+            let different = shown.differences(from: expected, tolerance: panel.format.bytesPerPixel == 2 ? 24 : 8).count
+            #expect(
+                Double(different) / Double(shown.width * shown.height) < 0.003,
+                "\(panel.name)/\(name): \(different) pixels differ from the golden PNG")
+        }
+        // The pages turn with the idle animation's steps, and only there: the same step draws the same page.
+        let first = painter.page(idle, phase: 0, board: Self.boardPanel()).texts
+        let stillFirst = painter.page(idle, phase: BoardPanel.secondsPerPage - 1, board: Self.boardPanel()).texts
+        let second = painter.page(idle, phase: BoardPanel.secondsPerPage, board: Self.boardPanel()).texts
+        #expect(first == stillFirst && first != second)
+    }
+
     @Test("every text is drawn in at least 7:1 contrast with the fill behind it", arguments: panels)
     func contrast(panel: Panel) throws {
         let drawn = panel.rotation.drawnSize(width: Double(panel.pixels.width), height: Double(panel.pixels.height))

@@ -22,15 +22,15 @@ struct InputSessionIntegrationTests {
         let repository = Services.repository
         let config = try WedgeReaderIntegrationTests.config(
             in: folder, identity: "card-pin",
-            cardReader: """
-                backend = "script"
-                wedge = "/dev/input/event8"
-
-                [display]
+            display: """
                 backend = "virtual"
                 snapshots = "\(folder.path)/snapshots"
                 width_mm = \(size.width)
                 height_mm = \(size.height)
+                """,
+            cardReader: """
+                backend = "script"
+                wedge = "/dev/input/event8"
 
                 [input]
                 touch = "/dev/input/event7"

@@ -23,6 +23,7 @@ struct LetterPrintingIntegrationTests {
 
         [identity]
         mode = "card"
+        supervised = true
 
         \(KioskTOML.letterhead(templates: Services.repository + "/templates"))
 
@@ -33,6 +34,9 @@ struct LetterPrintingIntegrationTests {
         letters = "cups"
         cups_server = "\(server)"
         cups_queue = "\(PrintRig.queue)"
+
+        [display]
+        backend = "terminal"
 
         [card_reader]
         backend = "script"
@@ -97,7 +101,9 @@ struct LetterPrintingIntegrationTests {
         #expect(output.contains("screen screen=error-printer-\(problem.name)"), "\(output)")
         #expect(!output.contains("screen screen=done"))
         // The record is kept, marked with what happened, for the operator and the province.
-        #expect(status.contains("printer:         \(problem.rawValue)"), "\(status)")
+        let words: [PrinterProblem: String] = [.paperOut: "out of paper", .paperJam: "paper jammed"]
+        #expect(status.contains("printer:         \(words[problem] ?? "?")"), "\(status)")
+        #expect(ThermalPrinterTests.speaksWords(status), "\(status)")
         #expect(status.contains("queue:           1 record(s)"), "\(status)")
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ProvincialAPI
+import TestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -15,6 +16,13 @@ struct ProvincialAPIIntegrationTests {
     /// Whether `text` holds a run of exactly 16 digits, the shape of a NIK.
     static func holdsNIKShapedNumber(_ text: String) -> Bool {
         text.split(whereSeparator: { !$0.isASCII || !$0.isNumber }).contains { $0.count == 16 }
+    }
+
+    /// `token` in a file of `folder`, for `kiosk enroll --token-file` (a token never goes on a command line).
+    static func tokenFile(_ token: String, in folder: String) throws -> String {
+        let path = folder + "/token-\(UUID().uuidString)"
+        try "\(token)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        return path
     }
 
     /// A kiosk configuration and state folder, enrolled with a fresh server started with `serverOptions`.
@@ -70,21 +78,26 @@ struct ProvincialAPIIntegrationTests {
         }
 
         func enroll() throws {
-            let enrolled = try kiosk(["enroll", "--url", server.url, "--token", ProvincialAPIIntegrationTests.token])
+            let enrolled = try kiosk([
+                "enroll", "--url", server.url, "--token-file",
+                try ProvincialAPIIntegrationTests.tokenFile(ProvincialAPIIntegrationTests.token, in: folder),
+            ])
             #expect(enrolled.status == 0, "\(enrolled.output)")
         }
 
-        func applied() throws -> Applied {
-            let (status, output) = try Services.run(
-                Services.kioskSim, ["api", "records", "--state", folder + "/api", "--json"])
-            #expect(status == 0)
-            return try JSONDecoder().decode(Applied.self, from: Data(output.utf8))
-        }
+        func applied() throws -> Applied { try ProvincialAPIIntegrationTests.applied(folder + "/api") }
 
         deinit {
             server.stop()
             try? FileManager.default.removeItem(atPath: folder)
         }
+    }
+
+    /// What the server with its state in `state` applied.
+    static func applied(_ state: String) throws -> Applied {
+        let (status, output) = try Services.run(Services.kioskSim, ["api", "records", "--state", state, "--json"])
+        #expect(status == 0)
+        return try JSONDecoder().decode(Applied.self, from: Data(output.utf8))
     }
 
     struct Applied: Decodable {
@@ -101,7 +114,9 @@ struct ProvincialAPIIntegrationTests {
     @Test func enrolledRecordsUploadAndTheServerShowsThem() throws {
         let setup = try Setup()
         try setup.enroll()
-        let again = try setup.kiosk(["enroll", "--url", setup.server.url, "--token", Self.token])
+        let again = try setup.kiosk([
+            "enroll", "--url", setup.server.url, "--token-file", try Self.tokenFile(Self.token, in: setup.folder),
+        ])
         #expect(again.status != 0 && again.output.contains("already enrolled"))
         let captured = try setup.capture(7)
         #expect(captured.status == 0)
@@ -130,12 +145,23 @@ struct ProvincialAPIIntegrationTests {
         try other.write(toFile: setup.folder + "/other.toml", atomically: true, encoding: .utf8)
         let used = try Services.run(
             Services.binaries + "/kiosk",
-            ["enroll", "--config", setup.folder + "/other.toml", "--url", setup.server.url, "--token", Self.token])
+            [
+                "enroll", "--config", setup.folder + "/other.toml", "--url", setup.server.url, "--token-file",
+                try Self.tokenFile(Self.token, in: setup.folder),
+            ])
         #expect(used.status != 0 && used.output.contains("token-used"))
         let unknown = try Services.run(
             Services.binaries + "/kiosk",
-            ["enroll", "--config", setup.folder + "/other.toml", "--url", setup.server.url, "--token", "NOPE-0000"])
+            [
+                "enroll", "--config", setup.folder + "/other.toml", "--url", setup.server.url, "--token-file",
+                try Self.tokenFile("NOPE-0000", in: setup.folder),
+            ])
         #expect(unknown.status != 0 && unknown.output.contains("unknown-token"))
+        // The token itself never appears on a command line: the option that took it is gone.
+        let inArgv = try Services.run(
+            Services.binaries + "/kiosk",
+            ["enroll", "--config", setup.folder + "/other.toml", "--url", setup.server.url, "--token", Self.token])
+        #expect(inArgv.status != 0 && inArgv.output.contains("--token"), "\(inArgv.output)")
     }
 
     @Test func withoutEnrollmentRecordsWaitAndUploadSaysWhy() throws {
@@ -170,6 +196,39 @@ struct ProvincialAPIIntegrationTests {
         let applied = try setup.applied()
         #expect(applied.records.count == 3 && applied.records.allSatisfy { $0.applications == 1 })
         #expect(applied.deliveries["duplicate"] == 3)
+    }
+
+    @Test func aRecordTheServerClaimsButNeverReceivedStaysUntilItIsSent() throws {
+        let setup = try Setup()
+        try setup.enroll()
+        let captured = try setup.capture(2)
+        let ids = captured.output.split(separator: "\n").compactMap { line in
+            line.hasPrefix("captured ") ? String(line.dropFirst("captured ".count)) : nil
+        }
+        try #require(ids.count == 2, "\(captured.output)")
+        // The same server, now claiming both records accepted in every answer: whichever goes first, the answer
+        // also names the other one, which was never sent.
+        setup.server.stop()
+        let lying = try APIServerProcess(
+            state: setup.folder + "/api", options: ids.flatMap { ["--acknowledge-unsent", $0] },
+            port: setup.server.port)
+        defer { lying.stop() }
+        let upload = try setup.kiosk(["upload", "--batch-size", "1"])
+        #expect(upload.status == 0, "\(upload.output)")
+        #expect(upload.output.contains("named records this batch did not hold"), "\(upload.output)")
+        #expect(Set(try setup.applied().records.map(\.id)) == Set(ids))
+    }
+
+    @Test func aRejectionReasonIsKeptWithoutNumbersOrForgedLogLines() throws {
+        let reason = "NIK 1809071205900013 tidak cocok\nkiosk: a forged line"
+        let setup = try Setup(serverOptions: ["--reject-reason", reason])
+        try setup.enroll()
+        #expect(try setup.capture(1).status == 0)
+        let upload = try setup.kiosk(["upload"])
+        #expect(upload.output.contains("1 rejected"), "\(upload.output)")
+        #expect(upload.output.contains("NIK [number hidden] tidak cocok kiosk: a forged line"), "\(upload.output)")
+        #expect(!Self.holdsNIKShapedNumber(upload.output), "\(upload.output)")
+        #expect(try setup.kiosk(["status"]).output.contains("rejected:        1"))
     }
 
     @Test func theRegistryIsPulledWithACursorAndResumesWhereItStopped() throws {
@@ -224,19 +283,23 @@ struct ProvincialAPIIntegrationTests {
         ])
     }
 
-    @Test func overTLSTheKioskTrustsOnlyItsConfiguredAnchor() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tls-\(UUID().uuidString)")
-            .path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try Self.makeCertificates(in: folder, name: "province")
-        try Self.makeCertificates(in: folder, name: "stranger")
-        let server = try APIServerProcess(
+    /// `kiosk-sim api` over TLS with a server certificate of the "province" CA, both made in `folder`
+    /// (`province-ca.pem` is the anchor to trust).
+    static func provinceServer(in folder: String, options: [String] = []) throws -> APIServerProcess {
+        try makeCertificates(in: folder, name: "province")
+        return try APIServerProcess(
             state: folder + "/api",
             options: [
                 "--token", Setup.tokenOption, "--tls-certificate", folder + "/province-server.pem", "--tls-key",
                 folder + "/province-server.key",
-            ])
+            ] + options)
+    }
+
+    @Test func overTLSTheKioskTrustsOnlyItsConfiguredAnchor() throws {
+        let directory = try TemporaryDirectory()
+        let folder = directory.path
+        try Self.makeCertificates(in: folder, name: "stranger")
+        let server = try Self.provinceServer(in: folder)
         defer { server.stop() }
         let url = "https://127.0.0.1:\(server.port)"
         func enroll(trusting anchor: String?, as name: String) throws -> (status: Int32, output: String) {
@@ -244,7 +307,8 @@ struct ProvincialAPIIntegrationTests {
             try Setup.configuration(state: "\(folder)/\(name)", url: url, trustAnchor: anchor).write(
                 toFile: config, atomically: true, encoding: .utf8)
             return try Services.run(
-                Services.binaries + "/kiosk", ["enroll", "--config", config, "--url", url, "--token", Self.token])
+                Services.binaries + "/kiosk",
+                ["enroll", "--config", config, "--url", url, "--token-file", try Self.tokenFile(Self.token, in: folder)])
         }
         let systemRoots = try enroll(trusting: nil, as: "system")
         #expect(
@@ -254,6 +318,47 @@ struct ProvincialAPIIntegrationTests {
         #expect(stranger.status != 0 && stranger.output.contains("certificate is not trusted"), "\(stranger.output)")
         let province = try enroll(trusting: folder + "/province-ca.pem", as: "province")
         #expect(province.status == 0 && province.output.contains("enrolled as 1809072001-01"), "\(province.output)")
+    }
+
+    @Test func aServerSpeakingOnlyTLS11IsRefusedEvenWithTheRightCertificate() throws {
+        let directory = try TemporaryDirectory()
+        let folder = directory.path
+        let server = try Self.provinceServer(in: folder, options: ["--tls-outdated"])
+        defer { server.stop() }
+        let url = "https://127.0.0.1:\(server.port)"
+        let config = "\(folder)/kiosk.toml"
+        try Setup.configuration(state: "\(folder)/state", url: url, trustAnchor: folder + "/province-ca.pem").write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let enroll = try Services.run(
+            Services.binaries + "/kiosk",
+            ["enroll", "--config", config, "--url", url, "--token-file", try Self.tokenFile(Self.token, in: folder)])
+        #expect(enroll.status != 0 && !enroll.output.contains("enrolled as"), "\(enroll.output)")
+        #expect(try Self.applied(folder + "/api").records.isEmpty)
+    }
+
+    @Test func theAPIIsHTTPSWithTheProvincesCAOrOnThisMachine() throws {
+        let folder = try TemporaryDirectory()
+        for (url, anchor, refusal) in [
+            ("http://api.example.id", nil, "plain http is only for a server on this machine"),
+            ("http://10.0.2.100:8080", nil, "use https://10.0.2.100:8080"),
+            ("https://api.example.id", nil, "needs [api] trust_anchor"),
+        ] as [(String, String?, String)] {
+            let config = folder.path + "/kiosk.toml"
+            try Setup.configuration(state: folder.path + "/state", url: url, trustAnchor: anchor).write(
+                toFile: config, atomically: true, encoding: .utf8)
+            let status = try Services.run(Services.binaries + "/kiosk", ["status", "--config", config])
+            #expect(status.status == 78 && status.output.contains(refusal), "\(url): \(status.output)")
+            let bare = folder.path + "/bare.toml"
+            try Setup.configuration(state: folder.path + "/state", url: "http://127.0.0.1:9").write(
+                toFile: bare, atomically: true, encoding: .utf8)
+            let enroll = try Services.run(
+                Services.binaries + "/kiosk",
+                [
+                    "enroll", "--config", bare, "--url", url, "--token-file",
+                    try Self.tokenFile(Self.token, in: folder.path),
+                ])
+            #expect(enroll.status != 0 && enroll.output.contains(refusal), "\(url): \(enroll.output)")
+        }
     }
 
     // MARK: Signatures

@@ -34,7 +34,8 @@ struct WedgeReaderIntegrationTests {
     /// A kiosk configuration with the fixture residents as its registry (SITI AMINAH holds tag 1376422841).
     /// `cardReader` ends the file, so it may go on with more tables.
     static func config(
-        in folder: Folder, identity: String = "card", cardReader: String = "backend = \"script\""
+        in folder: Folder, identity: String = "card", display: String = "backend = \"terminal\"",
+        cardReader: String = "backend = \"script\""
     ) throws -> String {
         try folder.write(
             "kiosk.toml",
@@ -47,6 +48,7 @@ struct WedgeReaderIntegrationTests {
 
             [identity]
             mode = "\(identity)"
+            supervised = true
 
             \(KioskTOML.letterhead(templates: repository + "/templates"))
 
@@ -55,6 +57,9 @@ struct WedgeReaderIntegrationTests {
 
             [printing]
             letter_output = "\(folder.path)/printed"
+
+            [display]
+            \(display)
 
             [card_reader]
             \(cardReader)

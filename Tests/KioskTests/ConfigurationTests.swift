@@ -14,6 +14,25 @@ struct ConfigurationTests {
         #expect(cups.policy.lettersOnPaper)
     }
 
+    @Test func withoutADisplayTableTheKioskDrawsOnThePanel() throws {
+        let settings = try SampleConfig.parse(
+            SampleConfig.valid.replacingOccurrences(of: "[display]\nbackend = \"terminal\"\n", with: "[display]\n"))
+        #expect(settings.display.backend == .framebuffer)
+    }
+
+    @Test func theTerminalDisplayRefusesToPrintScreensIntoTheJournal() throws {
+        let directory = try TemporaryDirectory()
+        let config = directory.path + "/kiosk.toml"
+        try SampleConfig.withState(in: directory.path).write(toFile: config, atomically: true, encoding: .utf8)
+        // A script that ends at once: without the refusal the kiosk would serve it and exit 0.
+        let script = try directory.write("session.txt", "await idle\n")
+        let run = try KioskBinary.run(
+            ["run", "--config", config, "--script", script], environment: ["JOURNAL_STREAM": "8:4242"])
+        #expect(run.status == 78, "\(run.stderr)")
+        #expect(run.stderr.contains("goes to the journal") && run.stderr.contains("backend = \"framebuffer\""))
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test func validConfigurationLoadsIntoTypedSettings() throws {
         let settings = try SampleConfig.parse(SampleConfig.valid)
         #expect(settings.kioskID == "TEST-HANURA-01")
@@ -63,7 +82,7 @@ struct ConfigurationTests {
         let problems = SampleConfig.problems(
             SampleConfig.valid.replacingOccurrences(of: "width_mm = 222", with: "widht_mm = 222"))
         #expect(problems.map(\.key) == ["display.widht_mm"])
-        #expect(problems[0].line == 17)
+        #expect(problems[0].line == 18)
         #expect(problems[0].message.contains("unknown key"))
         #expect(problems[0].message.contains("width_mm"))
     }
@@ -221,6 +240,76 @@ struct ConfigurationTests {
             .replacingOccurrences(of: TestPaths.residents, with: "/nonexistent/residents.csv")
         let problems = SampleConfig.problems(text)
         #expect(Set(problems.map(\.key)) == ["operators.cards[0]", "registry.opensid_export"])
+    }
+
+    @Test func verifyURLIsTheProvincesPageAnEmptyOneTurnsTheLinkOffAndAnythingElseIsRefused() throws {
+        func with(_ value: String) -> String {
+            SampleConfig.valid.replacingOccurrences(
+                of: "[letters]\n", with: "[letters]\nverify_url = \"\(value)\"\n")
+        }
+        #expect(try SampleConfig.parse(SampleConfig.valid).letters.verifyURL == .automatic)
+        #expect(try SampleConfig.parse(with("")).letters.verifyURL == .off)
+        let page = "https://api.smartvillage.lampungprov.go.id/surat"
+        #expect(try SampleConfig.parse(with(page)).letters.verifyURL == .url(page))
+        for bad in ["ftp://x.id/surat", "surat", "https://x.id/surat#a", "https://x.id/su rat"] {
+            let problems = SampleConfig.problems(with(bad))
+            #expect(problems.map(\.key) == ["letters.verify_url"], "\(bad)")
+        }
+        let long = SampleConfig.problems(with("https://x.id/" + String(repeating: "a", count: 200)))
+        #expect(long.map(\.key) == ["letters.verify_url"] && long[0].message.contains("under 200"))
+    }
+
+    // MARK: Identity (issue 18, items 1 and 2)
+
+    /// A chip-mode kiosk on a PC/SC reader, with `sam` as its [sam] table and `demo` in [kiosk].
+    static func chipConfig(sam: String, demo: Bool) -> String {
+        SampleConfig.valid
+            .replacingOccurrences(of: "mode = \"card\"", with: "mode = \"chip\"")
+            .replacingOccurrences(
+                of: "village_name = \"Hanura\"", with: "village_name = \"Hanura\"" + (demo ? "\ndemo = true" : ""))
+            .replacingOccurrences(of: "backend = \"script\"", with: "backend = \"pcsc\"") + "\n" + sam + "\n"
+    }
+
+    @Test func theSimulatedSAMIsOnlyForADemoOrTestKiosk() throws {
+        // It passes the chip's answers through unchecked: a programmable card could name anyone.
+        let production = SampleConfig.problems(Self.chipConfig(sam: "[sam]\nkind = \"simulated\"", demo: false))
+        #expect(production.map(\.key) == ["sam.kind"])
+        #expect(production.first?.message.contains("demo = true") == true)
+        let demo = try SampleConfig.parse(Self.chipConfig(sam: "[sam]\nkind = \"simulated\"", demo: true))
+        #expect(demo.sam == .simulated && demo.demo)
+        // An empty [sam] once meant the simulated SAM.
+        #expect(SampleConfig.problems(Self.chipConfig(sam: "[sam]", demo: true)).map(\.key).contains("sam.kind"))
+        #expect(SampleConfig.problems(Self.chipConfig(sam: "", demo: true)).map(\.key) == ["identity.mode"])
+    }
+
+    @Test func cardModeWithoutAPINIsOnlyForASupervisedKiosk() throws {
+        let unattended = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "supervised = true\n", with: ""))
+        #expect(unattended.map(\.key) == ["identity.mode"])
+        #expect(unattended.first?.message.contains("supervised = true") == true)
+        let supervised = try SampleConfig.parse(SampleConfig.valid)
+        #expect(supervised.policy.supervised && !supervised.policy.asksPIN)
+        // Chip mode on an unattended (demo) kiosk still asks for the PIN.
+        let chip = try SampleConfig.parse(
+            Self.chipConfig(sam: "[sam]\nkind = \"simulated\"", demo: true)
+                .replacingOccurrences(of: "supervised = true\n", with: ""))
+        #expect(chip.policy.asksPIN)
+    }
+
+    @Test(arguments: ["lockout_seconds = 0", "lockout_seconds = 59", "hard_lock_after = 2", "hard_lock_after = 0"])
+    func theLockoutCannotBeSwitchedOff(line: String) {
+        // lockout_seconds = 0 was accepted, and it disabled the limit.
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "pin_length = 6", with: "pin_length = 6\n\(line)"))
+        #expect(problems.map(\.key) == ["identity.\(line.split(separator: " ")[0])"])
+    }
+
+    @Test func theLockoutAndTheHardLockAreConfigured() throws {
+        let settings = try SampleConfig.parse(
+            SampleConfig.valid.replacingOccurrences(
+                of: "pin_length = 6", with: "pin_length = 6\nlockout_seconds = 60\nhard_lock_after = 5"))
+        #expect(settings.policy.lockout == .seconds(60) && settings.policy.pinHardLimit == 5)
+        #expect(try SampleConfig.parse(SampleConfig.valid).policy.pinHardLimit == 10)
     }
 
     @Test func aMissingFileSaysWhereTheSampleIs() {

@@ -150,7 +150,7 @@ struct DoctorMachineTests {
         let paperOut = status
         machine.thermalStatus = { _ in .success(paperOut) }
         let empty = await Doctor.thermalPrinter(thermal, machine: machine)
-        #expect(empty.map(\.verdict) == [.fail] && empty[0].detail.contains("paperOut"), "\(empty)")
+        #expect(empty.map(\.verdict) == [.fail] && empty[0].detail.contains("out of paper"), "\(empty)")
         machine.thermalStatus = { _ in .success(nil) }
         #expect(await Doctor.thermalPrinter(thermal, machine: machine).map(\.verdict) == [.warn])
         machine.thermalStatus = { _ in .success(ThermalStatus()) }
@@ -242,7 +242,7 @@ struct DoctorMachineTests {
             "kiosk.toml",
             SampleConfig.withState(in: directory.path + "/state")
                 .replacingOccurrences(of: "backend = \"script\"", with: "backend = \"pcsc\"")
-                + "\n[api]\nurl = \"https://api.example.id\"\n")
+                + "\n[api]\nurl = \"https://api.example.id\"\ntrust_anchor = \"\(try directory.write("ca.pem", "-"))\"\n")
         var machine = Self.machine(root: directory.path)
         machine.pcscReaders = { .failure(Self.noService) }
         machine.kernelClockSynchronized = { true }

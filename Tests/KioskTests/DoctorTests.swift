@@ -97,7 +97,7 @@ struct DoctorTests {
         let (status, output) = try run(TestPaths.binaries + "/kiosk", ["doctor", "--config", path])
         #expect(status == 1)
         #expect(output.contains("FAIL configuration"))
-        #expect(output.contains("line 18"))
+        #expect(output.contains("line 19"))
         let (runStatus, runOutput) = try run(TestPaths.binaries + "/kiosk", ["run", "--config", path])
         #expect(runStatus == 78, "EX_CONFIG, so systemd shows status=78/CONFIG")
         #expect(runOutput.contains("display.heigth_mm"))

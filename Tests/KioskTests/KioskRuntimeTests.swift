@@ -175,10 +175,25 @@ struct KioskRuntimeTests {
         #expect(capture.screens.withLock { $0.last?.actions.isEmpty } == true)
     }
 
-    @Test func anOperatorCardOpensMaintenanceAndCanStopTheService() async throws {
+    /// Registers PIN 250713 for the operator card DEADBEEF, as `kiosk pin set --card DEADBEEF` would.
+    static func registerOperatorPIN(_ registry: SQLiteRegistry) async throws {
+        var registry = registry
+        registry.scrypt = RegistryFixture.fastScrypt
+        let owner = try #require(try await registry.owner(of: try CardUID(hex: "DEADBEEF")))
+        try await registry.setPIN(PIN(digits: [2, 5, 0, 7, 1, 3]), for: owner, at: .now())
+    }
+
+    @Test func anOperatorCardAndItsPINOpenMaintenanceAndCanStopTheService() async throws {
         let script = """
             await idle
             tap DEADBEEF
+            await pin
+            key 2
+            key 5
+            key 0
+            key 7
+            key 1
+            key 3
             await maintenance
             press Hentikan Layanan
             press Keluar
@@ -187,9 +202,28 @@ struct KioskRuntimeTests {
             tap 04A21B6C9E4F80
             await error-out-of-service
             """
-        let (capture, records, _) = try await Self.play(script)
+        let (capture, records, _) = try await Self.play(script, prepare: Self.registerOperatorPIN)
         #expect(capture.distinctScreenNames.contains("maintenance"))
         #expect(records.isEmpty)
+    }
+
+    @Test func anOperatorCardAloneOrWithAWrongPINNeverOpensMaintenance() async throws {
+        // A cloned UID opened maintenance on its own before issue 18.
+        let pin = "key 1\nkey 1\nkey 1\nkey 2\nkey 2\nkey 2\n"
+        let script =
+            "await idle\ntap DEADBEEF\nawait pin\n" + pin + "see Sisa 2 kali\n" + pin + "see Sisa 1 kali\n" + pin
+            + "await error-locked\nremove\nawait idle\n"
+        let (capture, _, _) = try await Self.play(
+            script, prepare: Self.registerOperatorPIN,
+            afterwards: { registry in
+                let lookup = try await registry.lookUp(try CardUID(hex: "DEADBEEF"))
+                #expect(lookup == .locked)
+            })
+        #expect(!capture.distinctScreenNames.contains("maintenance"))
+        // Without a PIN registered, the right-looking PIN opens nothing either.
+        let unset = "await idle\ntap DEADBEEF\nawait pin\nkey 2\nkey 5\nkey 0\nkey 7\nkey 1\nkey 3\nsee Sisa 2 kali\n"
+        let (again, _, _) = try await Self.play(unset)
+        #expect(!again.distinctScreenNames.contains("maintenance"))
     }
 
     @Test func theKeypadAloneCompletesASession() async throws {

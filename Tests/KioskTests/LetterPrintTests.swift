@@ -88,6 +88,39 @@ struct LetterPrintTests {
         #expect(!scanned.contains(Self.woman.nik.digits), "the QR does not carry the NIK")
     }
 
+    @Test(
+        "a link's QR has modules of at least 0.6 mm: a page scanned at 150 dpi decodes behind the longest verify_url",
+        arguments: [
+            "https://api.smartvillage.lampungprov.go.id/surat",
+            "https://verifikasi-surat.smartvillage.lampungprov.go.id/" + String(repeating: "a", count: 138) + "/surat",
+        ])
+    func linkQRModulesAndScan(verifyURL: String) throws {
+        var composer = try TestLetters.composer(settings: Self.settings)
+        composer.verifyURL = verifyURL
+        let list = try composer.layout(Self.request(), Self.issued)
+        let found = list.pages.flatMap(\.items).compactMap { item -> (String, Rect)? in
+            if case .qr(let payload, let frame) = item { return (payload, frame) } else { return nil }
+        }
+        let (payload, frame) = try #require(found.first)
+        #expect(payload.hasPrefix(verifyURL + "?s=VK1:"))
+        let modules = try #require(composer.renderer.qrModules(for: payload))
+        let moduleMM = frame.size.width / Double(modules + 8) * 25.4 / 72
+        #expect(moduleMM >= 0.599, "\(modules) modules in \(frame.size.width) pt: \(moduleMM) mm a module")
+        #expect(frame.size.width <= 200, "the QR leaves room on the page")
+
+        let directory = try TemporaryDirectory()
+        let png = directory.path + "/page1.png"
+        try Data(try composer.renderer.png(list.pages[0], scale: 150.0 / 72)).write(to: URL(fileURLWithPath: png))
+        let scanned = try DebianTool.run(
+            "zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", png], package: "zbar-tools")
+        #expect(scanned.trimmingCharacters(in: .whitespacesAndNewlines) == payload)
+        let verifier = LetterVerifier(keys: [Self.settings.kioskID: TestLetters.key.publicKey])
+        guard case .valid = verifier.verify(payload: scanned) else {
+            Issue.record("the scanned link does not verify: \(verifier.verify(payload: scanned))")
+            return
+        }
+    }
+
     static func sealPayload() throws -> String {
         let signer = LetterSigner(kioskID: settings.kioskID, key: TestLetters.key)
         return try signer.seal(issued.number, issuedOn: issued.recordID.timestamp.date(), to: woman).payload

@@ -128,7 +128,7 @@ struct PINTests {
         #expect(try await registry.lookUp(suparman, at: Self.at(2)) == .locked)
     }
 
-    @Test func unknownAndOperatorCardsHaveNoPIN() async throws {
+    @Test func unknownCardsAndOperatorCardsWithoutAPINAreRejected() async throws {
         let directory = try TemporaryDirectory()
         let (registry, _) = try await Self.registryWithPIN(in: directory)
         try await registry.syncOperatorCards([try CardUID(hex: "DEADBEEF")])
@@ -230,6 +230,139 @@ struct PINTests {
         let finding = try #require(Doctor.registry(settings, now: now).first { $0.check == "resident registry" })
         #expect(finding.verdict == .ok)
         #expect(finding.detail == "8 residents, 7 cards, 1 PIN registered, 1 locked card")
+    }
+
+    // MARK: Hard lock, lockout floor, operators (issue 18, items 2 and 3)
+
+    @Test func wrongPINsInAllLockTheCardUntilAnOperatorResetsIt() async throws {
+        let directory = try TemporaryDirectory()
+        let registry = RegistryFixture.registry(
+            try await RegistryFixture.imported(in: directory), pinAttempts: 3, lockout: .seconds(300), hardLimit: 10)
+        let card = try CardUID(hex: Self.siti)
+        let holder = try #require(try await registry.holder(of: card))
+        try await registry.setPIN(Self.goodPIN, for: holder, at: Self.start)
+        // A patient guesser: two wrong PINs every lockout period, never three in one, so the window never locks.
+        var second: Int64 = 0
+        for round in 0..<5 {
+            for _ in 0..<2 {
+                let answer = try await registry.verifyPIN(Self.wrongPIN, for: card, at: Self.at(second))
+                #expect(answer == (round == 4 && second % 1000 == 1 ? .locked : .rejected), "at \(second) s")
+                second += 1
+            }
+            second = Int64(round + 1) * 1000
+        }
+        // Ten in all: locked now, and a day or a year later, even for the right PIN.
+        #expect(try await registry.lookUp(card, at: Self.at(86_400)) == .locked)
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(86_400 * 365)) == .locked)
+        #expect(try await registry.isLocked(.resident(holder), at: Self.at(86_400 * 365)))
+        // Only `kiosk pin reset` (an operator) lifts it.
+        #expect(try await registry.resetFailures(for: holder, at: Self.at(86_400 * 365)) == 10)
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(86_400 * 365 + 1)) == .accepted)
+    }
+
+    @Test func theRightPINStartsTheTotalAgain() async throws {
+        let directory = try TemporaryDirectory()
+        let registry = RegistryFixture.registry(
+            try await RegistryFixture.imported(in: directory), pinAttempts: 3, lockout: .seconds(300), hardLimit: 4)
+        let card = try CardUID(hex: Self.siti)
+        try await registry.setPIN(Self.goodPIN, for: try #require(try await registry.holder(of: card)), at: Self.start)
+        _ = try await registry.verifyPIN(Self.wrongPIN, for: card, at: Self.at(0))
+        _ = try await registry.verifyPIN(Self.wrongPIN, for: card, at: Self.at(1))
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(2)) == .accepted)
+        _ = try await registry.verifyPIN(Self.wrongPIN, for: card, at: Self.at(400))
+        _ = try await registry.verifyPIN(Self.wrongPIN, for: card, at: Self.at(401))
+        #expect(try await registry.lookUp(card, at: Self.at(800)) != .locked)
+    }
+
+    @Test func aLockoutBelowTheFloorIsRaisedToIt() async throws {
+        let directory = try TemporaryDirectory()
+        // 0 once switched the lockout off: three wrong PINs, and the fourth try went through at once.
+        let registry = RegistryFixture.registry(
+            try await RegistryFixture.imported(in: directory), pinAttempts: 3, lockout: .zero)
+        #expect(registry.lockout == KioskPolicy.minimumLockout)
+        let card = try CardUID(hex: Self.siti)
+        try await registry.setPIN(Self.goodPIN, for: try #require(try await registry.holder(of: card)), at: Self.start)
+        for second in 0..<3 { _ = try await registry.verifyPIN(Self.wrongPIN, for: card, at: Self.at(Int64(second))) }
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(3)) == .locked)
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(63)) == .accepted)
+    }
+
+    @Test func anOperatorCardHasAPINOfItsOwnWithTheSameLockout() async throws {
+        let directory = try TemporaryDirectory()
+        let (registry, _) = try await Self.registryWithPIN(in: directory)
+        let operatorCard = try CardUID(hex: "DEADBEEF")
+        try await registry.syncOperatorCards([operatorCard])
+        let owner = try #require(try await registry.owner(of: operatorCard))
+        #expect(!owner.hasPIN)
+        #expect(try await registry.lookUp(operatorCard, at: Self.at(0)) == .operatorCard)
+        try await registry.setPIN(Self.goodPIN, for: owner, at: Self.at(0))
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: operatorCard, at: Self.at(1)) == .accepted)
+        // A resident's PIN is not the operator's, nor the other way round.
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: try CardUID(hex: "B39503A9"), at: Self.at(1)) == .rejected)
+        for second in 2..<4 {
+            #expect(try await registry.verifyPIN(Self.wrongPIN, for: operatorCard, at: Self.at(Int64(second))) == .rejected)
+        }
+        #expect(try await registry.verifyPIN(Self.wrongPIN, for: operatorCard, at: Self.at(4)) == .locked)
+        #expect(try await registry.lookUp(operatorCard, at: Self.at(5)) == .locked)
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: operatorCard, at: Self.at(6)) == .locked)
+        #expect(try await registry.resetFailures(for: owner, at: Self.at(7)) == 3)
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: operatorCard, at: Self.at(8)) == .accepted)
+        // Dropped from [operators] cards: its PIN goes with it.
+        try await registry.syncOperatorCards([])
+        try await registry.syncOperatorCards([operatorCard])
+        #expect(try #require(try await registry.owner(of: operatorCard)).hasPIN == false)
+    }
+
+    // MARK: Pepper (issue 18, item 7)
+
+    @Test func theDatabaseAloneCannotCheckAPIN() async throws {
+        // A stolen database once let anyone test all million six-digit PINs against scrypt, offline.
+        let directory = try TemporaryDirectory()
+        let (registry, card) = try await Self.registryWithPIN(in: directory)
+        let row = try #require(try await registry.database.pool.read { db in try PINRow.fetchOne(db) })
+        #expect(row.peppered)
+        let stored = row.pinHash
+        let plain = try PINHash.derive(
+            Self.goodPIN, salt: stored.salt, parameters: stored.parameters, length: stored.hash.count)
+        #expect(plain != stored.hash, "the stored value is not scrypt of the PIN")
+        #expect(try !stored.verifies(Self.goodPIN), "nothing matches without the pepper")
+        #expect(try !stored.verifies(Self.goodPIN, pepper: PINPepper(bytes: Data(repeating: 8, count: 32))))
+        #expect(try stored.verifies(Self.goodPIN, pepper: RegistryFixture.pepper))
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(1)) == .accepted)
+    }
+
+    @Test func hashesStoredBeforeThePepperArePepperedAtStartAndStillAccepted() async throws {
+        let directory = try TemporaryDirectory()
+        let registry = RegistryFixture.registry(try await RegistryFixture.imported(in: directory))
+        let card = try CardUID(hex: Self.siti)
+        let holder = try #require(try await registry.holder(of: card))
+        // A row as a kiosk before the pepper wrote it.
+        let old = try PINHash.make(Self.goodPIN, parameters: RegistryFixture.fastScrypt)
+        try await registry.database.pool.write { db in
+            try PINRow(old, residentID: holder.residentID, setAt: Self.start).upsert(db)
+        }
+        #expect(try await registry.pepperStoredPINs() == 1)
+        #expect(try await registry.pepperStoredPINs() == 0, "once")
+        let row = try #require(try await registry.database.pool.read { db in try PINRow.fetchOne(db) })
+        #expect(row.peppered && [UInt8](row.hash) != old.hash)
+        #expect(try await registry.verifyPIN(Self.wrongPIN, for: card, at: Self.at(1)) == .rejected)
+        #expect(try await registry.verifyPIN(Self.goodPIN, for: card, at: Self.at(2)) == .accepted)
+    }
+
+    @Test func thePepperIsAKeyFileOrACredential() throws {
+        let state = try TemporaryDirectory()
+        let made = try PINPepper.load(stateDirectory: state.path)
+        #expect(try PINPepper.load(stateDirectory: state.path) == made, "made once, then read")
+        let attributes = try FileManager.default.attributesOfItem(atPath: state.path + "/" + PINPepper.fileName)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let credentials = try TemporaryDirectory()
+        let secret = Data(repeating: 5, count: 32)
+        _ = FileManager.default.createFile(
+            atPath: credentials.path + "/" + PINPepper.credentialName, contents: secret,
+            attributes: [.posixPermissions: 0o600])
+        let fromCredential = try PINPepper.load(
+            stateDirectory: state.path, environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+        #expect(fromCredential.bytes == secret)
     }
 
     static func name(_ lookup: KioskEvent.Lookup) -> String? {

@@ -175,6 +175,17 @@ struct RecordStoreTests {
         #expect(try kiosk.count("service_record") == 0)
     }
 
+    @Test func aHalfWrittenKeyLeftByACrashDoesNotBlockTheNextStart() throws {
+        // After a power cut during the first start, the next boot often gives the kiosk the same PID again: the
+        // temporary file of that PID is then in the way of O_EXCL.
+        let directory = try TemporaryDirectory()
+        let stale = directory.path + "/" + DeviceKey.fileName + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        #expect(FileManager.default.createFile(atPath: stale, contents: Data([1, 2, 3])))
+        let key = try DeviceKey.load(stateDirectory: directory.path)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(try DeviceKey.load(stateDirectory: directory.path).publicKeyBase64 == key.publicKeyBase64)
+    }
+
     @Test func keyFilesAreMadePrivateAndAnOpenOneIsRefused() throws {
         let directory = try TemporaryDirectory()
         _ = try RecordSealer.load(stateDirectory: directory.path)
@@ -197,6 +208,19 @@ struct RecordStoreTests {
         #expect(fromCredential.rawKey == key)
     }
 
+    @Test func aStaleTemporaryLeftByACrashDoesNotBlockStartUp() throws {
+        // A crash between creating `record.key.<pid>.tmp` and linking it left it behind; a kiosk that boots the same
+        // way each time gets the same process id, and creating the key failed with EEXIST on every start after.
+        let directory = try TemporaryDirectory()
+        let stale = directory.path + "/" + RecordSealer.fileName + ".\(getpid()).tmp"
+        _ = FileManager.default.createFile(
+            atPath: stale, contents: Data(repeating: 1, count: 7), attributes: [.posixPermissions: 0o600])
+        _ = try RecordSealer.load(stateDirectory: directory.path)
+        let key = try #require(FileManager.default.contents(atPath: directory.path + "/" + RecordSealer.fileName))
+        #expect(key.count == 32 && key != Data(repeating: 1, count: 32))
+        #expect(!FileManager.default.fileExists(atPath: stale), "the stale temporary is gone")
+    }
+
     @Test func backoffIsFullJitterUnderTheCapAndRespectsRetryAfter() {
         var generator = SystemRandomNumberGenerator()
         let backoff = Backoff(base: .seconds(1), cap: .seconds(60))
@@ -210,6 +234,28 @@ struct RecordStoreTests {
         let spread = Set((0..<100).map { _ in backoff.delay(afterFailures: 10, using: &generator) })
         #expect(spread.count > 50)  // jittered, not in step
         #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(120), using: &generator) == .seconds(120))
+        // A week asked for is an hour waited: nobody may park a village's records.
+        #expect(backoff.delay(afterFailures: 1, retryAfter: .seconds(7 * 86_400), using: &generator) == .seconds(3600))
+    }
+
+    @Test func serverTextLosesLongNumbersControlCharactersAndLength() {
+        #expect(ServerText.loggable("NIK 1809071205900013 tidak cocok") == "NIK [number hidden] tidak cocok")
+        #expect(ServerText.loggable("lahir 12051990, RT 001") == "lahir [number hidden], RT 001")
+        #expect(ServerText.loggable("line\nkiosk: forged\u{1B}[2J") == "line kiosk: forged [2J")
+        #expect(ServerText.loggable("batch-size 1 to 500") == "batch-size 1 to 500")
+        let long = ServerText.loggable(String(repeating: "a", count: 1000))
+        #expect(long.count == ServerText.limit && long.hasSuffix("…"))
+    }
+
+    @Test func aServersRetryAfterIsCappedAtAnHour() {
+        // A Retry-After of days (or a date years ahead) once kept the outbox from draining for as long.
+        var generator = SystemRandomNumberGenerator()
+        let backoff = Backoff(base: .seconds(1), cap: .seconds(60))
+        for asked in [Duration.seconds(3601), .seconds(86_400 * 365), .seconds(Int64.max / 2)] {
+            #expect(backoff.delay(afterFailures: 1, retryAfter: asked, using: &generator) == Backoff.longestRetryAfter)
+        }
+        #expect(Backoff.longestRetryAfter == .seconds(3600))
+        #expect(ProvincialClient.retryAfter("99999999999999999999") == nil, "not a number an Int holds")
     }
 }
 

@@ -56,6 +56,40 @@ struct ScreenPresenterTests {
         #expect(press > 0 && press < screenArea / 10, "pressing Cetak redrew \(press) pixels")
     }
 
+    @Test(
+        "the board beside the idle text: a wave step and a page turn redraw only their own area, a card replaces it all"
+    )
+    func boardOnIdle() async throws {
+        let framebuffer = try Framebuffer.virtual(width: 1024, height: 600)
+        let display = try Self.presenter(framebuffer)
+        let today = CalendarDate(year: 2026, month: 12, day: 6)!
+        let board = VillageBoard(
+            year: 2026, asOf: today,
+            summary: [.init(title: "Pendapatan", budget: 1_000_000, realised: 456_000)],
+            byBidang: [.init(title: "Bidang 2: Pelaksanaan Pembangunan Desa", budget: 800_000, realised: 200_000)],
+            activities: [.init(title: "Rabat beton", status: .ongoing, progress: 60)], complaints: "Kantor Desa")
+        let panel = BoardPanel(stored: StoredBoard(board: board, confirmedOn: today), today: today)
+        await display.showBoard { panel }
+        await display.show(KioskScreens.idle(health: Health()))
+        let screenArea = 1024 * 600
+        let wave = try await Self.changes(framebuffer) { await display.advanceAnimation() }
+        #expect(wave > 0 && wave < screenArea / 20, "a wave step redrew \(wave) pixels")
+        // Turning the page: the board's box changes, the idle title and instructions above it do not move.
+        func band() -> [UInt32] { (0..<160).flatMap { y in (0..<1024).map { framebuffer.pixel(x: $0, y: y) } } }
+        let top = band()
+        for _ in 2..<BoardPanel.secondsPerPage { await display.advanceAnimation() }
+        let turn = try await Self.changes(framebuffer) { await display.advanceAnimation() }
+        #expect(turn > screenArea / 100 && turn < screenArea / 2, "a page turn redrew \(turn) pixels")
+        #expect(band() == top, "the idle text moved when the board turned its page")
+        // A card on the reader: the next screen is drawn whole at once, with no trace of the board.
+        let reading = KioskScreens.readingCard()
+        await display.show(reading)
+        let fresh = try Framebuffer.virtual(width: 1024, height: 600)
+        let clean = try Self.presenter(fresh)
+        await clean.show(reading)
+        #expect(memcmp(framebuffer.base, fresh.base, framebuffer.stride * framebuffer.height) == 0)
+    }
+
     /// Pixels of the panel that differ after `change`.
     static func changes(_ framebuffer: Framebuffer, _ change: () async -> Void) async throws -> Int {
         func pixels() -> [UInt32] {

@@ -423,6 +423,22 @@ struct KioskRunNotifyTests {
         #expect(lines[stopping...].allSatisfy { $0 != "WATCHDOG=1" && $0 != "READY=1" })
     }
 
+    @Test func theRunningKioskCanNeverDumpCore() async throws {
+        // Started with a hard core limit of unlimited (this test's own, inherited): the kiosk must lower both.
+        let directory = try TemporaryDirectory()
+        let config = try directory.write("kiosk.toml", SampleConfig.withState(in: directory.path + "/state"))
+        let (process, listener, errorLog) = try Self.start(
+            config: config, script: nil, watchdogUSec: nil, in: directory)
+        defer { if process.isRunning { process.interrupt() } }
+        #expect(await listener.wait { $0.contains("READY=1") }, "\(Self.log(errorLog))")
+        let limits = try String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)
+        let core = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+        #expect(core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"],
+            "\(core)")
+        process.terminate()
+        await Self.waitForExit(process)
+    }
+
     @Test func aBrokenConfigurationSendsNoReadyAndExits78() async throws {
         let directory = try TemporaryDirectory()
         let config = try directory.write(

@@ -33,6 +33,7 @@ enum SampleConfig {
         [identity]
         mode = "card"
         pin_length = 6
+        supervised = true
 
         [session]
         inactivity_seconds = 60
@@ -104,12 +105,16 @@ enum RegistryFixture {
 
     static func registry(
         _ database: KioskDatabase, matchReversed: Bool = true, pinAttempts: Int = 3,
-        lockout: Duration = .seconds(300), scrypt: ScryptParameters = fastScrypt
+        lockout: Duration = .seconds(300), hardLimit: Int = 10, scrypt: ScryptParameters = fastScrypt,
+        pepper: PINPepper = pepper
     ) -> SQLiteRegistry {
         SQLiteRegistry(
             database: database, matchReversed: matchReversed, pinAttempts: pinAttempts, lockout: lockout,
-            scrypt: scrypt)
+            hardLimit: hardLimit, pepper: pepper, scrypt: scrypt)
     }
+
+    /// The pepper of the registries tests make in code.
+    static let pepper = PINPepper(bytes: Data(repeating: 7, count: 32))
 
     /// A record store in `database`, with a fresh key, numbering for the configured village.
     static func recordStore(_ database: KioskDatabase, settings: KioskSettings) throws -> SQLiteRecordStore {
@@ -142,8 +147,10 @@ extension SampleConfig {
 
 /// The built `kiosk` binary as a subprocess.
 enum KioskBinary {
-    static func run(_ arguments: [String], input: String? = nil) throws -> TestProcess.Outcome {
-        try TestProcess.run(TestPaths.binaries + "/kiosk", arguments, input: input)
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws
+        -> TestProcess.Outcome
+    {
+        try TestProcess.run(TestPaths.binaries + "/kiosk", arguments, input: input, environment: environment)
     }
 }
 

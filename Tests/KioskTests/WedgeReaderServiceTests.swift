@@ -151,6 +151,7 @@ struct WedgeReaderServiceTests {
         let text =
             SampleConfig.valid
             .replacingOccurrences(of: "mode = \"card\"", with: "mode = \"chip\"")
+            .replacingOccurrences(of: "village_name = \"Hanura\"", with: "village_name = \"Hanura\"\ndemo = true")
             .replacingOccurrences(of: "backend = \"script\"", with: "backend = \"pcsc\"\nwedge = \"/dev/input/event8\"")
             + "\n[sam]\nkind = \"simulated\"\n"
         let problems = SampleConfig.problems(text)

@@ -29,6 +29,21 @@ struct ContractTests {
         hamlet: "DUSUN I", rt: "001", rw: "002", religion: "ISLAM", maritalStatus: "KAWIN", occupation: "PETANI",
         nationality: "WNI", cardTag: "1376422841")
 
+    static let board = Board(
+        villageCode: "1809072001", year: 2026, asOf: "2026-11-30",
+        summary: [BoardLine(title: "Pendapatan", budget: 1_234_567_890, realised: 563_000_000, percent: 45.6)],
+        byBidang: [BoardLine(title: "Pelaksanaan Pembangunan Desa", budget: 800_000_000, realised: 0, percent: 0)],
+        activities: [
+            BoardActivity(
+                title: "Rabat beton jalan Dusun II", bidang: 2, status: .ongoing, progress: 60, executor: "TPK Hanura")
+        ],
+        announcements: [
+            BoardAnnouncement(
+                title: "Musyawarah desa", body: "Balai desa, 5 Desember", validFrom: "2026-11-25",
+                validUntil: "2026-12-05")
+        ],
+        complaints: "Kantor Desa Hanura, Jl. Raya Hanura No. 1")
+
     /// One sample per schema, every optional field set.
     static var samples: [(String, any Encodable)] {
         [
@@ -75,8 +90,14 @@ struct ContractTests {
             (
                 "LetterVerification",
                 LetterVerification(
-                    verdict: .known, letterCode: "S-41", villageCode: "1809072001", capturedAt: date)
+                    verdict: .valid, letterNumber: "S-41/001/1809072001/XI/2026", letterCode: "S-41",
+                    letterTitle: "Surat Keterangan Domisili", issuedOn: "2026-11-24", villageCode: "1809072001",
+                    villageName: "Hanura", kioskId: "1809072001-01", holder: "I K**** W******", recorded: true)
             ),
+            ("Board", board),
+            ("BoardLine", board.summary[0]),
+            ("BoardActivity", board.activities[0]),
+            ("BoardAnnouncement", board.announcements[0]),
             (
                 "Problem",
                 Problem(title: "Unauthorized", status: 401, code: "stale-signature", detail: "check the clock")
@@ -90,7 +111,7 @@ struct ContractTests {
         #expect(
             Set(paths.keys) == [
                 Endpoint.enrollments, Endpoint.records, Endpoint.registry, Endpoint.heartbeats, Endpoint.kioskKeys,
-                Endpoint.letterVerification,
+                Endpoint.letterVerification, Endpoint.letterPage, Endpoint.board,
             ])
     }
 
@@ -154,6 +175,11 @@ struct ContractTests {
             }
         case "integer":
             if !(value is Int) || isBoolean(value) { problems.append("\(path): not an integer") }
+            if let minimum = schema["minimum"] as? Int, let int = value as? Int, int < minimum {
+                problems.append("\(path): \(int) below \(minimum)")
+            }
+        case "number":
+            if !(value is Double || value is Int) || isBoolean(value) { problems.append("\(path): not a number") }
         case "boolean":
             if !isBoolean(value) { problems.append("\(path): not a boolean") }
         default:

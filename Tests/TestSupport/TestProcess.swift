@@ -14,10 +14,15 @@ public enum TestProcess {
 
     /// Runs `executable` with `arguments` (and `input` on its standard input) to its end. Both pipes are read while
     /// the process runs, or a chatty child would block on a full pipe.
-    public static func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> Outcome {
+    public static func run(
+        _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+    ) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let (out, err, inPipe) = (Pipe(), Pipe(), Pipe())
         process.standardOutput = out
         process.standardError = err

@@ -4,7 +4,8 @@ import Drivers
 
 /// Drawing screens (DESIGN.md §9: a full 1024x600 frame ≤ 4 ms median, a partial update ≤ 1 ms), from Core's
 /// screen model through the painter, cairo and the copy into a framebuffer in memory with the panel's format.
-/// Idle CPU and wake-ups of the running daemon are measured by Benchmarks/Screens/idle.sh.
+/// Idle CPU and wake-ups of the running daemon are measured by Benchmarks/Report (make bench) and, with the animation
+/// off too, by Benchmarks/Screens/idle.sh.
 let renderer = try! Renderer()
 let letters = LetterCatalogue.openSIDSelfService.selfService
 
@@ -70,15 +71,24 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
     }
-    // A 1024x600 RGB565 panel standing upright: drawn 600 x 1024, turned 90° pixel by pixel into 16 bits.
+    // A 1024x600 RGB565 panel standing upright: drawn 600 x 1024, turned 90° or 270° pixel by pixel into 16 bits.
     let portrait = Frame(Panel(name: "", width: 600, height: 1024, mm: SizeMM(width: 125, height: 222)))
     let rgb565 = try! Framebuffer.virtual(width: 1024, height: 600, format: .rgb565)
-    Benchmark("Full frame 1024x600 RGB565 rotated 90: menu") { benchmark in
+    for (angle, rotation) in [(90, ScreenRotation.quarter), (270, .threeQuarters)] {
+        Benchmark("Full frame 1024x600 RGB565 rotated \(angle): menu") { benchmark in
+            for _ in benchmark.scaledIterations {
+                portrait.canvas.invalidate()
+                let dirty = try! portrait.canvas.draw(portrait.painter.page(menu))
+                rgb565.copy(dirty, from: portrait.canvas, rotation: rotation)
+                blackHole(dirty)
+            }
+        }
+    }
+    // The copy alone: the turn and the packing into 16 bits of a frame already drawn.
+    Benchmark("Copy 1024x600 RGB565 rotated 90 (copy only)") { benchmark in
+        _ = try! portrait.canvas.draw(portrait.painter.page(menu))
         for _ in benchmark.scaledIterations {
-            portrait.canvas.invalidate()
-            let dirty = try! portrait.canvas.draw(portrait.painter.page(menu))
-            rgb565.copy(dirty, from: portrait.canvas, rotation: .quarter)
-            blackHole(dirty)
+            rgb565.copy([portrait.canvas.bounds], from: portrait.canvas, rotation: .quarter)
         }
     }
 

@@ -3,6 +3,8 @@
 #ifndef KIOSK_CLINUXIO_H
 #define KIOSK_CLINUXIO_H
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <linux/input.h>
 #include <linux/kd.h>
 #include <linux/lp.h>
@@ -90,6 +92,15 @@ static inline int kiosk_vt_set_auto_mode(int fd) {
 /// VT_RELDISP: 1 lets a requested switch away go ahead, VT_ACKACQ acknowledges getting the VT back.
 static inline int kiosk_vt_release(int fd) { return ioctl(fd, VT_RELDISP, 1); }
 static inline int kiosk_vt_acknowledge_acquire(int fd) { return ioctl(fd, VT_RELDISP, VT_ACKACQ); }
+
+/// No core dump of this process, whatever limits it was started with: RLIMIT_CORE 0 (soft and hard) and not
+/// dumpable (which also holds when core_pattern pipes to systemd-coredump, and keeps other processes of the same
+/// user from reading its memory through ptrace or /proc/PID/mem). -1 with errno on failure.
+static inline int kiosk_forbid_core_dumps(void) {
+    struct rlimit none = {0, 0};
+    if (setrlimit(RLIMIT_CORE, &none) != 0) return -1;
+    return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 
 /// VT_GETSTATE: the number of the VT on display (1-based); -1 with errno where `fd` is no VT.
 static inline int kiosk_vt_active(int fd) {

@@ -20,7 +20,13 @@ public struct LetterLayout: Sendable {
     static let kopAddress = Font(.sans, size: 10)
     static let title = Font(.serif, size: 13, bold: true)
     static let small = Font(.sans, size: 8)
-    static let qrSide = 80.0
+    /// The smallest QR side, and the size of one module (0.6 mm): a module is then 3.5 pixels of a page scanned at
+    /// 150 dpi and large enough for a phone's camera at arm's length. A link makes the code denser (version 10-11,
+    /// 57-61 modules), so the side follows the code: about 40 mm.
+    static let qrMinimumSide = 80.0
+    static let qrModule = 0.6 * 72 / 25.4
+    /// Modules a side when the measurer cannot say: a version 13 code (69), denser than any letter's link.
+    static let qrAssumedModules = 69
     static let signatureSpace = 56.0
 
     public func layout(_ letter: Letter) -> DisplayList {
@@ -104,7 +110,9 @@ private struct PageFlow {
         y += height
     }
 
-    mutating func centered(_ text: String, font: Font, within: (x: Double, width: Double)? = nil, underline: Bool = false) {
+    mutating func centered(
+        _ text: String, font: Font, within: (x: Double, width: Double)? = nil, underline: Bool = false
+    ) {
         let column = within ?? (left, width)
         for line in breaker.lines(text, font: font, width: column.width) {
             let w = measure(line, font)
@@ -171,7 +179,10 @@ private struct PageFlow {
         let signerNameLines = breaker.lines(signerName, font: font.bold(), width: columnWidth)
         let holderLines = breaker.lines(letter.holderName, font: font.bold(), width: holderWidth)
         let rows = 1 + max(signer.count, 1) + max(signerNameLines.count, holderLines.count)
-        let height = Double(rows) * lineHeight + LetterLayout.signatureSpace + 8 + LetterLayout.qrSide + 14
+        // The quiet zone of 4 modules a side is inside the frame (the renderer draws it white).
+        let modules = breaker.measurer.qrModules(for: letter.seal) ?? LetterLayout.qrAssumedModules
+        let qrSide = max(LetterLayout.qrMinimumSide, Double(modules + 8) * LetterLayout.qrModule)
+        let height = Double(rows) * lineHeight + LetterLayout.signatureSpace + 8 + qrSide + 14
         ensure(height)
 
         let top = y
@@ -188,9 +199,9 @@ private struct PageFlow {
         for (i, line) in holderLines.enumerated() { put(line, x: left, row: namesTop + Double(i), font: font.bold()) }
         y = top + (namesTop + Double(max(signerNameLines.count, holderLines.count))) * lineHeight + 8
 
-        let qrX = left + (width - LetterLayout.qrSide) / 2
-        items.append(.qr(payload: letter.seal, frame: Rect(x: qrX, y: y, width: LetterLayout.qrSide, height: LetterLayout.qrSide)))
-        y += LetterLayout.qrSide + 2
+        let qrX = left + (width - qrSide) / 2
+        items.append(.qr(payload: letter.seal, frame: Rect(x: qrX, y: y, width: qrSide, height: qrSide)))
+        y += qrSide + 2
         centered("Pindai kode QR untuk memeriksa keaslian surat ini", font: LetterLayout.small)
     }
 

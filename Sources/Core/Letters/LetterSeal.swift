@@ -6,6 +6,9 @@
 ///
 ///     VK1:<number>:<yyyymmdd>:<kiosk id>:<salt, hex>:<holder digest, hex>:<signature, hex>
 ///
+/// The QR carries it as a link to the province's verification page (`qrText(verifyURL:)`), which any phone opens;
+/// `kiosk verify` takes the payload out of the link and checks it offline.
+///
 /// The number carries the letter kind and the village. The holder digest is SHA-256(salt, NIK, name) cut to 16
 /// bytes: it binds the letter to its holder without revealing either (the salt stops a table of all NIKs).
 /// The signature covers everything before the last `:`. Core only builds and parses; the Kiosk hashes and signs.
@@ -37,14 +40,69 @@ public struct LetterSeal: Hashable, Sendable {
             .joined(separator: ":")
     }
 
-    /// What the QR encodes.
+    /// The signed text with its signature: what `kiosk verify` checks.
     public var payload: String { signedText + ":" + Hex.encode(signature) }
+
+    /// What the QR encodes: the payload as a link to the province's verification page, `<base>?s=<payload>`, so a
+    /// phone camera opens the page; `nil` base gives the bare payload. Every character of the payload is allowed
+    /// as is in a URL's query (RFC 3986), so the link needs no percent-encoding and `kiosk verify` finds the same
+    /// payload in it offline.
+    public func qrText(verifyURL base: String?) -> String {
+        guard let base, !base.isEmpty else { return payload }
+        return base + (base.contains("?") ? "&" : "?") + Self.queryName + "=" + payload
+    }
+
+    /// The query parameter of the verification page that carries the payload.
+    public static let queryName = "s"
+
+    /// The payload in what a scanner read: the bare payload, or the verification link that carries it (its `s`
+    /// parameter, percent-decoded, as a browser or a scanner app may have re-encoded it). `nil` when there is none.
+    public static func payload(scanned text: some StringProtocol) -> String? {
+        let text = text.trimmingPrefix(while: \.isWhitespace)
+        guard let end = text.lastIndex(where: { !$0.isWhitespace }) else { return nil }
+        let trimmed = text[...end]
+        if trimmed.hasPrefix(version + ":") { return String(trimmed) }
+        guard let query = trimmed.firstIndex(of: "?") else { return nil }
+        let fragmentless = trimmed[trimmed.index(after: query)...].prefix { $0 != "#" }
+        for parameter in fragmentless.split(separator: "&") {
+            let pair = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2, pair[0] == Substring(queryName) else { continue }
+            return percentDecoded(pair[1])
+        }
+        return nil
+    }
+
+    /// `%3A` and friends back to their bytes, `+` to a space (form encoding); `nil` for a broken escape or bytes
+    /// that are not UTF-8.
+    static func percentDecoded(_ text: some StringProtocol) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next(), let low = iterator.next(),
+                    let value = Hex.decode(String(decoding: [high, low], as: UTF8.self).uppercased())?.first
+                else { return nil }
+                bytes.append(value)
+            case UInt8(ascii: "+"): bytes.append(UInt8(ascii: " "))
+            default: bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
 
     /// The bytes a holder digest is computed over: salt, NIK digits, and the name in upper case with single
     /// spaces (so "Siti  aminah" on the card and "SITI AMINAH" on the letter agree).
     public static func holderMessage(salt: [UInt8], nik: NIK, name: String) -> [UInt8] {
         let normalized = name.uppercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return salt + Array("\(nik.digits)\n\(normalized)".utf8)
+    }
+
+    /// Parses what a scanner read, the bare payload or the verification link; says what is wrong with one that is
+    /// not a seal (truncated, another QR, a link without a payload).
+    public init(scanned text: some StringProtocol) throws(LetterSealError) {
+        guard let payload = Self.payload(scanned: text) else { throw .notASeal }
+        try self.init(payload: payload)
     }
 
     /// Parses a scanned payload; says what is wrong with one that is not a seal (truncated, another QR).
@@ -80,7 +138,8 @@ public enum LetterSealError: Error, Hashable, Sendable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .notASeal: "not a village kiosk letter QR (it does not start with \(LetterSeal.version):)"
+        case .notASeal:
+            "not a village kiosk letter QR (neither \(LetterSeal.version):... nor a link with ?\(LetterSeal.queryName)=\(LetterSeal.version):...)"
         case .malformed(let why): "damaged letter QR: \(why)"
         }
     }

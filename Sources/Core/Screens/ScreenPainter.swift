@@ -34,8 +34,11 @@ public struct ScreenPainter: Sendable {
     /// the animations (idle waves, printing spinner), each of which changes only a small area.
     /// On the diagnostics screen, `facts` (the framebuffer's, from the display) are listed under colour bars, and
     /// `touch` (a point of the drawn screen) gets a crosshair.
+    /// On the idle screen, `board` (the village board) takes the space beside the card illustration, one page per
+    /// `BoardPanel.secondsPerPage` steps of `phase`.
     public func page(
-        _ screen: Screen, highlighted: ButtonID? = nil, phase: Int = 0, facts: [String] = [], touch: Point? = nil
+        _ screen: Screen, highlighted: ButtonID? = nil, phase: Int = 0, facts: [String] = [], touch: Point? = nil,
+        board: BoardPanel? = nil
     ) -> DisplayPage {
         let laidOut = layout.layout(screen)
         var items: [DisplayItem] = [.fill(Rect(x: 0, y: 0, width: size.width, height: size.height), theme.background)]
@@ -68,7 +71,29 @@ public struct ScreenPainter: Sendable {
             }
         }
         if screen.id == .idle {
-            items += idleIllustration(below: laidOut, phase: phase)
+            let top = (laidOut.elements.map(\.frame.maxY).max() ?? 0) + 2
+            if let board, let shown = board.page(at: phase) {
+                // Landscape: the card and waves on the left, the board on the right. Portrait: the board below.
+                let (illustration, box): (RectMM, RectMM)
+                if layout.size.width >= layout.size.height {
+                    let left = layout.size.width * 0.3
+                    illustration = RectMM(x: 0, y: top + 3, width: left, height: layout.size.height - top - 3)
+                    box = RectMM(
+                        x: left, y: top, width: layout.size.width - left - 3, height: layout.size.height - top - 3)
+                } else {
+                    let height = min(40, (layout.size.height - top) * 0.3)
+                    illustration = RectMM(x: 0, y: top, width: layout.size.width, height: height)
+                    box = RectMM(
+                        x: 3, y: top + height + 2, width: layout.size.width - 6,
+                        height: layout.size.height - top - height - 5)
+                }
+                items += idleIllustration(in: illustration, phase: phase)
+                items += self.board(board, page: shown, in: box)
+            } else {
+                items += idleIllustration(
+                    in: RectMM(x: 0, y: top + 2, width: layout.size.width, height: layout.size.height - top - 2),
+                    phase: phase)
+            }
         }
         if screen.id == .diagnostics {
             items += diagnostics(below: laidOut, facts: facts, lineSize: lineSize, touch: touch)
@@ -211,7 +236,8 @@ public struct ScreenPainter: Sendable {
     /// Labelled colour bars (a swapped red and blue shows at once), the framebuffer's facts, and a crosshair where
     /// the last touch landed (a mis-calibrated or wrongly rotated panel shows it away from the finger).
     func diagnostics(below laidOut: LaidOutScreen, facts: [String], lineSize: Double, touch: Point?) -> [DisplayItem] {
-        let textBottom = laidOut.elements.filter { if case .button = $0.kind { false } else { true } }
+        let textBottom =
+            laidOut.elements.filter { if case .button = $0.kind { false } else { true } }
             .map(\.frame.maxY).max() ?? 0
         let bars = pixels(RectMM(x: 3, y: textBottom + 3, width: layout.size.width - 6, height: 14))
         let colors: [(String, Color)] = [
@@ -224,20 +250,30 @@ public struct ScreenPainter: Sendable {
         for (index, (name, color)) in colors.enumerated() {
             let x = bars.origin.x + Double(index) * width
             items.append(.fill(Rect(x: x, y: bars.origin.y, width: width, height: bars.size.height * 0.7), color))
-            items.append(.fill(Rect(x: x, y: bars.origin.y + bars.size.height * 0.7, width: width, height: bars.size.height * 0.3), theme.background))
+            items.append(
+                .fill(
+                    Rect(x: x, y: bars.origin.y + bars.size.height * 0.7, width: width, height: bars.size.height * 0.3),
+                    theme.background))
             items += text(
-                name, in: Rect(x: x, y: bars.origin.y + bars.size.height * 0.7, width: width, height: bars.size.height * 0.3),
+                name,
+                in: Rect(x: x, y: bars.origin.y + bars.size.height * 0.7, width: width, height: bars.size.height * 0.3),
                 size: size * 0.8, color: theme.text, centered: true, maxLines: 1)
         }
         var y = bars.maxY + size * 0.6
         for fact in facts {
-            items += text(fact, in: Rect(x: bars.origin.x, y: y, width: bars.size.width, height: size * 1.2), size: size, color: theme.text, centered: false, maxLines: 1)
+            items += text(
+                fact, in: Rect(x: bars.origin.x, y: y, width: bars.size.width, height: size * 1.2), size: size,
+                color: theme.text, centered: false, maxLines: 1)
             y += size * 1.25
         }
         if let touch {
             let arm = 8 * sy
-            items.append(.stroke([Point(x: touch.x - arm, y: touch.y), Point(x: touch.x + arm, y: touch.y)], width: 3, theme.alert))
-            items.append(.stroke([Point(x: touch.x, y: touch.y - arm), Point(x: touch.x, y: touch.y + arm)], width: 3, theme.alert))
+            items.append(
+                .stroke(
+                    [Point(x: touch.x - arm, y: touch.y), Point(x: touch.x + arm, y: touch.y)], width: 3, theme.alert))
+            items.append(
+                .stroke(
+                    [Point(x: touch.x, y: touch.y - arm), Point(x: touch.x, y: touch.y + arm)], width: 3, theme.alert))
             items.append(.arc(center: touch, radius: arm * 0.6, from: 0, to: 2 * .pi, width: 2, theme.alert))
         }
         return items
@@ -245,21 +281,24 @@ public struct ScreenPainter: Sendable {
 
     /// A card held over a reader, with contactless waves that grow one per frame: it shows what to do to a
     /// resident who does not read, and only the waves change between frames.
-    func idleIllustration(below laidOut: LaidOutScreen, phase: Int) -> [DisplayItem] {
-        let top = (laidOut.elements.map(\.frame.maxY).max() ?? 0) + 4
-        let height = min(40, layout.size.height - 4 - top)
+    func idleIllustration(in area: RectMM, phase: Int) -> [DisplayItem] {
+        let top = area.y
+        let height = min(40, area.height - 4, (area.width - 4) / 1.8)
         guard height >= 20 else { return [] }
         let box = pixels(
-            RectMM(x: (layout.size.width - height * 1.8) / 2, y: top, width: height * 1.8, height: height))
+            RectMM(x: area.x + (area.width - height * 1.8) / 2, y: top, width: height * 1.8, height: height))
         let unit = box.size.height
         let reader = Rect(
             x: box.origin.x, y: box.origin.y + unit * 0.62, width: unit * 1.0, height: unit * 0.3)
-        let card = Rect(x: box.origin.x + unit * 0.12, y: box.origin.y + unit * 0.08, width: unit * 0.76, height: unit * 0.46)
+        let card = Rect(
+            x: box.origin.x + unit * 0.12, y: box.origin.y + unit * 0.08, width: unit * 0.76, height: unit * 0.46)
         var items: [DisplayItem] = [
             .roundedRect(reader, radius: unit * 0.05, theme.text),
             .roundedRect(card, radius: unit * 0.05, theme.accent),
             .roundedRect(
-                Rect(x: card.origin.x + unit * 0.08, y: card.origin.y + unit * 0.12, width: unit * 0.14, height: unit * 0.1),
+                Rect(
+                    x: card.origin.x + unit * 0.08, y: card.origin.y + unit * 0.12, width: unit * 0.14,
+                    height: unit * 0.1),
                 radius: unit * 0.02, theme.background),
         ]
         let waves = ((phase % Self.idleFrames) + Self.idleFrames) % Self.idleFrames

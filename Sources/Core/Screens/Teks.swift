@@ -52,7 +52,6 @@ public enum Teks {
     ]
     public static let doneSavedPrompt = "Selesai. Surat Anda sudah dibuat; petugas desa akan mencetaknya."
 
-
     // Timeout
     public static let timeoutTitle = "Masih di Sana?"
     public static let timeoutLines = ["Waktu Anda hampir habis.", "Sentuh Lanjutkan untuk meneruskan."]
@@ -163,5 +162,55 @@ public enum Teks {
         case .cutterError: "pemotong kertas macet"
         case .unknown: "printer tidak menjawab"
         }
+    }
+
+    /// The province's verification page, which a letter's QR opens on any phone (`kiosk-sim api` serves the
+    /// reference one): a bank clerk or a police officer reads it, so it says plainly what to do.
+    public enum Verification {
+        public static let pageTitle = "Pemeriksaan Surat Desa"
+        public static let header = "Provinsi Lampung · Layanan Mandiri Desa"
+        public static let valid = "SAH"
+        public static let forged = "PALSU"
+        public static let altered = "DIUBAH"
+        public static let unknownKiosk = "KIOS TIDAK DIKENAL"
+        public static let damaged = "KODE TIDAK TERBACA"
+        public static let validLead = "Surat ini diterbitkan oleh kios layanan desa di bawah ini, dan kode QR-nya asli."
+        public static let validNotYetRecorded =
+            "Catatan surat ini belum sampai ke provinsi (kios mungkin belum tersambung). Tanda tangan kios tetap cocok."
+        public static let forgedLead =
+            "Kode QR ini tidak ditandatangani oleh kios yang disebutkannya. Jangan terima surat ini dan laporkan ke kantor desa."
+        public static let alteredLead =
+            "Kode QR ini berasal dari surat asli, tetapi isinya telah diubah. Data surat yang asli:"
+        public static let unknownKioskLead =
+            "Kios yang disebut kode QR ini tidak terdaftar di provinsi. Tanyakan keaslian surat ini ke kantor desa."
+        public static let damagedLead =
+            "Kode QR ini bukan kode surat desa, atau rusak (terpotong). Pindai ulang dari surat aslinya, atau tanyakan ke kantor desa."
+        public static let compare =
+            "Cocokkan nomor, tanggal, dan nama pada kertas dengan data di atas. Jika berbeda, surat itu telah diubah."
+        public static let number = "Nomor surat"
+        public static let kind = "Jenis surat"
+        public static let date = "Tanggal"
+        public static let village = "Desa"
+        public static let kiosk = "Kios"
+        public static let holder = "Pemegang"
+        public static let holderUnknown = "belum tercatat di provinsi"
+        public static let privacy = "Halaman ini tidak pernah menampilkan NIK. Nama pemegang disamarkan."
+    }
+
+    /// The village board beside the idle screen (Permendagri 20/2018 art. 39 and 72).
+    public enum Board {
+        public static func realisation(year: Int) -> String { "Realisasi APBDes \(year)" }
+        public static func bidang(year: Int) -> String { "Belanja per Bidang \(year)" }
+        public static func activities(year: Int) -> String { "Kegiatan Desa \(year)" }
+        public static let announcements = "Pengumuman Desa"
+        public static let of = "dari"
+        public static let done = "Selesai"
+        public static func activityCounts(done: String, notDone: String) -> String {
+            "Selesai: \(done) · Belum selesai: \(notDone)"
+        }
+        public static func dataPer(_ date: String) -> String { "Data per \(date)" }
+        public static func stale(since date: String) -> String { "BELUM DIPERBARUI sejak \(date)" }
+        public static func complaints(_ place: String) -> String { "Pengaduan: \(place)" }
+        public static func validUntil(_ date: String) -> String { "Berlaku sampai \(date)" }
     }
 }

@@ -41,6 +41,8 @@ public enum KioskEvent: Hashable, Sendable {
         case unknownCard
         /// The registry itself holds the card locked (persistent attempt counting).
         case locked
+        /// The registry could not answer (a database error): nobody is served on a guess.
+        case failed
     }
 
     public enum PINCheck: Hashable, Sendable {

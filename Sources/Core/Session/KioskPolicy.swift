@@ -2,12 +2,19 @@
 /// measures them on the clock it is given.
 public struct KioskPolicy: Hashable, Sendable {
     public var identityMode: IdentityMode = .cardAndPIN
+    /// Whether an operator watches the kiosk while it serves. Only then may a resident be served without a PIN
+    /// (identity mode `card`, or `chip`); an unattended kiosk asks for the PIN in every mode.
+    public var supervised = false
     /// Digits of a Layanan Mandiri PIN (OpenSID uses 6).
     public var pinLength = 6
     /// Wrong PINs allowed before the card is locked out.
     public var pinAttempts = 3
-    /// How long a card stays locked out after too many wrong PINs; survives card removal.
+    /// How long a card stays locked out after too many wrong PINs; survives card removal. Never below
+    /// `minimumLockout`: configuration refuses less, since a lockout of 0 would switch the limit off.
     public var lockout: Duration = .seconds(300)
+    /// Wrong PINs in all (since the last right one) after which a card stays locked until an operator lifts it
+    /// (`kiosk pin reset`): without it a guesser gets `pinAttempts` tries every `lockout`, for ever.
+    public var pinHardLimit = 10
     /// A resident who does nothing this long is logged out; the warning comes `timeoutWarning` before.
     public var inactivityTimeout: Duration = .seconds(60)
     public var timeoutWarning: Duration = .seconds(15)
@@ -25,6 +32,13 @@ public struct KioskPolicy: Hashable, Sendable {
     public var lettersOnPaper = true
 
     public init() {}
+
+    /// The shortest lockout a kiosk may be configured with.
+    public static let minimumLockout: Duration = .seconds(60)
+
+    /// Whether a resident (or an operator) types a PIN after the tap: always, but in modes `card` and `chip` on a
+    /// supervised kiosk.
+    public var asksPIN: Bool { identityMode == .cardAndPIN || !supervised }
 }
 
 /// How the kiosk knows who is at the reader (see the e-KTP reference notes, identity modes).
@@ -33,6 +47,7 @@ public enum IdentityMode: String, Hashable, Sendable, CaseIterable {
     case cardAndPIN = "card-pin"
     /// A registered card UID alone: only on a supervised kiosk.
     case cardOnly = "card"
-    /// Biodata read from the chip through a Dukcapil SAM.
+    /// Biodata read from the chip through a Dukcapil SAM, matched against the card's registered holder; the PIN
+    /// too unless the kiosk is supervised.
     case chip = "chip"
 }

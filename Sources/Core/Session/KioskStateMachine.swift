@@ -25,7 +25,10 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         /// "Ambil surat Anda": the session's data is gone already.
         case done(draft: Bool)
         case error(KioskError)
-        /// An operator's card opened maintenance (or its diagnostics screen).
+        /// An operator's card was tapped: the operator types their own PIN; `checking` while the registry checks
+        /// it. A card UID can be cloned, so the card alone never opens maintenance.
+        case operatorPIN(CardUID, pin: PIN, checking: Bool)
+        /// An operator's card and PIN opened maintenance (or its diagnostics screen).
         case maintenance(operatorCard: CardUID)
 
         /// The state's name, as logs may show it: never any of its data.
@@ -34,6 +37,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .idle: "idle"
             case .readingCard: "readingCard"
             case .pinEntry: "pinEntry"
+            case .operatorPIN: "operatorPIN"
             case .menu: "menu"
             case .purpose: "purpose"
             case .confirm: "confirm"
@@ -51,7 +55,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         public var chip: KioskEvent.Chip?
     }
 
-    /// A resident the registry (or, in chip mode, the chip) named for the card presented.
+    /// A resident the registry named for the card presented (in chip mode: the chip, and the registry agreed).
     public struct Identified: Hashable, Sendable {
         public var card: CardUID
         public var resident: Resident
@@ -130,8 +134,14 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             guard case .readingCard(let card) = state else { return [] }
             return lookedUp(lookup, card: card, now: now)
         case .pinChecked(let check):
-            guard case .pinEntry(let who, _, checking: true) = state else { return [] }
-            return pinChecked(check, who: who, now: now)
+            switch state {
+            case .pinEntry(let who, _, checking: true):
+                return pinChecked(check, card: who.card, unlocks: .menu(who, page: 0), now: now)
+            case .operatorPIN(let card, _, checking: true):
+                return pinChecked(check, card: card, unlocks: .maintenance(operatorCard: card), now: now)
+            default:
+                return []
+            }
         case .cardRemoved:
             return cardRemoved(now: now)
         case .key(let key):
@@ -190,51 +200,54 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     private mutating func lookedUp(_ lookup: KioskEvent.Lookup, card: Card, now: C.Instant) -> [KioskEffect] {
         switch lookup {
         case .operatorCard:
-            return enter(.maintenance(operatorCard: card.uid), now: now)
+            // Maintenance only with the operator's own PIN, in every mode.
+            return enter(.operatorPIN(card.uid, pin: PIN(digits: []), checking: false), now: now)
         case .locked:
             return fail(.locked, now: now)
-        case .unknownCard where policy.identityMode != .chip:
+        case .failed:
+            // The registry could not say who this is: nobody is served on a guess, whatever the chip says.
+            return fail(.storageFailed, now: now)
+        case .unknownCard:
             return fail(.unknownCard, now: now)
-        case .unknownCard, .resident:
-            var resident: Resident
+        case .resident(let registered):
+            var resident = registered
             if policy.identityMode == .chip {
-                // The chip says who the card belongs to, registered or not; the registry above knows only operators
-                // and locks.
+                // The chip must name the card's registered holder: a card programmed with someone else's biodata, or
+                // an unregistered card with any, serves nobody.
                 switch card.chip {
-                case .resident(let holder): resident = holder
+                case .resident(let holder) where holder.nik == registered.nik: resident = holder
+                case .resident, nil: return fail(.unknownCard, now: now)
                 case .unreadable: return fail(.cardUnreadable, now: now)
-                case nil: return fail(.unknownCard, now: now)
                 }
-            } else {
-                guard case .resident(let registered) = lookup else { return fail(.unknownCard, now: now) }
-                resident = registered
+                resident.cardTag = registered.cardTag
             }
             if let blocking = health.blockingError { return fail(blocking, now: now) }
             if letters.isEmpty { return fail(.outOfService, now: now) }
             let who = Identified(card: card.uid, resident: resident)
             return enter(
-                policy.identityMode == .cardAndPIN
-                    ? .pinEntry(who, pin: PIN(digits: []), checking: false)
-                    : .menu(who, page: 0), now: now)
+                policy.asksPIN ? .pinEntry(who, pin: PIN(digits: []), checking: false) : .menu(who, page: 0), now: now)
         }
     }
 
-    private mutating func pinChecked(_ check: KioskEvent.PINCheck, who: Identified, now: C.Instant) -> [KioskEffect] {
+    /// The registry's verdict on the PIN of `card` (a resident's or an operator's): a right one opens `unlocks`.
+    private mutating func pinChecked(_ check: KioskEvent.PINCheck, card: CardUID, unlocks: State, now: C.Instant)
+        -> [KioskEffect]
+    {
         switch check {
         case .accepted:
-            pinFailures[who.card] = nil
-            return enter(.menu(who, page: 0), now: now)
+            pinFailures[card] = nil
+            return enter(unlocks, now: now)
         case .locked:
             return fail(.locked, now: now)
         case .rejected:
-            let wrong = (pinFailures[who.card]?.count ?? 0) + 1
-            pinFailures[who.card] = (wrong, now)
+            let wrong = (pinFailures[card]?.count ?? 0) + 1
+            pinFailures[card] = (wrong, now)
             if wrong >= policy.pinAttempts {
-                pinFailures[who.card] = nil
-                lockouts[who.card] = now.advanced(by: policy.lockout)
+                pinFailures[card] = nil
+                lockouts[card] = now.advanced(by: policy.lockout)
                 return fail(.locked, now: now)
             }
-            state = .pinEntry(who, pin: PIN(digits: []), checking: false)
+            setTypedPIN(PIN(digits: []), checking: false)
             // The resident may type again: a timeout warning shown while the PIN was checked would block the pad.
             armTimer(now: now)
             return show(
@@ -270,25 +283,25 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             }
         }
         switch (state, button) {
-        case (.pinEntry, .cancel), (.menu, .cancel), (.purpose, .cancel), (.confirm, .cancel), (.done, .finish),
-            (.error, .finish), (.maintenance, .exitMaintenance):
+        case (.pinEntry, .cancel), (.operatorPIN, .cancel), (.menu, .cancel), (.purpose, .cancel),
+            (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance):
             return leaveToIdle(now: now)
 
-        case (.pinEntry(let who, let pin, checking: false), .pinDigit(let digit)):
-            guard pin.digits.count < policy.pinLength else { return [] }
+        case (.pinEntry, .pinDigit(let digit)), (.operatorPIN, .pinDigit(let digit)):
+            guard let (pin, checking) = typedPIN, !checking, pin.digits.count < policy.pinLength else { return [] }
             let typed = PIN(digits: pin.digits + [UInt8(digit)])
-            state = .pinEntry(who, pin: typed, checking: false)
+            setTypedPIN(typed, checking: false)
             armTimer(now: now)
             if typed.digits.count == policy.pinLength { return submitPIN() }
             return show(KioskScreens.pinEntry(entered: typed.digits.count, length: policy.pinLength))
-        case (.pinEntry(let who, let pin, checking: false), .pinDelete):
-            guard !pin.digits.isEmpty else { return [] }
+        case (.pinEntry, .pinDelete), (.operatorPIN, .pinDelete):
+            guard let (pin, checking) = typedPIN, !checking, !pin.digits.isEmpty else { return [] }
             let typed = PIN(digits: Array(pin.digits.dropLast()))
-            state = .pinEntry(who, pin: typed, checking: false)
+            setTypedPIN(typed, checking: false)
             armTimer(now: now)
             return show(KioskScreens.pinEntry(entered: typed.digits.count, length: policy.pinLength))
-        case (.pinEntry(_, let pin, checking: false), .pinSubmit):
-            guard pin.digits.count == policy.pinLength else { return [] }
+        case (.pinEntry, .pinSubmit), (.operatorPIN, .pinSubmit):
+            guard let (pin, checking) = typedPIN, !checking, pin.digits.count == policy.pinLength else { return [] }
             return submitPIN()
 
         case (.menu(let who, _), .letter(let code)):
@@ -345,11 +358,36 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     }
 
     private mutating func submitPIN() -> [KioskEffect] {
-        guard case .pinEntry(let who, let pin, _) = state else { return [] }
-        state = .pinEntry(who, pin: pin, checking: true)
+        guard let (pin, _) = typedPIN, let card = pinCard else { return [] }
+        setTypedPIN(pin, checking: true)
         return show(
             KioskScreens.pinEntry(entered: pin.digits.count, length: policy.pinLength, message: Teks.pinChecking))
-            + [.verifyPIN(who.card, pin)]
+            + [.verifyPIN(card, pin)]
+    }
+
+    /// The PIN typed so far and whether the registry is checking it, in the two states that take a PIN.
+    private var typedPIN: (pin: PIN, checking: Bool)? {
+        switch state {
+        case .pinEntry(_, let pin, let checking), .operatorPIN(_, let pin, let checking): (pin, checking)
+        default: nil
+        }
+    }
+
+    /// The card whose PIN is typed.
+    private var pinCard: CardUID? {
+        switch state {
+        case .pinEntry(let who, _, _): who.card
+        case .operatorPIN(let card, _, _): card
+        default: nil
+        }
+    }
+
+    private mutating func setTypedPIN(_ pin: PIN, checking: Bool) {
+        switch state {
+        case .pinEntry(let who, _, _): state = .pinEntry(who, pin: pin, checking: checking)
+        case .operatorPIN(let card, _, _): state = .operatorPIN(card, pin: pin, checking: checking)
+        default: break
+        }
     }
 
     private mutating func tick(now: C.Instant) -> [KioskEffect] {
@@ -411,7 +449,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             switch state {
             case .idle: (nil, false)
             case .readingCard: (policy.cardReadTimeout, false)
-            case .pinEntry, .menu, .purpose, .confirm: (policy.inactivityTimeout, true)
+            case .pinEntry, .operatorPIN, .menu, .purpose, .confirm: (policy.inactivityTimeout, true)
             case .printing: (policy.printTimeout, false)
             case .done: (policy.doneDisplay, false)
             case .error: (policy.errorDisplay, false)
@@ -461,7 +499,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         switch state {
         case .idle: return KioskScreens.idle(health: health)
         case .readingCard: return KioskScreens.readingCard()
-        case .pinEntry(_, let pin, _): return KioskScreens.pinEntry(entered: pin.digits.count, length: policy.pinLength)
+        case .pinEntry(_, let pin, _), .operatorPIN(_, let pin, _):
+            return KioskScreens.pinEntry(entered: pin.digits.count, length: policy.pinLength)
         case .menu(let who, let page):
             let shown = self.page(page, of: letters)
             return KioskScreens.menu(

@@ -57,26 +57,39 @@ extension Framebuffer {
             @inline(__always) func pack(_ argb: UInt32) -> UInt32 {
                 red[Int(argb >> 16 & 0xFF)] | green[Int(argb >> 8 & 0xFF)] | blue[Int(argb & 0xFF)]
             }
-            for line in 0..<target.height {
-                let source = pixels + first + line * down
-                let address = base + (target.y + line) * stride + target.x * bytes
-                switch bytes {
-                case 4:
-                    let out = address.assumingMemoryBound(to: UInt32.self)
-                    for i in 0..<target.width { out[i] = pack(source[i * across]).littleEndian }
-                case 2:
-                    let out = address.assumingMemoryBound(to: UInt16.self)
-                    for i in 0..<target.width {
-                        out[i] = UInt16(truncatingIfNeeded: pack(source[i * across])).littleEndian
-                    }
-                default:
-                    for i in 0..<target.width {
-                        let value = pack(source[i * across])
-                        address.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: 3 * i, as: UInt8.self)
-                        address.storeBytes(
-                            of: UInt8(truncatingIfNeeded: value >> 8), toByteOffset: 3 * i + 1, as: UInt8.self)
-                        address.storeBytes(
-                            of: UInt8(truncatingIfNeeded: value >> 16), toByteOffset: 3 * i + 2, as: UInt8.self)
+            // In tiles of 16 x 16 panel pixels: turned 90 or 270 degrees a panel row walks down a drawn column, one
+            // cache line per pixel; 16 panel rows of a tile read the same 16 lines, 16 pixels each, while they are
+            // still cached (a 1024x600 RGB565 frame: 1.0 -> 0.6 ms, Benchmarks' "Copy ... rotated 90").
+            let tile = 16
+            // Read once: `base` looks up the page being drawn, and a tile's 16-pixel rows would repeat that work.
+            let (panel, rowBytes) = (base, stride)
+            for top in Swift.stride(from: 0, to: target.height, by: tile) {
+                for left in Swift.stride(from: 0, to: target.width, by: tile) {
+                    let columns = left..<min(left + tile, target.width)
+                    for line in top..<min(top + tile, target.height) {
+                        let source = pixels + first + line * down
+                        let address = panel + (target.y + line) * rowBytes + target.x * bytes
+                        switch bytes {
+                        case 4:
+                            let out = address.assumingMemoryBound(to: UInt32.self)
+                            for i in columns { out[i] = pack(source[i * across]).littleEndian }
+                        case 2:
+                            let out = address.assumingMemoryBound(to: UInt16.self)
+                            for i in columns {
+                                out[i] = UInt16(truncatingIfNeeded: pack(source[i * across])).littleEndian
+                            }
+                        default:
+                            for i in columns {
+                                let value = pack(source[i * across])
+                                address.storeBytes(
+                                    of: UInt8(truncatingIfNeeded: value), toByteOffset: 3 * i, as: UInt8.self)
+                                address.storeBytes(
+                                    of: UInt8(truncatingIfNeeded: value >> 8), toByteOffset: 3 * i + 1, as: UInt8.self)
+                                address.storeBytes(
+                                    of: UInt8(truncatingIfNeeded: value >> 16), toByteOffset: 3 * i + 2,
+                                    as: UInt8.self)
+                            }
+                        }
                     }
                 }
             }

@@ -20,6 +20,12 @@ public final class Renderer: TextMeasurer {
         scratch.withLock { $0.width(of: text, in: font) }
     }
 
+    /// The side of `payload`'s QR in modules, as `draw` will encode it (libqrencode, level M); `nil` when it does
+    /// not fit a QR at all.
+    public func qrModules(for payload: String) -> Int? {
+        try? QRCode(payload).side
+    }
+
     /// Every page into one PDF document (`cairo_pdf_surface_create_for_stream`); sizes are in points.
     public func pdf(_ list: DisplayList) throws(GraphicsError) -> [UInt8] {
         let sink = ByteSink()

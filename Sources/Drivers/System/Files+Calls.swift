@@ -14,9 +14,14 @@ public enum FileSystem {
 
     /// Writes `contents` as the new file `path`, mode 0600, all or nothing: into a temporary name, `fsync`ed, then
     /// linked into place, so a crash never leaves half a file and two processes starting at once agree on one
-    /// (`link` fails for the second). Returns `false` when `path` already existed.
+    /// (`link` fails for the second). Returns `false` when `path` already existed. The link is made durable by an
+    /// `fsync` of the folder, so a power cut right after cannot take back a key that already sealed a record.
     public static func createOnce(_ path: String, contents: Data) throws(SystemCallError) -> Bool {
         let temporary = "\(path).\(getpid()).tmp"
+        // A temporary name with our PID belongs to no living process but us: it is what a crash left behind (after
+        // a reboot systemd often gives the kiosk the same PID again), so it goes, and O_EXCL then still guards
+        // against anything else.
+        unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SystemCallError(call: "open", code: errno) }
         let written = SystemCall.retrying {
@@ -33,7 +38,17 @@ public enum FileSystem {
             guard errno == EEXIST else { throw SystemCallError(call: "link", code: errno) }
             return false
         }
+        try syncFolder(of: path)
         return true
+    }
+
+    /// `fsync` of the folder holding `path`: what makes a new name in it survive a power cut.
+    static func syncFolder(of path: String) throws(SystemCallError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SystemCallError(call: "open", code: errno) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw SystemCallError(call: "fsync", code: errno) }
     }
 
     /// Why `createPrivately` failed.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Drivers
 import Foundation
 import KioskKit
 
@@ -12,7 +13,14 @@ enum ExitStatus {
 
 extension ConfigOption {
     /// The settings, or the configuration's problems on standard error and exit status 78.
+    /// Every command that reads the configuration may go on to load the keys: from here on the process never
+    /// dumps core.
     func loadSettings() throws -> KioskSettings {
+        do throws(SystemCallError) {
+            try CoreDumps.forbid()
+        } catch {
+            printError("warning: core dumps could not be turned off (\(error)); a crash may write the keys to disk")
+        }
         do {
             return try ConfigurationLoader.load(path: config)
         } catch {

@@ -258,8 +258,8 @@ extension Doctor {
             }
             if let problem = status.reasons.problem(includingReports: true) {
                 return Finding(
-                    verdict: .warn, check: "CUPS queue", detail: detail + " (\(problem.rawValue))",
-                    fix: "see to the printer: \(problem.rawValue)")
+                    verdict: .warn, check: "CUPS queue", detail: detail,
+                    fix: "see to the printer: \(problem.inWords)")
             }
             return Finding(verdict: .ok, check: "CUPS queue", detail: detail)
         }
@@ -296,7 +296,7 @@ extension Doctor {
                     fix: "kiosk test-print --thermal prints a sample slip to prove it prints"))
         case .success(let status?):
             let detail =
-                "\(thermal) (\(thermal.profile.name)): \(status.problem.map(\.rawValue) ?? "ready")"
+                "\(thermal) (\(thermal.profile.name)): \(status.problem?.inWords ?? "ready")"
                 + (status.paperNearEnd ? ", paper near end" : "")
             findings.append(
                 status.problem == nil

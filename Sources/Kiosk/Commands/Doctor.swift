@@ -211,7 +211,8 @@ enum Doctor {
                 statistics = try queue.read { db in
                     guard try db.tableExists("resident") else { return RegistryStatistics.empty }
                     return try RegistryStatistics(
-                        db, pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout, now: now)
+                        db, pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout,
+                        hardLimit: settings.policy.pinHardLimit, now: now)
                 }
             } catch {
                 findings.append(
@@ -223,7 +224,7 @@ enum Doctor {
         } else {
             statistics = .empty
         }
-        let pinMode = settings.policy.identityMode == .cardAndPIN
+        let pinMode = settings.policy.asksPIN
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
         let counts =
             "\(count(statistics.residents, "resident")), \(count(statistics.cards, "card")), "
@@ -250,9 +251,25 @@ enum Doctor {
                     verdict: .warn, check: "resident registry",
                     detail: "\(counts); the registry holds no PINs, so identity mode card-pin rejects every PIN",
                     fix: "register PINs with kiosk pin set --card HEX, "
-                        + "or set identity.mode = \"card\" on a supervised kiosk"))
+                        + "or set identity.mode = \"card\" and supervised = true on a kiosk an operator watches"))
         } else {
             findings.append(Finding(verdict: .ok, check: "resident registry", detail: counts))
+        }
+        if statistics.operatorCardsWithoutPIN > 0 {
+            findings.append(
+                Finding(
+                    verdict: .warn, check: "operator cards",
+                    detail: "\(count(statistics.operatorCardsWithoutPIN, "operator card")) without a PIN: a card alone "
+                        + "never opens maintenance",
+                    fix: "kiosk pin set --card HEX for each card in [operators] cards"))
+        }
+        if settings.demo {
+            findings.append(
+                Finding(
+                    verdict: .warn, check: "demo",
+                    detail: "[kiosk] demo = true: a demo or test kiosk (the simulated SAM is allowed); never serve "
+                        + "residents with it",
+                    fix: "remove demo = true from [kiosk]"))
         }
         return findings
     }

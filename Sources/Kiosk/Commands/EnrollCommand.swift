@@ -3,7 +3,8 @@ import Foundation
 import KioskKit
 import ProvincialAPI
 
-/// `kiosk enroll --url URL --token TOKEN`: registers this kiosk's public key with the province, once.
+/// `kiosk enroll --url URL --token-file FILE`: registers this kiosk's public key with the province, once. The
+/// token is read from a file or standard input, never from the command line, which every user sees in /proc.
 struct EnrollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
@@ -14,18 +15,23 @@ struct EnrollCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The provincial API's base URL, e.g. https://api.example.id")
     var url: String
 
-    @Option(name: .long, help: "The one-time enrollment token the province gave for this kiosk.")
-    var token: String
+    @Option(
+        name: .long,
+        help: "A file holding the one-time enrollment token the province gave for this kiosk (- for standard input).")
+    var tokenFile: String
 
     @Flag(name: .long, help: "Enroll again even though this kiosk is already enrolled (a new token is needed).")
     var force = false
 
     func run() async throws {
         let settings = try options.loadSettings()
-        guard let base = URL(string: url), ["http", "https"].contains(base.scheme ?? ""), base.host != nil else {
-            printError("--url: found \"\(url)\", expected http(s)://host[:port]")
+        guard let base = URL(string: url), APIAddress.problem(base, trustAnchor: settings.api.trustAnchor) == nil
+        else {
+            let why = URL(string: url).flatMap { APIAddress.problem($0, trustAnchor: settings.api.trustAnchor) }
+            printError("--url: found \"\(url)\": \(why ?? "expected https://host[:port]")")
             throw ExitCode.validationFailure
         }
+        let token = try readToken()
         let database = try settings.openDatabase()
         let setup = try SyncSetup(settings: settings, database: database)
         if let enrolled = setup.enrollment, !force {
@@ -55,5 +61,23 @@ struct EnrollCommand: AsyncParsableCommand {
                 "warning: the province enrolled this kiosk for village \(enrollment.villageCode), but [kiosk] "
                     + "village_code is \(settings.village.digits): correct the configuration")
         }
+    }
+
+    /// The token: the first line of `--token-file`, or of standard input for `-`, without surrounding blanks.
+    private func readToken() throws -> String {
+        let data =
+            tokenFile == "-"
+            ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: tokenFile)
+        guard let data else {
+            printError("--token-file: cannot read \(tokenFile)")
+            throw ExitCode.validationFailure
+        }
+        let token = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first
+            .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        guard !token.isEmpty, token.count <= 256, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            printError("--token-file: expected the token on the first line (printable ASCII, no spaces)")
+            throw ExitCode.validationFailure
+        }
+        return token
     }
 }

@@ -6,7 +6,7 @@ import KioskKit
 /// `kiosk pin`: residents' PINs, registered at the village office.
 struct PINCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "pin", abstract: "Register a resident's PIN, or lift a card's lockout.",
+        commandName: "pin", abstract: "Register a resident's or an operator's PIN, or lift a card's lockout.",
         subcommands: [PINSetCommand.self, PINResetCommand.self])
 }
 
@@ -21,20 +21,19 @@ struct CardOption: ParsableArguments {
         }
     }
 
-    /// The resident holding the card, or a message on standard error and exit status 1.
-    func holder(in registry: SQLiteRegistry) async throws -> SQLiteRegistry.Holder {
+    /// Whose PIN the card carries (a resident's or an operator's), or a message on standard error and exit
+    /// status 1.
+    func owner(in registry: SQLiteRegistry, settings: KioskSettings) async throws -> SQLiteRegistry.PINOwner {
         let uid = try uid()
-        if try await registry.isOperatorCard(uid) {
-            printError("card \(uid.hex) is an operator card ([operators] cards); operators have no PIN")
-            throw ExitCode(1)
-        }
-        guard let holder = try await registry.holder(of: uid) else {
+        // As `kiosk run` does at start: an operator card configured since gets its PIN before the first start.
+        try await registry.syncOperatorCards(settings.operatorCards)
+        guard let owner = try await registry.owner(of: uid) else {
             printError(
-                "no resident has the card \(uid.hex); import the OpenSID export with its tag_id_card first "
-                    + "(kiosk import residents FILE.csv)")
+                "no resident has the card \(uid.hex) and it is no operator card; import the OpenSID export with its "
+                    + "tag_id_card first (kiosk import residents FILE.csv), or add it to [operators] cards")
             throw ExitCode(1)
         }
-        return holder
+        return owner
     }
 }
 
@@ -42,12 +41,14 @@ struct CardOption: ParsableArguments {
 struct PINSetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
-        abstract: "Register the PIN of the resident holding a card; the PIN is read from standard input.",
+        abstract:
+            "Register the PIN of the resident holding a card, or of an operator card; the PIN is read from standard input.",
         discussion: """
-            The resident types the PIN (twice) at the prompt; from a script, pipe it in on one line. It is never \
-            an argument, because the command line is visible to every user (ps). The PIN must have \
+            The resident (or the operator) types the PIN (twice) at the prompt; from a script, pipe it in on one \
+            line. It is never an argument, because the command line is visible to every user (ps). The PIN must have \
             identity.pin_length digits; a repeated digit, a run like 123456 or 654321, and the resident's birth \
-            date are refused. Only a scrypt hash is stored. Setting a PIN also lifts the card's lockout.
+            date are refused. Only a scrypt hash is stored. Setting a PIN also lifts the card's lockout. An operator \
+            card ([operators] cards) opens maintenance only with its PIN.
             """)
 
     @OptionGroup var card: CardOption
@@ -55,19 +56,21 @@ struct PINSetCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try options.loadSettings()
-        let registry = SQLiteRegistry(database: try settings.openDatabase(), settings: settings)
-        let holder = try await card.holder(in: registry)
+        let registry = try SQLiteRegistry(database: try settings.openDatabase(), settings: settings)
+        let owner = try await card.owner(in: registry, settings: settings)
         let pin: PIN
         do {
             let typed = try SecretInput.read(prompt: "PIN (\(settings.policy.pinLength) digits): ")
-            pin = try PINRules.check(typed, length: settings.policy.pinLength, resident: holder.resident)
+            let resident: Resident? = if case .resident(let holder) = owner { holder.resident } else { nil }
+            pin = try PINRules.check(typed, length: settings.policy.pinLength, resident: resident)
         } catch {
             printError("PIN not set: \(error)")
             throw ExitCode(1)
         }
-        try await registry.setPIN(pin, for: holder, at: .now())
+        try await registry.setPIN(pin, for: owner, at: .now())
+        let whose = if case .operatorCard = owner { "operator card" } else { "the resident of card" }
         print(
-            "PIN \(holder.hasPIN ? "changed" : "set") for the resident of card \(try card.uid().hex) "
+            "PIN \(owner.hasPIN ? "changed" : "set") for \(whose) \(try card.uid().hex) "
                 + "(\(registry.scrypt)); failed attempts cleared.")
     }
 }
@@ -76,21 +79,23 @@ struct PINSetCommand: AsyncParsableCommand {
 struct PINResetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reset",
-        abstract: "Clear a card's failed PIN attempts and lift its lockout (the PIN stays as it is).")
+        abstract:
+            "Clear a card's failed PIN attempts and lift its lockout, the hard lock too (the PIN stays as it is).")
 
     @OptionGroup var card: CardOption
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
         let settings = try options.loadSettings()
-        let registry = SQLiteRegistry(database: try settings.openDatabase(), settings: settings)
-        let holder = try await card.holder(in: registry)
-        let cleared = try await registry.resetFailures(for: holder, at: .now())
+        let registry = try SQLiteRegistry(database: try settings.openDatabase(), settings: settings)
+        let owner = try await card.owner(in: registry, settings: settings)
+        let wasLocked = try await registry.isLocked(owner, at: .now())
+        let cleared = try await registry.resetFailures(for: owner, at: .now())
         let uid = try card.uid().hex
         print(
             cleared == 0
-                ? "Card \(uid) had no recent failed PIN attempts; nothing to clear."
+                ? "Card \(uid) had no failed PIN attempts; nothing to clear."
                 : "Cleared \(cleared) failed PIN attempt\(cleared == 1 ? "" : "s") of card \(uid)"
-                    + (cleared >= settings.policy.pinAttempts ? "; it is no longer locked." : "."))
+                    + (wasLocked ? "; it is no longer locked." : "."))
     }
 }

@@ -23,8 +23,16 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
+        NetworkThreads.useOneEventLoop()
         let settings = try options.loadSettings()
         KioskLogging.bootstrap(level: logLevel)
+        if settings.display.backend == .terminal, KioskLogging.underJournald {
+            printError(
+                "[display] backend = \"terminal\" prints the screens, residents' names included, on standard output, "
+                    + "and here that goes to the journal: use backend = \"framebuffer\" on a kiosk (the default), or "
+                    + "run the terminal backend from a shell")
+            throw ExitCode(ExitStatus.configuration)
+        }
         let kiosk = try await Self.services(settings, try appOptions())
         try await kiosk.run()
     }
@@ -60,8 +68,11 @@ extension Logger.Level: @retroactive ExpressibleByArgument {
 
 enum KioskLogging {
     /// journald-friendly lines on stderr, so the screens on stdout stay readable.
+    /// Whether standard output and error go to the journal (systemd sets `JOURNAL_STREAM` then).
+    static var underJournald: Bool { ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil }
+
     static func bootstrap(level: Logger.Level) {
-        let underJournald = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        let underJournald = underJournald
         LoggingSystem.bootstrap { label in
             JournalLogHandler(label: label, level: level, underJournald: underJournald) { line in
                 FileHandle.standardError.write(Data(line.utf8))

@@ -35,13 +35,15 @@ struct StatusCommand: AsyncParsableCommand {
         )
         print("last upload:     \(summary.lastUpload.map { Self.describe($0, now: now) } ?? "never")")
         print("last error:      \(summary.lastError ?? "none")")
-        print("printer:         \(try state.get(.printerStatus) ?? "unknown (no letter printed yet)")")
+        print(
+            "printer:         "
+                + (try state.get(.printerStatus).map(StoredPrinterState.inWords) ?? "unknown (no letter printed yet)"))
         if let thermal = try state.get(.thermalStatus) {
             let at = try state.get(.thermalStatusAt).flatMap(Int64.init).map {
-                " at " + Self.describe(Timestamp(millisecondsSince1970: $0), now: now)
+                " (as of " + Self.describe(Timestamp(millisecondsSince1970: $0), now: now) + ")"
             }
-            let job = try state.get(.thermalLastJob).map { "; last job \($0)" } ?? ""
-            print("thermal printer: \(thermal)\(at ?? "")\(job)")
+            let job = try state.get(.thermalLastJob).map { "; last job: \(StoredPrinterState.inWords($0))" } ?? ""
+            print("thermal printer: \(StoredPrinterState.inWords(thermal))\(at ?? "")\(job)")
         } else if settings.printing.thermal != nil {
             print("thermal printer: unknown (nothing printed or checked yet)")
         }

@@ -20,7 +20,8 @@ struct SyncRegistryCommand: AsyncParsableCommand {
         defer { Task { await client.shutdown() } }
         do {
             let report = try await RegistrySync(
-                client: client, database: database, logger: Logger(label: "kiosk.registry")
+                client: client, database: database,
+                pepper: try PINPepper.load(stateDirectory: settings.stateDirectory), logger: Logger(label: "kiosk.registry")
             )
             .syncOnce()
             print(

@@ -102,6 +102,7 @@ struct TestCardCommand: AsyncParsableCommand {
         case .operatorCard: print("Registry: operator card (opens maintenance)")
         case .unknownCard: print("Registry: not registered")
         case .locked: print("Registry: registered, locked after wrong PINs")
+        case .failed: print("Registry: cannot be read")
         }
     }
 }

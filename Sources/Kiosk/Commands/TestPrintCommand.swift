@@ -69,14 +69,14 @@ struct TestPrintCommand: AsyncParsableCommand {
                 throw ExitCode.validationFailure
             }
             let outcome = await slips.printer.print(bytes)
-            print("sent \(bytes.count) byte(s) to \(address): \(outcome)")
+            print("sent \(bytes.count) byte(s) to \(address): \(outcome.inWords)")
             if outcome != .printed { throw ExitCode(1) }
             return
         }
         do {
             if let status = try await slips.printer.status() {
                 print(
-                    "thermal printer \(address): \(status.problem.map(\.rawValue) ?? "ready")"
+                    "thermal printer \(address): \(status.problem?.inWords ?? "ready")"
                         + (status.paperNearEnd ? " (paper near end)" : ""))
             } else {
                 print("thermal printer \(address): status unknown (it does not answer DLE EOT)")
@@ -86,13 +86,12 @@ struct TestPrintCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let date = issued.recordID.timestamp.date()
-        let seal = try composer.signer.seal(issued.number, issuedOn: date, to: request.resident)
         let outcome = await slips.print(
             .pengantar(
                 request: request, number: issued.number, issuedOn: date, letterhead: setup.settings.letterhead,
-                seal: seal.payload))
+                seal: try composer.qrText(request, issued)))
         guard outcome == .printed else {
-            printError("slip not printed: \(outcome)")
+            printError("slip \(outcome.inWords)")
             throw ExitCode(1)
         }
         print("printed: a sample pengantar slip (\(address.profile.name), \(address.profile.widthDots) dots)")
@@ -127,7 +126,7 @@ struct TestPrintCommand: AsyncParsableCommand {
             number += 1
             do {
                 let outcome = try await usb.send(bytes).outcome
-                Self.say("job \(number): \(outcome)")
+                Self.say("job \(number): \(outcome.inWords)")
                 failed = failed || outcome != .printed
             } catch {
                 Self.say("job \(number): failed: \(error)")
@@ -193,7 +192,7 @@ struct TestPrintCommand: AsyncParsableCommand {
         case .printed:
             print("printed: \(setup.destinationDescription)")
         case .failed(let problem):
-            printError("not printed (\(problem.rawValue)): \(setup.destinationDescription)")
+            printError("\(setup.destinationDescription): not printed, \(problem.inWords)")
             throw ExitCode(1)
         case .pending:
             print("sent: \(setup.destinationDescription)")

@@ -15,7 +15,7 @@ struct VerifyCommand: AsyncParsableCommand {
             kiosk's own key when --config is readable. Exit status 0 only for a valid letter.
             """)
 
-    @Argument(help: "The QR's text (VK1:...).")
+    @Argument(help: "The QR's text: the verification link (https://...?s=VK1:...) or the bare VK1:... payload.")
     var payload: String?
 
     @Option(name: .long, help: "The letter as PDF or PNG, instead of the QR's text.")
@@ -124,13 +124,15 @@ enum LetterDocument {
         // as "no letter QR found" on a kiosk without zbar-tools).
         let found: String?
         do {
-            found = try DebianTool.run("zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
+            found = try DebianTool.run(
+                "zbarimg", ["--quiet", "--raw", "-Sqrcode.enable"] + images, package: "zbar-tools")
         } catch let problem as DebianTool.Problem where problem.isMissing {
             throw problem
         } catch {
             found = nil
         }
-        guard let payload = found?.split(separator: "\n").first(where: { $0.hasPrefix(LetterSeal.version) }) else {
+        guard let payload = found?.split(separator: "\n").first(where: { LetterSeal.payload(scanned: $0) != nil })
+        else {
             throw Problem(description: "no letter QR found in the file (is it a kiosk letter, scanned sharp enough?)")
         }
         return String(payload)

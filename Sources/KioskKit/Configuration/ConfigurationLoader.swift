@@ -64,6 +64,8 @@ package enum ConfigurationLoader {
         let stateDirectory = resolve(kiosk?.string("state_directory") ?? "/var/lib/kiosk")
         // Only in a village with several kiosks: each numbers its own sub-series (docs/LETTERS.md, "Numbering").
         let station = kiosk?.optionalInt("station", range: LetterNumber.stations)
+        // A demo or test kiosk, which serves no real resident: only it may use the simulated SAM.
+        let demo = kiosk?.bool("demo", default: false) ?? false
         kiosk?.rejectUnknownKeys()
 
         // [identity] and [session]
@@ -72,7 +74,22 @@ package enum ConfigurationLoader {
             policy.identityMode = identity.choice("mode", default: policy.identityMode)
             policy.pinLength = identity.int("pin_length", default: policy.pinLength, range: 4...8)
             policy.pinAttempts = identity.int("pin_attempts", default: policy.pinAttempts, range: 1...10)
-            policy.lockout = .seconds(identity.int("lockout_seconds", default: 300, range: 0...86_400))
+            // A floor: 0 would switch the lockout off, and a few seconds nearly so.
+            let minimumLockout = Int(KioskPolicy.minimumLockout.components.seconds)
+            policy.lockout = .seconds(
+                identity.int("lockout_seconds", default: 300, range: minimumLockout...86_400))
+            policy.pinHardLimit = identity.int("hard_lock_after", default: policy.pinHardLimit, range: 3...100)
+            if policy.pinHardLimit < policy.pinAttempts {
+                identity.problem(
+                    "hard_lock_after", "must be at least pin_attempts (\(policy.pinAttempts)): it counts every wrong PIN")
+            }
+            policy.supervised = identity.bool("supervised", default: false)
+            if policy.identityMode == .cardOnly, !policy.supervised {
+                identity.problem(
+                    "mode",
+                    "\"card\" serves whoever holds a registered card, without a PIN: only on a kiosk an operator "
+                        + "watches; say so with supervised = true, or use \"card-pin\"")
+            }
             identity.rejectUnknownKeys()
         }
         if let session = root.section("session") {
@@ -102,7 +119,8 @@ package enum ConfigurationLoader {
         }
 
         // [display]
-        var display = DisplaySettings(backend: .terminal, size: SizeMM(width: 222, height: 125))
+        // The panel by default: the terminal backend prints what residents see, names included, on standard output.
+        var display = DisplaySettings(backend: .framebuffer, size: SizeMM(width: 222, height: 125))
         if let section = root.section("display") {
             display.backend = section.choice("backend", default: display.backend)
             display.sizeConfigured = section.has("width_mm") || section.has("height_mm")
@@ -163,6 +181,16 @@ package enum ConfigurationLoader {
         let templatesDirectory = resolve(letters?.string("templates") ?? "/usr/share/kiosk/templates")
         let paper = letters?.choice("paper", default: Paper.f4) ?? .f4
         let nikStyle = letters?.choice("nik", default: LetterFields.NIKStyle.full) ?? .full
+        var verifyURL = LetterSettings.VerifyURL.automatic
+        if let url = letters?.string("verify_url") {
+            if url.isEmpty {
+                verifyURL = .off
+            } else if let problem = Self.verifyURLProblem(url) {
+                letters?.problem("verify_url", problem)
+            } else {
+                verifyURL = .url(url)
+            }
+        }
         letters?.rejectUnknownKeys()
         var kinds = LetterCatalogue.openSIDSelfService.kinds
         if let entries = root.sections("letter") {
@@ -288,12 +316,26 @@ package enum ConfigurationLoader {
         // [sam]
         var sam: SAMKind?
         if let section = root.section("sam") {
-            sam = section.choice("kind", default: SAMKind.simulated)
+            // No default: an empty [sam] must not quietly mean the simulated one.
+            if section.has("kind") {
+                sam = section.choice("kind", default: SAMKind.simulated)
+            } else {
+                section.problem("kind", "missing; the kind of SAM the chip is read through")
+            }
+            if sam == .simulated, !demo {
+                section.problem(
+                    "kind",
+                    "\"simulated\" passes the chip's answers through unchecked, so any programmable card could name "
+                        + "anyone: only a demo or test kiosk ([kiosk] demo = true) may use it; a kiosk serving "
+                        + "residents needs a Dukcapil SAM (identity mode \"card-pin\" until then)")
+            }
             section.rejectUnknownKeys()
         }
         if policy.identityMode == .chip {
             if sam == nil {
-                report.add("identity.mode", "\"chip\" reads the e-KTP through a SAM: add a [sam] table with its kind")
+                report.add(
+                    "identity.mode",
+                    "\"chip\" reads the e-KTP through a Dukcapil SAM, and none is configured: use \"card-pin\"")
             }
             if cardReader.backend != .pcsc {
                 report.add("card_reader.backend", "identity mode \"chip\" reads the card itself: it needs \"pcsc\"")
@@ -316,17 +358,17 @@ package enum ConfigurationLoader {
         // [api]
         var api = APISettings()
         if let section = root.section("api") {
-            if let url = section.string("url") {
-                if let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil {
-                    api.url = parsed
-                } else {
-                    section.problem(
-                        "url", "found \"\(url)\", expected http(s)://host[:port], e.g. https://api.example.id")
-                }
-            }
             api.trustAnchor = section.string("trust_anchor").map(resolve)
             if let anchor = api.trustAnchor, !FileManager.default.isReadableFile(atPath: anchor) {
                 section.problem("trust_anchor", "the file \(anchor) does not exist or cannot be read (a PEM CA file)")
+            }
+            if let url = section.string("url") {
+                if let parsed = URL(string: url), APIAddress.problem(parsed, trustAnchor: api.trustAnchor) == nil {
+                    api.url = parsed
+                } else {
+                    let why = URL(string: url).flatMap { APIAddress.problem($0, trustAnchor: api.trustAnchor) }
+                    section.problem("url", "found \"\(url)\": " + (why ?? "expected https://host[:port]"))
+                }
             }
             api.batchSize = section.int("batch_size", default: api.batchSize, range: 1...500)
             api.heartbeatInterval = .seconds(
@@ -350,10 +392,27 @@ package enum ConfigurationLoader {
             kioskID: kioskID, village: village, villageName: villageName, stateDirectory: stateDirectory,
             station: station, policy: policy, display: display, letterhead: letterhead, catalogue: catalogue,
             templatesDirectory: templatesDirectory,
-            letters: LetterSettings(templates: templates, paper: paper, nikStyle: nikStyle), registry: registry,
+            letters: LetterSettings(templates: templates, paper: paper, nikStyle: nikStyle, verifyURL: verifyURL),
+            registry: registry,
             operatorCards: operatorCards,
             printing: printing, cardReader: cardReader, sam: sam, records: records, api: api, input: input,
-            speech: speech)
+            speech: speech, demo: demo)
+    }
+
+    /// Why `url` cannot be the verification page letters link to, if it cannot: an http(s) address with a host, no
+    /// fragment (a browser never sends it), and only characters a QR scanner passes on unchanged.
+    static func verifyURLProblem(_ url: String) -> String? {
+        let expected =
+            "expected the province's verification page, e.g. https://api.smartvillage.lampungprov.go.id/surat"
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+            parsed.host != nil, parsed.fragment == nil, !url.contains(" ")
+        else {
+            return "found \"\(url)\", \(expected) (or \"\" for a QR without a link)"
+        }
+        if url.utf8.count > 200 {
+            return "is \(url.utf8.count) characters long; a longer link makes the QR denser: keep it under 200"
+        }
+        return nil
     }
 
     /// Why `path` cannot be a wedge reader's device, if it cannot. It must be an evdev node under /dev/input;

@@ -21,7 +21,7 @@ package struct KioskSettings: Sendable {
     package var letters: LetterSettings
     package var registry: RegistrySettings
     /// Cards that open maintenance mode instead of a resident session.
-    var operatorCards: [CardUID]
+    package var operatorCards: [CardUID]
     package var printing: PrintingSettings
     package var cardReader: CardReaderSettings
     /// The secure access module identity mode `chip` reads the e-KTP through.
@@ -30,6 +30,9 @@ package struct KioskSettings: Sendable {
     package var api = APISettings()
     package var input = InputSettings()
     package var speech = SpeechSettings()
+    /// A demo or test kiosk (`[kiosk] demo = true`): it serves no real resident, so it may read chips through the
+    /// simulated SAM.
+    package var demo = false
 }
 
 package struct RecordSettings: Sendable, Equatable {
@@ -54,7 +57,8 @@ package struct APISettings: Sendable, Equatable {
 }
 
 package enum SAMKind: String, Sendable, CaseIterable {
-    /// Passes commands through in the clear: only `kiosk-sim card --kind chip` answers it (demo, tests).
+    /// Passes commands through in the clear: only `kiosk-sim card --kind chip` answers it. Demo and test kiosks
+    /// only (`[kiosk] demo = true`): it checks nothing, so any programmable card could name anyone.
     case simulated
 }
 
@@ -76,9 +80,10 @@ package struct CardReaderSettings: Sendable, Equatable {
 
 package struct DisplaySettings: Sendable, Equatable {
     package enum Backend: String, Sendable, CaseIterable {
-        /// Text boxes on the terminal: a technician over SSH, scripted tests.
+        /// Text boxes on the terminal: a technician over SSH, scripted tests. Never under journald (what residents
+        /// see, names included, would go to the journal): `kiosk run` refuses it there.
         case terminal
-        /// The panel through fbdev (`device`).
+        /// The panel through fbdev (`device`): the default.
         case framebuffer
         /// A framebuffer in memory of `pixels`, optionally saving each screen as PNG into `snapshots`: the demo,
         /// a headless kiosk.
@@ -118,6 +123,16 @@ package struct LetterSettings: Sendable {
     package var templates: [String: LetterTemplate]
     package var paper: Paper
     var nikStyle: LetterFields.NIKStyle
+    /// Where a letter's QR links to (`[letters] verify_url`).
+    package var verifyURL = VerifyURL.automatic
+
+    package enum VerifyURL: Sendable, Equatable {
+        /// The verification page of the provincial API the kiosk talks to, if it talks to one.
+        case automatic
+        /// No link: the QR holds the bare payload (`verify_url = ""`).
+        case off
+        case url(String)
+    }
 }
 
 package struct PrintingSettings: Sendable, Equatable {

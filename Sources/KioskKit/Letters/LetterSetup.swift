@@ -1,6 +1,7 @@
 import Core
 package import Drivers
 package import Logging
+import ProvincialAPI
 
 /// Builds the letter printer the configuration asks for: shared by `kiosk run` and `kiosk test-print`.
 package struct LetterSetup {
@@ -19,7 +20,20 @@ package struct LetterSetup {
     package func composer() throws -> LetterComposer {
         LetterComposer(
             letterhead: settings.letterhead, letters: settings.letters, renderer: try Renderer(),
-            signer: LetterSigner(kioskID: sync.kioskID, key: sync.deviceKey))
+            signer: LetterSigner(kioskID: sync.kioskID, key: sync.deviceKey), verifyURL: verifyURL)
+    }
+
+    /// The verification page letters link to: `[letters] verify_url`, else the page of the provincial API the
+    /// kiosk talks to (`[api] url` or the enrollment's); `nil` (the bare payload) without either, or with
+    /// `verify_url = ""`.
+    package var verifyURL: String? {
+        switch settings.letters.verifyURL {
+        case .off: return nil
+        case .url(let url): return url
+        case .automatic:
+            guard let base = sync.apiURL?.absoluteString else { return nil }
+            return (base.hasSuffix("/") ? String(base.dropLast()) : base) + Endpoint.letterPage
+        }
     }
 
     package func output() -> any LetterOutput {

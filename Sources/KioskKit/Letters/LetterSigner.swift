@@ -14,11 +14,18 @@ package struct LetterSigner: Sendable {
         self.key = key
     }
 
-    /// A signed seal for `number`, issued on `date` to `resident`. A fresh random salt per letter, so two letters
-    /// of one resident do not share a digest.
-    package func seal(_ number: LetterNumber, issuedOn date: CalendarDate, to resident: Resident) throws -> LetterSeal {
+    /// A signed seal for `number`, issued on `date` to `resident`. The salt is the record's (`LetterSalt`, from
+    /// `recordID`), so the province can find its record of a QR; each record has its own, so two letters of one
+    /// resident do not share a digest. Without a record (tests) the salt is random.
+    package func seal(
+        _ number: LetterNumber, issuedOn date: CalendarDate, to resident: Resident, recordID: String? = nil
+    )
+        throws -> LetterSeal
+    {
         var generator = SystemRandomNumberGenerator()
-        let salt = (0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let salt =
+            recordID.map(LetterSalt.derive(recordID:))
+            ?? (0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         var seal = LetterSeal(
             number: number, issuedOn: date, kioskID: kioskID, salt: salt,
             holderDigest: Self.holderDigest(salt: salt, nik: resident.nik, name: resident.name))
@@ -55,10 +62,11 @@ package struct LetterVerifier: Sendable {
         case malformed(LetterSealError)
     }
 
+    /// Checks what a scanner read: the bare payload, or the verification link that carries it.
     package func verify(payload: String) -> Verdict {
         let seal: LetterSeal
         do throws(LetterSealError) {
-            seal = try LetterSeal(payload: payload.trimmingCharacters(in: .whitespacesAndNewlines))
+            seal = try LetterSeal(scanned: payload)
         } catch {
             return .malformed(error)
         }
@@ -87,7 +95,7 @@ package struct LetterVerifier: Sendable {
     }
 
     /// Whether a seal binds this holder (the verifier has the resident's e-KTP in hand).
-    static func binds(_ seal: LetterSeal, nik: NIK, name: String) -> Bool {
+    package static func binds(_ seal: LetterSeal, nik: NIK, name: String) -> Bool {
         LetterSigner.holderDigest(salt: seal.salt, nik: nik, name: name) == seal.holderDigest
     }
 

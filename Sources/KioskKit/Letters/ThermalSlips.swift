@@ -90,14 +90,11 @@ package struct PengantarPrinter: LetterPrinter {
         -> PrintOutcome
     {
         let date = issued.recordID.timestamp.date()
-        guard let seal = try? composer.signer.seal(issued.number, issuedOn: date, to: request.resident) else {
-            return .failed(.unknown)
-        }
+        guard let seal = try? composer.qrText(request, issued) else { return .failed(.unknown) }
         progress(30)
         let outcome = await slips.print(
             .pengantar(
-                request: request, number: issued.number, issuedOn: date, letterhead: composer.letterhead,
-                seal: seal.payload))
+                request: request, number: issued.number, issuedOn: date, letterhead: composer.letterhead, seal: seal))
         progress(100)
         return outcome
     }

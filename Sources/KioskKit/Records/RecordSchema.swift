@@ -16,8 +16,10 @@ package enum RecordSchema {
                     ) STRICT;
                     """)
             // One row per letter issued. What identifies the resident (the NIK, and the purpose they typed or
-            // chose) is sealed in `personal` with AES-GCM, the record id as associated data, so a stolen disk
-            // does not give it away and a sealed blob moved to another row does not open.
+            // chose) is sealed in `personal` with AES-GCM, the record id as associated data, so a sealed blob moved
+            // to another row does not open. Sealing protects these fields only as far as the key is kept apart
+            // from the disk (a systemd credential, docs/DEPLOY.md); with record.key beside the database a stolen
+            // disk opens them. The resident registry (resident, card) is NOT sealed: it is plaintext in this file.
             try db.execute(
                 sql: """
                     CREATE TABLE service_record (

@@ -21,10 +21,21 @@ package struct ScryptParameters: Hashable, Sendable, CustomStringConvertible {
 
     package var description: String { "scrypt N=2^\(n.trailingZeroBitCount), r=\(r), p=\(p)" }
 
-    /// Whether BoringSSL accepts them (and a damaged row cannot ask for gigabytes).
+    /// Whether a hash with these parameters may be checked at all: N a power of two up to 2^16, r = 8, p = 1, so
+    /// no row (damaged, or sent by a server) can ask a PIN check for more than 64 MiB or more time than a screen
+    /// change. N = 2^20, r = 32, p = 16, which the kiosk once accepted, is a 4 GiB allocation inside a session.
     var isValid: Bool {
-        n > 1 && n.nonzeroBitCount == 1 && n <= 1 << 20 && (1...32).contains(r) && (1...16).contains(p)
+        n > 1 && n.nonzeroBitCount == 1 && n <= Self.largestN && r == 8 && p == 1
     }
+
+    /// Whether the province may send hashes with these parameters (registry sync): the known sets only, N from
+    /// 2^14 to 2^16 with r = 8 and p = 1.
+    var isAcceptedFromProvince: Bool { isValid && n >= Self.smallestProvinceN }
+
+    static let largestN = 1 << 16
+    static let smallestProvinceN = 1 << 14
+    /// What registry sync accepts, in words for its error lines.
+    static let acceptedFromProvince = "scrypt N=2^14 to 2^16, r=8, p=1"
 }
 
 /// A PIN as the registry keeps it: scrypt of the digits with a random per-PIN salt. Never the PIN itself.
@@ -32,20 +43,37 @@ package struct PINHash: Sendable, Equatable {
     var hash: [UInt8]
     var salt: [UInt8]
     var parameters: ScryptParameters
+    /// Whether `hash` is the scrypt output peppered (`PINPepper`), as every hash the registry stores is once
+    /// peppered; `false` for a hash as OpenSID computes it.
+    var peppered = false
 
     static let saltLength = 16
     static let hashLength = 32
 
-    /// Hashes `pin` with a fresh salt. Takes as long as `parameters` say: call it off the concurrency pool.
-    static func make(_ pin: PIN, parameters: ScryptParameters = .current) throws -> PINHash {
+    /// Hashes `pin` with a fresh salt, peppered when a pepper is given. Takes as long as `parameters` say: call it
+    /// off the concurrency pool.
+    static func make(_ pin: PIN, parameters: ScryptParameters = .current, pepper: PINPepper? = nil) throws -> PINHash {
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<saltLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return PINHash(hash: try derive(pin, salt: salt, parameters: parameters), salt: salt, parameters: parameters)
+        let plain = PINHash(hash: try derive(pin, salt: salt, parameters: parameters), salt: salt, parameters: parameters)
+        return pepper.map { plain.peppered(with: $0) } ?? plain
     }
 
-    /// Whether `pin` is the PIN this hash was made from, compared in constant time.
-    func verifies(_ pin: PIN) throws -> Bool {
-        ConstantTime.equals(try Self.derive(pin, salt: salt, parameters: parameters, length: hash.count), hash)
+    /// Whether `pin` is the PIN this hash was made from, compared in constant time. A peppered hash needs the
+    /// pepper; without it nothing matches.
+    func verifies(_ pin: PIN, pepper: PINPepper? = nil) throws -> Bool {
+        let derived = try Self.derive(pin, salt: salt, parameters: parameters, length: hash.count)
+        if peppered {
+            guard let pepper else { return false }
+            return ConstantTime.equals(pepper.apply(derived), hash)
+        }
+        return ConstantTime.equals(derived, hash)
+    }
+
+    /// This hash with the pepper mixed in; a hash peppered already stays as it is.
+    func peppered(with pepper: PINPepper) -> PINHash {
+        guard !peppered else { return self }
+        return PINHash(hash: pepper.apply(hash), salt: salt, parameters: parameters, peppered: true)
     }
 
     static func derive(_ pin: PIN, salt: [UInt8], parameters: ScryptParameters, length: Int = hashLength) throws

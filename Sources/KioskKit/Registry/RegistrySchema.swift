@@ -67,5 +67,32 @@ package enum RegistrySchema {
             // Operators' cards from `[operators] cards`, synced at start: the UID in hex, reader order.
             try db.execute(sql: "CREATE TABLE operator_card (uid TEXT PRIMARY KEY) STRICT;")
         }
+        migrator.registerMigration("registry-v2") { db in
+            // Every wrong PIN since the last right one (or `kiosk pin reset`), whatever the lockout window: at
+            // `identity.hard_lock_after` the card stays locked until an operator lifts it. `failures` still counts
+            // the window's.
+            try db.execute(sql: "ALTER TABLE pin_failure ADD COLUMN total INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "UPDATE pin_failure SET total = failures")
+            // An operator card's own PIN (a UID can be cloned; the card alone never opens maintenance), hashed as a
+            // resident's. Its wrong PINs count in pin_failure under `operator:<uid>`.
+            try db.execute(
+                sql: """
+                    CREATE TABLE operator_pin (
+                        uid TEXT PRIMARY KEY REFERENCES operator_card(uid) ON DELETE CASCADE,
+                        hash BLOB NOT NULL,
+                        salt BLOB NOT NULL,
+                        scrypt_n INTEGER NOT NULL,
+                        scrypt_r INTEGER NOT NULL,
+                        scrypt_p INTEGER NOT NULL,
+                        set_at INTEGER NOT NULL             -- milliseconds since 1970
+                    ) STRICT;
+                    """)
+        }
+        migrator.registerMigration("registry-v3") { db in
+            // PIN hashes peppered with a secret kept outside the database (PINPepper). Rows from before stay
+            // unpeppered until the next start peppers them (SQLiteRegistry.pepperStoredPINs).
+            try db.execute(sql: "ALTER TABLE pin ADD COLUMN peppered INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "ALTER TABLE operator_pin ADD COLUMN peppered INTEGER NOT NULL DEFAULT 0")
+        }
     }
 }

@@ -16,27 +16,37 @@ package struct SQLiteRegistry: ResidentRegistry {
     var pinAttempts: Int
     /// How long a card stays locked after its last wrong PIN (`identity.lockout_seconds`).
     var lockout: Duration
+    /// Wrong PINs in all after which a card stays locked until `kiosk pin reset` (`identity.hard_lock_after`).
+    var hardLimit: Int
     /// The parameters new hashes get; older hashes keep theirs until the next correct PIN upgrades them.
     package var scrypt: ScryptParameters = .current
+    /// Mixed into every stored hash, so the database alone cannot be used to guess PINs.
+    let pepper: PINPepper
     /// The wall clock; tests pass their own.
     var now: @Sendable () -> Timestamp = { Timestamp.now() }
 
     init(
-        database: KioskDatabase, matchReversed: Bool, pinAttempts: Int, lockout: Duration,
-        scrypt: ScryptParameters = .current, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
+        database: KioskDatabase, matchReversed: Bool, pinAttempts: Int, lockout: Duration, hardLimit: Int = 10,
+        pepper: PINPepper, scrypt: ScryptParameters = .current,
+        now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }
     ) {
         self.database = database
+        self.pepper = pepper
         self.matchReversed = matchReversed
         self.pinAttempts = pinAttempts
-        self.lockout = lockout
+        // The configuration refuses less; a registry made in code gets the same floor.
+        self.lockout = max(lockout, KioskPolicy.minimumLockout)
+        self.hardLimit = max(hardLimit, pinAttempts)
         self.scrypt = scrypt
         self.now = now
     }
 
-    package init(database: KioskDatabase, settings: KioskSettings) {
+    /// The registry in `database` with the kiosk's PIN pepper (made at first use, like the keys).
+    package init(database: KioskDatabase, settings: KioskSettings) throws(KeyFileError) {
         self.init(
             database: database, matchReversed: settings.registry.matchReversedUIDs,
-            pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout)
+            pinAttempts: settings.policy.pinAttempts, lockout: settings.policy.lockout,
+            hardLimit: settings.policy.pinHardLimit, pepper: try PINPepper.load(stateDirectory: settings.stateDirectory))
     }
 
     /// A registered card and whose it is.
@@ -48,6 +58,28 @@ package struct SQLiteRegistry: ResidentRegistry {
         package var hasPIN: Bool
     }
 
+    /// A card that has a PIN of its own: a resident's registered card, or an operator's card.
+    package enum PINOwner: Sendable {
+        case resident(Holder)
+        /// An operator card (its UID in hex) and whether its PIN is set.
+        case operatorCard(uid: String, hasPIN: Bool)
+
+        /// The key of the card's failed attempts in `pin_failure`.
+        var failureKey: String {
+            switch self {
+            case .resident(let holder): holder.cardNumber
+            case .operatorCard(let uid, _): "operator:\(uid)"
+            }
+        }
+
+        package var hasPIN: Bool {
+            switch self {
+            case .resident(let holder): holder.hasPIN
+            case .operatorCard(_, let hasPIN): hasPIN
+            }
+        }
+    }
+
     // MARK: ResidentRegistry
 
     package func lookUp(_ card: CardUID) async throws -> KioskEvent.Lookup {
@@ -56,10 +88,12 @@ package struct SQLiteRegistry: ResidentRegistry {
 
     func lookUp(_ card: CardUID, at now: Timestamp) async throws -> KioskEvent.Lookup {
         try await database.pool.read { db in
-            if try Self.isOperatorCard(card, db) { return .operatorCard }
-            guard let holder = try holder(of: card, db) else { return .unknownCard }
-            if try failures(of: holder.cardNumber, at: now, db) >= pinAttempts { return .locked }
-            return .resident(holder.resident)
+            guard let owner = try owner(of: card, db) else { return .unknownCard }
+            if try isLocked(owner, at: now, db) { return .locked }
+            switch owner {
+            case .operatorCard: return .operatorCard
+            case .resident(let holder): return .resident(holder.resident)
+            }
         }
     }
 
@@ -70,35 +104,40 @@ package struct SQLiteRegistry: ResidentRegistry {
     /// `.locked` while the card is locked, and also for the wrong PIN that locks it: the registry, not the
     /// session, is what remembers, so its answer holds after a restart too.
     func verifyPIN(_ pin: PIN, for card: CardUID, at now: Timestamp) async throws -> KioskEvent.PINCheck {
-        let found = try await database.pool.read { db -> (Holder, PINHash?, locked: Bool)? in
-            guard !(try Self.isOperatorCard(card, db)), let holder = try holder(of: card, db) else { return nil }
-            let locked = try failures(of: holder.cardNumber, at: now, db) >= pinAttempts
-            return (holder, locked ? nil : try Self.pinHash(of: holder.residentID, db), locked)
+        let found = try await database.pool.read { db -> (PINOwner, PINHash?, locked: Bool)? in
+            guard let owner = try owner(of: card, db) else { return nil }
+            let locked = try isLocked(owner, at: now, db)
+            return (owner, locked ? nil : try Self.pinHash(of: owner, db), locked)
         }
-        // A card no resident holds (unregistered by an import since it was looked up): nothing to count against.
-        guard let (holder, stored, locked) = found else { return .rejected }
+        // A card nobody holds (unregistered by an import since it was looked up): nothing to count against.
+        guard let (owner, stored, locked) = found else { return .rejected }
         if locked { return .locked }
-        // A resident without a PIN is checked against a placeholder, so the answer takes as long either way.
+        // A card without a PIN (an operator card before `kiosk pin set`) is checked against a placeholder, so the
+        // answer takes as long either way, and it never matches.
         let hash = stored ?? placeholderHash
-        let correct = try await offThePool { try hash.verifies(pin) } && stored != nil
+        let correct = try await offThePool { [pepper] in try hash.verifies(pin, pepper: pepper) } && stored != nil
         if correct {
-            // Hashes made with older parameters are upgraded while the PIN is at hand.
+            // Hashes made with older parameters (or not yet peppered) are upgraded while the PIN is at hand.
             let upgrade =
-                hash.parameters == scrypt
-                ? nil : try await offThePool { [scrypt] in try PINHash.make(pin, parameters: scrypt) }
+                hash.parameters == scrypt && hash.peppered
+                ? nil
+                : try await offThePool { [scrypt, pepper] in try PINHash.make(pin, parameters: scrypt, pepper: pepper) }
             return try await database.pool.write { db in
                 // A concurrent check may have locked the card meanwhile.
-                if try failures(of: holder.cardNumber, at: now, db) >= pinAttempts { return .locked }
-                try PINFailureRow.deleteOne(db, key: holder.cardNumber)
-                if let upgrade { try Self.store(upgrade, for: holder.residentID, at: now, db) }
+                if try isLocked(owner, at: now, db) { return .locked }
+                try PINFailureRow.deleteOne(db, key: owner.failureKey)
+                if let upgrade { try Self.store(upgrade, for: owner, at: now, db) }
                 return .accepted
             }
         }
         return try await database.pool.write { db in
-            let count = try failures(of: holder.cardNumber, at: now, db) + 1
-            try PINFailureRow(cardNumber: holder.cardNumber, failures: count, lastFailureAt: now.millisecondsSince1970)
-                .upsert(db)
-            return count >= pinAttempts ? .locked : .rejected
+            let row = try PINFailureRow.fetchOne(db, key: owner.failureKey)
+            let count = try failures(of: owner.failureKey, at: now, db) + 1
+            let total = (row?.total ?? 0) + 1
+            try PINFailureRow(
+                cardNumber: owner.failureKey, failures: count, lastFailureAt: now.millisecondsSince1970, total: total
+            ).upsert(db)
+            return count >= pinAttempts || total >= hardLimit ? .locked : .rejected
         }
     }
 
@@ -111,6 +150,17 @@ package struct SQLiteRegistry: ResidentRegistry {
         }
     }
 
+    /// Whose PIN `card` carries: its resident's or, for an operator card, the operator's; `nil` for an unknown
+    /// card.
+    package func owner(of card: CardUID) async throws -> PINOwner? {
+        try await database.pool.read { db in try owner(of: card, db) }
+    }
+
+    /// Whether `owner`'s card is locked now: too many wrong PINs within the lockout, or `hard_lock_after` in all.
+    package func isLocked(_ owner: PINOwner, at now: Timestamp) async throws -> Bool {
+        try await database.pool.read { db in try isLocked(owner, at: now, db) }
+    }
+
     package func isOperatorCard(_ card: CardUID) async throws -> Bool {
         try await database.pool.read { db in try Self.isOperatorCard(card, db) }
     }
@@ -118,25 +168,37 @@ package struct SQLiteRegistry: ResidentRegistry {
     /// Stores a new PIN for the holder's resident and clears the card's failed attempts: the resident proved who
     /// they are to the person registering it.
     package func setPIN(_ pin: PIN, for holder: Holder, at now: Timestamp) async throws {
-        let hash = try await offThePool { [scrypt] in try PINHash.make(pin, parameters: scrypt) }
+        try await setPIN(pin, for: .resident(holder), at: now)
+    }
+
+    /// Stores a new PIN for a resident's or an operator's card and clears its failed attempts.
+    package func setPIN(_ pin: PIN, for owner: PINOwner, at now: Timestamp) async throws {
+        let hash = try await offThePool { [scrypt, pepper] in try PINHash.make(pin, parameters: scrypt, pepper: pepper) }
         try await database.pool.write { db in
-            try Self.store(hash, for: holder.residentID, at: now, db)
-            try PINFailureRow.deleteOne(db, key: holder.cardNumber)
+            try Self.store(hash, for: owner, at: now, db)
+            try PINFailureRow.deleteOne(db, key: owner.failureKey)
         }
     }
 
-    /// Clears the card's failed attempts and so its lockout; returns how many there were (expired ones count 0).
+    /// Clears the card's failed attempts and so its lockout, the hard lock too; returns how many wrong PINs there
+    /// were since the last right one.
     @discardableResult
     package func resetFailures(for holder: Holder, at now: Timestamp) async throws -> Int {
+        try await resetFailures(for: .resident(holder), at: now)
+    }
+
+    @discardableResult
+    package func resetFailures(for owner: PINOwner, at now: Timestamp) async throws -> Int {
         try await database.pool.write { db in
-            let count = try failures(of: holder.cardNumber, at: now, db)
-            try PINFailureRow.deleteOne(db, key: holder.cardNumber)
-            return count
+            let row = try PINFailureRow.fetchOne(db, key: owner.failureKey)
+            try PINFailureRow.deleteOne(db, key: owner.failureKey)
+            return row?.total ?? 0
         }
     }
 
-    /// Makes the `operator_card` table hold exactly `cards` (configuration's `[operators] cards`).
-    func syncOperatorCards(_ cards: [CardUID]) async throws {
+    /// Makes the `operator_card` table hold exactly `cards` (configuration's `[operators] cards`); a card taken
+    /// off the list loses its PIN.
+    package func syncOperatorCards(_ cards: [CardUID]) async throws {
         let wanted = cards.map(\.hex)
         try await database.pool.write { db in
             try OperatorCardRow.filter(!wanted.contains(Column("uid"))).deleteAll(db)
@@ -144,9 +206,32 @@ package struct SQLiteRegistry: ResidentRegistry {
         }
     }
 
+    /// Peppers the PIN hashes stored before the pepper existed (or sent by the province before it was applied on
+    /// arrival); no PIN is needed for it. Returns how many.
+    @discardableResult
+    package func pepperStoredPINs() async throws -> Int {
+        try await database.pool.write { [pepper] db in
+            var count = 0
+            for row in try PINRow.filter(Column("peppered") == false).fetchAll(db) {
+                try PINRow(
+                    row.pinHash.peppered(with: pepper), residentID: row.residentID,
+                    setAt: Timestamp(millisecondsSince1970: row.setAt)
+                ).update(db)
+                count += 1
+            }
+            for row in try OperatorPINRow.filter(Column("peppered") == false).fetchAll(db) {
+                try OperatorPINRow(
+                    row.pinHash.peppered(with: pepper), uid: row.uid, setAt: Timestamp(millisecondsSince1970: row.setAt)
+                ).update(db)
+                count += 1
+            }
+            return count
+        }
+    }
+
     func statistics(at now: Timestamp) async throws -> RegistryStatistics {
         try await database.pool.read { db in
-            try RegistryStatistics(db, pinAttempts: pinAttempts, lockout: lockout, now: now)
+            try RegistryStatistics(db, pinAttempts: pinAttempts, lockout: lockout, hardLimit: hardLimit, now: now)
         }
     }
 
@@ -173,21 +258,45 @@ package struct SQLiteRegistry: ResidentRegistry {
     /// Wrong PINs that still count: those of the last `lockout`. A last failure more than `lockout` in the
     /// future means the clock was set back (a kiosk without RTC booting offline) and is not held against the card
     /// forever; within that, the card stays locked at most twice the lockout.
-    private func failures(of cardNumber: String, at now: Timestamp, _ db: Database) throws -> Int {
-        guard let row = try PINFailureRow.fetchOne(db, key: cardNumber) else { return 0 }
+    private func failures(of key: String, at now: Timestamp, _ db: Database) throws -> Int {
+        guard let row = try PINFailureRow.fetchOne(db, key: key) else { return 0 }
         return abs(now.millisecondsSince1970 - row.lastFailureAt) < lockout.milliseconds ? row.failures : 0
+    }
+
+    /// Locked: `pinAttempts` wrong PINs within the lockout, or `hardLimit` in all, which no clock lifts.
+    private func isLocked(_ owner: PINOwner, at now: Timestamp, _ db: Database) throws -> Bool {
+        guard let row = try PINFailureRow.fetchOne(db, key: owner.failureKey) else { return false }
+        if row.total >= hardLimit { return true }
+        return try failures(of: owner.failureKey, at: now, db) >= pinAttempts
+    }
+
+    private func owner(of card: CardUID, _ db: Database) throws -> PINOwner? {
+        if try Self.isOperatorCard(card, db) {
+            return .operatorCard(uid: card.hex, hasPIN: try OperatorPINRow.exists(db, key: card.hex))
+        }
+        return try holder(of: card, db).map(PINOwner.resident)
     }
 
     private static func isOperatorCard(_ card: CardUID, _ db: Database) throws -> Bool {
         try OperatorCardRow.exists(db, key: card.hex)
     }
 
-    private static func pinHash(of residentID: Int64, _ db: Database) throws -> PINHash? {
-        try PINRow.fetchOne(db, key: residentID)?.pinHash
+    private static func pinHash(of owner: PINOwner, _ db: Database) throws -> PINHash? {
+        switch owner {
+        case .resident(let holder): try PINRow.fetchOne(db, key: holder.residentID)?.pinHash
+        case .operatorCard(let uid, _): try OperatorPINRow.fetchOne(db, key: uid)?.pinHash
+        }
     }
 
     static func store(_ hash: PINHash, for residentID: Int64, at now: Timestamp, _ db: Database) throws {
         try PINRow(hash, residentID: residentID, setAt: now).upsert(db)
+    }
+
+    static func store(_ hash: PINHash, for owner: PINOwner, at now: Timestamp, _ db: Database) throws {
+        switch owner {
+        case .resident(let holder): try store(hash, for: holder.residentID, at: now, db)
+        case .operatorCard(let uid, _): try OperatorPINRow(hash, uid: uid, setAt: now).upsert(db)
+        }
     }
 
     /// What a PIN check of a resident without a PIN hashes against: never matches, costs the same.
@@ -204,6 +313,8 @@ package struct RegistryStatistics: Equatable, Sendable {
     package var cards: Int
     package var pins: Int
     package var lockedCards: Int
+    /// Operator cards whose PIN is not set yet: they open nothing until `kiosk pin set --card UID`.
+    package var operatorCardsWithoutPIN = 0
 
     package static let empty = RegistryStatistics(residents: 0, cards: 0, pins: 0, lockedCards: 0)
 
@@ -214,17 +325,26 @@ package struct RegistryStatistics: Equatable, Sendable {
         self.lockedCards = lockedCards
     }
 
-    package init(_ db: Database, pinAttempts: Int, lockout: Duration, now: Timestamp) throws {
+    package init(_ db: Database, pinAttempts: Int, lockout: Duration, hardLimit: Int, now: Timestamp) throws {
         residents = try ResidentRow.fetchCount(db)
         cards = try CardRow.fetchCount(db)
         pins = try PINRow.fetchCount(db)
+        // `kiosk doctor` reads the file without migrating it: a database from before registry-v2 has no totals,
+        // and its `failures` are what the migration makes them.
+        let migrated = try db.tableExists("operator_pin")
         lockedCards =
             try Int.fetchOne(
                 db,
                 sql: """
-                    SELECT COUNT(*) FROM pin_failure JOIN card ON card.number = pin_failure.card_number
-                    WHERE failures >= ? AND abs(? - last_failure_at) < ?
+                    SELECT COUNT(*) FROM pin_failure
+                    WHERE \(migrated ? "total" : "failures") >= ? OR (failures >= ? AND abs(? - last_failure_at) < ?)
                     """,
-                arguments: [pinAttempts, now.millisecondsSince1970, lockout.milliseconds]) ?? 0
+                arguments: [hardLimit, pinAttempts, now.millisecondsSince1970, lockout.milliseconds]) ?? 0
+        operatorCardsWithoutPIN =
+            try Int.fetchOne(
+                db,
+                sql: migrated
+                    ? "SELECT COUNT(*) FROM operator_card WHERE uid NOT IN (SELECT uid FROM operator_pin)"
+                    : "SELECT COUNT(*) FROM operator_card") ?? 0
     }
 }

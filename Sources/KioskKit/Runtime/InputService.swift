@@ -26,8 +26,8 @@ package struct InputService: Service {
             services.append(
                 .init(
                     service: ConsoleService(
-                        console: console, logger: Logger(label: "kiosk.console"), switched: switched)
-                ))
+                        console: console, logger: Logger(label: "kiosk.console"), switched: switched),
+                    serviceName: "console"))
         }
         if settings.input.hasDevices {
             services.append(
@@ -35,7 +35,8 @@ package struct InputService: Service {
                     service: InputService(
                         devices: InputDevices(
                             configuration: settings.input.devices(excluding: settings.cardReader.wedgeDevice)),
-                        screen: screen, events: events, logger: Logger(label: "kiosk.input"))))
+                        screen: screen, events: events, logger: Logger(label: "kiosk.input")),
+                    serviceName: "input"))
         }
         return services
     }

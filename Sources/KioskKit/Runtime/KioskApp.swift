@@ -41,6 +41,9 @@ package enum KioskApp {
         let sync = try SyncSetup(settings: settings, database: database)
         let store = try sync.recordStore()
         let events = KioskEvents()
+        // Every service is named: ServiceLifecycle names an unnamed one "\(service)", a reflection walk through all it
+        // holds, recursively, that took a sixth of the kiosk's start-up CPU (perf of the release binary) and would put
+        // what a service holds into the group's log metadata.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
 
         let card: any CardPlacer
@@ -55,12 +58,13 @@ package enum KioskApp {
                 .init(
                     service: CardReaderService(
                         monitor: CardMonitor(), reader: PCSCCardReader(), chip: chip, events: events, logger: logger,
-                        readerFilter: settings.cardReader.readerFilter)))
+                        readerFilter: settings.cardReader.readerFilter),
+                    serviceName: "card reader"))
         case .script:
             card = ScriptedCardReader(events: events)
         }
         if let wedge = WedgeReaderService.configured(settings, events: events, logger: logger) {
-            services.append(.init(service: wedge))
+            services.append(.init(service: wedge, serviceName: "wedge reader"))
         }
 
         // The one holder of the screen on display: the runtime shows through it, touch hit-tests on it, scripts and
@@ -82,7 +86,12 @@ package enum KioskApp {
                 notifier: notifier, logger: Logger(label: "kiosk.systemd"),
                 pendingRecords: { try await store.summary().pending }) : nil
         if presenter.drawsPixels {
-            services.append(.init(service: ScreenAnimation(presenter: presenter)))
+            services.append(.init(service: ScreenAnimation(presenter: presenter), serviceName: "screen animation"))
+            // The village board beside the idle text: whatever BoardStore holds when the idle screen comes up.
+            let boards = BoardStore(database: database)
+            await presenter.showBoard {
+                (try? boards.load()).flatMap { $0 }.map { BoardPanel(stored: $0, today: Timestamp.now().date()) }
+            }
         }
         let speaker: Speaker? =
             options.speaker == nil
@@ -97,7 +106,7 @@ package enum KioskApp {
             events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)
-        services.append(.init(service: runtime))
+        services.append(.init(service: runtime, serviceName: "runtime"))
 
         if notifier.isEnabled, let interval = notifier.watchdogInterval {
             // Only under WatchdogSec=: without it the kiosk has no periodic wake-up at all.
@@ -109,9 +118,11 @@ package enum KioskApp {
                         interval: interval,
                         gate: WatchdogGate(liveness: events, logger: watchdogLogger) { () throws(SystemdNotifyError) in
                             try notifier.notify(.watchdog)
-                        })))
+                        }),
+                    serviceName: "watchdog"))
         }
-        services.append(.init(service: DiskWatch(diskGuard: store.diskGuard, events: events)))
+        services.append(
+            .init(service: DiskWatch(diskGuard: store.diskGuard, events: events), serviceName: "disk watch"))
         let client = try sync.client()
         if let client {
             services.append(
@@ -120,17 +131,27 @@ package enum KioskApp {
                         store: store, client: client, logger: Logger(label: "kiosk.upload"),
                         batchSize: settings.api.batchSize, backoff: Backoff(cap: settings.api.retryCap),
                         retentionDays: settings.records.retentionDays,
-                        outboxChanged: { await systemd?.outboxChanged() })))
+                        outboxChanged: { await systemd?.outboxChanged() }),
+                    serviceName: "upload"))
             services.append(
                 .init(
                     service: HeartbeatService(
                         store: store, client: client, logger: Logger(label: "kiosk.heartbeat"),
-                        interval: settings.api.heartbeatInterval)))
+                        interval: settings.api.heartbeatInterval),
+                    serviceName: "heartbeat"))
             services.append(
                 .init(
                     service: RegistrySync(
-                        client: client, database: database, logger: Logger(label: "kiosk.registry"),
-                        interval: settings.api.registryInterval)))
+                        client: client, database: database, pepper: registry.pepper,
+                        logger: Logger(label: "kiosk.registry"), interval: settings.api.registryInterval),
+                    serviceName: "registry sync"))
+            // The board changes rarely: the registry's interval suits it, and a 304 costs one small request.
+            services.append(
+                .init(
+                    service: BoardSync(
+                        client: client, store: BoardStore(database: database), logger: Logger(label: "kiosk.board"),
+                        interval: settings.api.registryInterval),
+                    serviceName: "board sync"))
         } else {
             logger.warning("not enrolled with the provincial API: records are kept until kiosk enroll is run")
         }
@@ -139,7 +160,8 @@ package enum KioskApp {
                 session: script, card: card, events: events, screens: presenter,
                 layout: try ScreenLayout(size: settings.display.size), awaitLimit: options.awaitLimit,
                 logger: logger)
-            services.append(.init(service: player, successTerminationBehavior: .gracefullyShutdownGroup))
+            services.append(
+                .init(service: player, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "script"))
         } else if settings.cardReader.backend == .script, settings.cardReader.wedgeDevice == nil {
             logger.warning("card_reader.backend is \"script\" and no --script was given: nothing can reach this kiosk")
         }
@@ -154,7 +176,10 @@ package enum KioskApp {
     package static func registry(_ settings: KioskSettings, database: KioskDatabase, logger: Logger) async throws
         -> SQLiteRegistry
     {
-        let registry = SQLiteRegistry(database: database, settings: settings)
+        let registry = try SQLiteRegistry(database: database, settings: settings)
+        // PIN hashes stored before the pepper (registry-v3) are peppered now: the database alone must not do.
+        let peppered = try await registry.pepperStoredPINs()
+        if peppered > 0 { logger.notice("PIN hashes peppered", metadata: ["count": "\(peppered)"]) }
         if let path = settings.registry.openSIDExport {
             let export: OpenSIDExport.Result?
             do {

@@ -110,8 +110,9 @@ package struct KioskRuntime: Service {
                 do {
                     events.send(.lookedUp(try await ports.registry.lookUp(card)))
                 } catch {
+                    // Never "unknown": in chip mode that once let the chip's own biodata through.
                     logger.error("registry lookup failed", metadata: ["error": "\(error)"])
-                    events.send(.lookedUp(.unknownCard))
+                    events.send(.lookedUp(.failed))
                 }
             case .verifyPIN(let card, let pin):
                 do {

@@ -31,6 +31,10 @@ package actor ScreenPresenter: Display, TouchScreen {
     /// The button under the resident's finger.
     package private(set) var highlighted: ButtonID?
     private var phase = 0
+    /// The village board the idle screen shows beside its text, read again each time the idle screen comes up.
+    private var board: BoardPanel?
+    /// Where the board comes from (`BoardStore` and the clock, in `kiosk run`); `nil`: no board.
+    private var boardSource: (@Sendable () -> BoardPanel?)?
     /// Where the last touch landed on the diagnostics screen (drawn coordinates).
     private var lastTouch: Point?
     /// The input devices' lines of the diagnostics screen.
@@ -62,6 +66,13 @@ package actor ScreenPresenter: Display, TouchScreen {
         self.framePresented = framePresented
     }
 
+    /// Has the idle screen show the board `source` gives (read each time the idle screen comes up).
+    package func showBoard(from source: @escaping @Sendable () -> BoardPanel?) async {
+        boardSource = source
+        board = source()
+        if current?.id == .idle { await redraw() }
+    }
+
     /// Whether screens are drawn in pixels here (and so animate and show a highlight).
     package nonisolated var drawsPixels: Bool {
         if case .framebuffer = output { return true }
@@ -82,6 +93,7 @@ package actor ScreenPresenter: Display, TouchScreen {
             highlighted = nil
             phase = 0
             lastTouch = nil
+            if screen.id == .idle { board = boardSource?() }
         }
         switch output {
         case .display(let display):
@@ -207,7 +219,7 @@ package actor ScreenPresenter: Display, TouchScreen {
         let page =
             current.id == .diagnostics
             ? painter.page(current, highlighted: highlighted, facts: panelFacts + inputFacts, touch: lastTouch)
-            : painter.page(current, highlighted: highlighted, phase: phase)
+            : painter.page(current, highlighted: highlighted, phase: phase, board: current.id == .idle ? board : nil)
         do {
             return try await driver.present(page)
         } catch {

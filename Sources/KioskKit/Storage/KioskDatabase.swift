@@ -16,6 +16,7 @@ package struct KioskDatabase: Sendable {
         var migrator = DatabaseMigrator()
         RegistrySchema.registerMigrations(in: &migrator)
         RecordSchema.registerMigrations(in: &migrator)
+        BoardStore.registerMigrations(in: &migrator)
         return migrator
     }
 

@@ -43,6 +43,8 @@ package final class ProvincialClient: Sendable {
         self.signer = signer
         self.timeout = .seconds(timeout.components.seconds)
         var tls = TLSConfiguration.makeClientConfiguration()
+        // Nothing older than TLS 1.2: 1.0 and 1.1 are deprecated (RFC 8996).
+        tls.minimumTLSVersion = .tlsv12
         if let trustAnchor {
             // Only the province's own CA: a certificate from any other CA, however trusted by the system, fails.
             do {
@@ -95,6 +97,19 @@ package final class ProvincialClient: Sendable {
         return try await call("GET", Endpoint.registry, query: query, body: Optional<Empty>.none)
     }
 
+    /// What `GET /v1/board` found: the board and its ETag, or that the board with `etag` is still current.
+    package enum BoardAnswer: Sendable {
+        case unchanged
+        case changed(Board, etag: String?)
+    }
+
+    func board(ifNoneMatch etag: String?) async throws(APICallError) -> BoardAnswer {
+        let response = try await answered(
+            "GET", Endpoint.board, headers: etag.map { [("If-None-Match", $0)] } ?? [], body: Data())
+        if response.status == 304 { return .unchanged }
+        return .changed(try decoded(response, "GET", Endpoint.board), etag: response.etag)
+    }
+
     /// One unsigned GET on the base URL, through this client's TLS and trust anchor, within `deadline`: any HTTP
     /// answer proves name resolution, the route, TLS and the trust anchor (`kiosk doctor` asks it); what the path
     /// answers does not matter.
@@ -119,15 +134,31 @@ package final class ProvincialClient: Sendable {
         do { bytes = try body.map { try APIJSON.encoder().encode($0) } ?? Data() } catch {
             throw .badAnswer("cannot encode the request: \(error)")
         }
+        let response = try await answered(method, path, query: query, body: bytes, signed: signed)
+        return try decoded(response, method, path)
+    }
+
+    private func decoded<Answer: Decodable>(_ response: Answered, _ method: String, _ path: String)
+        throws(APICallError) -> Answer
+    {
+        if Answer.self == Empty.self { return Empty() as! Answer }
+        do { return try APIJSON.decoder().decode(Answer.self, from: response.body) } catch {
+            throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(ServerText.loggable("\(error)"))")
+        }
+    }
+
+    /// The exchange, with its answers other than 2xx and 304 turned into errors: retry later, or refused with the
+    /// server's problem.
+    private func answered(
+        _ method: String, _ path: String, query: [URLQueryItem] = [], headers: [(String, String)] = [], body: Data,
+        signed: Bool = true
+    ) async throws(APICallError) -> Answered {
         // One retry, at once, when the server says our clock is off: the offset is learned from its Date.
         for attempt in 0..<2 {
-            let response = try await exchange(method, path, query: query, body: bytes, signed: signed)
+            let response = try await exchange(method, path, query: query, headers: headers, body: body, signed: signed)
             switch response.status {
-            case 200..<300:
-                if Answer.self == Empty.self { return Empty() as! Answer }
-                do { return try APIJSON.decoder().decode(Answer.self, from: response.body) } catch {
-                    throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(error)")
-                }
+            case 200..<300, 304:
+                return response
             case 429, 503, 502, 504:
                 throw .retryLater(status: response.status, after: response.retryAfter)
             case 500..<600:
@@ -154,11 +185,13 @@ package final class ProvincialClient: Sendable {
         var body: Data
         var retryAfter: Duration?
         var date: Date?
+        var etag: String? = nil
     }
 
-    private func exchange(_ method: String, _ path: String, query: [URLQueryItem], body: Data, signed: Bool)
-        async throws(APICallError) -> Answered
-    {
+    private func exchange(
+        _ method: String, _ path: String, query: [URLQueryItem], headers: [(String, String)] = [], body: Data,
+        signed: Bool
+    ) async throws(APICallError) -> Answered {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
         components.path = components.path.trimmingSuffix("/") + path
         components.queryItems = query.isEmpty ? nil : query
@@ -167,6 +200,7 @@ package final class ProvincialClient: Sendable {
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "Content-Type", value: APIJSON.mediaType)
         request.headers.add(name: "Accept", value: APIJSON.mediaType)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if method != "GET" { request.body = .bytes(ByteBuffer(bytes: body)) }
         if signed, let signer {
             let digest = ContentDigest.header(for: body)
@@ -192,7 +226,8 @@ package final class ProvincialClient: Sendable {
             return Answered(
                 status: Int(response.status.code), body: Data(collected.readableBytesView),
                 retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.retryAfter),
-                date: response.headers.first(name: "Date").flatMap(Self.httpDate))
+                date: response.headers.first(name: "Date").flatMap(Self.httpDate),
+                etag: response.headers.first(name: "ETag"))
         } catch {
             throw failure(error)
         }
@@ -259,8 +294,8 @@ package enum APICallError: Error, CustomStringConvertible {
         case .retryLater(let status, let after):
             "the provincial API asked to retry later (HTTP \(status)\(after.map { ", Retry-After \($0)" } ?? ""))"
         case .refused(let problem):
-            "the provincial API refused the request (HTTP \(problem.status) \(problem.code)"
-                + (problem.detail.map { ": \($0)" } ?? "") + ")"
+            "the provincial API refused the request (HTTP \(problem.status) \(ServerText.loggable(problem.code))"
+                + (problem.detail.map { ": \(ServerText.loggable($0))" } ?? "") + ")"
         case .badAnswer(let reason): reason
         }
     }

@@ -12,17 +12,20 @@ import ServiceLifecycle
 package struct RegistrySync: Service {
     let client: ProvincialClient
     let database: KioskDatabase
+    /// The province's PIN hashes are peppered on arrival, as the kiosk's own are.
+    let pepper: PINPepper
     let logger: Logger
     var interval: Duration = .seconds(900)
     var pageSize = 500
 
     /// Pulls the registry's changes through `client` into `database` every `interval`, `pageSize` at a time.
     package init(
-        client: ProvincialClient, database: KioskDatabase, logger: Logger, interval: Duration = .seconds(900),
-        pageSize: Int = 500
+        client: ProvincialClient, database: KioskDatabase, pepper: PINPepper, logger: Logger,
+        interval: Duration = .seconds(900), pageSize: Int = 500
     ) {
         self.client = client
         self.database = database
+        self.pepper = pepper
         self.logger = logger
         self.interval = interval
         self.pageSize = pageSize
@@ -35,6 +38,9 @@ package struct RegistrySync: Service {
             while !Task.isCancelled {
                 do {
                     let report = try await syncOnce()
+                    for problem in report.problems {
+                        logger.warning("registry change rejected", metadata: ["problem": "\(problem)"])
+                    }
                     if report.changed > 0 || report.rejected > 0 {
                         logger.info(
                             "registry synced from the province",
@@ -58,6 +64,8 @@ package struct RegistrySync: Service {
         package var removed = 0
         /// Changes whose fields do not parse (a bad NIK, date or PIN hash): skipped, counted, never logged in full.
         package var rejected = 0
+        /// Why each rejected PIN hash was rejected, naming the change by its page and position, never its NIK.
+        package var problems: [String] = []
     }
 
     /// Pulls pages until the server has no more.
@@ -66,11 +74,12 @@ package struct RegistrySync: Service {
         var cursor = try DeviceState(database: database).get(.registryCursor)
         while true {
             let page = try await client.registryChanges(after: cursor, limit: pageSize)
-            let applied = try await database.pool.write { db in try Self.apply(page, db) }
+            let applied = try await database.pool.write { [pepper] db in try Self.apply(page, pepper: pepper, db) }
             report.pages += 1
             report.changed += applied.changed
             report.removed += applied.removed
             report.rejected += applied.rejected
+            report.problems += applied.problems.map { "page \(report.pages): \($0)" }
             cursor = page.cursor
             if !page.more { break }
         }
@@ -78,7 +87,7 @@ package struct RegistrySync: Service {
     }
 
     /// One page: changed residents through the same upsert as the OpenSID import, PIN hashes, removals, cursor.
-    static func apply(_ page: RegistryPage, _ db: Database) throws -> Report {
+    static func apply(_ page: RegistryPage, pepper: PINPepper, _ db: Database) throws -> Report {
         var report = Report(pages: 1)
         var rows: [OpenSIDExport.Row] = []
         var pins: [(nik: String, hash: PINHash)] = []
@@ -94,11 +103,13 @@ package struct RegistrySync: Service {
             }
             rows.append(.init(line: index + 1, resident: resident, tagText: wire.cardTag ?? ""))
             if let pin = change.pin {
-                guard let hash = pinHash(pin) else {
+                switch pinHash(pin) {
+                case .success(let hash): pins.append((change.nik, hash))
+                case .failure(let problem):
+                    // The resident's other fields are still applied; the old PIN (if any) stays.
                     report.rejected += 1
-                    continue
+                    report.problems.append("change \(index + 1): PIN hash not accepted: \(problem.reason)")
                 }
-                pins.append((change.nik, hash))
             }
         }
         let imported = try ResidentImport.apply(.init(rows: rows, rejected: []), db)
@@ -108,7 +119,7 @@ package struct RegistrySync: Service {
         for pin in pins {
             guard let id = try ResidentRow.filter(ResidentRow.Columns.nik == pin.nik).fetchOne(db)?.id
             else { continue }
-            try SQLiteRegistry.store(pin.hash, for: id, at: now, db)
+            try SQLiteRegistry.store(pin.hash.peppered(with: pepper), for: id, at: now, db)
         }
         try DeviceState.set(.registryCursor, page.cursor, db)
         try DeviceState.set(.lastRegistrySync, "\(now.millisecondsSince1970)", db)
@@ -127,12 +138,31 @@ package struct RegistrySync: Service {
             cardTag: wire.cardTag.flatMap { CardTag($0) })
     }
 
-    static func pinHash(_ wire: PINHashWire) -> PINHash? {
-        guard let hash = Data(base64Encoded: wire.hash), let salt = Data(base64Encoded: wire.salt),
-            hash.count >= 16, salt.count >= 8
-        else { return nil }
+    /// Why the province's PIN hash was not taken.
+    struct PINHashProblem: Error, Equatable {
+        var reason: String
+    }
+
+    /// The province's PIN hash, if its parameters are a known set and its salt long enough: a hash that asked
+    /// for gigabytes would stop the kiosk at the next PIN check.
+    static func pinHash(_ wire: PINHashWire) -> Result<PINHash, PINHashProblem> {
+        guard let hash = Data(base64Encoded: wire.hash), let salt = Data(base64Encoded: wire.salt) else {
+            return .failure(.init(reason: "hash or salt is not base64"))
+        }
+        guard (16...64).contains(hash.count) else {
+            return .failure(.init(reason: "the hash has \(hash.count) bytes, expected 16 to 64"))
+        }
+        guard salt.count >= PINHash.saltLength else {
+            return .failure(.init(reason: "the salt has \(salt.count) bytes, expected at least \(PINHash.saltLength)"))
+        }
         let parameters = ScryptParameters(n: wire.n, r: wire.r, p: wire.p)
-        guard parameters.isValid else { return nil }
-        return PINHash(hash: [UInt8](hash), salt: [UInt8](salt), parameters: parameters)
+        guard wire.n > 0, parameters.isAcceptedFromProvince else {
+            let n = wire.n > 0 && wire.n.nonzeroBitCount == 1 ? "2^\(wire.n.trailingZeroBitCount)" : "\(wire.n)"
+            return .failure(
+                .init(
+                    reason: "scrypt N=\(n), r=\(wire.r), p=\(wire.p) is not a known parameter set "
+                        + "(\(ScryptParameters.acceptedFromProvince))"))
+        }
+        return .success(PINHash(hash: [UInt8](hash), salt: [UInt8](salt), parameters: parameters))
     }
 }

@@ -69,6 +69,25 @@ package struct Uploader: Service {
         case failed(retryAfter: Duration?)
     }
 
+    /// The answer's results the kiosk may act on: only those about records of the batch it sent, each once (the
+    /// first word on it counts), rejection reasons made loggable. A server that "acknowledges" a record it was never
+    /// sent would otherwise take it out of the outbox unsent: lost for good.
+    func settled(_ results: [RecordResult], sent batch: [ServiceRecordUpload]) -> [RecordResult] {
+        var unanswered = Set(batch.map(\.id))
+        var kept: [RecordResult] = []
+        for var result in results {
+            guard unanswered.remove(result.id) != nil else { continue }
+            result.reason = result.reason.map(ServerText.loggable)
+            kept.append(result)
+        }
+        if kept.count < results.count {
+            logger.warning(
+                "the province's answer named records this batch did not hold; ignored",
+                metadata: ["ignored": "\(results.count - kept.count)", "sent": "\(batch.count)"])
+        }
+        return kept
+    }
+
     /// Sends one batch and applies the answer.
     package func drainOnce() async -> Round {
         let batch: [ServiceRecordUpload]
@@ -82,9 +101,10 @@ package struct Uploader: Service {
         }
         do {
             let answer = try await client.upload(RecordBatch(records: batch))
-            try await store.settle(answer.results)
+            let results = settled(answer.results, sent: batch)
+            try await store.settle(results)
             await outboxChanged()
-            let rejected = answer.results.filter { $0.status == .rejected }
+            let rejected = results.filter { $0.status == .rejected }
             for result in rejected {
                 logger.warning(
                     "the province rejected a record; it stays on the kiosk",
@@ -93,8 +113,8 @@ package struct Uploader: Service {
             logger.info(
                 "records uploaded",
                 metadata: [
-                    "sent": "\(batch.count)", "accepted": "\(answer.results.count { $0.status == .accepted })",
-                    "duplicate": "\(answer.results.count { $0.status == .duplicate })", "rejected": "\(rejected.count)",
+                    "sent": "\(batch.count)", "accepted": "\(results.count { $0.status == .accepted })",
+                    "duplicate": "\(results.count { $0.status == .duplicate })", "rejected": "\(rejected.count)",
                 ])
             try? store.deviceState.set([.lastUploadError: nil])
             return batch.count < batchSize ? .drained : .more

@@ -31,6 +31,10 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "A registry file: {\"villageCode\": \"...\", \"changes\": [RegistryChange...]} (repeatable).")
         var registry: [String] = []
 
+        @Option(
+            help: "A village board file: a Board as JSON (api/provincial-api.yaml), for its villageCode (repeatable).")
+        var board: [String] = []
+
         @Option(help: "Fraction of signed requests whose connection is closed without an answer.")
         var dropRate = 0.0
 
@@ -49,6 +53,12 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "Milliseconds to wait before answering a signed request.")
         var slowMs = 0
 
+        @Option(help: "Misbehave: claim this record id accepted in every records answer, sent or not (repeatable).")
+        var acknowledgeUnsent: [String] = []
+
+        @Option(help: "Misbehave: reject every record with this reason.")
+        var rejectReason: String?
+
         @Option(help: "Seed of the fault generator.")
         var seed: UInt64 = 1
 
@@ -57,6 +67,9 @@ struct APICommand: AsyncParsableCommand {
 
         @Option(help: "The PEM private key of --tls-certificate.")
         var tlsKey: String?
+
+        @Flag(help: "With --tls-certificate: speak nothing newer than TLS 1.1 (an outdated server the kiosk refuses).")
+        var tlsOutdated = false
 
         func validate() throws {
             for rate in [dropRate, failRate, loseAnswerRate] where !(0...1).contains(rate) {
@@ -88,21 +101,29 @@ struct APICommand: AsyncParsableCommand {
                     File.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
                 try store.loadRegistry(villageCode: file.villageCode, changes: file.changes)
             }
+            for path in board {
+                try store.loadBoard(
+                    try APIJSON.decoder().decode(Board.self, from: try Data(contentsOf: URL(fileURLWithPath: path))))
+            }
             var logger = Logger(label: "kiosk-sim.api")
             logger.logLevel = .notice
             let server = APIServer(
                 store: store,
                 faults: APIFaults(
                     rates: .init(drop: dropRate, status: failRate, loseAnswer: loseAnswerRate), status: failStatus,
-                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs), seed: seed),
+                    retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs),
+                    acknowledgeUnsent: acknowledgeUnsent, rejectReason: rejectReason, seed: seed),
                 logger: logger)
             var builder: HTTPServerBuilder = .http1()
             if let tlsCertificate, let tlsKey {
-                builder = try .tls(
-                    .http1(),
-                    tlsConfiguration: .makeServerConfiguration(
-                        certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
-                        privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem))))
+                var tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCertificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
+                if tlsOutdated {
+                    tls.minimumTLSVersion = .tlsv1
+                    tls.maximumTLSVersion = .tlsv11
+                }
+                builder = try .tls(.http1(), tlsConfiguration: tls)
             }
             let app = Application(
                 router: server.router(), server: builder,

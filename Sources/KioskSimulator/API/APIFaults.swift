@@ -26,11 +26,18 @@ final class APIFaults: Sendable {
     let retryAfterSeconds: Int?
     /// Added before every signed answer.
     let delay: Duration
+    /// A misbehaving server: every records answer also claims these record ids accepted, sent or not.
+    let acknowledgeUnsent: [String]
+    /// A misbehaving server: every record is rejected with this reason (which may echo personal data).
+    let rejectReason: String?
     private let generator: Mutex<SplitMix64>
 
     init(
-        rates: Rates = .init(), status: Int = 503, retryAfterSeconds: Int? = nil, delay: Duration = .zero, seed: UInt64
+        rates: Rates = .init(), status: Int = 503, retryAfterSeconds: Int? = nil, delay: Duration = .zero,
+        acknowledgeUnsent: [String] = [], rejectReason: String? = nil, seed: UInt64
     ) {
+        self.acknowledgeUnsent = acknowledgeUnsent
+        self.rejectReason = rejectReason
         self.rates = rates
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds

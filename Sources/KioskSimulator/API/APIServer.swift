@@ -1,4 +1,6 @@
+import Core
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -32,7 +34,11 @@ struct APIServer: Sendable {
                 guard !batch.records.isEmpty, batch.records.count <= Endpoint.maximumBatch else {
                     return problem(413, "batch-size", "send 1 to \(Endpoint.maximumBatch) records per request")
                 }
-                let results = try store.apply(batch.records, from: kiosk)
+                var results =
+                    try faults.rejectReason.map { reason in
+                        batch.records.map { RecordResult(id: $0.id, status: .rejected, reason: reason) }
+                    } ?? store.apply(batch.records, from: kiosk)
+                results += faults.acknowledgeUnsent.map { RecordResult(id: $0, status: .accepted) }
                 return try json(200, RecordBatchResult(results: results))
             }
         }
@@ -56,12 +62,36 @@ struct APIServer: Sendable {
                 return try json(200, try store.registryPage(villageCode: kiosk.villageCode, after: after, limit: limit))
             }
         }
+        router.get(RouterPath(Endpoint.board)) { request, context in
+            try await signed(request, context) { _, kiosk in
+                guard let (etag, body) = try store.board(villageCode: kiosk.villageCode) else {
+                    return problem(404, "no-board", "the province has no board for village \(kiosk.villageCode) yet")
+                }
+                if request.headers[.ifNoneMatch] == etag {
+                    return Response(status: .notModified, headers: [.eTag: etag])
+                }
+                return Response(
+                    status: .ok, headers: [.contentType: APIJSON.mediaType, .eTag: etag],
+                    body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }
         router.get(RouterPath(Endpoint.kioskKeys)) { _, _ in try json(200, KioskKeys(keys: try store.keys())) }
         router.get(RouterPath(Endpoint.letterVerification)) { request, _ in
-            guard let number = request.uri.queryParameters.get("number"),
-                let kiosk = request.uri.queryParameters.get("kioskId")
-            else { return problem(400, "missing-parameter", "give number and kioskId") }
-            return try json(200, try store.verify(number: number, kioskID: kiosk))
+            guard let seal = request.uri.queryParameters.get("seal") else {
+                return problem(400, "missing-parameter", "give seal: the letter QR's text (VK1:... or its link)")
+            }
+            return try json(200, try LetterCheck(store: store).verify(seal))
+        }
+        // The page a letter's QR opens. Every answer is a page, a damaged or missing payload too: whoever scanned it
+        // reads what went wrong instead of an error.
+        router.get(RouterPath(Endpoint.letterPage)) { request, _ in
+            let scanned = request.uri.queryParameters.get(LetterSeal.queryName) ?? ""
+            let check = try LetterCheck(store: store).verify(scanned)
+            var headers = HTTPFields()
+            for (name, value) in VerificationPage.headers { headers[HTTPField.Name(name)!] = value }
+            return Response(
+                status: .ok, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: VerificationPage.html(check))))
         }
         return router
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import ProvincialAPI
@@ -36,7 +37,27 @@ struct APIStore: Sendable {
                         nik TEXT NOT NULL, body TEXT NOT NULL);
                     """)
         }
+        // The salt of each record's letter (`LetterSalt`), so a scanned QR finds its record without listing any.
+        migrator.registerMigration("api-v2-letter-salt") { db in
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN seal_salt TEXT")
+            for id in try String.fetchAll(db, sql: "SELECT id FROM record") {
+                try db.execute(
+                    sql: "UPDATE record SET seal_salt = ? WHERE id = ?", arguments: [Self.salt(recordID: id), id])
+            }
+            try db.execute(sql: "CREATE INDEX record_salt ON record(seal_salt)")
+        }
+        // The village boards (`--board`), each with its ETag: a digest of the body, so the same board gives the same
+        // tag across restarts.
+        migrator.registerMigration("api-v3-board") { db in
+            try db.execute(
+                sql: "CREATE TABLE board (village_code TEXT PRIMARY KEY, etag TEXT NOT NULL, body BLOB NOT NULL)")
+        }
         try migrator.migrate(pool)
+    }
+
+    /// A record's letter salt in upper-case hex, as the QR spells it.
+    static func salt(recordID: String) -> String {
+        LetterSalt.derive(recordID: recordID).map { String(format: "%02X", $0) }.joined()
     }
 
     func addToken(_ token: String, villageCode: String, villageName: String) throws {
@@ -57,6 +78,25 @@ struct APIStore: Sendable {
                     sql: "INSERT INTO registry_change (village_code, nik, body) VALUES (?, ?, ?)",
                     arguments: [villageCode, change.nik, String(decoding: try encoder.encode(change), as: UTF8.self)])
             }
+        }
+    }
+
+    /// Replaces the village board of `board.villageCode` (the simulator's `--board` file).
+    func loadBoard(_ board: Board) throws {
+        let body = try APIJSON.encoder().encode(board)
+        let etag = "\"" + SHA256.hash(data: body).prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO board (village_code, etag, body) VALUES (?, ?, ?)",
+                arguments: [board.villageCode, etag, body])
+        }
+    }
+
+    /// The board of a village and its ETag, as stored.
+    func board(villageCode: String) throws -> (etag: String, body: Data)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT etag, body FROM board WHERE village_code = ?", arguments: [villageCode])
+                .map { ($0["etag"], $0["body"]) }
         }
     }
 
@@ -132,14 +172,15 @@ struct APIStore: Sendable {
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO record (id, kiosk_id, village_code, letter_code, letter_number, purpose,
-                            resident_nik, captured_at, clock_synced, print_outcome, print_problem, received_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            resident_nik, captured_at, clock_synced, print_outcome, print_problem, received_at,
+                            seal_salt)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         record.id, record.kioskId, record.villageCode, record.letterCode, record.letterNumber,
                         record.purpose, record.residentNik, record.capturedAt.timeIntervalSince1970,
                         record.clockSynced, record.printOutcome.rawValue, record.printProblem,
-                        Date().timeIntervalSince1970,
+                        Date().timeIntervalSince1970, Self.salt(recordID: record.id),
                     ])
                 if db.changesCount == 1 {
                     try db.execute(sql: "INSERT INTO application (record_id) VALUES (?)", arguments: [record.id])
@@ -199,16 +240,50 @@ struct APIStore: Sendable {
         }
     }
 
-    func verify(number: String, kioskID: String) throws -> LetterVerification {
+    /// The province's record of the letter whose QR has `salt` (upper-case hex), from any kiosk.
+    struct LetterRecord: Sendable {
+        var kioskID: String
+        var villageCode: String
+        var letterCode: String
+        var letterNumber: String
+        var residentNIK: String
+        var capturedAt: Date
+    }
+
+    func letterRecord(salt: String) throws -> LetterRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM record WHERE seal_salt = ?", arguments: [salt]).map {
+                LetterRecord(
+                    kioskID: $0["kiosk_id"], villageCode: $0["village_code"], letterCode: $0["letter_code"],
+                    letterNumber: $0["letter_number"], residentNIK: $0["resident_nik"],
+                    capturedAt: Date(timeIntervalSince1970: $0["captured_at"]))
+            }
+        }
+    }
+
+    /// The village's name as the enrollment token named it.
+    func villageName(code: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT village_name FROM token WHERE village_code = ? ORDER BY used_by IS NULL LIMIT 1",
+                arguments: [code])
+        }
+    }
+
+    /// A resident's name from the village's registry (its latest change), `nil` when the province does not know
+    /// them or they left the village.
+    func residentName(villageCode: String, nik: String) throws -> String? {
         try pool.read { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM record WHERE kiosk_id = ? AND letter_number = ?",
-                    arguments: [kioskID, number])
-            else { return LetterVerification(verdict: .unknown) }
-            return LetterVerification(
-                verdict: .known, letterCode: row["letter_code"], villageCode: row["village_code"],
-                capturedAt: Date(timeIntervalSince1970: row["captured_at"]))
+                let body = try String.fetchOne(
+                    db,
+                    sql:
+                        "SELECT body FROM registry_change WHERE village_code = ? AND nik = ? ORDER BY seq DESC LIMIT 1",
+                    arguments: [villageCode, nik]),
+                let change = try? APIJSON.decoder().decode(RegistryChange.self, from: Data(body.utf8)),
+                !change.removed
+            else { return nil }
+            return change.resident?.name
         }
     }
 

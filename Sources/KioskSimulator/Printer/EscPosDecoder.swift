@@ -8,7 +8,8 @@ struct EscPosDecoder {
         case line(String, bold: Bool, alignment: Int, scale: Int)
         /// A raster band: `widthBytes * 8` dots wide, rows MSB first.
         case raster(widthBytes: Int, height: Int, bits: [UInt8])
-        case qr(String)
+        /// A native QR (`GS ( k`): its data, and the dots a module (function 167, 1-16).
+        case qr(String, moduleSize: Int)
         case feed(Int)
         case cut
     }
@@ -23,6 +24,8 @@ struct EscPosDecoder {
     private var alignment = 0
     private var scale = 1
     private var qrData: [UInt8] = []
+    /// The printers' usual default until function 167 sets it.
+    private var qrModuleSize = 3
 
     /// Feeds bytes; returns the status requests they completed.
     mutating func feed(_ bytes: [UInt8]) -> [UInt8] {
@@ -102,7 +105,8 @@ struct EscPosDecoder {
                 let (widthBytes, height) = (u16(4), u16(6))
                 guard need(8 + widthBytes * height) else { return nil }
                 flushText()
-                paper.append(.raster(widthBytes: widthBytes, height: height, bits: Array(pending[8..<8 + widthBytes * height])))
+                paper.append(
+                    .raster(widthBytes: widthBytes, height: height, bits: Array(pending[8..<8 + widthBytes * height])))
                 return 8 + widthBytes * height
             case 0x28:  // GS ( L / GS ( k: a 16-bit length after the function letter
                 guard need(5) else { return nil }
@@ -140,9 +144,10 @@ struct EscPosDecoder {
     private mutating func qrFunction(_ body: [UInt8]) {
         guard body.count >= 2, body[0] == 0x31 else { return }
         switch body[1] {
+        case 0x43 where body.count >= 3: qrModuleSize = Int(min(max(body[2], 1), 16))
         case 0x50: qrData = Array(body.dropFirst(3))
-        case 0x51: paper.append(.qr(String(decoding: qrData, as: UTF8.self)))
-        default: break  // model, size, error correction
+        case 0x51: paper.append(.qr(String(decoding: qrData, as: UTF8.self), moduleSize: qrModuleSize))
+        default: break  // model, error correction
         }
     }
 

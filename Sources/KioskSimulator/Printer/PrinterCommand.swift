@@ -11,7 +11,8 @@ struct PrinterCommand: AsyncParsableCommand {
             nothing; --silent never answers status; --reply-delay-ms answers late. Prints "listening on PORT".
             With --control-port, a line-based TCP port changes all of these while it runs: "paper ok|near-end|out", \
             "cover open|closed", "silent on|off", "delay MS", "status"; each line is answered with "ok" and the \
-            state, or "error: ..."; its port is said on a second line, "control on PORT".
+            state, or "error: ..."; its port is said on a second line, "control on PORT". With --announce-jobs it \
+            says "job data" the moment each job's first printing byte arrives (make bench times the kiosk by it).
             """)
 
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
@@ -25,6 +26,8 @@ struct PrinterCommand: AsyncParsableCommand {
     @Option(help: "The paper runs out after this many bytes of jobs (mid-job paper out).") var paperBytes: Int?
     @Option(help: "A line-based control port (0 picks a free one) to change the printer's state while it runs.")
     var controlPort: Int?
+    @Flag(help: "Say \"kiosk-sim printer: job data\" on stdout when a job's first printing byte arrives.")
+    var announceJobs = false
 
     func run() async throws {
         guard let paperState = PrinterCondition.Paper(rawValue: paper) else {
@@ -34,7 +37,7 @@ struct PrinterCommand: AsyncParsableCommand {
             output: output, widthDots: widthDots,
             condition: PrinterCondition(
                 paper: paperState, coverOpen: coverOpen, silent: silent, replyDelay: .milliseconds(replyDelayMs),
-                paperLeft: paperBytes))
+                paperLeft: paperBytes), announcesJobs: announceJobs)
         try await withThrowingTaskGroup(of: Void.self) { group in
             // The job port first, and said first: tests and the demo read its port from the first line.
             let (bound, announce) = AsyncStream.makeStream(of: Void.self)

@@ -44,9 +44,12 @@ final class VirtualThermalPrinter: Sendable {
     let condition: Mutex<PrinterCondition>
     private let jobs = Atomic<Int>(0)
     private let renderer: Renderer
+    /// Says "job data" on stdout at each job's first printing byte (`--announce-jobs`).
+    let announcesJobs: Bool
 
-    init(output: String, widthDots: Int, condition: PrinterCondition) throws {
+    init(output: String, widthDots: Int, condition: PrinterCondition, announcesJobs: Bool = false) throws {
         self.output = output
+        self.announcesJobs = announcesJobs
         self.widthDots = widthDots
         self.condition = Mutex(condition)
         renderer = try Renderer(fonts: Fonts(serif: "DejaVu Serif", sans: "DejaVu Sans Mono"))
@@ -78,7 +81,7 @@ final class VirtualThermalPrinter: Sendable {
             case .line(let text, let bold, let alignment, let scale):
                 transcript.append("\(bold ? "B" : "-")\(["L", "C", "R"][min(alignment, 2)])\(scale) \(text)")
             case .raster(let widthBytes, let height, _): transcript.append("raster \(widthBytes * 8)x\(height)")
-            case .qr(let payload): transcript.append("qr \(payload)")
+            case .qr(let payload, _): transcript.append("qr \(payload)")
             case .feed(let lines): transcript.append("feed \(lines)")
             case .cut: transcript.append("cut")
             }
@@ -86,7 +89,7 @@ final class VirtualThermalPrinter: Sendable {
         transcript += decoder.unknown.map { "unknown \($0)" }
         let base = (output as NSString).appendingPathComponent("job-\(number)")
         // The picture before the transcript: a waiter takes the transcript's appearance as "the job is written".
-        if printed, let png = try? renderer.png(PaperPicture.page(decoder.paper, widthDots: widthDots)) {
+        if printed, let png = try? renderer.png(PaperPicture.page(decoder.paper, widthDots: widthDots, qr: renderer)) {
             try? Data(png).write(to: URL(fileURLWithPath: base + ".png"))
         }
         try? (transcript.joined(separator: "\n") + "\n").write(toFile: base + ".txt", atomically: true, encoding: .utf8)
@@ -101,6 +104,8 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
     var decoder = EscPosDecoder()
     /// Whether anything reached the paper: a printer out of paper prints nothing of the job.
     var printed = true
+    /// Whether this job's first printing byte was announced (`--announce-jobs`).
+    var announced = false
 
     init(printer: VirtualThermalPrinter) { self.printer = printer }
 
@@ -108,6 +113,10 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         let printing = bytes.count - bytes.indices.filter { bytes[$0] == 0x10 }.count * 3
+        if printer.announcesJobs, printing > 0, !announced {
+            announced = true
+            FileHandle.standardOutput.write(Data("kiosk-sim printer: job data\n".utf8))
+        }
         let condition = printer.condition.withLock { condition in
             if let left = condition.paperLeft, printing > 0 {
                 condition.paperLeft = max(left - printing, 0)
@@ -145,7 +154,8 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
 
 /// The paper as a picture: text lines set in a monospace font at the printer's column width, rasters dot for dot.
 enum PaperPicture {
-    static func page(_ paper: [EscPosDecoder.Paper], widthDots: Int) -> DisplayPage {
+    /// `qr` tells a native QR's size in modules (the printer's own encoder would make the same code).
+    static func page(_ paper: [EscPosDecoder.Paper], widthDots: Int, qr: any TextMeasurer) -> DisplayPage {
         var items: [DisplayItem] = []
         var y = 8.0
         let width = Double(widthDots)
@@ -178,10 +188,14 @@ enum PaperPicture {
                     }
                 }
                 y += Double(height)
-            case .qr(let payload):
+            case .qr(let payload, let moduleSize):
+                // As a printer prints it: each module `moduleSize` dots, the quiet zone of 4 modules a side.
+                let side = Double(((qr.qrModules(for: payload) ?? 21) + 8) * moduleSize)
                 items.append(
-                    .qr(payload: payload, frame: Rect(x: (width - 200) / 2, y: y + 4, width: 200, height: 200)))
-                y += 208
+                    .qr(
+                        payload: payload,
+                        frame: Rect(x: ((width - side) / 2).rounded(.down), y: y + 4, width: side, height: side)))
+                y += side + 8
             case .feed(let lines): y += Double(lines) * 26
             case .cut:
                 y += 12

@@ -12,15 +12,20 @@ public struct NetworkThermalPrinter: Sendable {
     /// How long a status reply may take (a printer busy with a long image answers late).
     public let statusTimeout: Duration
     public let connectTimeout: Duration
+    /// How long a send may make no progress: a printer that stops reading (jammed, or a half-dead network) would
+    /// otherwise hold the print, and with it the resident's screen, for ever.
+    public let sendTimeout: Duration
     private let calls: BlockingQueue
 
     public init(
-        host: String, port: Int = 9100, statusTimeout: Duration = .seconds(2), connectTimeout: Duration = .seconds(3)
+        host: String, port: Int = 9100, statusTimeout: Duration = .seconds(2), connectTimeout: Duration = .seconds(3),
+        sendTimeout: Duration = .seconds(10)
     ) {
         self.host = host
         self.port = port
         self.statusTimeout = statusTimeout
         self.connectTimeout = connectTimeout
+        self.sendTimeout = sendTimeout
         calls = BlockingQueue(label: "kiosk.thermal.\(host).\(port)")
     }
 
@@ -28,7 +33,8 @@ public struct NetworkThermalPrinter: Sendable {
     public func status() async throws(ThermalError) -> ThermalStatus? {
         try await calls.run { () throws(ThermalError) in
             let fd = try TCP.connect(
-                host: host, port: port, timeoutMilliseconds: Int32(clamping: connectTimeout.milliseconds))
+                host: host, port: port, timeoutMilliseconds: Int32(clamping: connectTimeout.milliseconds),
+                sendTimeoutMilliseconds: Int32(clamping: sendTimeout.milliseconds))
             defer { TCP.close(fd) }
             return try Self.askStatus(fd, timeout: Int32(clamping: statusTimeout.milliseconds))
         }
@@ -46,7 +52,8 @@ public struct NetworkThermalPrinter: Sendable {
         do {
             return try await calls.run { () throws(ThermalError) in
                 let fd = try TCP.connect(
-                    host: host, port: port, timeoutMilliseconds: Int32(clamping: connectTimeout.milliseconds))
+                    host: host, port: port, timeoutMilliseconds: Int32(clamping: connectTimeout.milliseconds),
+                    sendTimeoutMilliseconds: Int32(clamping: sendTimeout.milliseconds))
                 defer { TCP.close(fd) }
                 let timeout = Int32(clamping: statusTimeout.milliseconds)
                 let before = try Self.askStatus(fd, timeout: timeout)

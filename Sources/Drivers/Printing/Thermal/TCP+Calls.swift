@@ -2,8 +2,11 @@ import Glibc
 
 /// The socket calls of the TCP transport: the one file that calls them, retries `EINTR` and maps errno.
 enum TCP {
-    /// `getaddrinfo` + `socket` + `connect` with a deadline (`poll` on a non-blocking connect).
-    static func connect(host: String, port: Int, timeoutMilliseconds: Int32) throws(ThermalError) -> Int32 {
+    /// `getaddrinfo` + `socket` + `connect` with a deadline (`poll` on a non-blocking connect); a send that can put
+    /// nothing out for `sendTimeoutMilliseconds` (a printer that stopped reading) fails instead of blocking for ever.
+    static func connect(host: String, port: Int, timeoutMilliseconds: Int32, sendTimeoutMilliseconds: Int32)
+        throws(ThermalError) -> Int32
+    {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -26,6 +29,9 @@ enum TCP {
                 _ = fcntl(fd, F_SETFL, flags)
                 var one: Int32 = 1
                 _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                var limit = timeval(
+                    tv_sec: Int(sendTimeoutMilliseconds / 1000), tv_usec: Int(sendTimeoutMilliseconds % 1000) * 1000)
+                _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
                 return fd
             }
             reason = SystemCall.describe(socketError(fd) != 0 ? socketError(fd) : errno)
@@ -54,7 +60,12 @@ enum TCP {
             let sent = SystemCall.retrying {
                 bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             }
-            guard sent >= 0 else { throw .connectionLost(SystemCall.describe(errno)) }
+            guard sent >= 0 else {
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    throw .connectionLost("the printer stopped taking data (send timed out)")
+                }
+                throw .connectionLost(SystemCall.describe(errno))
+            }
             offset += sent
         }
     }
