@@ -7,5 +7,7 @@
 #include <cups/cups.h>
 
 static const char *const kiosk_CUPS_FORMAT_PDF = CUPS_FORMAT_PDF;
+// A document cupsd passes to the printer as it is, through no filter (a signed PDF that must not be rewritten).
+static const char *const kiosk_CUPS_FORMAT_RAW = CUPS_FORMAT_RAW;
 
 #endif

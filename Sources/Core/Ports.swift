@@ -54,3 +54,15 @@ public protocol PromptSpeaker: Sendable {
     /// Stops whatever is being spoken and drops what waits: the session ended, nothing more of it is said.
     func silence()
 }
+
+/// Letters prepared elsewhere, waiting for their holders (`PickupLetter`).
+public protocol LetterPickups: Sendable {
+    /// The letters of the resident who tapped `card` and typed their PIN: waiting ones, and recently collected ones
+    /// (so the screen can say so).
+    func letters(for resident: Resident, card: CardUID) async throws -> [PickupLetter]
+    /// Claims the letter and records its collection in one transaction, then prints its PDF unchanged; a letter
+    /// collected meanwhile is not printed. `progress` takes 0-100.
+    func collect(
+        _ letter: PickupLetter, by resident: Resident, card: CardUID, progress: @escaping @Sendable (Int) -> Void
+    ) async -> PickupOutcome
+}

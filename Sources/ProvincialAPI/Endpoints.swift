@@ -7,6 +7,8 @@ public enum Endpoint {
     public static let kioskKeys = "/v1/kiosks/keys"
     /// The village board (`Board`), with `ETag` and `If-None-Match`.
     public static let board = "/v1/board"
+    /// Letters prepared elsewhere and ready for collection at the kiosk (`PickupPage`), with a cursor.
+    public static let pickups = "/v1/pickups"
     public static let letterVerification = "/v1/letters/verification"
     /// The verification page a letter's QR links to (`?s=<payload>`): HTML in Bahasa Indonesia, for any phone.
     public static let letterPage = "/surat"

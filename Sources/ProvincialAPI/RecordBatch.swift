@@ -22,6 +22,9 @@ public struct ServiceRecordUpload: Codable, Hashable, Sendable {
     public var clockSynced: Bool
     public var printOutcome: PrintOutcome
     public var printProblem: String?
+    /// Set when the service was collecting a letter prepared elsewhere (`PickupChange.id`): the province moves that
+    /// request to Sudah Diambil when it accepts a record of it printed (or of unknown outcome).
+    public var pickupId: String?
 
     public enum PrintOutcome: String, Codable, Hashable, Sendable {
         case printed, failed
@@ -33,7 +36,7 @@ public struct ServiceRecordUpload: Codable, Hashable, Sendable {
     public init(
         id: String, kioskId: String, villageCode: String, letterCode: String, letterNumber: String, purpose: String,
         residentNik: String, capturedAt: Date, clockSynced: Bool, printOutcome: PrintOutcome,
-        printProblem: String? = nil
+        printProblem: String? = nil, pickupId: String? = nil
     ) {
         self.id = id
         self.kioskId = kioskId
@@ -46,6 +49,7 @@ public struct ServiceRecordUpload: Codable, Hashable, Sendable {
         self.clockSynced = clockSynced
         self.printOutcome = printOutcome
         self.printProblem = printProblem
+        self.pickupId = pickupId
     }
 }
 

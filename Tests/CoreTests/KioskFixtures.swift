@@ -321,6 +321,7 @@ struct Harness {
 /// A state's name without its data, for comparisons.
 enum StateName: Hashable {
     case idle, readingCard, pinEntry, operatorPIN, menu, purpose, confirm, printing, done, maintenance
+    case findingPickups, pickups, collecting
     case error(KioskError)
 }
 
@@ -349,6 +350,9 @@ extension KioskStateMachine.State {
         case .done: .done
         case .error(let error): .error(error)
         case .maintenance: .maintenance
+        case .findingPickups: .findingPickups
+        case .pickups: .pickups
+        case .collecting: .collecting
         }
     }
 }
@@ -361,7 +365,9 @@ extension KioskStateMachine {
         case .readingCard(let card): SessionView(card: card.uid)
         case .pinEntry(let who, let pin, let checking):
             SessionView(card: who.card, resident: who.resident, pin: pin.digits, awaitingPINCheck: checking)
-        case .menu(let who, _): SessionView(card: who.card, resident: who.resident)
+        case .menu(let who, _), .findingPickups(let who), .pickups(let who, _, _, _):
+            SessionView(card: who.card, resident: who.resident)
+        case .collecting(let collecting): SessionView(card: collecting.who.card, resident: collecting.who.resident)
         case .purpose(let who, let letter, _): SessionView(card: who.card, resident: who.resident, letter: letter)
         case .confirm(let who, let letter, let purpose):
             SessionView(card: who.card, resident: who.resident, letter: letter, purpose: purpose)

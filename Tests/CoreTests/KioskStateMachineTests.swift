@@ -1237,6 +1237,9 @@ struct KioskExhaustiveTests {
         case .done: [.done]
         case .error(let error): [.error(error)]
         case .maintenance: [.maintenance, .diagnostics, .timeoutWarning]
+        case .findingPickups: [.pinEntry]
+        case .pickups: [.pickups, .timeoutWarning]
+        case .collecting: [.printing]
         }
     }
 

@@ -23,7 +23,8 @@ struct ContractTests {
     static let record = ServiceRecordUpload(
         id: "01KB0Q4V7W3YB2E6C1D9N8M5TZ", kioskId: "1809072001-01", villageCode: "1809072001", letterCode: "S-41",
         letterNumber: "S-41/001/1809072001/XI/2026", purpose: "Melamar pekerjaan", residentNik: "1809071205900013",
-        capturedAt: date, clockSynced: false, printOutcome: .failed, printProblem: "paperOut")
+        capturedAt: date, clockSynced: false, printOutcome: .failed, printProblem: "paperOut",
+        pickupId: "PM-2026-0042")
     static let resident = RegistryResident(
         name: "WARGA UJI", birthPlace: "HANURA", birthDate: "1990-05-12", sex: "L", address: "JL. UJI 1",
         hamlet: "DUSUN I", rt: "001", rw: "002", religion: "ISLAM", maritalStatus: "KAWIN", occupation: "PETANI",
@@ -94,6 +95,17 @@ struct ContractTests {
                     letterTitle: "Surat Keterangan Domisili", issuedOn: "2026-11-24", villageCode: "1809072001",
                     villageName: "Hanura", kioskId: "1809072001-01", holder: "I K**** W******", recorded: true)
             ),
+            (
+                "PickupPage",
+                PickupPage(
+                    changes: [
+                        .init(
+                            id: "PM-2026-0042", villageCode: "1809072001", status: .ready,
+                            holderNik: "1809071205900013", holderCardUid: "04A21B6C9E4F80", kind: "S-41",
+                            number: "S-41/042/1809072001/XII/2026", pdf: "JVBERi0xLjQK")
+                    ], cursor: "7", more: false)
+            ),
+            ("PickupChange", PickupChange(id: "PM-2026-0042", villageCode: "1809072001", status: .collected)),
             ("Board", board),
             ("BoardLine", board.summary[0]),
             ("BoardActivity", board.activities[0]),
@@ -111,7 +123,7 @@ struct ContractTests {
         #expect(
             Set(paths.keys) == [
                 Endpoint.enrollments, Endpoint.records, Endpoint.registry, Endpoint.heartbeats, Endpoint.kioskKeys,
-                Endpoint.letterVerification, Endpoint.letterPage, Endpoint.board,
+                Endpoint.letterVerification, Endpoint.letterPage, Endpoint.board, Endpoint.pickups,
             ])
     }
 

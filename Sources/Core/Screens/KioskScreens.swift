@@ -32,6 +32,33 @@ public enum KioskScreens {
             actions: [Button(.cancel, Teks.cancel)] + pageButtons(page, pages), prompt: Teks.menuPrompt)
     }
 
+    /// "Surat Siap Diambil": `letters` is one page of the resident's prepared letters, paired with their index in the
+    /// whole list; `notice` says what just happened (printed, or collected before).
+    public static func pickups(
+        letters: [(offset: Int, element: PickupLetter)], page: Int, pages: Int, residentName: String,
+        notice: String? = nil
+    ) -> Screen {
+        Screen(
+            id: .pickups, icon: .letter, title: Teks.pickupsTitle,
+            lines: (notice.map { [$0] } ?? Teks.pickupsLines(resident: residentName)) + pageLine(page, pages),
+            choices: letters.enumerated().map {
+                Button(
+                    .pickup($1.offset),
+                    "\($0 + 1). " + Teks.pickupChoice($1.element.title, number: $1.element.number, collected: !$1.element.isWaiting),
+                    role: .choice)
+            },
+            actions: [Button(.cancel, Teks.cancel)] + pageButtons(page, pages)
+                + [Button(.continueToMenu, Teks.continueToMenu, role: .primary)],
+            prompt: notice ?? Teks.pickupsPrompt)
+    }
+
+    /// A prepared letter printing: the printing screen with the village's number.
+    public static func collecting(progress: Int, number: String) -> Screen {
+        Screen(
+            id: .printing, icon: .printer, title: Teks.printingTitle,
+            lines: Teks.printingLines + [Teks.letterNumber(number)], progress: progress, prompt: Teks.printingPrompt)
+    }
+
     /// `purposes` pairs each purpose with its index in the letter's whole list.
     public static func purpose(letter: String, purposes: [(offset: Int, element: String)], page: Int, pages: Int)
         -> Screen

@@ -51,6 +51,8 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
     case maintenance
     /// The technician's check of a panel: framebuffer facts, colour bars, a crosshair where the finger lands.
     case diagnostics
+    /// "Surat Siap Diambil": letters prepared elsewhere, waiting for the resident who just typed their PIN.
+    case pickups
 
     /// A short stable name for logs, scripts and file names: `idle`, `pin`, `error-paper-out`.
     public var description: String {
@@ -67,6 +69,7 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
         case .timeoutWarning: "timeout"
         case .maintenance: "maintenance"
         case .diagnostics: "diagnostics"
+        case .pickups: "pickups"
         }
     }
 }
@@ -132,6 +135,10 @@ public enum ButtonID: Hashable, Sendable {
     case toggleService
     case exitMaintenance
     case diagnostics
+    /// Print the prepared letter at this index of the resident's list.
+    case pickup(Int)
+    /// Leave the prepared letters for the menu of letters.
+    case continueToMenu
 }
 
 /// The PIN entry: how many digits are typed (never which), of how many.

@@ -29,6 +29,21 @@ public enum Teks {
     public static let purposeTitle = "Untuk Keperluan Apa?"
     public static let purposePrompt = "Pilih keperluan surat Anda."
 
+    // Letters prepared elsewhere (OpenSID: Siap Diambil)
+    public static let pickupsTitle = "Surat Siap Diambil"
+    public static func pickupsLines(resident: String) -> [String] {
+        ["Halo, \(resident).", "Surat Anda sudah siap. Sentuh surat untuk mencetaknya."]
+    }
+    public static let pickupsPrompt = "Surat Anda sudah siap. Sentuh surat untuk mencetaknya."
+    public static func pickupChoice(_ title: String, number: String, collected: Bool) -> String {
+        collected ? "\(title) (sudah diambil)" : "\(title), No. \(number)"
+    }
+    public static let pickupPrinted = "Surat sudah dicetak. Ambil di printer."
+    public static func pickupAlreadyCollected(_ date: String?) -> String {
+        "Surat ini sudah diambil" + (date.map { " pada \($0)" } ?? "") + ". Tidak dicetak lagi."
+    }
+    public static let continueToMenu = "Layanan Lain"
+
     // Confirm
     public static let confirmTitle = "Periksa Surat Anda"
     public static let confirmPrompt = "Periksa data Anda. Sentuh Cetak jika sudah benar."

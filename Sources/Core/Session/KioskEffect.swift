@@ -14,6 +14,10 @@ public enum KioskEffect: Hashable, Sendable {
     case testPrint
     case checkPrinter
     case setOutOfService(Bool)
+    /// Find the letters prepared elsewhere for the resident whose PIN was just accepted; answer `.pickupsFound`.
+    case findPickups(Resident, CardUID)
+    /// Claim, record and print a prepared letter unchanged; answer `.printProgress` and `.pickupFinished`.
+    case collect(PickupLetter, Resident, CardUID)
 }
 
 /// A PIN as typed. Printing it shows stars only.

@@ -24,6 +24,10 @@ public enum KioskEvent: Hashable, Sendable {
     case healthChanged(Health)
     /// The disk guard looked at the free space: a full disk stops new services, room again lets them back.
     case diskChecked(hasRoom: Bool)
+    /// The letters prepared elsewhere for the resident just identified (empty: none, or none could be read).
+    case pickupsFound([PickupLetter])
+    /// How collecting a prepared letter ended.
+    case pickupFinished(PickupOutcome)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
     case tick
 

@@ -30,6 +30,9 @@ public struct KioskPolicy: Hashable, Sendable {
     /// Whether a letter comes out of a printer at the kiosk; false where letters are kept as files (a kiosk whose
     /// printer is not set up yet): the done screen then does not send the resident to a printer.
     public var lettersOnPaper = true
+    /// Whether residents collect letters prepared elsewhere here ("Surat Siap Diambil" after the PIN): set where the
+    /// kiosk has a store of them. Only after a PIN: a cloned card UID alone never collects a signed letter.
+    public var collectsLetters = false
 
     public init() {}
 

@@ -13,6 +13,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case readingCard(Card)
         /// The resident types their PIN; `checking` while the registry checks it.
         case pinEntry(Identified, pin: PIN, checking: Bool)
+        /// The PIN was right; the kiosk looks for letters prepared elsewhere for the resident (the PIN screen stays).
+        case findingPickups(Identified)
+        /// "Surat Siap Diambil": the resident's prepared letters, one page at a time, with what just happened.
+        case pickups(Identified, letters: [PickupLetter], page: Int, notice: String?)
+        /// A prepared letter claimed, recorded and printing. It finishes even if the card leaves.
+        case collecting(Collecting)
         /// The letters the resident may ask for, one page at a time.
         case menu(Identified, page: Int)
         /// The purposes (keperluan) of the chosen letter, one page at a time.
@@ -38,6 +44,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .readingCard: "readingCard"
             case .pinEntry: "pinEntry"
             case .operatorPIN: "operatorPIN"
+            case .findingPickups: "findingPickups"
+            case .pickups: "pickups"
+            case .collecting: "collecting"
             case .menu: "menu"
             case .purpose: "purpose"
             case .confirm: "confirm"
@@ -68,6 +77,16 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         public var issued: IssuedLetter?
         /// 0-100, never going back.
         public var progress: Int
+    }
+
+    /// A prepared letter on its way to paper, and the list to come back to.
+    public struct Collecting: Hashable, Sendable {
+        public var who: Identified
+        public var letters: [PickupLetter]
+        public var index: Int
+        public var progress: Int
+        /// The card left while it printed: the session ends when printing does.
+        public var cardLeft: Bool
     }
 
     /// When the current state gives up, and whether it warns first.
@@ -136,7 +155,14 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .pinChecked(let check):
             switch state {
             case .pinEntry(let who, _, checking: true):
-                return pinChecked(check, card: who.card, unlocks: .menu(who, page: 0), now: now)
+                guard policy.collectsLetters, check == .accepted else {
+                    return pinChecked(check, card: who.card, unlocks: .menu(who, page: 0), now: now)
+                }
+                // The PIN screen stays while the store looks for prepared letters (milliseconds, from SQLite).
+                pinFailures[who.card] = nil
+                state = .findingPickups(who)
+                armTimer(now: now)
+                return [.findPickups(who.resident, who.card)]
             case .operatorPIN(let card, _, checking: true):
                 return pinChecked(check, card: card, unlocks: .maintenance(operatorCard: card), now: now)
             default:
@@ -163,6 +189,14 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             if problem == .diskFull { health.diskFull = true }
             return fail(problem == .diskFull ? .diskFull : .storageFailed, now: now)
         case .printProgress(let percent):
+            if case .collecting(var collecting) = state {
+                collecting.progress = min(100, max(collecting.progress, percent))
+                state = .collecting(collecting)
+                armTimer(now: now)
+                return show(
+                    KioskScreens.collecting(
+                        progress: collecting.progress, number: collecting.letters[collecting.index].number))
+            }
             guard case .printing(var printing) = state, let issued = printing.issued else { return [] }
             printing.progress = min(100, max(printing.progress, percent))
             state = .printing(printing)
@@ -178,6 +212,14 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
                 health.printerProblem = problem
                 return fail(.printer(problem), now: now)
             }
+        case .pickupsFound(let letters):
+            guard case .findingPickups(let who) = state else { return [] }
+            // Only letters still waiting bring the list up; collected ones are shown beside them, never alone.
+            guard letters.contains(where: \.isWaiting) else { return enter(.menu(who, page: 0), now: now) }
+            return enter(.pickups(who, letters: letters, page: 0, notice: nil), now: now)
+        case .pickupFinished(let outcome):
+            guard case .collecting(let collecting) = state else { return [] }
+            return pickupFinished(outcome, collecting, now: now)
         case .diskChecked(let hasRoom):
             guard health.diskFull == hasRoom else { return [] }
             var newHealth = health
@@ -257,9 +299,41 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         }
     }
 
+    /// A prepared letter's collection ended: back to the list with what happened, or the printer's error screen.
+    private mutating func pickupFinished(_ outcome: PickupOutcome, _ collecting: Collecting, now: C.Instant)
+        -> [KioskEffect]
+    {
+        var letters = collecting.letters
+        let notice: String
+        switch outcome {
+        case .printed(let day):
+            letters[collecting.index].collectedOn = day
+            notice = Teks.pickupPrinted
+        case .alreadyCollected(let day):
+            letters[collecting.index].collectedOn = day ?? letters[collecting.index].collectedOn
+            notice = Teks.pickupAlreadyCollected(day.map(IndonesianDate.long))
+        case .failed(let problem):
+            health.printerProblem = problem
+            return fail(.printer(problem), now: now)
+        case .notRecorded(let problem):
+            if problem == .diskFull { health.diskFull = true }
+            return fail(problem == .diskFull ? .diskFull : .storageFailed, now: now)
+        }
+        if collecting.cardLeft {
+            return [.clearSession] + enter(.done(draft: false), now: now)
+        }
+        return enter(
+            .pickups(collecting.who, letters: letters, page: collecting.index / pageSize, notice: notice), now: now)
+    }
+
     private mutating func cardRemoved(now: C.Instant) -> [KioskEffect] {
         switch state {
         case .idle:
+            return []
+        case .collecting(var collecting):
+            // Claimed, recorded and printing: it finishes, and the session ends with it.
+            collecting.cardLeft = true
+            state = .collecting(collecting)
             return []
         case .printing:
             // The letter is numbered and recorded and its pages are on their way: finish it. The printing screen
@@ -283,7 +357,28 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             }
         }
         switch (state, button) {
-        case (.pinEntry, .cancel), (.operatorPIN, .cancel), (.menu, .cancel), (.purpose, .cancel),
+        case (.pickups(let who, _, _, _), .continueToMenu):
+            return enter(.menu(who, page: 0), now: now)
+        case (.pickups(let who, let letters, _, _), .pickup(let index)):
+            guard letters.indices.contains(index) else { return [] }
+            let letter = letters[index]
+            guard letter.isWaiting else {
+                // Collected before: it says so and prints nothing.
+                return enter(
+                    .pickups(
+                        who, letters: letters, page: index / pageSize,
+                        notice: Teks.pickupAlreadyCollected(letter.collectedOn.map(IndonesianDate.long))), now: now)
+            }
+            return enter(
+                .collecting(Collecting(who: who, letters: letters, index: index, progress: 0, cardLeft: false)),
+                now: now) + [.collect(letter, who.resident, who.card)]
+        case (.pickups(let who, let letters, let page, let notice), .nextPage),
+            (.pickups(let who, let letters, let page, let notice), .previousPage):
+            let next = page + (button == .nextPage ? 1 : -1)
+            guard (0..<pageCount(choices: letters.count)).contains(next) else { return [] }
+            return enter(.pickups(who, letters: letters, page: next, notice: notice), now: now)
+
+        case (.pinEntry, .cancel), (.operatorPIN, .cancel), (.pickups, .cancel), (.menu, .cancel), (.purpose, .cancel),
             (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance):
             return leaveToIdle(now: now)
 
@@ -395,7 +490,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         if now >= deadline.at {
             switch state {
             case .readingCard: return fail(.cardUnreadable, now: now)
-            case .printing:
+            // The store did not answer: prepared letters never hold up the menu.
+            case .findingPickups(let who): return enter(.menu(who, page: 0), now: now)
+            case .printing, .collecting:
                 // The printer never reported back: say so rather than wait forever.
                 health.printerProblem = .unknown
                 return fail(.printer(.unknown), now: now)
@@ -448,9 +545,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         let (timeout, warns): (Duration?, Bool) =
             switch state {
             case .idle: (nil, false)
-            case .readingCard: (policy.cardReadTimeout, false)
-            case .pinEntry, .operatorPIN, .menu, .purpose, .confirm: (policy.inactivityTimeout, true)
-            case .printing: (policy.printTimeout, false)
+            case .readingCard, .findingPickups: (policy.cardReadTimeout, false)
+            case .pinEntry, .operatorPIN, .pickups, .menu, .purpose, .confirm: (policy.inactivityTimeout, true)
+            case .printing, .collecting: (policy.printTimeout, false)
             case .done: (policy.doneDisplay, false)
             case .error: (policy.errorDisplay, false)
             case .maintenance: (policy.maintenanceTimeout, true)
@@ -501,6 +598,16 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .readingCard: return KioskScreens.readingCard()
         case .pinEntry(_, let pin, _), .operatorPIN(_, let pin, _):
             return KioskScreens.pinEntry(entered: pin.digits.count, length: policy.pinLength)
+        // The PIN screen ("Memeriksa PIN...") stays while the store answers, a few milliseconds.
+        case .findingPickups: return screen
+        case .pickups(let who, let letters, let page, let notice):
+            let shown = self.page(page, of: Array(letters.enumerated()))
+            return KioskScreens.pickups(
+                letters: shown.items, page: shown.page, pages: shown.pages, residentName: who.resident.name,
+                notice: notice)
+        case .collecting(let collecting):
+            return KioskScreens.collecting(
+                progress: collecting.progress, number: collecting.letters[collecting.index].number)
         case .menu(let who, let page):
             let shown = self.page(page, of: letters)
             return KioskScreens.menu(

@@ -375,6 +375,8 @@ package enum ConfigurationLoader {
                 section.int("heartbeat_seconds", default: 300, range: 10...86_400))
             api.registryInterval = .seconds(
                 section.int("registry_sync_seconds", default: 900, range: 10...604_800))
+            api.pickupInterval = .seconds(
+                section.int("pickup_sync_seconds", default: 300, range: 10...86_400))
             api.retryCap = .seconds(section.int("retry_cap_seconds", default: 900, range: 1...86_400))
             section.rejectUnknownKeys()
         }

@@ -52,6 +52,8 @@ package struct APISettings: Sendable, Equatable {
     var heartbeatInterval: Duration = .seconds(300)
     /// How often the registry pulls resident changes from the province.
     var registryInterval: Duration = .seconds(900)
+    /// How often letters prepared elsewhere (and their collection at other kiosks) are pulled.
+    var pickupInterval: Duration = .seconds(300)
     /// The longest wait between two upload attempts.
     var retryCap: Duration = .seconds(900)
 }

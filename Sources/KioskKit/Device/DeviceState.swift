@@ -12,6 +12,8 @@ package struct DeviceState: Sendable {
         case enrolledAt = "enrollment.at"
         case registryCursor = "registry.cursor"
         case lastRegistrySync = "registry.last_sync"
+        /// Where the sync of letters prepared elsewhere resumes (`GET /v1/pickups`).
+        case pickupCursor = "pickups.cursor"
         case lastUpload = "upload.last_success"
         case lastUploadError = "upload.last_error"
         case lastHeartbeat = "heartbeat.last_success"

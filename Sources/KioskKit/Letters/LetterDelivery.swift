@@ -7,6 +7,18 @@ import Logging
 package protocol LetterOutput: Sendable {
     /// Hands the PDF over and says how printing ended. `title` names the job and holds no personal data.
     func deliver(pdf: [UInt8], title: String, progress: @escaping @Sendable (Int) -> Void) async -> PrintOutcome
+    /// The same for a PDF made elsewhere (a signed letter): its bytes reach the printer unchanged, never re-rendered.
+    func deliverUnchanged(pdf: [UInt8], title: String, progress: @escaping @Sendable (Int) -> Void) async
+        -> PrintOutcome
+}
+
+extension LetterOutput {
+    /// Outputs that write the bytes as they are need nothing else.
+    package func deliverUnchanged(pdf: [UInt8], title: String, progress: @escaping @Sendable (Int) -> Void) async
+        -> PrintOutcome
+    {
+        await deliver(pdf: pdf, title: title, progress: progress)
+    }
 }
 
 /// The kiosk's `LetterPrinter`: composes each issued letter into a PDF and delivers it.
@@ -67,5 +79,11 @@ package struct CUPSOutput: LetterOutput {
     package func deliver(pdf: [UInt8], title: String, progress: @escaping @Sendable (Int) -> Void) async -> PrintOutcome
     {
         await printer.print(pdf: pdf, title: title) { job in progress(20 + job.percent * 8 / 10) }
+    }
+
+    package func deliverUnchanged(pdf: [UInt8], title: String, progress: @escaping @Sendable (Int) -> Void) async
+        -> PrintOutcome
+    {
+        await printer.print(pdf: pdf, title: title, unchanged: true) { job in progress(20 + job.percent * 8 / 10) }
     }
 }

@@ -21,6 +21,8 @@ package struct ServiceRecordRow: Codable, Sendable, FetchableRecord, Persistable
     var personal: Data
     /// When the province acknowledged the record (milliseconds since 1970); purged after the retention.
     var acknowledgedAt: Int64?
+    /// The prepared letter this service collected (`pickups-v1`); `nil` for a letter issued here.
+    var pickupID: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, personal
@@ -32,6 +34,7 @@ package struct ServiceRecordRow: Codable, Sendable, FetchableRecord, Persistable
         case clockSynced = "clock_synced"
         case printOutcome = "print_outcome"
         case acknowledgedAt = "acknowledged_at"
+        case pickupID = "pickup_id"
     }
 
     /// The columns, for queries.

@@ -33,6 +33,12 @@ package struct RecordSealer: Sendable {
         return RecordSealer(key: SymmetricKey(data: bytes))
     }
 
+    /// HMAC-SHA-256 of `text` under the record key, for `purpose`: what the kiosk keeps to recognise a value (a
+    /// prepared letter's holder) without keeping the value.
+    func digest(_ text: String, purpose: String) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: Data((purpose + "\n" + text).utf8), using: key))
+    }
+
     /// nonce ‖ ciphertext ‖ tag.
     func seal(_ plaintext: Data, recordID: String) throws -> Data {
         guard let combined = try AES.GCM.seal(plaintext, using: key, authenticating: Data(recordID.utf8)).combined

@@ -126,7 +126,9 @@ package struct SQLiteRecordStore: LetterIssuer {
                 unreadable.append(row.id)
                 continue
             }
-            batch.append(ServiceRecordUpload(record, kioskID: kioskID))
+            var upload = ServiceRecordUpload(record, kioskID: kioskID)
+            upload.pickupId = row.pickupID
+            batch.append(upload)
         }
         if !unreadable.isEmpty {
             try await settle(

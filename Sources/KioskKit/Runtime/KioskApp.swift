@@ -96,13 +96,20 @@ package enum KioskApp {
         let speaker: Speaker? =
             options.speaker == nil
             ? try await SpeechSetup.speaker(settings.speech, logger: Logger(label: "kiosk.speech")) : nil
+        // Letters prepared elsewhere print on the letter printer, their bytes unchanged.
+        let pickups = PickupStore(
+            database: database, records: store, catalogue: settings.catalogue,
+            output: LetterSetup(settings: settings, sync: sync, logger: logger).output(),
+            retentionDays: settings.records.retentionDays)
+        var policy = settings.policy
+        policy.collectsLetters = true
         var runtime = KioskRuntime(
-            policy: settings.policy, catalogue: settings.catalogue,
+            policy: policy, catalogue: settings.catalogue,
             ports: .init(
                 display: presenter, registry: registry,
                 issuer: store,
                 printer: try options.printer ?? LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
-                speaker: options.speaker ?? speaker),
+                speaker: options.speaker ?? speaker, pickups: pickups),
             events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)
@@ -145,6 +152,12 @@ package enum KioskApp {
                         client: client, database: database, pepper: registry.pepper,
                         logger: Logger(label: "kiosk.registry"), interval: settings.api.registryInterval),
                     serviceName: "registry sync"))
+            services.append(
+                .init(
+                    service: PickupSync(
+                        client: client, store: pickups, logger: Logger(label: "kiosk.pickups"),
+                        interval: settings.api.pickupInterval),
+                    serviceName: "pickup sync"))
             // The board changes rarely: the registry's interval suits it, and a 304 costs one small request.
             services.append(
                 .init(

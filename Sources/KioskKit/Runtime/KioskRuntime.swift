@@ -14,6 +14,8 @@ package struct KioskRuntime: Service {
         var printer: any LetterPrinter
         /// Reads each screen's prompt aloud; `nil` without `[speech] enabled`.
         var speaker: (any PromptSpeaker)? = nil
+        /// Letters prepared elsewhere, waiting for their holders; `nil` where the kiosk has none to offer.
+        var pickups: (any LetterPickups)? = nil
     }
 
     let policy: KioskPolicy
@@ -145,6 +147,29 @@ package struct KioskRuntime: Service {
                         logger.notice(
                             "print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
                         events.send(.printFinished(outcome))
+                    })
+            case .findPickups(let resident, let card):
+                let (pickups, events, logger) = (ports.pickups, events, logger)
+                Task {
+                    do {
+                        events.send(.pickupsFound(try await pickups?.letters(for: resident, card: card) ?? []))
+                    } catch {
+                        // The menu still comes: prepared letters never stop a resident from being served.
+                        logger.error("prepared letters not read", metadata: ["error": "\(error)"])
+                        events.send(.pickupsFound([]))
+                    }
+                }
+            case .collect(let letter, let resident, let card):
+                let (pickups, events, logger) = (ports.pickups, events, logger)
+                printJobs.append(
+                    Task {
+                        let outcome =
+                            await pickups?.collect(letter, by: resident, card: card) { events.send(.printProgress($0)) }
+                            ?? .failed(.offline)
+                        logger.notice(
+                            "prepared letter collected", metadata: ["pickup": "\(letter.id)", "outcome": "\(outcome)"])
+                        await systemd?.outboxChanged()
+                        events.send(.pickupFinished(outcome))
                     })
             case .speak(let prompt):
                 // After the screen is drawn (its `.show` came first), and without waiting for the voice.

@@ -97,6 +97,12 @@ package final class ProvincialClient: Sendable {
         return try await call("GET", Endpoint.registry, query: query, body: Optional<Empty>.none)
     }
 
+    func pickups(after cursor: String?, limit: Int) async throws(APICallError) -> PickupPage {
+        var query = [URLQueryItem(name: "limit", value: "\(limit)")]
+        if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
+        return try await call("GET", Endpoint.pickups, query: query, body: Optional<Empty>.none)
+    }
+
     /// What `GET /v1/board` found: the board and its ETag, or that the board with `etag` is still current.
     package enum BoardAnswer: Sendable {
         case unchanged
@@ -222,7 +228,7 @@ package final class ProvincialClient: Sendable {
         }
         do {
             let response = try await http.execute(request, timeout: timeout)
-            let collected = try await response.body.collect(upTo: 16 << 20)
+            let collected = try await response.body.collect(upTo: Self.maximumAnswer)
             return Answered(
                 status: Int(response.status.code), body: Data(collected.readableBytesView),
                 retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.retryAfter),
@@ -232,6 +238,9 @@ package final class ProvincialClient: Sendable {
             throw failure(error)
         }
     }
+
+    /// The largest answer the kiosk reads: a page of prepared letters with their PDFs fits, a hostile body does not.
+    static let maximumAnswer = 16 << 20
 
     static func unixNow() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
@@ -261,6 +270,9 @@ package final class ProvincialClient: Sendable {
         }
         if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
             return .untrusted("\(server): \(error)")
+        }
+        if error is NIOTooManyBytesError {
+            return .badAnswer("\(server): the answer is larger than \(Self.maximumAnswer >> 20) MB; the kiosk refuses it")
         }
         if let error = error as? HTTPClientError {
             switch error {

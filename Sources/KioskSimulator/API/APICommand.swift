@@ -35,6 +35,13 @@ struct APICommand: AsyncParsableCommand {
             help: "A village board file: a Board as JSON (api/provincial-api.yaml), for its villageCode (repeatable).")
         var board: [String] = []
 
+        @Option(
+            help: """
+                Letters ready for collection: a JSON array of {id, villageCode, holderNik, holderCardUid?, kind, number, \
+                pdfFile, servedTo?}; pdfFile relative to the file, servedTo the village whose kiosks get it (repeatable).
+                """)
+        var pickups: [String] = []
+
         @Option(help: "Fraction of signed requests whose connection is closed without an answer.")
         var dropRate = 0.0
 
@@ -83,6 +90,34 @@ struct APICommand: AsyncParsableCommand {
             }
         }
 
+        /// One `--pickups` file: the letters at 3 Siap Diambil, each PDF read as it is (hostile bytes included).
+        static func loadPickups(_ path: String, into store: APIStore) throws {
+            struct Seed: Decodable {
+                var id: String
+                var villageCode: String
+                var servedTo: String?
+                var holderNik: String?
+                var holderCardUid: String?
+                var kind: String?
+                var number: String?
+                var pdfFile: String?
+            }
+            let folder = (path as NSString).deletingLastPathComponent
+            let seeds = try JSONDecoder().decode([Seed].self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+            var servedTo: [String: String] = [:]
+            let letters = try seeds.map { seed in
+                servedTo[seed.id] = seed.servedTo
+                let pdf = try seed.pdfFile.map { file in
+                    let full = file.hasPrefix("/") ? file : (folder as NSString).appendingPathComponent(file)
+                    return try Data(contentsOf: URL(fileURLWithPath: full)).base64EncodedString()
+                }
+                return PickupChange(
+                    id: seed.id, villageCode: seed.villageCode, status: .ready, holderNik: seed.holderNik,
+                    holderCardUid: seed.holderCardUid, kind: seed.kind, number: seed.number, pdf: pdf)
+            }
+            try store.loadPickups(letters, servedTo: servedTo)
+        }
+
         func run() async throws {
             let store = try APIStore(directory: state)
             for entry in token {
@@ -105,6 +140,7 @@ struct APICommand: AsyncParsableCommand {
                 try store.loadBoard(
                     try APIJSON.decoder().decode(Board.self, from: try Data(contentsOf: URL(fileURLWithPath: path))))
             }
+            for path in pickups { try Self.loadPickups(path, into: store) }
             var logger = Logger(label: "kiosk-sim.api")
             logger.logLevel = .notice
             let server = APIServer(
@@ -137,6 +173,8 @@ struct APICommand: AsyncParsableCommand {
         }
     }
 
+    }
+
     struct Records: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "records", abstract: "Print what the server applied (NIKs masked), as JSON or lines.")
@@ -162,6 +200,7 @@ struct APICommand: AsyncParsableCommand {
             }
             let deliveries = summary.deliveries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             print("\(summary.records.count) record(s) applied; deliveries: \(deliveries.joined(separator: ", "))")
+            for (id, state) in summary.pickups.sorted(by: { $0.key < $1.key }) { print("pickup \(id): \(state)") }
             // The latest heartbeat of each kiosk: what a fleet updater looks at (version, build, busy).
             for (kiosk, body) in summary.heartbeats.sorted(by: { $0.key < $1.key }) {
                 guard let beat = try? APIJSON.decoder().decode(Heartbeat.self, from: Data(body.utf8)) else { continue }

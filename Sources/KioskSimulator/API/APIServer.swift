@@ -62,6 +62,16 @@ struct APIServer: Sendable {
                 return try json(200, try store.registryPage(villageCode: kiosk.villageCode, after: after, limit: limit))
             }
         }
+        router.get(RouterPath(Endpoint.pickups)) { request, context in
+            try await signed(request, context) { _, kiosk in
+                let cursor = request.uri.queryParameters.get("cursor")
+                let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 10
+                guard let after = cursor.map({ Int64($0) }) ?? 0, (1...100).contains(limit) else {
+                    return problem(400, "bad-cursor", "cursor must come from a previous page; limit 1-100")
+                }
+                return try json(200, try store.pickupPage(villageCode: kiosk.villageCode, after: after, limit: limit))
+            }
+        }
         router.get(RouterPath(Endpoint.board)) { request, context in
             try await signed(request, context) { _, kiosk in
                 guard let (etag, body) = try store.board(villageCode: kiosk.villageCode) else {

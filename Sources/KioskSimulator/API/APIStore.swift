@@ -52,6 +52,18 @@ struct APIStore: Sendable {
             try db.execute(
                 sql: "CREATE TABLE board (village_code TEXT PRIMARY KEY, etag TEXT NOT NULL, body BLOB NOT NULL)")
         }
+        // Letters prepared elsewhere (`--pickups`): each request's OpenSID state (3 Siap Diambil, 4 Sudah Diambil,
+        // 5 Dibatalkan), and the change log the kiosks of `served_to` follow with a cursor. `served_to` is the
+        // village whose kiosks get the change; it differs from the letter's own only to play a hostile province.
+        migrator.registerMigration("api-v4-pickups") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pickup (id TEXT PRIMARY KEY, village_code TEXT NOT NULL, served_to TEXT NOT NULL,
+                        state INTEGER NOT NULL, collected_by TEXT);
+                    CREATE TABLE pickup_change (seq INTEGER PRIMARY KEY AUTOINCREMENT, served_to TEXT NOT NULL,
+                        body BLOB NOT NULL);
+                    """)
+        }
         try migrator.migrate(pool)
     }
 
@@ -98,6 +110,55 @@ struct APIStore: Sendable {
             try Row.fetchOne(db, sql: "SELECT etag, body FROM board WHERE village_code = ?", arguments: [villageCode])
                 .map { ($0["etag"], $0["body"]) }
         }
+    }
+
+    /// Adds prepared letters at 3 Siap Diambil (the simulator's `--pickups` file); a letter already known is left as
+    /// it is, so a restart does not make a collected letter ready again.
+    func loadPickups(_ letters: [PickupChange], servedTo: [String: String] = [:]) throws {
+        let encoder = APIJSON.encoder()
+        try pool.write { db in
+            for letter in letters {
+                let village = servedTo[letter.id] ?? letter.villageCode
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO pickup (id, village_code, served_to, state) VALUES (?, ?, ?, 3)",
+                    arguments: [letter.id, letter.villageCode, village])
+                guard db.changesCount == 1 else { continue }
+                try db.execute(
+                    sql: "INSERT INTO pickup_change (served_to, body) VALUES (?, ?)",
+                    arguments: [village, try encoder.encode(letter)])
+            }
+        }
+    }
+
+    func pickupPage(villageCode: String, after cursor: Int64, limit: Int) throws -> PickupPage {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT seq, body FROM pickup_change WHERE served_to = ? AND seq > ? ORDER BY seq LIMIT ?",
+                arguments: [villageCode, cursor, limit + 1])
+            let page = rows.prefix(limit)
+            let decoder = APIJSON.decoder()
+            return PickupPage(
+                changes: try page.map { try decoder.decode(PickupChange.self, from: $0["body"] as Data) },
+                cursor: "\(page.last.map { $0["seq"] as Int64 } ?? cursor)", more: rows.count > limit)
+        }
+    }
+
+    /// A collection accepted: the request moves from 3 Siap Diambil to 4 Sudah Diambil, and the village's kiosks
+    /// learn it at their next sync. A failed print collects nothing; a letter not at 3 stays as it is.
+    private static func collect(_ record: ServiceRecordUpload, _ db: Database) throws {
+        guard let id = record.pickupId, record.printOutcome != .failed else { return }
+        try db.execute(
+            sql: "UPDATE pickup SET state = 4, collected_by = ? WHERE id = ? AND village_code = ? AND state = 3",
+            arguments: [record.id, id, record.villageCode])
+        guard db.changesCount == 1 else { return }
+        let servedTo = try String.fetchOne(db, sql: "SELECT served_to FROM pickup WHERE id = ?", arguments: [id])!
+        try db.execute(
+            sql: "INSERT INTO pickup_change (served_to, body) VALUES (?, ?)",
+            arguments: [
+                servedTo,
+                try APIJSON.encoder().encode(
+                    PickupChange(id: id, villageCode: record.villageCode, status: .collected)),
+            ])
     }
 
     enum EnrollOutcome {
@@ -184,6 +245,7 @@ struct APIStore: Sendable {
                     ])
                 if db.changesCount == 1 {
                     try db.execute(sql: "INSERT INTO application (record_id) VALUES (?)", arguments: [record.id])
+                    try Self.collect(record, db)
                     results.append(RecordResult(id: record.id, status: .accepted))
                     try Self.count("accepted", db)
                 } else {
@@ -292,6 +354,8 @@ struct APIStore: Sendable {
         var records: [AppliedRecord]
         var deliveries: [String: Int]
         var heartbeats: [String: String]
+        /// Prepared letters: id → OpenSID state, `3 Siap Diambil`, `4 Sudah Diambil`, `5 Dibatalkan`.
+        var pickups: [String: String] = [:]
     }
 
     struct AppliedRecord: Codable {
@@ -329,7 +393,12 @@ struct APIStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM heartbeat") {
                 heartbeats[row["kiosk_id"]] = row["body"]
             }
-            return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats)
+            var pickups: [String: String] = [:]
+            let names = [3: "3 Siap Diambil", 4: "4 Sudah Diambil", 5: "5 Dibatalkan"]
+            for row in try Row.fetchAll(db, sql: "SELECT id, state FROM pickup") {
+                pickups[row["id"]] = names[row["state"] as Int] ?? "\(row["state"] as Int)"
+            }
+            return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats, pickups: pickups)
         }
     }
 }

@@ -46,7 +46,9 @@ enum CUPS {
     /// with `CUPS_FORMAT_PDF` (NULL would send no `document-format`), `cupsWriteRequestData` in 64 KB pieces,
     /// `cupsFinishDestDocument`. Returns the job id once cupsd accepted the document. A job whose document failed is
     /// cancelled, so that no held job lingers.
-    static func submit(_ connection: borrowing Connection, queue: String, pdf: [UInt8], title: String)
+    static func submit(
+        _ connection: borrowing Connection, queue: String, pdf: [UInt8], title: String, unchanged: Bool = false
+    )
         throws(CUPSError) -> Int32
     {
         let http = connection.http
@@ -65,7 +67,7 @@ enum CUPS {
             throw requestError(connection, queue: queue, call: "cupsCreateDestJob", status: created)
         }
         do throws(CUPSError) {
-            let started = cupsStartDestDocument(http, dest, info, jobID, title, kiosk_CUPS_FORMAT_PDF, 0, nil, 1)
+            let started = cupsStartDestDocument(http, dest, info, jobID, title, unchanged ? kiosk_CUPS_FORMAT_RAW : kiosk_CUPS_FORMAT_PDF, 0, nil, 1)
             guard started == HTTP_STATUS_CONTINUE else {
                 throw requestError(connection, queue: queue, call: "cupsStartDestDocument", status: cupsLastError())
             }

@@ -46,11 +46,15 @@ public struct CUPSPrinter: Sendable {
     /// `title` becomes the IPP `job-name`, which cupsd logs, `lpstat` lists and the printer may print on a banner or
     /// keep in a file name: it must hold no personal data. Pass the letter code and the record id, `"Surat S-41
     /// 01J..."`, never a name or a NIK.
-    public func submit(pdf: [UInt8], title: String) async throws(CUPSError) -> CUPSJobID {
+    ///
+    /// `unchanged`: the bytes go to the printer as they are (`CUPS_FORMAT_RAW`), through none of cupsd's filters. A
+    /// PDF submitted as `application/pdf` to an IPP Everywhere queue passes cups-filters' pdftopdf, which rewrites it
+    /// (a 140,429-byte PDF reached ippeveprinter as 173,854 bytes): a signed PDF must reach the paper unchanged.
+    public func submit(pdf: [UInt8], title: String, unchanged: Bool = false) async throws(CUPSError) -> CUPSJobID {
         let (queue, server) = (self.queue, self.server)
         let number = try await calls.run { () throws(CUPSError) in
             let connection = try CUPS.connect(server)
-            return try CUPS.submit(connection, queue: queue, pdf: pdf, title: title)
+            return try CUPS.submit(connection, queue: queue, pdf: pdf, title: title, unchanged: unchanged)
         }
         return CUPSJobID(queue: queue, number: Int(number))
     }
@@ -72,10 +76,11 @@ public struct CUPSPrinter: Sendable {
     /// Submits and follows a letter: `submit` then `follow`, with every error turned into an outcome (no cupsd or no
     /// queue is `.failed(.offline)`). `title` holds no personal data, as for `submit`.
     public func print(
-        pdf: [UInt8], title: String, progress: @escaping @Sendable (CUPSJobProgress) -> Void = { _ in }
+        pdf: [UInt8], title: String, unchanged: Bool = false,
+        progress: @escaping @Sendable (CUPSJobProgress) -> Void = { _ in }
     ) async -> PrintOutcome {
         do {
-            let job = try await submit(pdf: pdf, title: title)
+            let job = try await submit(pdf: pdf, title: title, unchanged: unchanged)
             return await follow(job, progress: progress)
         } catch {
             return .failed(error.problem)
