@@ -94,7 +94,7 @@ struct PickupIntegrationTests {
         try Self.config(folder: folder, url: server.url, rig: rig).write(toFile: config, atomically: true, encoding: .utf8)
         func kiosk(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
             let outcome = try TestProcess.run(Self.kiosk, arguments + ["--config", config], input: input)
-            return (outcome.status, outcome.output + outcome.error)
+            return (outcome.status, outcome.all)
         }
 
         let enrolled = try kiosk([

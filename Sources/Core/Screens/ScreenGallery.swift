@@ -40,6 +40,28 @@ public enum ScreenGallery {
              .diskFull, .outOfService, .storageFailed]
         gallery += errors.map { ("error-" + $0.name, KioskScreens.error($0)) }
         gallery.append(("diagnostics", KioskScreens.diagnostics()))
+        // Letters prepared elsewhere: one waiting, one collected before; then the answer to a touch on the collected one.
+        let prepared = [
+            PickupLetter(
+                id: "PM-1", kindCode: first?.code ?? "S-41", title: first?.title ?? "Surat Keterangan Domisili",
+                number: "\(first?.code ?? "S-41")/042/1809072001/XII/2026"),
+            PickupLetter(
+                id: "PM-0", kindCode: "S-30", title: "Surat Pengantar Nikah", number: "S-30/007/1809072001/XI/2026",
+                collectedOn: CalendarDate(year: 2026, month: 11, day: 30)),
+        ]
+        gallery.append(
+            (
+                "pickups",
+                KioskScreens.pickups(
+                    letters: Array(prepared.enumerated()), page: 0, pages: 1, residentName: sample.name)
+            ))
+        gallery.append(
+            (
+                "pickups-collected",
+                KioskScreens.pickups(
+                    letters: Array(prepared.enumerated()), page: 0, pages: 1, residentName: sample.name,
+                    notice: Teks.pickupAlreadyCollected("30 November 2026"))
+            ))
         return gallery.enumerated().map { index, entry in
             ((index + 1 < 10 ? "0" : "") + "\(index + 1)-" + entry.0, entry.1)
         }

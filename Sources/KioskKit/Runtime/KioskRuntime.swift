@@ -160,7 +160,7 @@ package struct KioskRuntime: Service {
                     }
                 }
             case .collect(let letter, let resident, let card):
-                let (pickups, events, logger) = (ports.pickups, events, logger)
+                let (pickups, events, logger, systemd) = (ports.pickups, events, logger, systemd)
                 printJobs.append(
                     Task {
                         let outcome =
