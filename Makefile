@@ -7,6 +7,9 @@ SIM := .build/debug/kiosk-sim
 # The demo resident: I KETUT WIRAWAN's e-KTP (7-byte UID) from demo/residents.csv, and a PIN registered for it.
 DEMO_CARD := 04A21B6C9E4F80
 DEMO_PIN := 407158
+# The resident who collects a letter prepared by the village (demo/pickups.json): SITI AMINAH's card and PIN.
+PICKUP_CARD := 520A8BB9
+PICKUP_PIN := 250713
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 OUT := out
 # Run from a systemd unit, make would pass on JOURNAL_STREAM, and `kiosk run` refuses the terminal display (the
@@ -236,6 +239,7 @@ demo: build
 	$(KIOSK) import residents demo/residents.csv --config demo/kiosk.toml || true
 	@echo "Registering the demo resident's PIN (kiosk pin set reads it from standard input)"
 	@echo $(DEMO_PIN) | $(KIOSK) pin set --card $(DEMO_CARD) --config demo/kiosk.toml
+	@echo $(PICKUP_PIN) | $(KIOSK) pin set --card $(PICKUP_CARD) --config demo/kiosk.toml
 	$(KIOSK) doctor --config demo/kiosk.toml || true
 	$(SIM) resident --card $(DEMO_CARD) --pin $(DEMO_PIN) --letter "Surat Keterangan Domisili" \
 		--purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
@@ -262,6 +266,15 @@ demo: build
 	@pdftotext -layout $(OUT)/demo/letter.pdf - | sed -n '1,40p'
 	@echo "Checking the letter's signed QR offline (kiosk verify):"
 	$(KIOSK) verify --config demo/kiosk.toml --file $(OUT)/demo/letter.pdf
+	@echo; echo "A second resident collects a letter the village prepared and signed (Surat Siap Diambil):"
+	@rm -f $(OUT)/demo/printer/printer/*Ambil*; { echo "await idle"; echo "tap $(PICKUP_CARD)"; echo "await pin"; \
+		echo "$(PICKUP_PIN)" | fold -w1 | sed 's/^/key /'; echo "await pickups"; echo "key 1"; echo "await printing"; \
+		echo "see Surat sudah dicetak"; echo "press Layanan Lain"; echo "await menu"; echo "remove"; \
+		echo "await idle"; } > $(OUT)/pickup-session.txt
+	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/pickup-session.txt
+	@for _ in $$(seq 100); do ls $(OUT)/demo/printer/printer/*ambil* >/dev/null 2>&1 && break; sleep 0.1; done
+	@cmp "$$(ls -t $(OUT)/demo/printer/printer/*ambil*.pdf | head -1)" demo/prepared-letter.pdf && \
+		echo "The printer received demo/prepared-letter.pdf byte for byte (never re-rendered)."
 	scripts/test-printer stop $(CURDIR)/$(OUT)/demo/printer
 	@echo "The receipt slip, as kiosk-sim printer decoded it ($(OUT)/demo/thermal/job-1.png):"; cat $(OUT)/demo/thermal/job-1.txt
 	@kill -9 $$(cat $(OUT)/demo/thermal.pid) 2>/dev/null || true
@@ -270,6 +283,7 @@ demo: build
 	$(KIOSK) status --config demo/kiosk.toml
 	@echo; echo "What the provincial server applied (kiosk-sim api records):"
 	$(SIM) api records --state $(OUT)/demo/api
+	@echo "(pickup PM-2026-0042 is at 4 Sudah Diambil: the collection's record moved it.)"
 	@echo; echo "The letter's QR read from page 1 (150 dpi) by zbarimg, as a phone would, and the page it opens in"
 	@echo "headless Chromium ($(OUT)/demo/verification-page.png, its text below):"
 	zbarimg --quiet --raw -Sqrcode.enable $(OUT)/demo/letter-page1.png > $(OUT)/demo/letter-qr.txt
