@@ -267,7 +267,7 @@ demo: build
 	@echo "Checking the letter's signed QR offline (kiosk verify):"
 	$(KIOSK) verify --config demo/kiosk.toml --file $(OUT)/demo/letter.pdf
 	@echo; echo "A second resident collects a letter the village prepared and signed (Surat Siap Diambil):"
-	@rm -f $(OUT)/demo/printer/printer/*Ambil*; { echo "await idle"; echo "tap $(PICKUP_CARD)"; echo "await pin"; \
+	@rm -f $(OUT)/demo/printer/printer/*ambil*; { echo "await idle"; echo "tap $(PICKUP_CARD)"; echo "await pin"; \
 		echo "$(PICKUP_PIN)" | fold -w1 | sed 's/^/key /'; echo "await pickups"; echo "key 1"; echo "await printing"; \
 		echo "see Surat sudah dicetak"; echo "press Layanan Lain"; echo "await menu"; echo "remove"; \
 		echo "await idle"; } > $(OUT)/pickup-session.txt
