@@ -1298,6 +1298,8 @@ struct KioskExhaustiveTests {
                 #expect((state == .pinEntry || state == .operatorPIN) && h.machine.session?.awaitingPINCheck == true)
             case .issue, .print: #expect(state == .printing)
             case .testPrint, .checkPrinter, .setOutOfService: #expect(state == .maintenance)
+            case .findPickups: #expect(state == .findingPickups)
+            case .collect: #expect(state == .collecting)
             case .speak: Issue.record("speech is off")
             case .show, .clearSession: break
             }

@@ -74,8 +74,8 @@ struct PickupStoreTests {
         let kiosk = try Fixture()
         let report = try await kiosk.apply([kiosk.ready("PM-1")], cursor: "7")
         #expect(report.stored == 1 && report.refused == 0)
-        #expect(try kiosk.letters().map(\.id) == ["PM-1"])
-        #expect(try kiosk.letters().first?.title == kiosk.records.settings.catalogue.kinds[0].title)
+        #expect(try await kiosk.letters().map(\.id) == ["PM-1"])
+        #expect(try await kiosk.letters().first?.title == kiosk.records.settings.catalogue.kinds[0].title)
         #expect(try DeviceState(database: kiosk.records.database).get(.pickupCursor) == "7")
         // Neither the NIK nor the PDF's bytes are in the database file.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: kiosk.records.database.path))

@@ -87,7 +87,7 @@ package struct PickupStore: LetterPickups {
         guard change.status == .ready else { return nil }
         guard let nik = change.holderNik, (try? NIK(nik)) != nil else { return "no valid holder NIK" }
         if let card = change.holderCardUid, (try? CardUID(hex: card)) == nil { return "the holder's card UID is not hex" }
-        guard let kind = change.kind, catalogue[code: kind] != nil else {
+        guard let kind = change.kind, catalogue[kind] != nil else {
             return "unknown letter kind \(ServerText.loggable(change.kind ?? "(none)")): not in this kiosk's catalogue"
         }
         guard let number = change.number, LetterNumber(number) != nil else {
@@ -180,7 +180,7 @@ package struct PickupStore: LetterPickups {
         return rows.map { row in
             let code: String = row["kind_code"]
             return PickupLetter(
-                id: row["id"], kindCode: code, title: catalogue[code: code]?.title ?? code, number: row["number"],
+                id: row["id"], kindCode: code, title: catalogue[code]?.title ?? code, number: row["number"],
                 collectedOn: (row["collected_at"] as Int64?).map { Timestamp(millisecondsSince1970: $0).date() })
         }
     }

@@ -173,8 +173,6 @@ struct APICommand: AsyncParsableCommand {
         }
     }
 
-    }
-
     struct Records: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "records", abstract: "Print what the server applied (NIKs masked), as JSON or lines.")
