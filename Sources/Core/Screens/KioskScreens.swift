@@ -40,16 +40,22 @@ public enum KioskScreens {
     ) -> Screen {
         Screen(
             id: .pickups, icon: .letter, title: Teks.pickupsTitle,
-            lines: (notice.map { [$0] } ?? Teks.pickupsLines(resident: residentName)) + pageLine(page, pages),
+            lines: (notice.map(sentences) ?? Teks.pickupsLines(resident: residentName)) + pageLine(page, pages),
             choices: letters.enumerated().map {
                 Button(
                     .pickup($1.offset),
-                    "\($0 + 1). " + Teks.pickupChoice($1.element.title, number: $1.element.number, collected: !$1.element.isWaiting),
+                    "\($0 + 1). " + Teks.pickupChoice($1.element.title, collected: !$1.element.isWaiting),
                     role: .choice)
             },
             actions: [Button(.cancel, Teks.cancel)] + pageButtons(page, pages)
                 + [Button(.continueToMenu, Teks.continueToMenu, role: .primary)],
             prompt: notice ?? Teks.pickupsPrompt)
+    }
+
+    /// One line per sentence, so that a notice keeps the body's size on a narrow (portrait) panel.
+    private static func sentences(_ text: String) -> [String] {
+        let parts = text.components(separatedBy: ". ")
+        return parts.enumerated().map { $0 + 1 < parts.count ? $1 + "." : $1 }
     }
 
     /// A prepared letter printing: the printing screen with the village's number.

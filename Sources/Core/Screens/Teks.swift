@@ -35,8 +35,10 @@ public enum Teks {
         ["Halo, \(resident).", "Surat Anda sudah siap. Sentuh surat untuk mencetaknya."]
     }
     public static let pickupsPrompt = "Surat Anda sudah siap. Sentuh surat untuk mencetaknya."
-    public static func pickupChoice(_ title: String, number: String, collected: Bool) -> String {
-        collected ? "\(title) (sudah diambil)" : "\(title), No. \(number)"
+    /// The letter's title only: its number (up to 64 characters) would shrink the label below a readable size; the
+    /// printing screen shows it.
+    public static func pickupChoice(_ title: String, collected: Bool) -> String {
+        collected ? "\(title) (sudah diambil)" : title
     }
     public static let pickupPrinted = "Surat sudah dicetak. Ambil di printer."
     public static func pickupAlreadyCollected(_ date: String?) -> String {
