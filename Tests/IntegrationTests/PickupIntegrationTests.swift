@@ -102,6 +102,10 @@ struct PickupIntegrationTests {
             try ProvincialAPIIntegrationTests.tokenFile(ProvincialAPIIntegrationTests.token, in: folder),
         ])
         #expect(enrolled.status == 0, "\(enrolled.output)")
+        let imported = try kiosk([
+            "import", "residents", Services.repository + "/Tests/KioskTests/Fixtures/opensid-residents.csv",
+        ])
+        #expect(imported.status == 0, "\(imported.output)")
         let pinSet = try kiosk(["pin", "set", "--card", Self.card], input: Self.pin + "\n")
         #expect(pinSet.status == 0, "\(pinSet.output)")
 
