@@ -5,7 +5,8 @@ import Testing
 
 /// A letter prepared elsewhere, collected through `kiosk run` against `kiosk-sim api` and the test printer (cupsd to
 /// ippeveprinter), offline: synced while the province answers, collected while it is down, uploaded once it is back,
-/// and the province then holds the request at 4 Sudah Diambil. Hostile letters in the same sync are refused and the
+/// and the province then holds the request at 4 Sudah Diambil, and
+/// another kiosk of the village that had synced the letter marks it at its next sync and prints nothing. Hostile letters in the same sync are refused and the
 /// kiosk keeps serving.
 @Suite("Letters prepared elsewhere, end to end", .serialized)
 struct PickupIntegrationTests {
@@ -14,6 +15,7 @@ struct PickupIntegrationTests {
     static let card = "520A8BB9"
     static let nik = "1809075403680011"
     static let pin = "250713"
+    static let secondToken = "T0KEN-HANURA-2"
     /// A small signed-looking PDF; its bytes must reach the printer as they are.
     static let pdf = Data(
         """
@@ -87,13 +89,26 @@ struct PickupIntegrationTests {
         ]
         try JSONSerialization.data(withJSONObject: seeds).write(to: URL(fileURLWithPath: folder + "/pickups.json"))
         let apiState = folder + "/api"
-        let options = ["--token", ProvincialAPIIntegrationTests.Setup.tokenOption, "--pickups", folder + "/pickups.json"]
+        let options = [
+            "--token", ProvincialAPIIntegrationTests.Setup.tokenOption, "--token", "\(Self.secondToken)=1809072001:Hanura",
+            "--pickups", folder + "/pickups.json",
+        ]
         let server = try APIServerProcess(state: apiState, options: options)
         defer { server.stop() }
         let config = folder + "/kiosk.toml"
         try Self.config(folder: folder, url: server.url, rig: rig).write(toFile: config, atomically: true, encoding: .utf8)
         func kiosk(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
             let outcome = try TestProcess.run(Self.kiosk, arguments + ["--config", config], input: input)
+            return (outcome.status, outcome.all)
+        }
+        // A second kiosk of the same village, printing to the same printer: it syncs the letter while it is ready.
+        let otherFolder = folder + "/other"
+        try FileManager.default.createDirectory(atPath: otherFolder, withIntermediateDirectories: true)
+        let otherConfig = otherFolder + "/kiosk.toml"
+        try Self.config(folder: otherFolder, url: server.url, rig: rig).write(
+            toFile: otherConfig, atomically: true, encoding: .utf8)
+        func other(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
+            let outcome = try TestProcess.run(Self.kiosk, arguments + ["--config", otherConfig], input: input)
             return (outcome.status, outcome.all)
         }
 
@@ -118,6 +133,16 @@ struct PickupIntegrationTests {
             #expect(synced.output.contains(refused), "\(synced.output)")
         }
         #expect(!synced.output.contains(Self.nik))
+
+        let otherEnrolled = try other([
+            "enroll", "--url", server.url, "--token-file",
+            try ProvincialAPIIntegrationTests.tokenFile(Self.secondToken, in: otherFolder),
+        ])
+        #expect(otherEnrolled.status == 0, "\(otherEnrolled.output)")
+        #expect(try other(["import", "residents", Services.repository + "/Tests/KioskTests/Fixtures/opensid-residents.csv"]).status == 0)
+        #expect(try other(["pin", "set", "--card", Self.card], input: Self.pin + "\n").status == 0)
+        let otherSynced = try other(["sync-pickups"])
+        #expect(otherSynced.output.contains("1 ready"), "\(otherSynced.output)")
 
         // Offline: the province is down on the day of collection.
         server.stop()
@@ -161,10 +186,10 @@ struct PickupIntegrationTests {
         remove
         await idle
         """.write(toFile: again, atomically: true, encoding: .utf8)
-        let second = try await Services.runDetached(
+        let secondTap = try await Services.runDetached(
             Self.kiosk, ["run", "--config", config, "--script", again, "--await-seconds", "60"])
-        #expect(second.status == 0, "\(second.output)")
-        #expect(!second.output.contains("screen screen=pickups"), "\(second.output)")
+        #expect(secondTap.status == 0, "\(secondTap.output)")
+        #expect(!secondTap.output.contains("screen screen=pickups"), "\(secondTap.output)")
         #expect(try rig.keptDocuments().count == 1)
 
         // Online again: the collection record uploads and the province moves the request to Sudah Diambil.
@@ -176,5 +201,14 @@ struct PickupIntegrationTests {
         let records = try Services.run(Services.kioskSim, ["api", "records", "--state", apiState])
         #expect(records.output.contains("pickup PM-1: 4 Sudah Diambil"), "\(records.output)")
         #expect(records.output.contains("pickup NOT-A-PDF: 3 Siap Diambil"), "\(records.output)")
+
+        // The other kiosk learns it at its next sync: a tap there goes straight to the menu, nothing prints twice.
+        let learnt = try other(["sync-pickups"])
+        #expect(learnt.output.contains("1 collected elsewhere"), "\(learnt.output)")
+        let elsewhere = try await Services.runDetached(
+            Self.kiosk, ["run", "--config", otherConfig, "--script", again, "--await-seconds", "60"])
+        #expect(elsewhere.status == 0, "\(elsewhere.output)")
+        #expect(!elsewhere.output.contains("screen screen=pickups"), "\(elsewhere.output)")
+        #expect(try rig.keptDocuments().count == 1)
     }
 }
