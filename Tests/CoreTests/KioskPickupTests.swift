@@ -38,10 +38,11 @@ struct KioskPickupTests {
         #expect(screen.id == .pickups)
         #expect(screen.title == "Surat Siap Diambil")
         #expect(screen.lines.first == "Halo, SITI AMINAH.")
-        #expect(screen.choices.map(\.label) == [
-            "1. Surat Keterangan Pergi Kawin (sudah diambil)",
-            "2. Surat Keterangan Domisili",
-        ])
+        #expect(
+            screen.choices.map(\.label) == [
+                "1. Surat Keterangan Pergi Kawin (sudah diambil)",
+                "2. Surat Keterangan Domisili",
+            ])
         #expect(screen.primaryAction?.id == .continueToMenu)
         h.key(.enter)
         #expect(h.state == .menu)

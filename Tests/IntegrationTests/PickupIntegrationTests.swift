@@ -90,13 +90,15 @@ struct PickupIntegrationTests {
         try JSONSerialization.data(withJSONObject: seeds).write(to: URL(fileURLWithPath: folder + "/pickups.json"))
         let apiState = folder + "/api"
         let options = [
-            "--token", ProvincialAPIIntegrationTests.Setup.tokenOption, "--token", "\(Self.secondToken)=1809072001:Hanura",
+            "--token", ProvincialAPIIntegrationTests.Setup.tokenOption, "--token",
+            "\(Self.secondToken)=1809072001:Hanura",
             "--pickups", folder + "/pickups.json",
         ]
         let server = try APIServerProcess(state: apiState, options: options)
         defer { server.stop() }
         let config = folder + "/kiosk.toml"
-        try Self.config(folder: folder, url: server.url, rig: rig).write(toFile: config, atomically: true, encoding: .utf8)
+        try Self.config(folder: folder, url: server.url, rig: rig).write(
+            toFile: config, atomically: true, encoding: .utf8)
         func kiosk(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
             let outcome = try TestProcess.run(Self.kiosk, arguments + ["--config", config], input: input)
             return (outcome.status, outcome.all)
@@ -139,7 +141,9 @@ struct PickupIntegrationTests {
             try ProvincialAPIIntegrationTests.tokenFile(Self.secondToken, in: otherFolder),
         ])
         #expect(otherEnrolled.status == 0, "\(otherEnrolled.output)")
-        #expect(try other(["import", "residents", Services.repository + "/Tests/KioskTests/Fixtures/opensid-residents.csv"]).status == 0)
+        #expect(
+            try other(["import", "residents", Services.repository + "/Tests/KioskTests/Fixtures/opensid-residents.csv"])
+                .status == 0)
         #expect(try other(["pin", "set", "--card", Self.card], input: Self.pin + "\n").status == 0)
         let otherSynced = try other(["sync-pickups"])
         #expect(otherSynced.output.contains("1 ready"), "\(otherSynced.output)")

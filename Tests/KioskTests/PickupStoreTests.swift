@@ -101,7 +101,8 @@ struct PickupStoreTests {
         let report = try await kiosk.apply([
             kiosk.ready("NOT-PDF", pdf: Data("<html>hello</html>".utf8)),
             kiosk.ready("OTHER-VILLAGE", village: "1809072002"),
-            kiosk.ready("HUGE", pdf: Data("%PDF-1.4\n".utf8) + Data(count: PickupStore.maximumPDFBytes) + Data("%%EOF".utf8)),
+            kiosk.ready(
+                "HUGE", pdf: Data("%PDF-1.4\n".utf8) + Data(count: PickupStore.maximumPDFBytes) + Data("%%EOF".utf8)),
             kiosk.ready("UNKNOWN-KIND", kind: "Z-99"),
             kiosk.ready("BAD-NUMBER", number: "nomor 12"),
             kiosk.ready("PM-1"),
@@ -140,9 +141,10 @@ struct PickupStoreTests {
         let kiosk = try Fixture()
         _ = try await kiosk.apply([kiosk.ready("PM-1")])
         let letter = try #require(try await kiosk.letters().first)
-        let report = try await kiosk.apply([
-            PickupChange(id: "PM-1", villageCode: kiosk.village, status: .collected)
-        ], cursor: "2")
+        let report = try await kiosk.apply(
+            [
+                PickupChange(id: "PM-1", villageCode: kiosk.village, status: .collected)
+            ], cursor: "2")
         #expect(report.collected == 1)
         let outcome = await kiosk.store.collect(letter, by: Self.holder, card: Self.card) { _ in }
         guard case .alreadyCollected = outcome else { Issue.record("\(outcome)"); return }
@@ -163,7 +165,9 @@ struct PickupStoreTests {
 
     @Test func collectedLettersArePurgedAfterTheRetention() async throws {
         let kiosk = try Fixture()
-        _ = try await kiosk.apply([kiosk.ready("PM-1"), kiosk.ready("PM-2", number: "\(kiosk.kind)/043/\(kiosk.village)/XII/2026")])
+        _ = try await kiosk.apply([
+            kiosk.ready("PM-1"), kiosk.ready("PM-2", number: "\(kiosk.kind)/043/\(kiosk.village)/XII/2026"),
+        ])
         _ = try await kiosk.apply([PickupChange(id: "PM-1", villageCode: kiosk.village, status: .collected)])
         #expect(try await kiosk.store.purge() == 0)
         var later = kiosk.store

@@ -86,7 +86,9 @@ package struct PickupStore: LetterPickups {
         }
         guard change.status == .ready else { return nil }
         guard let nik = change.holderNik, (try? NIK(nik)) != nil else { return "no valid holder NIK" }
-        if let card = change.holderCardUid, (try? CardUID(hex: card)) == nil { return "the holder's card UID is not hex" }
+        if let card = change.holderCardUid, (try? CardUID(hex: card)) == nil {
+            return "the holder's card UID is not hex"
+        }
         guard let kind = change.kind, catalogue[kind] != nil else {
             return "unknown letter kind \(ServerText.loggable(change.kind ?? "(none)")): not in this kiosk's catalogue"
         }
@@ -123,7 +125,8 @@ package struct PickupStore: LetterPickups {
                     arguments: [now, change.id])
                 report.collected += db.changesCount
             case .cancelled:
-                try db.execute(sql: "DELETE FROM pickup_letter WHERE id = ? AND record_id IS NULL", arguments: [change.id])
+                try db.execute(
+                    sql: "DELETE FROM pickup_letter WHERE id = ? AND record_id IS NULL", arguments: [change.id])
                 report.cancelled += db.changesCount
             case .ready:
                 let pdf = Data(base64Encoded: change.pdf!)!

@@ -272,7 +272,8 @@ package final class ProvincialClient: Sendable {
             return .untrusted("\(server): \(error)")
         }
         if error is NIOTooManyBytesError {
-            return .badAnswer("\(server): the answer is larger than \(Self.maximumAnswer >> 20) MB; the kiosk refuses it")
+            return .badAnswer(
+                "\(server): the answer is larger than \(Self.maximumAnswer >> 20) MB; the kiosk refuses it")
         }
         if let error = error as? HTTPClientError {
             switch error {
