@@ -67,7 +67,8 @@ enum CUPS {
             throw requestError(connection, queue: queue, call: "cupsCreateDestJob", status: created)
         }
         do throws(CUPSError) {
-            let started = cupsStartDestDocument(http, dest, info, jobID, title, unchanged ? kiosk_CUPS_FORMAT_RAW : kiosk_CUPS_FORMAT_PDF, 0, nil, 1)
+            let format = unchanged ? kiosk_CUPS_FORMAT_RAW : kiosk_CUPS_FORMAT_PDF
+            let started = cupsStartDestDocument(http, dest, info, jobID, title, format, 0, nil, 1)
             guard started == HTTP_STATUS_CONTINUE else {
                 throw requestError(connection, queue: queue, call: "cupsStartDestDocument", status: cupsLastError())
             }
