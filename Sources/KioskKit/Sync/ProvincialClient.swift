@@ -3,6 +3,7 @@ import Crypto
 package import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 package import ProvincialAPI
 import Synchronization
@@ -275,6 +276,11 @@ package final class ProvincialClient: Sendable {
             return .badAnswer(
                 "\(server): the answer is larger than \(Self.maximumAnswer >> 20) MB; the kiosk refuses it")
         }
+        if Self.isBlockedByAllowList(error) {
+            return .unreachable(
+                "\(server): blocked by kiosk.service's IP allow list (IPAddressDeny=any): run `kiosk allow-network "
+                    + "--write`, then systemctl daemon-reload and systemctl restart kiosk")
+        }
         if let error = error as? HTTPClientError {
             switch error {
             case .connectTimeout: return .unreachable("\(server): connection timed out")
@@ -284,6 +290,20 @@ package final class ProvincialClient: Sendable {
             }
         }
         return .unreachable("\(server): \(error)")
+    }
+}
+
+extension ProvincialClient {
+    /// systemd's `IPAddressDeny=` drops the packets of a denied address in the cgroup's BPF filter, and the socket
+    /// call fails with EPERM, which nothing else on a connect or a name server's UDP send means.
+    static func isBlockedByAllowList(_ error: any Error) -> Bool {
+        if let error = error as? IOError { return error.errnoCode == EPERM }
+        if let error = error as? NIOConnectionError {
+            return error.connectionErrors.contains { isBlockedByAllowList($0.error) }
+                || error.dnsAError.map(isBlockedByAllowList) == true
+                || error.dnsAAAAError.map(isBlockedByAllowList) == true
+        }
+        return false
     }
 }
 
