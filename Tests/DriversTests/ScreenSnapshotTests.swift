@@ -105,15 +105,21 @@ struct ScreenSnapshotTests {
             stored: StoredBoard(board: board, confirmedOn: stale ? today.adding(days: -20) : today), today: today)
     }
 
-    /// The idle screen with each page of the board, and a stale board: (name, phase, board).
-    static var boardScreens: [(String, Int, BoardPanel)] {
-        [
-            ("idle-board-1-realisation", 0, boardPanel()),
-            ("idle-board-2-bidang", BoardPanel.secondsPerPage, boardPanel()),
-            ("idle-board-3-activities", 2 * BoardPanel.secondsPerPage, boardPanel()),
-            ("idle-board-4-announcements", 3 * BoardPanel.secondsPerPage, boardPanel()),
-            ("idle-board-stale", 0, boardPanel(stale: true)),
+    /// The idle screen with each page of the board, and a stale board; each page opened in detail by a touch:
+    /// (name, screen, phase, board).
+    static var boardScreens: [(String, Screen, Int, BoardPanel)] {
+        let idle = KioskScreens.idle(health: Health())
+        let pages: [BoardPanel.Page] = [.realisation, .bidang, .activities, .announcements]
+        return [
+            ("idle-board-1-realisation", idle, 0, boardPanel()),
+            ("idle-board-2-bidang", idle, BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-3-activities", idle, 2 * BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-4-announcements", idle, 3 * BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-stale", idle, 0, boardPanel(stale: true)),
         ]
+            + pages.enumerated().map { index, page in
+                ("board-detail-\(index + 1)-\(page.name)", KioskScreens.boardDetail(page), 0, boardPanel())
+            } + [("board-detail-stale", KioskScreens.boardDetail(.realisation), 0, boardPanel(stale: true))]
     }
 
     @Test(
@@ -129,11 +135,23 @@ struct ScreenSnapshotTests {
         let painter = ScreenPainter(layout: layout, size: display.drawnSize, measurer: Self.renderer)
         let idle = KioskScreens.idle(health: Health())
         let folder = Self.fixtures + "/" + panel.name
-        for (name, phase, board) in Self.boardScreens {
-            let page = painter.page(idle, phase: phase, board: board)
+        for (name, screen, phase, board) in Self.boardScreens {
+            let page = painter.page(screen, phase: phase, board: board)
             let texts = page.texts.joined(separator: "\n")
-            // The idle screen's job first: its title and instructions are on every page of the board.
-            for line in [Teks.idleTitle] + Teks.idleLines { #expect(texts.contains(line), "\(name) lacks \(line)") }
+            if screen.id == .idle {
+                // The idle screen's job first: its title and instructions are on every page of the board.
+                for line in [Teks.idleTitle] + Teks.idleLines {
+                    #expect(texts.contains(line), "\(name) lacks \(line)")
+                }
+            } else {
+                // In detail: the page's heading and its way back, and the board's box clear of the Kembali button.
+                #expect(texts.contains(Teks.Board.detailTitle) && texts.contains(Teks.back), "\(name)")
+                #expect(texts.contains("2026") || texts.contains(Teks.Board.announcements), "\(name): no heading")
+                let laidOut = layout.layout(screen)
+                let box = layout.boardDetailArea(laidOut)
+                #expect(laidOut.buttonFrames.allSatisfy { !$0.1.intersects(box) }, "\(name)")
+                #expect(box.width >= layout.size.width - 6.5, "\(name): the page is not full width")
+            }
             #expect(texts.contains("Data per 30 November 2026"), "\(name)")
             #expect(texts.contains("BELUM DIPERBARUI") == name.hasSuffix("stale"), "\(name): the stale label")
             // 7:1 for every text, inside the screen, none too small to read.

@@ -14,6 +14,9 @@ public enum KioskEffect: Hashable, Sendable {
     case testPrint
     case checkPrinter
     case setOutOfService(Bool)
+    /// Maintenance's "Periksa Surat": ask the record store whether this kiosk issued `number`, then answer
+    /// `.letterChecked`.
+    case checkLetter(LetterNumber)
 }
 
 /// A PIN as typed. Printing it shows stars only.

@@ -24,6 +24,8 @@ public enum KioskEvent: Hashable, Sendable {
     case healthChanged(Health)
     /// The disk guard looked at the free space: a full disk stops new services, room again lets them back.
     case diskChecked(hasRoom: Bool)
+    /// The record store's answer to `.checkLetter`.
+    case letterChecked(LetterCheck)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
     case tick
 

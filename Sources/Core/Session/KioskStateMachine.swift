@@ -30,6 +30,11 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case operatorPIN(CardUID, pin: PIN, checking: Bool)
         /// An operator's card and PIN opened maintenance (or its diagnostics screen).
         case maintenance(operatorCard: CardUID)
+        /// A page of the village board in detail, opened by touching the board on the idle screen: no card, no
+        /// session; a card tapped now is read at once, as on idle.
+        case board(BoardPanel.Page)
+        /// Maintenance's "Periksa Surat": the operator types a letter number and learns whether this kiosk issued it.
+        case letterCheck(operatorCard: CardUID, LetterEntry)
 
         /// The state's name, as logs may show it: never any of its data.
         public var description: String {
@@ -45,6 +50,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .done: "done"
             case .error(let error): "error-\(error.name)"
             case .maintenance: "maintenance"
+            case .board: "board"
+            case .letterCheck: "letterCheck"
             }
         }
     }
@@ -147,6 +154,10 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .key(let key):
             guard let button = button(for: key) else { return [] }
             return press(button, now: now)
+        case .press(.boardPage(let page)):
+            // The board is drawn on the idle screen only (the presenter hit-tests it): not under an error screen.
+            guard case .idle = state, screen.id == .idle else { return [] }
+            return enter(.board(page), now: now)
         case .press(let button):
             // A press counts only for a button on the screen the resident sees.
             guard screen.buttons.contains(where: { $0.id == button }) else { return [] }
@@ -178,6 +189,13 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
                 health.printerProblem = problem
                 return fail(.printer(problem), now: now)
             }
+        case .letterChecked(let check):
+            guard case .letterCheck(let card, var entry) = state, entry.checking else { return [] }
+            entry.checking = false
+            entry.result = check
+            state = .letterCheck(operatorCard: card, entry)
+            armTimer(now: now)
+            return show(screen(for: state))
         case .diskChecked(let hasRoom):
             guard health.diskFull == hasRoom else { return [] }
             var newHealth = health
@@ -187,6 +205,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             health = newHealth
             switch state {
             case .idle: return show(KioskScreens.idle(health: health))
+            // A kiosk that can no longer serve says so at once, not after the board's page times out.
+            case .board: return health.blockingError == nil ? [] : leaveToIdle(now: now)
             // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
             case .maintenance:
                 return isWarning || screen.id == .diagnostics ? [] : show(KioskScreens.maintenance(health: health))
@@ -259,7 +279,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
 
     private mutating func cardRemoved(now: C.Instant) -> [KioskEffect] {
         switch state {
-        case .idle:
+        case .idle, .board:
+            // No session to end (a card left lying on the reader since the last one was taken away).
             return []
         case .printing:
             // The letter is numbered and recorded and its pages are on their way: finish it. The printing screen
@@ -284,7 +305,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         }
         switch (state, button) {
         case (.pinEntry, .cancel), (.operatorPIN, .cancel), (.menu, .cancel), (.purpose, .cancel),
-            (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance):
+            (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance), (.board, .back):
             return leaveToIdle(now: now)
 
         case (.pinEntry, .pinDigit(let digit)), (.operatorPIN, .pinDigit(let digit)):
@@ -340,6 +361,10 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case (.maintenance, .back) where screen.id == .diagnostics:
             armTimer(now: now)
             return show(KioskScreens.maintenance(health: health))
+        case (.maintenance(let card), .checkLetter):
+            return enter(.letterCheck(operatorCard: card, LetterEntry()), now: now)
+        case (.letterCheck(let card, let entry), _):
+            return letterCheck(button, card: card, entry: entry, now: now)
         case (.maintenance, .testPrint):
             armTimer(now: now)
             return [.testPrint]
@@ -355,6 +380,43 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         default:
             return []
         }
+    }
+
+    /// A press on "Periksa Surat": keys type the number, Periksa looks it up (a number that does not parse is
+    /// answered at once), Kembali goes back to maintenance; on the answer, Periksa Lagi types another number (or
+    /// corrects a malformed one).
+    private mutating func letterCheck(_ button: ButtonID, card: CardUID, entry: LetterEntry, now: C.Instant)
+        -> [KioskEffect]
+    {
+        var entry = entry
+        var effects: [KioskEffect] = []
+        switch button {
+        case .back:
+            return enter(.maintenance(operatorCard: card), now: now)
+        case .checkLetter where entry.result != nil:
+            entry = LetterEntry(typed: entry.result == .malformed ? entry.typed : "")
+        case .character(let character) where entry.result == nil && !entry.checking:
+            guard entry.typed.count < LetterEntry.maximumLength else { return [] }
+            entry.typed.append(character)
+        case .deleteCharacter where entry.result == nil && !entry.checking:
+            guard !entry.typed.isEmpty else { return [] }
+            entry.typed.removeLast()
+        case .otherKeys where entry.result == nil:
+            entry.letterPage.toggle()
+        case .submitLetterNumber where entry.result == nil && !entry.checking:
+            guard !entry.typed.isEmpty else { return [] }
+            if let number = LetterNumber(entry.typed) {
+                entry.checking = true
+                effects = [.checkLetter(number)]
+            } else {
+                entry.result = .malformed
+            }
+        default:
+            return []
+        }
+        state = .letterCheck(operatorCard: card, entry)
+        armTimer(now: now)
+        return show(screen(for: state)) + effects
     }
 
     private mutating func submitPIN() -> [KioskEffect] {
@@ -453,7 +515,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .printing: (policy.printTimeout, false)
             case .done: (policy.doneDisplay, false)
             case .error: (policy.errorDisplay, false)
-            case .maintenance: (policy.maintenanceTimeout, true)
+            case .maintenance, .letterCheck: (policy.maintenanceTimeout, true)
+            // Nothing is lost when the board goes: back to idle without a warning.
+            case .board: (policy.inactivityTimeout, false)
             }
         deadline = timeout.map { timeout in
             Deadline(
@@ -467,7 +531,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether a card presented now starts a session: only when none runs.
     private var acceptsCard: Bool {
         switch state {
-        case .idle, .done, .error: true
+        case .idle, .done, .error, .board: true
         default: false
         }
     }
@@ -475,7 +539,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether the state holds a session's card or personal data, which leaving it clears.
     var holdsSession: Bool {
         switch state {
-        case .idle, .done, .error: false
+        case .idle, .done, .error, .board: false
         default: true
         }
     }
@@ -516,6 +580,16 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .done(let draft): return KioskScreens.done(draft: draft, onPaper: policy.lettersOnPaper)
         case .error(let error): return KioskScreens.error(error)
         case .maintenance: return KioskScreens.maintenance(health: health)
+        case .board(let page): return KioskScreens.boardDetail(page)
+        case .letterCheck(_, let entry):
+            if let result = entry.result {
+                return KioskScreens.letterCheckResult(result, typed: entry.typed) { code in
+                    letters.first { $0.code == code }?.title ?? code
+                }
+            }
+            return KioskScreens.letterCheck(
+                typed: entry.typed, letterPage: entry.letterPage,
+                letters: KioskScreens.letterKeys(kindCodes: letters.map(\.code)), checking: entry.checking)
         }
     }
 
@@ -526,16 +600,21 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         switch key {
         case .digit(let digit):
             if screen.pinPad != nil { return (0...9).contains(digit) ? .pinDigit(digit) : nil }
+            if !screen.characterKeys.isEmpty {
+                return (0...9).contains(digit) ? .character(Character(String(digit))) : nil
+            }
             // Choices are numbered on screen from 1.
             let choices = screen.choices
             guard digit >= 1, digit <= choices.count else { return nil }
             return choices[digit - 1].id
         case .enter:
+            if !screen.characterKeys.isEmpty { return .submitLetterNumber }
             return screen.pinPad != nil ? .pinSubmit : screen.primaryAction?.id
         case .escape:
             return ifVisible(.back) ?? ifVisible(.cancel) ?? ifVisible(.endSession) ?? ifVisible(.exitMaintenance)
                 ?? ifVisible(.finish)
         case .backspace:
+            if !screen.characterKeys.isEmpty { return .deleteCharacter }
             return screen.pinPad != nil ? .pinDelete : ifVisible(.back)
         case .left, .up:
             return ifVisible(.previousPage)

@@ -14,6 +14,8 @@ package struct KioskRuntime: Service {
         var printer: any LetterPrinter
         /// Reads each screen's prompt aloud; `nil` without `[speech] enabled`.
         var speaker: (any PromptSpeaker)? = nil
+        /// Says whether this kiosk issued a letter number (maintenance's "Periksa Surat"); `nil`: it cannot say.
+        var issuedLetters: (any IssuedLetters)? = nil
     }
 
     let policy: KioskPolicy
@@ -159,6 +161,15 @@ package struct KioskRuntime: Service {
                 logger.notice("operator reports paper refilled")
             case .setOutOfService(let off):
                 logger.notice(off ? "operator stopped the service" : "operator resumed the service")
+            case .checkLetter(let number):
+                // A read of the record store, beside the loop like a print: the answer comes back as an event.
+                let (lookup, events, logger) = (ports.issuedLetters, events, logger)
+                printJobs.append(
+                    Task {
+                        let check = await lookup?.check(number) ?? .failed
+                        logger.notice("operator checked a letter number", metadata: ["found": "\(check.name)"])
+                        events.send(.letterChecked(check))
+                    })
             }
         }
     }

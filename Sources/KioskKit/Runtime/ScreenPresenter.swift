@@ -127,7 +127,28 @@ package actor ScreenPresenter: Display, TouchScreen {
             lastTouch = Point(x: drawn.x * painter.size.width, y: drawn.y * painter.size.height)
             await redraw()
         }
-        return layout.layout(current).hitTest(PointMM(x: drawn.x * layout.size.width, y: drawn.y * layout.size.height))
+        return hitTest(PointMM(x: drawn.x * layout.size.width, y: drawn.y * layout.size.height))
+    }
+
+    /// The button at `point` (millimetres of the drawn screen) on the screen shown; on the idle screen, the village
+    /// board's box too, as the page it shows now.
+    package func hitTest(_ point: PointMM) -> ButtonID? {
+        guard let current else { return nil }
+        let laidOut = layout.layout(current)
+        if let button = laidOut.hitTest(point) { return button }
+        guard current.id == .idle, let board = boardShown, let page = board.page(at: phase),
+            layout.idleAreas(laidOut).board.contains(point)
+        else { return nil }
+        return .boardPage(page)
+    }
+
+    /// The board as drawn now: on the idle screen and its detail pages, on a panel drawn here.
+    private var boardShown: BoardPanel? {
+        guard drawsPixels else { return nil }
+        switch current?.id {
+        case .idle, .board: return board
+        default: return nil
+        }
     }
 
     /// Marks the button under the resident's finger (`nil` when the finger left every button): it changes colour
@@ -219,7 +240,7 @@ package actor ScreenPresenter: Display, TouchScreen {
         let page =
             current.id == .diagnostics
             ? painter.page(current, highlighted: highlighted, facts: panelFacts + inputFacts, touch: lastTouch)
-            : painter.page(current, highlighted: highlighted, phase: phase, board: current.id == .idle ? board : nil)
+            : painter.page(current, highlighted: highlighted, phase: phase, board: boardShown)
         do {
             return try await driver.present(page)
         } catch {

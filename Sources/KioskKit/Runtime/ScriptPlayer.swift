@@ -73,12 +73,12 @@ package struct ScriptPlayer: Service {
         logger.info("scripted session finished", metadata: ["steps": "\(session.steps.count)"])
     }
 
-    /// A touch goes through the same hit-testing as the touchscreen's.
+    /// A touch goes through the same hit-testing as the touchscreen's (the village board's box included).
     private func touch(_ point: PointMM, line: Int) async throws {
-        guard let screen = await screens.current else {
+        guard await screens.current != nil else {
             throw Failure(description: "script line \(line): nothing on screen yet")
         }
-        if let button = layout.layout(screen).hitTest(point) { events.send(.press(button)) }
+        if let button = await screens.hitTest(point) { events.send(.press(button)) }
     }
 
     /// The button whose label (without its "3. " choice number) is the text, else the first that contains it.
