@@ -11,11 +11,10 @@ struct BoardDetailSessionTests {
     static let kiosk = Services.binaries + "/kiosk"
     static let size = SizeMM(width: 154, height: 86)
 
-    @Test func touchingTheBoardOpensItsPageKembaliGoesBackAndACardInterruptsIt() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-touch-\(UUID().uuidString)")
-            .path
+    /// A supervised card kiosk (no PIN for residents) on the virtual panel, letters kept as PDF files, operator card
+    /// DEADBEEF; its configuration's path.
+    static func configure(_ folder: String) throws -> String {
         try FileManager.default.createDirectory(atPath: folder + "/letters", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let config = folder + "/kiosk.toml"
         try """
         [kiosk]
@@ -43,11 +42,37 @@ struct BoardDetailSessionTests {
         width_mm = \(Self.size.width)
         height_mm = \(Self.size.height)
 
+        [operators]
+        cards = ["DEADBEEF"]
+
         [card_reader]
         backend = "script"
 
         \(KioskTOML.domicileLetter)
         """.write(toFile: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
+    /// The screens `kiosk run` drew on the virtual panel, each run of one screen once.
+    static func screens(_ folder: String) throws -> [String] {
+        let shown = try FileManager.default.contentsOfDirectory(atPath: folder + "/snapshots").sorted().map {
+            String($0.dropFirst(4).dropLast(4))
+        }
+        return shown.enumerated().filter { $0.offset == 0 || shown[$0.offset - 1] != $0.element }.map(\.element)
+    }
+
+    static func run(_ script: String, folder: String, config: String) async throws -> (status: Int32, output: String) {
+        let file = folder + "/session.txt"
+        try script.write(toFile: file, atomically: true, encoding: .utf8)
+        return try await Services.runDetached(
+            Self.kiosk, ["run", "--config", config, "--script", file, "--await-seconds", "60"])
+    }
+
+    @Test func touchingTheBoardOpensItsPageKembaliGoesBackAndACardInterruptsIt() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-touch-\(UUID().uuidString)")
+            .path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = try Self.configure(folder)
         let csv = folder + "/keuangan_manual_rinci.csv"
         try """
         id,config_id,Tahun,Kd_Akun,Kd_Keg,Kd_Rincian,Nilai_Anggaran,Nilai_Realisasi
@@ -61,9 +86,9 @@ struct BoardDetailSessionTests {
         let layout = try ScreenLayout(size: Self.size)
         let box = layout.idleAreas(layout.layout(KioskScreens.idle(health: Health()))).board
         let touch = "touch \(box.x + box.width / 2) \(box.y + box.height / 2)"
-        let script = folder + "/session.txt"
-        try """
-        await idle
+        let (status, output) = try await Self.run(
+            """
+            await idle
         \(touch)
         await board
         see \(Teks.Board.detailTitle)
@@ -75,18 +100,12 @@ struct BoardDetailSessionTests {
         await menu
         remove
         await idle
-        """.write(toFile: script, atomically: true, encoding: .utf8)
-        let (status, output) = try await Services.runDetached(
-            Self.kiosk, ["run", "--config", config, "--script", script, "--await-seconds", "60"])
+        """, folder: folder, config: config)
         #expect(status == 0, "\(output)")
-        let shown = try FileManager.default.contentsOfDirectory(atPath: folder + "/snapshots").sorted().map {
-            String($0.dropFirst(4).dropLast(4))
-        }
-        let runs = shown.enumerated().filter { $0.offset == 0 || shown[$0.offset - 1] != $0.element }.map(\.element)
         #expect(
-            runs == [
+            try Self.screens(folder) == [
                 "idle", "board-realisation", "idle", "board-realisation", "reading", "menu", "idle",
-            ], "\(shown)")
+            ])
         #expect(!output.contains("screen=error"), "\(output)")
     }
 }

@@ -154,7 +154,7 @@ public enum KioskScreens {
             actions: [Button(.back, Teks.back)],
             characterKeys: keys + [
                 Button(.deleteCharacter, Teks.delete, role: .key),
-                Button(.submitLetterNumber, Teks.CheckLetter.check, role: .key),
+                Button(.submitLetterNumber, Teks.ok, role: .key),
             ],
             prompt: Teks.CheckLetter.prompt)
     }

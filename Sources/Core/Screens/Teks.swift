@@ -79,8 +79,7 @@ public enum Teks {
     public enum CheckLetter {
         public static let title = "Periksa Surat"
         public static let typeNumber = "Ketik nomor surat:"
-        public static let prompt = "Ketik nomor surat, lalu sentuh Periksa."
-        public static let check = "Periksa"
+        public static let prompt = "Ketik nomor surat, lalu sentuh OK."
         public static let checking = "Memeriksa..."
         public static let again = "Periksa Lagi"
         public static let letters = "ABC"

@@ -50,10 +50,14 @@ package struct ScriptPlayer: Service {
             case .touch(let point):
                 try await touch(point, line: line)
             case .press(let label):
-                // Waits for a screen that has the button, so a script never races the kiosk's last step.
+                // Waits for a screen that has the button, so a script never races the kiosk's last step. One
+                // character names a keypad's key exactly ("press S" is not "Hapus" on the keypad's other page).
                 let lowered = label.lowercased()
+                let exact = lowered.count == 1
                 let hasButton: @Sendable (Screen) -> Bool = {
-                    $0.buttons.contains { $0.label.lowercased().contains(lowered) }
+                    $0.buttons.contains {
+                        exact ? $0.label.lowercased() == lowered : $0.label.lowercased().contains(lowered)
+                    }
                 }
                 guard let screen = await waitFor(hasButton) else {
                     let current = await screens.current
