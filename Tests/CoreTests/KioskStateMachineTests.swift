@@ -1195,7 +1195,9 @@ struct KioskPrivacyTests {
 
 // MARK: - Every event in every state
 
-@Suite("KioskStateMachine: every event in every state")
+/// Serialized: its 1,500-odd cases, run in parallel, held both threads of the concurrency pool for a minute on a
+/// 2-core machine, and the in-process scripted sessions of other suites (20 s per step) ran out of time.
+@Suite("KioskStateMachine: every event in every state", .serialized)
 struct KioskExhaustiveTests {
     enum Stage: String, CaseIterable, Sendable {
         case idle, idleBlocked, lookingUp, identifying, awaitingPINCheck, menu, details, confirm, printing,
