@@ -204,7 +204,9 @@ struct ScreenSnapshotTests {
         let javanese = "ꦥꦁꦒꦺꦴꦭꦺꦏ꧀ꦲꦤ꧀ ꦢꦺꦱ"
         let board = VillageBoard(
             year: 2026, asOf: today,
-            summary: [.init(title: javanese, budget: 1_000, realised: 2_500), .init(title: "Belanja", budget: 0, realised: 0)],
+            summary: [
+                .init(title: javanese, budget: 1_000, realised: 2_500), .init(title: "Belanja", budget: 0, realised: 0),
+            ],
             byBidang: [.init(title: String(repeating: "Bidang ", count: 100), budget: 0, realised: 7)],
             activities: (0..<10_000).map {
                 .init(title: "\(javanese) \($0)", bidang: 2, status: $0 % 3 == 0 ? .done : .ongoing, progress: $0 % 101)

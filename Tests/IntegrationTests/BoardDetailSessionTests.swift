@@ -89,18 +89,18 @@ struct BoardDetailSessionTests {
         let (status, output) = try await Self.run(
             """
             await idle
-        \(touch)
-        await board
-        see \(Teks.Board.detailTitle)
-        press \(Teks.back)
-        await idle
-        \(touch)
-        await board
-        tap 04A21B6C9E4F80
-        await menu
-        remove
-        await idle
-        """, folder: folder, config: config)
+            \(touch)
+            await board
+            see \(Teks.Board.detailTitle)
+            press \(Teks.back)
+            await idle
+            \(touch)
+            await board
+            tap 04A21B6C9E4F80
+            await menu
+            remove
+            await idle
+            """, folder: folder, config: config)
         #expect(status == 0, "\(output)")
         #expect(
             try Self.screens(folder) == [

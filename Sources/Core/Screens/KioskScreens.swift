@@ -150,7 +150,8 @@ public enum KioskScreens {
                 + [Button(.otherKeys, Teks.CheckLetter.letters, role: .key)]
         return Screen(
             id: .letterCheck, icon: .letter, title: Teks.CheckLetter.title,
-            lines: [checking ? Teks.CheckLetter.checking : Teks.CheckLetter.typeNumber] + (parts.isEmpty ? ["_"] : parts),
+            lines: [checking ? Teks.CheckLetter.checking : Teks.CheckLetter.typeNumber]
+                + (parts.isEmpty ? ["_"] : parts),
             actions: [Button(.back, Teks.back)],
             characterKeys: keys + [
                 Button(.deleteCharacter, Teks.delete, role: .key),

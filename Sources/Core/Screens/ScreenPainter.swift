@@ -76,7 +76,8 @@ public struct ScreenPainter: Sendable {
                 // Landscape: the card and waves on the left, the board on the right. Portrait: the board below.
                 let (illustration, box) = layout.idleAreas(laidOut)
                 items += idleIllustration(in: illustration, phase: phase)
-                items += boardItems ?? self.board(board, page: shown, in: box, pressed: highlighted == .boardPage(shown))
+                items +=
+                    boardItems ?? self.board(board, page: shown, in: box, pressed: highlighted == .boardPage(shown))
             } else {
                 items += idleIllustration(
                     in: RectMM(x: 0, y: top + 2, width: layout.size.width, height: layout.size.height - top - 2),
