@@ -456,7 +456,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         guard let deadline else { return [] }
         if now >= deadline.at {
             switch state {
-            case .readingCard: return fail(.cardUnreadable, now: now)
+            case .readingCard: return fail(.storageFailed, now: now)
             case .printing:
                 // The printer never reported back: say so rather than wait forever.
                 health.printerProblem = .unknown
@@ -510,7 +510,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         let (timeout, warns): (Duration?, Bool) =
             switch state {
             case .idle: (nil, false)
-            case .readingCard: (policy.cardReadTimeout, false)
+            case .readingCard: (policy.lookupTimeout, false)
             case .pinEntry, .operatorPIN, .menu, .purpose, .confirm: (policy.inactivityTimeout, true)
             case .printing: (policy.printTimeout, false)
             case .done: (policy.doneDisplay, false)

@@ -10,7 +10,7 @@ struct KioskCommand: AsyncParsableCommand {
         version: BuildInfo.line,
         subcommands: [
             RunCommand.self, DoctorCommand.self, TestCardCommand.self, ImportCommand.self, PINCommand.self,
-            EnrollCommand.self, UploadCommand.self, SyncRegistryCommand.self, SyncBoardCommand.self, StatusCommand.self,
+            EnrollCommand.self, AllowNetworkCommand.self, UploadCommand.self, SyncRegistryCommand.self, SyncBoardCommand.self, StatusCommand.self,
             VerifyCommand.self, TestPrintCommand.self, TestInputCommand.self,
             TestSpeechCommand.self, ScreensCommand.self, VersionCommand.self,
         ],
