@@ -184,14 +184,13 @@ package struct KioskRuntime: Service {
             case .setOutOfService(let off):
                 logger.notice(off ? "operator stopped the service" : "operator resumed the service")
             case .checkLetter(let number):
-                // A read of the record store, beside the loop like a print: the answer comes back as an event.
-                let (lookup, events, logger) = (ports.issuedLetters, events, logger)
-                printJobs.append(
-                    Task {
-                        let check = await lookup?.check(number) ?? .failed
-                        logger.notice("operator checked a letter number", metadata: ["found": "\(check.name)"])
-                        events.send(.letterChecked(check))
-                    })
+                // A read of the record store: a child task, like every effect that waits on the database.
+                let question = asked.next(.checkLetter)
+                children.addTask {
+                    let check = await ports.issuedLetters?.check(number) ?? .failed
+                    logger.notice("operator checked a letter number", metadata: ["found": "\(check.name)"])
+                    events.send(.letterChecked(check), answering: question)
+                }
             }
         }
     }
@@ -199,7 +198,7 @@ package struct KioskRuntime: Service {
     /// The questions the loop has put to its child tasks, numbered per kind: the state machine waits for at most one
     /// answer of each kind, the one to the question asked last.
     struct Questions {
-        enum Kind: Sendable { case lookUp, verifyPIN, issue, print }
+        enum Kind: Sendable { case lookUp, verifyPIN, issue, print, checkLetter }
 
         struct Question: Sendable {
             let kind: Kind
