@@ -15,7 +15,7 @@ package struct FuzzTarget: Sendable {
     }
 
     package static let all: [FuzzTarget] = [
-        .atr, .apdu, .biodata, .wedge, .escposStatus, .letterQR, .messageSignature, .apiJSON, .openSIDCSV,
+        .atr, .apdu, .biodata, .wedge, .escposStatus, .letterQR, .messageSignature, .responseSignature, .apiJSON, .openSIDCSV,
         .configuration, .vpcd, .vscard,
     ]
 

@@ -31,6 +31,32 @@ extension FuzzTarget {
         }
     }
 
+    /// An answer as the kiosk receives it from the province: status (decimal), Content-Digest, body, the request's
+    /// Signature-Input, the answer's Signature-Input and Signature, cut at NUL bytes. The same answer signed with the
+    /// test key must verify and give back its `created`.
+    static let responseSignature = FuzzTarget("response-signature", "an RFC 9421 signed answer") { bytes in
+        let fields = bytes.fields(6)
+        let message = ResponseSignature.Message(
+            status: Int(fields[0].text.prefix(3)) ?? 200, contentDigest: fields[1].text,
+            requestSignatureInput: fields[3].text)
+        let body = fields[2]
+        _ = try? ResponseSignature.verify(
+            message, body: body, signatureInput: fields[4].text, signature: fields[5].text, key: signingKey.publicKey)
+
+        var honest = message
+        honest.contentDigest = ContentDigest.header(for: body)
+        guard let headers = try? ResponseSignature.sign(honest, created: 1_767_225_600, keyID: "province", with: signingKey)
+        else { return }
+        do {
+            let created = try ResponseSignature.verify(
+                honest, body: body, signatureInput: headers.signatureInput, signature: headers.signature,
+                key: signingKey.publicKey)
+            require(created == 1_767_225_600, "an answer's created changed between signing and checking")
+        } catch {
+            require(false, "an answer signed by the province's key refused: \(error)")
+        }
+    }
+
     /// A fixed key, never mutated.
     nonisolated(unsafe) static let signingKey = try! Curve25519.Signing.PrivateKey(
         rawRepresentation: Data(repeating: 9, count: 32))

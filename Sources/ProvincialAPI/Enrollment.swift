@@ -18,10 +18,13 @@ public struct Enrollment: Codable, Hashable, Sendable {
     /// Kemendagri village code (kode desa), 10 digits.
     public var villageCode: String
     public var villageName: String
+    /// The province's Ed25519 public key (32 raw bytes, base64) that signs its answers (`ResponseSignature`).
+    public var serverKey: String
 
-    public init(kioskId: String, villageCode: String, villageName: String) {
+    public init(kioskId: String, villageCode: String, villageName: String, serverKey: String) {
         self.kioskId = kioskId
         self.villageCode = villageCode
         self.villageName = villageName
+        self.serverKey = serverKey
     }
 }

@@ -81,6 +81,8 @@ enum Fixtures {
         .letter("S-41"),
         .letter("S-30"), .letter("X-99"), .purpose(0), .purpose(4), .purpose(99), .pinDigit(1), .pinDigit(0),
         .pinDigit(10), .pinDelete, .pinSubmit, .testPrint, .paperRefilled, .toggleService, .exitMaintenance,
+        .boardPage(.realisation), .boardPage(.announcements), .checkLetter, .character("S"), .character("7"),
+        .character("/"), .otherKeys, .deleteCharacter, .submitLetterNumber,
     ]
 
     static let allKeys: [KioskEvent.Key] = [
@@ -101,6 +103,8 @@ enum Fixtures {
             .printFinished(.failed(.paperOut)), .healthChanged(Health()),
             .healthChanged(Health(printerProblem: .offline)), .healthChanged(Health(outOfService: true)), .tick,
             .diskChecked(hasRoom: false), .diskChecked(hasRoom: true),
+            .letterChecked(.issued(kindCode: "S-41", on: CalendarDate(year: 2026, month: 11, day: 30)!)),
+            .letterChecked(.notIssued), .letterChecked(.failed),
         ]
 
     static let allErrors: [KioskError] =
@@ -323,6 +327,8 @@ enum StateName: Hashable {
     case idle, readingCard, pinEntry, operatorPIN, menu, purpose, confirm, printing, done, maintenance
     case findingPickups, pickups, collecting
     case error(KioskError)
+    case board(BoardPanel.Page)
+    case letterCheck
 }
 
 /// The personal data of a session as the tests look at it, gathered from the state that holds it.
@@ -353,6 +359,8 @@ extension KioskStateMachine.State {
         case .findingPickups: .findingPickups
         case .pickups: .pickups
         case .collecting: .collecting
+        case .board(let page): .board(page)
+        case .letterCheck: .letterCheck
         }
     }
 }
@@ -361,7 +369,7 @@ extension KioskStateMachine {
     /// The session's data the state holds; `nil` in the states that hold none (idle, done, error).
     var session: SessionView? {
         switch state {
-        case .idle, .done, .error: nil
+        case .idle, .done, .error, .board: nil
         case .readingCard(let card): SessionView(card: card.uid)
         case .pinEntry(let who, let pin, let checking):
             SessionView(card: who.card, resident: who.resident, pin: pin.digits, awaitingPINCheck: checking)
@@ -377,7 +385,7 @@ extension KioskStateMachine {
                 purpose: printing.request.purpose, issued: printing.issued)
         case .operatorPIN(let card, let pin, let checking):
             SessionView(card: card, pin: pin.digits, awaitingPINCheck: checking)
-        case .maintenance(let card): SessionView(card: card)
+        case .maintenance(let card), .letterCheck(let card, _): SessionView(card: card)
         }
     }
 }

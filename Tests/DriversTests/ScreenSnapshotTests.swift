@@ -105,15 +105,21 @@ struct ScreenSnapshotTests {
             stored: StoredBoard(board: board, confirmedOn: stale ? today.adding(days: -20) : today), today: today)
     }
 
-    /// The idle screen with each page of the board, and a stale board: (name, phase, board).
-    static var boardScreens: [(String, Int, BoardPanel)] {
-        [
-            ("idle-board-1-realisation", 0, boardPanel()),
-            ("idle-board-2-bidang", BoardPanel.secondsPerPage, boardPanel()),
-            ("idle-board-3-activities", 2 * BoardPanel.secondsPerPage, boardPanel()),
-            ("idle-board-4-announcements", 3 * BoardPanel.secondsPerPage, boardPanel()),
-            ("idle-board-stale", 0, boardPanel(stale: true)),
+    /// The idle screen with each page of the board, and a stale board; each page opened in detail by a touch:
+    /// (name, screen, phase, board).
+    static var boardScreens: [(String, Screen, Int, BoardPanel)] {
+        let idle = KioskScreens.idle(health: Health())
+        let pages: [BoardPanel.Page] = [.realisation, .bidang, .activities, .announcements]
+        return [
+            ("idle-board-1-realisation", idle, 0, boardPanel()),
+            ("idle-board-2-bidang", idle, BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-3-activities", idle, 2 * BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-4-announcements", idle, 3 * BoardPanel.secondsPerPage, boardPanel()),
+            ("idle-board-stale", idle, 0, boardPanel(stale: true)),
         ]
+            + pages.enumerated().map { index, page in
+                ("board-detail-\(index + 1)-\(page.name)", KioskScreens.boardDetail(page), 0, boardPanel())
+            } + [("board-detail-stale", KioskScreens.boardDetail(.realisation), 0, boardPanel(stale: true))]
     }
 
     @Test(
@@ -129,11 +135,23 @@ struct ScreenSnapshotTests {
         let painter = ScreenPainter(layout: layout, size: display.drawnSize, measurer: Self.renderer)
         let idle = KioskScreens.idle(health: Health())
         let folder = Self.fixtures + "/" + panel.name
-        for (name, phase, board) in Self.boardScreens {
-            let page = painter.page(idle, phase: phase, board: board)
+        for (name, screen, phase, board) in Self.boardScreens {
+            let page = painter.page(screen, phase: phase, board: board)
             let texts = page.texts.joined(separator: "\n")
-            // The idle screen's job first: its title and instructions are on every page of the board.
-            for line in [Teks.idleTitle] + Teks.idleLines { #expect(texts.contains(line), "\(name) lacks \(line)") }
+            if screen.id == .idle {
+                // The idle screen's job first: its title and instructions are on every page of the board.
+                for line in [Teks.idleTitle] + Teks.idleLines {
+                    #expect(texts.contains(line), "\(name) lacks \(line)")
+                }
+            } else {
+                // In detail: the page's heading and its way back, and the board's box clear of the Kembali button.
+                #expect(texts.contains(Teks.Board.detailTitle) && texts.contains(Teks.back), "\(name)")
+                #expect(texts.contains("2026") || texts.contains(Teks.Board.announcements), "\(name): no heading")
+                let laidOut = layout.layout(screen)
+                let box = layout.boardDetailArea(laidOut)
+                #expect(laidOut.buttonFrames.allSatisfy { !$0.1.intersects(box) }, "\(name)")
+                #expect(box.width >= layout.size.width - 6.5, "\(name): the page is not full width")
+            }
             #expect(texts.contains("Data per 30 November 2026"), "\(name)")
             #expect(texts.contains("BELUM DIPERBARUI") == name.hasSuffix("stale"), "\(name): the stale label")
             // 7:1 for every text, inside the screen, none too small to read.
@@ -162,6 +180,73 @@ struct ScreenSnapshotTests {
         let stillFirst = painter.page(idle, phase: BoardPanel.secondsPerPage - 1, board: Self.boardPanel()).texts
         let second = painter.page(idle, phase: BoardPanel.secondsPerPage, board: Self.boardPanel()).texts
         #expect(first == stillFirst && first != second)
+    }
+
+    /// Hostile board data as the kiosk keeps it (BoardStore trims the texts): 10,000 activities, the 5 MB
+    /// announcement cut to `VillageBoard.maximumBody`, titles in Javanese script, a realisation of 250 % and a bidang
+    /// with no budget. Every page, on idle and in detail, stays inside its box: a screenful of lines, never a list
+    /// run off the panel, and the e-KTP prompt still on the idle screen.
+    @Test("a hostile board draws every page inside its box, on idle and in detail", arguments: panels)
+    func hostileBoard(panel: Panel) async throws {
+        // Seconds of CPU in a debug build: off the concurrency pool, so the scripted sessions of other suites keep
+        // their threads.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread { continuation.resume(with: Result { try Self.hostileBoard(panel: panel) }) }
+        }
+    }
+
+    static func hostileBoard(panel: Panel) throws {
+        let drawn = panel.rotation.drawnSize(width: Double(panel.pixels.width), height: Double(panel.pixels.height))
+        let mm = panel.rotation.drawnSize(width: panel.mm.width, height: panel.mm.height)
+        let layout = try ScreenLayout(size: SizeMM(width: mm.width, height: mm.height))
+        let painter = ScreenPainter(layout: layout, size: drawn, measurer: Self.renderer)
+        let today = CalendarDate(year: 2026, month: 12, day: 6)!
+        let javanese = "ꦥꦁꦒꦺꦴꦭꦺꦏ꧀ꦲꦤ꧀ ꦢꦺꦱ"
+        let board = VillageBoard(
+            year: 2026, asOf: today,
+            summary: [
+                .init(title: javanese, budget: 1_000, realised: 2_500), .init(title: "Belanja", budget: 0, realised: 0),
+            ],
+            byBidang: [.init(title: String(repeating: "Bidang ", count: 100), budget: 0, realised: 7)],
+            activities: (0..<10_000).map {
+                .init(title: "\(javanese) \($0)", bidang: 2, status: $0 % 3 == 0 ? .done : .ongoing, progress: $0 % 101)
+            },
+            announcements: [
+                .init(
+                    title: javanese, body: String(repeating: "Pengumuman ", count: 500_000), validFrom: today,
+                    validUntil: today)
+            ],
+            complaints: "Kantor Desa"
+        ).trimmed()
+        let panelBoard = BoardPanel(stored: StoredBoard(board: board, confirmedOn: today), today: today)
+        #expect(panelBoard.pages == [.realisation, .bidang, .activities, .announcements])
+        let idle = KioskScreens.idle(health: Health())
+        for (index, page) in panelBoard.pages.enumerated() {
+            for screen in [idle, KioskScreens.boardDetail(page)] {
+                let laidOut = layout.layout(screen)
+                let box = painter.pixels(
+                    screen.id == .idle ? layout.idleAreas(laidOut).board : layout.boardDetailArea(laidOut))
+                let items = try #require(
+                    painter.boardItems(
+                        screen, board: panelBoard, phase: index * BoardPanel.secondsPerPage, highlighted: nil))
+                let runs = items.compactMap { if case .text(let run) = $0 { run } else { nil } }
+                #expect(runs.count < 80, "\(page) on \(screen.id): \(runs.count) texts")
+                for run in runs {
+                    let width = Self.renderer.width(of: run.text, in: run.font)
+                    #expect(
+                        run.origin.x >= box.origin.x - 0.5 && run.origin.x + width <= box.maxX + 0.5
+                            && run.origin.y > box.origin.y && run.origin.y <= box.maxY,
+                        "\(page) on \(screen.id): \"\(run.text.prefix(30))\" leaves the board's box")
+                }
+                for case .fill(let bar, _) in items {
+                    #expect(bar.maxX <= box.maxX + 0.5, "\(page) on \(screen.id): a bar of 250 % leaves the box")
+                }
+                if screen.id == .idle {
+                    let texts = painter.page(screen, phase: index * BoardPanel.secondsPerPage, board: panelBoard).texts
+                    #expect(texts.contains(Teks.idleTitle) && texts.contains(Teks.idleLines[0]))
+                }
+            }
+        }
     }
 
     @Test("every text is drawn in at least 7:1 contrast with the fill behind it", arguments: panels)

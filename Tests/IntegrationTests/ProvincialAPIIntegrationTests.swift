@@ -219,6 +219,43 @@ struct ProvincialAPIIntegrationTests {
         #expect(Set(try setup.applied().records.map(\.id)) == Set(ids))
     }
 
+    /// The same server restarted unsigned, then signing with a key the kiosk never got (an impostor, or a proxy that
+    /// rewrites answers): the kiosk settles nothing it was told, keeps its records, and says why; the genuine server
+    /// back, the records go (as duplicates where the impostor's side committed them).
+    @Test(arguments: ["unsigned", "foreign"])
+    func answersNotSignedByTheProvinceAreNotActedOn(_ signature: String) throws {
+        let setup = try Setup()
+        try setup.enroll()
+        #expect(try setup.capture(2).status == 0)
+        setup.server.stop()
+        let impostor = try APIServerProcess(
+            state: setup.folder + "/api", options: ["--answer-signature", signature], port: setup.server.port)
+        let upload = try setup.kiosk(["upload"])
+        impostor.stop()
+        #expect(upload.status != 0, "\(upload.output)")
+        #expect(upload.output.contains("the answer to POST /v1/records is not the province's"), "\(upload.output)")
+        #expect(try setup.kiosk(["status"]).output.contains("2 record(s) waiting"))
+        let genuine = try APIServerProcess(state: setup.folder + "/api", options: [], port: setup.server.port)
+        defer { genuine.stop() }
+        #expect(try setup.kiosk(["upload"]).status == 0)
+        #expect(try setup.kiosk(["status"]).output.contains("0 record(s) waiting"))
+    }
+
+    /// The server's clock an hour ahead of the kiosk's, its `Date` header not (a proxy's): the kiosk's first upload
+    /// is refused as stale, and it corrects its offset from the refusal's signed `created`, never from `Date`.
+    @Test func theClockOffsetComesFromTheSignedAnswer() throws {
+        let setup = try Setup()
+        try setup.enroll()
+        #expect(try setup.capture(1).status == 0)
+        setup.server.stop()
+        let ahead = try APIServerProcess(
+            state: setup.folder + "/api", options: ["--clock-skew", "3600"], port: setup.server.port)
+        defer { ahead.stop() }
+        let upload = try setup.kiosk(["upload"])
+        #expect(upload.status == 0, "\(upload.output)")
+        #expect(try setup.applied().records.count == 1)
+    }
+
     @Test func aRejectionReasonIsKeptWithoutNumbersOrForgedLogLines() throws {
         let reason = "NIK 1809071205900013 tidak cocok\nkiosk: a forged line"
         let setup = try Setup(serverOptions: ["--reject-reason", reason])

@@ -263,4 +263,46 @@ extension Timestamp {
     static func + (time: Timestamp, duration: Duration) -> Timestamp {
         Timestamp(millisecondsSince1970: time.millisecondsSince1970 + duration.milliseconds)
     }
+
+}
+
+/// Maintenance's "Periksa Surat" against the kiosk's own records.
+extension RecordStoreTests {
+    @Test func periksaSuratFindsTheKiosksOwnNumbersAndNoOthers() async throws {
+        let kiosk = try Fixture(station: 2)
+        let issued = try await kiosk.store.issue(kiosk.request(0))
+        let number = issued.number
+        let today = Timestamp.now().date()
+        #expect(await kiosk.store.check(number) == .issued(kindCode: number.kindCode, on: today))
+        func changed(_ change: (inout LetterNumber) -> Void) -> LetterNumber {
+            var other = number
+            change(&other)
+            return other
+        }
+        // The next serial, another station or village, another month or year on paper: not this kiosk's.
+        #expect(await kiosk.store.check(changed { $0.serial += 1 }) == .notIssued)
+        #expect(await kiosk.store.check(changed { $0.station = 3 }) == .notIssued)
+        #expect(await kiosk.store.check(changed { $0.station = nil }) == .notIssued)
+        #expect(await kiosk.store.check(changed { $0.village = try! VillageCode("1809072002") }) == .notIssued)
+        #expect(await kiosk.store.check(changed { $0.month = $0.month % 12 + 1 }) == .notIssued)
+        #expect(await kiosk.store.check(changed { $0.year += 1 }) == .notIssued)
+        #expect(await kiosk.store.check(changed { $0.kindCode = "S-99" }) == .notIssued)
+        // Typed with a serial of four digits, it is the same number.
+        let longSerial = try #require(
+            LetterNumber(number.formatted.replacingOccurrences(of: "/001-", with: "/0001-")))
+        #expect(await kiosk.store.check(longSerial) == .issued(kindCode: number.kindCode, on: today))
+        // Purged after the province acknowledged it: issued here, its date gone.
+        try await kiosk.database.pool.write { db in try db.execute(sql: "DELETE FROM service_record") }
+        #expect(await kiosk.store.check(number) == .purged)
+        #expect(await kiosk.store.check(changed { $0.serial += 1 }) == .notIssued)
+    }
+
+    @Test func periksaSuratOnAnUnreadableStoreSaysSo() async throws {
+        let kiosk = try Fixture()
+        let issued = try await kiosk.store.issue(kiosk.request(0))
+        try await kiosk.database.pool.write { db in
+            try db.execute(sql: "DROP TABLE outbox; DROP TABLE service_record")
+        }
+        #expect(await kiosk.store.check(issued.number) == .failed)
+    }
 }

@@ -53,6 +53,9 @@ struct RuntimeEffectsTests {
 
     @Test func aLookupThatOutlivedItsSessionNeverAnswersForTheNextCard() async throws {
         let settings = try SampleConfig.parse(SampleConfig.valid)
+        var policy = settings.policy
+        // Both lookups hang for as long as the test needs: no limit may end the second session meanwhile.
+        policy.lookupTimeout = .seconds(3600)
         let capture = KioskRuntimeTests.Capture()
         let registry = GatedRegistry()
         let events = KioskEvents()
@@ -62,7 +65,7 @@ struct RuntimeEffectsTests {
             }
         }
         let runtime = KioskRuntime(
-            policy: settings.policy, catalogue: settings.catalogue,
+            policy: policy, catalogue: settings.catalogue,
             ports: .init(
                 display: KioskRuntimeTests.CapturingDisplay(capture: capture), registry: registry, issuer: NoIssuer(),
                 printer: NoPrinter()),

@@ -90,6 +90,42 @@ struct ScreenPresenterTests {
         #expect(memcmp(framebuffer.base, fresh.base, framebuffer.stride * framebuffer.height) == 0)
     }
 
+    @Test("a touch on the idle screen's board opens the page it shows; the title and the other screens do not")
+    func touchingTheBoard() async throws {
+        let framebuffer = try Framebuffer.virtual(width: 1024, height: 600)
+        let display = try Self.presenter(framebuffer)
+        let today = CalendarDate(year: 2026, month: 12, day: 6)!
+        let board = VillageBoard(
+            year: 2026, asOf: today, summary: [.init(title: "Pendapatan", budget: 1_000_000, realised: 456_000)],
+            byBidang: [.init(title: "Bidang 2", budget: 800_000, realised: 200_000)], complaints: "Kantor Desa")
+        let panel = BoardPanel(stored: StoredBoard(board: board, confirmedOn: today), today: today)
+        let idle = KioskScreens.idle(health: Health())
+        await display.show(idle)
+        // No board yet: the idle screen has nothing to touch.
+        #expect(await display.target(at: PanelPoint(x: 0.7, y: 0.7)) == nil)
+        await display.showBoard { panel }
+        let layout = try ScreenLayout(size: SizeMM(width: 222, height: 125))
+        let box = layout.idleAreas(layout.layout(idle)).board
+        let centre = PanelPoint(x: (box.x + box.width / 2) / 222, y: (box.y + box.height / 2) / 125)
+        #expect(await display.target(at: centre) == .boardPage(.realisation))
+        #expect(await display.target(at: PanelPoint(x: 0.1, y: 0.9)) == nil, "the card illustration opens nothing")
+        #expect(await display.target(at: PanelPoint(x: 0.5, y: 0.05)) == nil, "the title opens nothing")
+        // A finger on the board marks it, as a button.
+        let press = try await Self.changes(framebuffer) { await display.highlight(.boardPage(.realisation)) }
+        #expect(press > 0)
+        await display.highlight(nil)
+        for _ in 0..<BoardPanel.secondsPerPage { await display.advanceAnimation() }
+        #expect(await display.target(at: centre) == .boardPage(.bidang), "the page shown at the touch")
+        // The page opened in detail: the board is drawn under its title; Kembali is its one button.
+        await display.show(KioskScreens.boardDetail(.bidang))
+        #expect(await display.target(at: centre) == nil)
+        let back = try #require(layout.layout(KioskScreens.boardDetail(.bidang)).buttonFrames.first)
+        #expect(back.0 == .back)
+        // Not on a screen without the board.
+        await display.show(KioskScreens.readingCard())
+        #expect(await display.target(at: centre) == nil)
+    }
+
     /// Pixels of the panel that differ after `change`.
     static func changes(_ framebuffer: Framebuffer, _ change: () async -> Void) async throws -> Int {
         func pixels() -> [UInt32] {

@@ -54,7 +54,12 @@ struct ContractTests {
                     token: "T0KEN-1234", publicKey: Data(repeating: 7, count: 32).base64EncodedString(),
                     softwareVersion: "0.1.0")
             ),
-            ("Enrollment", Enrollment(kioskId: "1809072001-01", villageCode: "1809072001", villageName: "Hanura")),
+            (
+                "Enrollment",
+                Enrollment(
+                    kioskId: "1809072001-01", villageCode: "1809072001", villageName: "Hanura",
+                    serverKey: Data(repeating: 7, count: 32).base64EncodedString())
+            ),
             ("RecordBatch", RecordBatch(records: [record])),
             ("ServiceRecord", record),
             ("RecordBatchResult", RecordBatchResult(results: [.init(id: record.id, status: .rejected, reason: "why")])),
@@ -144,7 +149,8 @@ struct ContractTests {
     @Test func theValidatorCatchesAnExtraAMissingAndAMistypedField() {
         var problems: [String] = []
         Self.validate(
-            ["kioskId": "kiosk-1", "villageName": 5, "extra": true] as [String: Any],
+            ["kioskId": "kiosk-1", "villageName": 5, "extra": true, "serverKey": String(repeating: "A", count: 43) + "="]
+                as [String: Any],
             against: Self.schemas["Enrollment"]!,
             at: "Enrollment", problems: &problems)
         #expect(problems.count == 3)

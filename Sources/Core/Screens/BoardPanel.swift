@@ -19,6 +19,16 @@ public struct BoardPanel: Hashable, Sendable {
         /// Spending per bidang.
         case bidang
         case activities, announcements
+
+        /// A short stable name, for screen names and file names.
+        public var name: String {
+            switch self {
+            case .realisation: "realisation"
+            case .bidang: "bidang"
+            case .activities: "activities"
+            case .announcements: "announcements"
+            }
+        }
     }
 
     /// Idle animation ticks (one a second) a page stays.
@@ -50,18 +60,23 @@ public struct BoardPanel: Hashable, Sendable {
 }
 
 extension ScreenPainter {
-    /// The board's box at `box` (millimetres), showing `page`.
-    func board(_ panel: BoardPanel, page: BoardPanel.Page, in box: RectMM) -> [DisplayItem] {
+    /// The board's box at `box` (millimetres), showing `page`; `pressed` while a finger is on it (it opens the page
+    /// in detail on release). In `detail` (the page opened full width, the box as large as the screen leaves) rows
+    /// may grow a little larger, and wide lines are cut later.
+    func board(_ panel: BoardPanel, page: BoardPanel.Page, in box: RectMM, pressed: Bool = false, detail: Bool = false)
+        -> [DisplayItem]
+    {
         let frame = pixels(box)
         let unit = sy
         var items: [DisplayItem] = [
-            .outline(frame, radius: 2 * unit, width: max(2, 0.5 * unit), theme.accent)
+            .outline(frame, radius: 2 * unit, width: max(2, (pressed ? 1.2 : 0.5) * unit), theme.accent)
         ]
         let inner = frame.inset(by: 2.5 * unit)
         let board = panel.stored.board
         // Rows sized to the box, but never so small that the smallest text (0.55 of a row) is under 1/60 of the
         // screen's height: the floor every resident screen keeps.
-        let row = max(5.5 * unit, min(9 * unit, inner.size.height / 9), size.height / 60 / 0.55 + 0.01)
+        let row = max(
+            5.5 * unit, min(9 * unit, inner.size.height / (detail ? 8 : 9)), size.height / 60 / 0.55 + 0.01)
         let heading: String =
             switch page {
             case .realisation: Teks.Board.realisation(year: board.year)

@@ -143,8 +143,87 @@ public enum KioskScreens {
                 Button(.toggleService, health.outOfService ? Teks.resumeService : Teks.stopService, role: .choice),
             ],
             // In the action bar: three choices are all a 7-inch panel fits under the status lines.
-            actions: [Button(.diagnostics, Teks.diagnostics), Button(.exitMaintenance, Teks.exit, role: .primary)],
+            actions: [
+                Button(.diagnostics, Teks.diagnostics), Button(.checkLetter, Teks.checkLetter),
+                Button(.exitMaintenance, Teks.exit, role: .primary),
+            ],
             prompt: Teks.maintenancePrompt)
+    }
+
+    /// One page of the village board in detail, full width: the presenter draws the board under the title (the
+    /// machine holds no board data); a card tapped now is read at once, as on idle.
+    public static func boardDetail(_ page: BoardPanel.Page) -> Screen {
+        Screen(
+            id: .board(page), title: Teks.Board.detailTitle, actions: [Button(.back, Teks.back, role: .primary)],
+            prompt: Teks.Board.detailPrompt)
+    }
+
+    /// The letters and signs a letter number can hold beyond digits, `/` and `-`: the kind codes' letters, `K` of
+    /// a station, and the Roman months' I, V and X.
+    public static func letterKeys(kindCodes: [String]) -> [Character] {
+        let letters = Set(kindCodes.joined().uppercased().filter { $0.isLetter && $0.isASCII } + "KIVX")
+        return Array(letters.sorted().prefix(12))
+    }
+
+    /// "Periksa Surat": the number typed so far, broken after each `/` (a letter number is too long for one line
+    /// beside the keypad of a 7-inch panel), and one page of the keypad: digits and signs, or letters.
+    public static func letterCheck(typed: String, letterPage: Bool, letters: [Character], checking: Bool = false)
+        -> Screen
+    {
+        var parts: [String] = []
+        for character in typed {
+            if parts.isEmpty || parts[parts.count - 1].hasSuffix("/") { parts.append("") }
+            parts[parts.count - 1].append(character)
+        }
+        let keys: [Button] =
+            letterPage
+            ? letters.map { Button(.character($0), String($0), role: .key) }
+                + [Button(.otherKeys, Teks.CheckLetter.digits, role: .key)]
+            : "1234567890/-".map { Button(.character($0), String($0), role: .key) }
+                + [Button(.otherKeys, Teks.CheckLetter.letters, role: .key)]
+        return Screen(
+            id: .letterCheck, icon: .letter, title: Teks.CheckLetter.title,
+            lines: [checking ? Teks.CheckLetter.checking : Teks.CheckLetter.typeNumber]
+                + (parts.isEmpty ? ["_"] : parts),
+            actions: [Button(.back, Teks.back)],
+            characterKeys: keys + [
+                Button(.deleteCharacter, Teks.delete, role: .key),
+                Button(.submitLetterNumber, Teks.ok, role: .key),
+            ],
+            prompt: Teks.CheckLetter.prompt)
+    }
+
+    /// Whether this kiosk issued the number typed: its kind (the catalogue's title, else its code) and day, never
+    /// who holds it.
+    public static func letterCheckResult(_ check: LetterCheck, typed: String, kindTitle: (String) -> String)
+        -> Screen
+    {
+        let (title, lines): (String, [String]) =
+            switch check {
+            case .issued(let code, let day):
+                (
+                    Teks.CheckLetter.issuedTitle,
+                    [
+                        Teks.CheckLetter.number(typed), Teks.CheckLetter.kind(kindTitle(code)),
+                        Teks.CheckLetter.date(IndonesianDate.long(day)), Teks.CheckLetter.issued,
+                    ]
+                )
+            case .purged: (Teks.CheckLetter.issuedTitle, [Teks.CheckLetter.number(typed)] + Teks.CheckLetter.purged)
+            case .notIssued:
+                (Teks.CheckLetter.notIssuedTitle, [Teks.CheckLetter.number(typed)] + Teks.CheckLetter.notIssued)
+            case .malformed:
+                (Teks.CheckLetter.malformedTitle, [Teks.CheckLetter.typed(typed)] + Teks.CheckLetter.malformed)
+            case .failed: (Teks.CheckLetter.failedTitle, Teks.CheckLetter.failed)
+            }
+        let byThisKiosk: Bool =
+            switch check {
+            case .issued, .purged: true
+            case .notIssued, .malformed, .failed: false
+            }
+        return Screen(
+            id: .letterCheckResult, icon: byThisKiosk ? .check : .warning, title: title, lines: lines,
+            actions: [Button(.back, Teks.back), Button(.checkLetter, Teks.CheckLetter.again, role: .primary)],
+            prompt: title)
     }
 
     /// The panel check; the display adds its own facts, the colour bars and the touch crosshair.

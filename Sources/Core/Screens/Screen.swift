@@ -10,6 +10,8 @@ public struct Screen: Hashable, Sendable {
     /// Actions along the bottom (back, cancel, confirm), left to right.
     public var actions: [Button]
     public var pinPad: PINPad?
+    /// A keypad that types text (a letter number): one page of its keys, laid out where the PIN pad goes.
+    public var characterKeys: [Button]
     /// Printing progress, 0-100.
     public var progress: Int?
     /// What a spoken prompt says for this screen.
@@ -17,7 +19,8 @@ public struct Screen: Hashable, Sendable {
 
     public init(
         id: ScreenID, icon: Icon? = nil, title: String, lines: [String] = [], choices: [Button] = [],
-        actions: [Button] = [], pinPad: PINPad? = nil, progress: Int? = nil, prompt: String
+        actions: [Button] = [], pinPad: PINPad? = nil, characterKeys: [Button] = [], progress: Int? = nil,
+        prompt: String
     ) {
         self.id = id
         self.icon = icon
@@ -26,12 +29,16 @@ public struct Screen: Hashable, Sendable {
         self.choices = choices
         self.actions = actions
         self.pinPad = pinPad
+        self.characterKeys = characterKeys
         self.progress = progress
         self.prompt = prompt
     }
 
     /// Every button the resident can press, the PIN pad's keys included.
-    public var buttons: [Button] { choices + actions + (pinPad?.keys ?? []) }
+    public var buttons: [Button] { choices + actions + (pinPad?.keys ?? []) + characterKeys }
+
+    /// The keys of the keypad shown, PIN or text, if any.
+    public var keypad: [Button]? { pinPad?.keys ?? (characterKeys.isEmpty ? nil : characterKeys) }
 
     /// The button Enter means on a keypad: the screen's primary action.
     public var primaryAction: Button? { actions.first { $0.role == .primary } }
@@ -53,6 +60,11 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
     case diagnostics
     /// "Surat Siap Diambil": letters prepared elsewhere, waiting for the resident who just typed their PIN.
     case pickups
+    /// One page of the village board, full width, opened by touching the board on the idle screen.
+    case board(BoardPanel.Page)
+    /// Maintenance's "Periksa Surat": a letter number typed on the keypad, and whether this kiosk issued it.
+    case letterCheck
+    case letterCheckResult
 
     /// A short stable name for logs, scripts and file names: `idle`, `pin`, `error-paper-out`.
     public var description: String {
@@ -70,6 +82,9 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
         case .maintenance: "maintenance"
         case .diagnostics: "diagnostics"
         case .pickups: "pickups"
+        case .board(let page): "board-" + page.name
+        case .letterCheck: "letter-check"
+        case .letterCheckResult: "letter-check-result"
         }
     }
 }
@@ -139,6 +154,16 @@ public enum ButtonID: Hashable, Sendable {
     case pickup(Int)
     /// Leave the prepared letters for the menu of letters.
     case continueToMenu
+    /// The village board's box on the idle screen, showing `page`: the presenter hit-tests it (only it knows the page
+    /// shown), and the machine opens that page in detail.
+    case boardPage(BoardPanel.Page)
+    /// Maintenance's "Periksa Surat", and "Periksa Lagi" on its result.
+    case checkLetter
+    /// A key of the letter-number keypad, and its own controls.
+    case character(Character)
+    case otherKeys
+    case deleteCharacter
+    case submitLetterNumber
 }
 
 /// The PIN entry: how many digits are typed (never which), of how many.

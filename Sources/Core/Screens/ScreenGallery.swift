@@ -40,6 +40,21 @@ public enum ScreenGallery {
              .diskFull, .outOfService, .storageFailed]
         gallery += errors.map { ("error-" + $0.name, KioskScreens.error($0)) }
         gallery.append(("diagnostics", KioskScreens.diagnostics()))
+        // Maintenance's "Periksa Surat": a number half typed, and the answer for one this kiosk issued.
+        gallery.append(
+            (
+                "letter-check",
+                KioskScreens.letterCheck(
+                    typed: "S-41/007-K2/18090", letterPage: false,
+                    letters: KioskScreens.letterKeys(kindCodes: letters.map(\.code)))
+            ))
+        gallery.append(
+            (
+                "letter-check-result",
+                KioskScreens.letterCheckResult(
+                    .issued(kindCode: first?.code ?? "", on: CalendarDate(year: 2026, month: 11, day: 30)!),
+                    typed: "S-41/007-K2/1809072001/XI/2026", kindTitle: { _ in first?.title ?? "" })
+            ))
         // Letters prepared elsewhere: one waiting, one collected before; then the answer to a touch on the collected one.
         let prepared = [
             PickupLetter(

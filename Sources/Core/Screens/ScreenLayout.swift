@@ -42,27 +42,33 @@ public struct ScreenLayout: Hashable, Sendable {
         var contentWidth = size.width - 2 * margin
 
         // On a portrait panel the PIN pad sits under the text, above the action bar, in telephone order.
-        if let pad = screen.pinPad, size.height > size.width {
-            let keys = pad.keys
+        // A letter number's keypad has more keys than a PIN pad: five across, three down.
+        let wide = (screen.keypad?.count ?? 0) > 12
+        if let keys = screen.keypad, size.height > size.width {
+            let (columns, rows) = wide ? (5, (keys.count + 4) / 5) : (3, 4)
             let bottom = size.height - margin - (screen.actions.isEmpty ? 0 : barHeight + gap)
-            let key = min(26, (contentWidth - 2 * gap) / 3, (bottom - size.height * 0.4 - 3 * gap) / 4)
-            let left = (size.width - (3 * key + 2 * gap)) / 2
-            let top = bottom - (4 * key + 3 * gap)
+            let key = min(
+                26, (contentWidth - Double(columns - 1) * gap) / Double(columns),
+                (bottom - size.height * 0.4 - Double(rows - 1) * gap) / Double(rows))
+            let left = (size.width - (Double(columns) * key + Double(columns - 1) * gap)) / 2
+            let top = bottom - (Double(rows) * key + Double(rows - 1) * gap)
             for (index, button) in keys.enumerated() {
                 let frame = RectMM(
-                    x: left + Double(index % 3) * (key + gap), y: top + Double(index / 3) * (key + gap), width: key,
-                    height: key)
+                    x: left + Double(index % columns) * (key + gap), y: top + Double(index / columns) * (key + gap),
+                    width: key, height: key)
                 elements.append(.init(kind: .button(button), frame: frame))
             }
-        } else if let pad = screen.pinPad {
-            // The PIN pad takes the right-hand side, keys at least 20 mm square, in the first grid that fits.
-            let keys = pad.keys
+        } else if let keys = screen.keypad {
+            // The keypad takes the right-hand side, keys at least 20 mm square, in the first grid that fits (a
+            // letter number's wider pad leaves at least a quarter of the width to the number typed).
             let height = size.height - 2 * margin
             let (columns, rows) =
-                [(3, 4), (4, 3), (6, 2)].first { _, rows in
+                (wide ? [(5, 3)] : [(3, 4), (4, 3), (6, 2)]).first { _, rows in
                     Double(rows) * Self.minimumTarget + Double(rows - 1) * gap <= height
-                } ?? (6, 2)
-            let key = min(26, (height - Double(rows - 1) * gap) / Double(rows))
+                } ?? (wide ? (5, 3) : (6, 2))
+            let key = min(
+                26, (height - Double(rows - 1) * gap) / Double(rows),
+                wide ? (size.width * 0.72 - Double(columns - 1) * gap) / Double(columns) : 26)
             let padWidth = Double(columns) * key + Double(columns - 1) * gap
             let left = size.width - margin - padWidth
             for (index, button) in keys.enumerated() {
@@ -123,6 +129,35 @@ public struct ScreenLayout: Hashable, Sendable {
             }
         }
         return LaidOutScreen(size: size, elements: elements)
+    }
+}
+
+extension ScreenLayout {
+    /// Where the idle screen's card illustration and the village board go, under its text: in landscape the
+    /// illustration on the left and the board on the right, in portrait the board below. One place, so what is
+    /// drawn and what a touch opens are the same box.
+    public func idleAreas(_ laidOut: LaidOutScreen) -> (illustration: RectMM, board: RectMM) {
+        let top = (laidOut.elements.map(\.frame.maxY).max() ?? 0) + 2
+        if size.width >= size.height {
+            let left = size.width * 0.3
+            return (
+                RectMM(x: 0, y: top + 3, width: left, height: size.height - top - 3),
+                RectMM(x: left, y: top, width: size.width - left - 3, height: size.height - top - 3)
+            )
+        }
+        let height = min(40, (size.height - top) * 0.3)
+        return (
+            RectMM(x: 0, y: top, width: size.width, height: height),
+            RectMM(x: 3, y: top + height + 2, width: size.width - 6, height: size.height - top - height - 5)
+        )
+    }
+
+    /// Where a board page opened in detail goes: the full width between the title and the action bar.
+    public func boardDetailArea(_ laidOut: LaidOutScreen) -> RectMM {
+        let texts = laidOut.elements.filter { if case .button = $0.kind { false } else { true } }
+        let top = (texts.map(\.frame.maxY).max() ?? margin) + gap
+        let bottom = (laidOut.buttonFrames.map(\.1.y).min() ?? size.height - margin) - gap
+        return RectMM(x: margin, y: top, width: size.width - 2 * margin, height: max(0, bottom - top))
     }
 }
 

@@ -35,10 +35,10 @@ public struct ScreenPainter: Sendable {
     /// On the diagnostics screen, `facts` (the framebuffer's, from the display) are listed under colour bars, and
     /// `touch` (a point of the drawn screen) gets a crosshair.
     /// On the idle screen, `board` (the village board) takes the space beside the card illustration, one page per
-    /// `BoardPanel.secondsPerPage` steps of `phase`.
+    /// `BoardPanel.secondsPerPage` steps of `phase`; on a board screen it shows that screen's page in detail.
     public func page(
         _ screen: Screen, highlighted: ButtonID? = nil, phase: Int = 0, facts: [String] = [], touch: Point? = nil,
-        board: BoardPanel? = nil
+        board: BoardPanel? = nil, boardItems: [DisplayItem]? = nil
     ) -> DisplayPage {
         let laidOut = layout.layout(screen)
         var items: [DisplayItem] = [.fill(Rect(x: 0, y: 0, width: size.width, height: size.height), theme.background)]
@@ -74,31 +74,40 @@ public struct ScreenPainter: Sendable {
             let top = (laidOut.elements.map(\.frame.maxY).max() ?? 0) + 2
             if let board, let shown = board.page(at: phase) {
                 // Landscape: the card and waves on the left, the board on the right. Portrait: the board below.
-                let (illustration, box): (RectMM, RectMM)
-                if layout.size.width >= layout.size.height {
-                    let left = layout.size.width * 0.3
-                    illustration = RectMM(x: 0, y: top + 3, width: left, height: layout.size.height - top - 3)
-                    box = RectMM(
-                        x: left, y: top, width: layout.size.width - left - 3, height: layout.size.height - top - 3)
-                } else {
-                    let height = min(40, (layout.size.height - top) * 0.3)
-                    illustration = RectMM(x: 0, y: top, width: layout.size.width, height: height)
-                    box = RectMM(
-                        x: 3, y: top + height + 2, width: layout.size.width - 6,
-                        height: layout.size.height - top - height - 5)
-                }
+                let (illustration, box) = layout.idleAreas(laidOut)
                 items += idleIllustration(in: illustration, phase: phase)
-                items += self.board(board, page: shown, in: box)
+                items +=
+                    boardItems ?? self.board(board, page: shown, in: box, pressed: highlighted == .boardPage(shown))
             } else {
                 items += idleIllustration(
                     in: RectMM(x: 0, y: top + 2, width: layout.size.width, height: layout.size.height - top - 2),
                     phase: phase)
             }
         }
+        if case .board(let shown) = screen.id, let board, board.pages.contains(shown) {
+            items += boardItems ?? self.board(board, page: shown, in: layout.boardDetailArea(laidOut), detail: true)
+        }
         if screen.id == .diagnostics {
             items += diagnostics(below: laidOut, facts: facts, lineSize: lineSize, touch: touch)
         }
         return DisplayPage(size: size, items: items)
+    }
+
+    /// The board's own items on `screen` (its box on idle at `phase`, or its page in detail), `nil` where it is not
+    /// drawn: what `page(_:board:boardItems:)` takes back, so a caller that keeps them lays the board's texts out
+    /// once per page rather than at every step of the idle animation.
+    public func boardItems(_ screen: Screen, board: BoardPanel, phase: Int, highlighted: ButtonID?) -> [DisplayItem]? {
+        let laidOut = layout.layout(screen)
+        switch screen.id {
+        case .idle:
+            guard let shown = board.page(at: phase) else { return nil }
+            return self.board(
+                board, page: shown, in: layout.idleAreas(laidOut).board, pressed: highlighted == .boardPage(shown))
+        case .board(let shown) where board.pages.contains(shown):
+            return self.board(board, page: shown, in: layout.boardDetailArea(laidOut), detail: true)
+        default:
+            return nil
+        }
     }
 
     // MARK: Geometry

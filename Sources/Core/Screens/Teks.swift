@@ -90,6 +90,38 @@ public enum Teks {
     public static let stopService = "Hentikan Layanan"
     public static let resumeService = "Buka Layanan"
     public static let exit = "Keluar"
+    public static let checkLetter = "Periksa Surat"
+
+    /// Maintenance's "Periksa Surat": a letter number typed, and whether this kiosk issued it.
+    public enum CheckLetter {
+        public static let title = "Periksa Surat"
+        public static let typeNumber = "Ketik nomor surat:"
+        public static let prompt = "Ketik nomor surat, lalu sentuh OK."
+        public static let checking = "Memeriksa..."
+        public static let again = "Periksa Lagi"
+        public static let letters = "ABC"
+        public static let digits = "123"
+        public static let issuedTitle = "Diterbitkan Kios Ini"
+        public static let notIssuedTitle = "Tidak Diterbitkan Kios Ini"
+        public static let malformedTitle = "Nomor Tidak Sah"
+        public static let failedTitle = "Tidak Dapat Diperiksa"
+        public static func number(_ number: String) -> String { "Nomor: \(number)" }
+        public static func kind(_ title: String) -> String { "Jenis: \(title)" }
+        public static func date(_ date: String) -> String { "Tanggal: \(date)" }
+        public static let issued = "Surat ini diterbitkan oleh kios ini."
+        public static let purged = [
+            "Nomor ini diterbitkan oleh kios ini.", "Catatannya sudah dihapus setelah masa simpan;",
+            "tanggalnya tidak dapat diperiksa lagi.",
+        ]
+        public static let notIssued = [
+            "Nomor ini tidak diterbitkan oleh kios ini.", "Periksa lagi nomornya, atau tanyakan ke kantor desa.",
+        ]
+        public static func typed(_ text: String) -> String { "Diketik: \(text)" }
+        public static let malformed = [
+            "Bentuk nomor surat: KODE/NOMOR/KODE DESA/BULAN/TAHUN", "Contoh: S-41/007/1809072001/XI/2026",
+        ]
+        public static let failed = ["Catatan kios tidak dapat dibaca.", "Coba lagi, atau hubungi teknisi."]
+    }
     public static let diagnostics = "Diagnostik Layar"
     public static let diagnosticsLines = [
         "Sentuh layar: tanda + muncul di titik sentuhan.", "Warna harus urut: merah, hijau, biru, putih, hitam.",
@@ -229,5 +261,8 @@ public enum Teks {
         public static func stale(since date: String) -> String { "BELUM DIPERBARUI sejak \(date)" }
         public static func complaints(_ place: String) -> String { "Pengaduan: \(place)" }
         public static func validUntil(_ date: String) -> String { "Berlaku sampai \(date)" }
+        /// The page of the board opened in detail by a touch.
+        public static let detailTitle = "Papan Informasi Desa"
+        public static let detailPrompt = "Papan informasi desa. Sentuh Kembali untuk kembali."
     }
 }

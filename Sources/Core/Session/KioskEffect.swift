@@ -18,6 +18,9 @@ public enum KioskEffect: Hashable, Sendable {
     case findPickups(Resident, CardUID)
     /// Claim, record and print a prepared letter unchanged; answer `.printProgress` and `.pickupFinished`.
     case collect(PickupLetter, Resident, CardUID)
+    /// Maintenance's "Periksa Surat": ask the record store whether this kiosk issued `number`, then answer
+    /// `.letterChecked`.
+    case checkLetter(LetterNumber)
 }
 
 /// A PIN as typed. Printing it shows stars only.

@@ -28,6 +28,8 @@ public enum KioskEvent: Hashable, Sendable {
     case pickupsFound([PickupLetter])
     /// How collecting a prepared letter ended.
     case pickupFinished(PickupOutcome)
+    /// The record store's answer to `.checkLetter`.
+    case letterChecked(LetterCheck)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
     case tick
 

@@ -18,7 +18,12 @@ public struct KioskPolicy: Hashable, Sendable {
     /// A resident who does nothing this long is logged out; the warning comes `timeoutWarning` before.
     public var inactivityTimeout: Duration = .seconds(60)
     public var timeoutWarning: Duration = .seconds(15)
+    /// How long the card reader may take to read a card (UID, and the chip's biodata in mode `chip`): a mute card
+    /// is given up after it (the reader enforces it; the session has not started yet).
     public var cardReadTimeout: Duration = .seconds(5)
+    /// How long "Membaca e-KTP" waits for the registry's answer about the card read: only a stuck database takes
+    /// that long, and the resident then hears the system has a problem, not that the card is unreadable.
+    public var lookupTimeout: Duration = .seconds(30)
     public var printTimeout: Duration = .seconds(120)
     public var doneDisplay: Duration = .seconds(10)
     public var errorDisplay: Duration = .seconds(15)

@@ -36,6 +36,11 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case operatorPIN(CardUID, pin: PIN, checking: Bool)
         /// An operator's card and PIN opened maintenance (or its diagnostics screen).
         case maintenance(operatorCard: CardUID)
+        /// A page of the village board in detail, opened by touching the board on the idle screen: no card, no
+        /// session; a card tapped now is read at once, as on idle.
+        case board(BoardPanel.Page)
+        /// Maintenance's "Periksa Surat": the operator types a letter number and learns whether this kiosk issued it.
+        case letterCheck(operatorCard: CardUID, LetterEntry)
 
         /// The state's name, as logs may show it: never any of its data.
         public var description: String {
@@ -54,6 +59,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .done: "done"
             case .error(let error): "error-\(error.name)"
             case .maintenance: "maintenance"
+            case .board: "board"
+            case .letterCheck: "letterCheck"
             }
         }
     }
@@ -173,6 +180,10 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .key(let key):
             guard let button = button(for: key) else { return [] }
             return press(button, now: now)
+        case .press(.boardPage(let page)):
+            // The board is drawn on the idle screen only (the presenter hit-tests it): not under an error screen.
+            guard case .idle = state, screen.id == .idle else { return [] }
+            return enter(.board(page), now: now)
         case .press(let button):
             // A press counts only for a button on the screen the resident sees.
             guard screen.buttons.contains(where: { $0.id == button }) else { return [] }
@@ -220,6 +231,13 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .pickupFinished(let outcome):
             guard case .collecting(let collecting) = state else { return [] }
             return pickupFinished(outcome, collecting, now: now)
+        case .letterChecked(let check):
+            guard case .letterCheck(let card, var entry) = state, entry.checking else { return [] }
+            entry.checking = false
+            entry.result = check
+            state = .letterCheck(operatorCard: card, entry)
+            armTimer(now: now)
+            return show(screen(for: state))
         case .diskChecked(let hasRoom):
             guard health.diskFull == hasRoom else { return [] }
             var newHealth = health
@@ -229,6 +247,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             health = newHealth
             switch state {
             case .idle: return show(KioskScreens.idle(health: health))
+            // A kiosk that can no longer serve says so at once, not after the board's page times out.
+            case .board: return health.blockingError == nil ? [] : leaveToIdle(now: now)
             // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
             case .maintenance:
                 return isWarning || screen.id == .diagnostics ? [] : show(KioskScreens.maintenance(health: health))
@@ -328,7 +348,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
 
     private mutating func cardRemoved(now: C.Instant) -> [KioskEffect] {
         switch state {
-        case .idle:
+        case .idle, .board:
+            // No session to end (a card left lying on the reader since the last one was taken away).
             return []
         case .collecting(var collecting):
             // Claimed, recorded and printing: it finishes, and the session ends with it.
@@ -379,7 +400,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             return enter(.pickups(who, letters: letters, page: next, notice: notice), now: now)
 
         case (.pinEntry, .cancel), (.operatorPIN, .cancel), (.pickups, .cancel), (.menu, .cancel), (.purpose, .cancel),
-            (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance):
+            (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance), (.board, .back):
             return leaveToIdle(now: now)
 
         case (.pinEntry, .pinDigit(let digit)), (.operatorPIN, .pinDigit(let digit)):
@@ -435,6 +456,10 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case (.maintenance, .back) where screen.id == .diagnostics:
             armTimer(now: now)
             return show(KioskScreens.maintenance(health: health))
+        case (.maintenance(let card), .checkLetter):
+            return enter(.letterCheck(operatorCard: card, LetterEntry()), now: now)
+        case (.letterCheck(let card, let entry), _):
+            return letterCheck(button, card: card, entry: entry, now: now)
         case (.maintenance, .testPrint):
             armTimer(now: now)
             return [.testPrint]
@@ -450,6 +475,43 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         default:
             return []
         }
+    }
+
+    /// A press on "Periksa Surat": keys type the number, Periksa looks it up (a number that does not parse is
+    /// answered at once), Kembali goes back to maintenance; on the answer, Periksa Lagi types another number (or
+    /// corrects a malformed one).
+    private mutating func letterCheck(_ button: ButtonID, card: CardUID, entry: LetterEntry, now: C.Instant)
+        -> [KioskEffect]
+    {
+        var entry = entry
+        var effects: [KioskEffect] = []
+        switch button {
+        case .back:
+            return enter(.maintenance(operatorCard: card), now: now)
+        case .checkLetter where entry.result != nil:
+            entry = LetterEntry(typed: entry.result == .malformed ? entry.typed : "")
+        case .character(let character) where entry.result == nil && !entry.checking:
+            guard entry.typed.count < LetterEntry.maximumLength else { return [] }
+            entry.typed.append(character)
+        case .deleteCharacter where entry.result == nil && !entry.checking:
+            guard !entry.typed.isEmpty else { return [] }
+            entry.typed.removeLast()
+        case .otherKeys where entry.result == nil:
+            entry.letterPage.toggle()
+        case .submitLetterNumber where entry.result == nil && !entry.checking:
+            guard !entry.typed.isEmpty else { return [] }
+            if let number = LetterNumber(entry.typed) {
+                entry.checking = true
+                effects = [.checkLetter(number)]
+            } else {
+                entry.result = .malformed
+            }
+        default:
+            return []
+        }
+        state = .letterCheck(operatorCard: card, entry)
+        armTimer(now: now)
+        return show(screen(for: state)) + effects
     }
 
     private mutating func submitPIN() -> [KioskEffect] {
@@ -489,7 +551,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         guard let deadline else { return [] }
         if now >= deadline.at {
             switch state {
-            case .readingCard: return fail(.cardUnreadable, now: now)
+            case .readingCard: return fail(.storageFailed, now: now)
             // The store did not answer: prepared letters never hold up the menu.
             case .findingPickups(let who): return enter(.menu(who, page: 0), now: now)
             case .printing, .collecting:
@@ -545,12 +607,14 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         let (timeout, warns): (Duration?, Bool) =
             switch state {
             case .idle: (nil, false)
-            case .readingCard, .findingPickups: (policy.cardReadTimeout, false)
+            case .readingCard, .findingPickups: (policy.lookupTimeout, false)
             case .pinEntry, .operatorPIN, .pickups, .menu, .purpose, .confirm: (policy.inactivityTimeout, true)
             case .printing, .collecting: (policy.printTimeout, false)
             case .done: (policy.doneDisplay, false)
             case .error: (policy.errorDisplay, false)
-            case .maintenance: (policy.maintenanceTimeout, true)
+            case .maintenance, .letterCheck: (policy.maintenanceTimeout, true)
+            // Nothing is lost when the board goes: back to idle without a warning.
+            case .board: (policy.inactivityTimeout, false)
             }
         deadline = timeout.map { timeout in
             Deadline(
@@ -564,7 +628,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether a card presented now starts a session: only when none runs.
     private var acceptsCard: Bool {
         switch state {
-        case .idle, .done, .error: true
+        case .idle, .done, .error, .board: true
         default: false
         }
     }
@@ -572,7 +636,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether the state holds a session's card or personal data, which leaving it clears.
     var holdsSession: Bool {
         switch state {
-        case .idle, .done, .error: false
+        case .idle, .done, .error, .board: false
         default: true
         }
     }
@@ -623,6 +687,16 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .done(let draft): return KioskScreens.done(draft: draft, onPaper: policy.lettersOnPaper)
         case .error(let error): return KioskScreens.error(error)
         case .maintenance: return KioskScreens.maintenance(health: health)
+        case .board(let page): return KioskScreens.boardDetail(page)
+        case .letterCheck(_, let entry):
+            if let result = entry.result {
+                return KioskScreens.letterCheckResult(result, typed: entry.typed) { code in
+                    letters.first { $0.code == code }?.title ?? code
+                }
+            }
+            return KioskScreens.letterCheck(
+                typed: entry.typed, letterPage: entry.letterPage,
+                letters: KioskScreens.letterKeys(kindCodes: letters.map(\.code)), checking: entry.checking)
         }
     }
 
@@ -633,16 +707,21 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         switch key {
         case .digit(let digit):
             if screen.pinPad != nil { return (0...9).contains(digit) ? .pinDigit(digit) : nil }
+            if !screen.characterKeys.isEmpty {
+                return (0...9).contains(digit) ? .character(Character(String(digit))) : nil
+            }
             // Choices are numbered on screen from 1.
             let choices = screen.choices
             guard digit >= 1, digit <= choices.count else { return nil }
             return choices[digit - 1].id
         case .enter:
+            if !screen.characterKeys.isEmpty { return .submitLetterNumber }
             return screen.pinPad != nil ? .pinSubmit : screen.primaryAction?.id
         case .escape:
             return ifVisible(.back) ?? ifVisible(.cancel) ?? ifVisible(.endSession) ?? ifVisible(.exitMaintenance)
                 ?? ifVisible(.finish)
         case .backspace:
+            if !screen.characterKeys.isEmpty { return .deleteCharacter }
             return screen.pinPad != nil ? .pinDelete : ifVisible(.back)
         case .left, .up:
             return ifVisible(.previousPage)

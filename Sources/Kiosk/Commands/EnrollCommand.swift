@@ -50,8 +50,13 @@ struct EnrollCommand: AsyncParsableCommand {
             printError("enrollment failed: \(error)")
             throw ExitCode(1)
         }
+        guard Data(base64Encoded: enrollment.serverKey)?.count == 32 else {
+            printError("enrollment failed: the province's serverKey is not an Ed25519 key (32 bytes, base64)")
+            throw ExitCode(1)
+        }
         try DeviceState(database: database).set([
             .enrolledKioskID: enrollment.kioskId, .enrolledVillageCode: enrollment.villageCode,
+            .enrolledServerKey: enrollment.serverKey,
             .enrolledVillageName: enrollment.villageName, .enrolledURL: base.absoluteString,
             .enrolledAt: ISO8601DateFormatter().string(from: Date()),
         ])

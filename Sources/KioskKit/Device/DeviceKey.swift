@@ -42,14 +42,9 @@ package struct DeviceKey: Sendable {
     static func load(stateDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> DeviceKey
     {
-        if let credentials = environment["CREDENTIALS_DIRECTORY"] {
-            let path = (credentials as NSString).appendingPathComponent(credentialName)
-            if FileManager.default.fileExists(atPath: path) {
-                return try DeviceKey(rawKey: try KeyFile.read(path, length: 32))
-            }
-        }
-        let path = (stateDirectory as NSString).appendingPathComponent(fileName)
-        let bytes = try KeyFile.readOrCreate(path, length: 32) { Curve25519.Signing.PrivateKey().rawRepresentation }
-        return try DeviceKey(rawKey: bytes)
+        try DeviceKey(
+            rawKey: try KeyFile.load(
+                credential: credentialName, file: fileName, stateDirectory: stateDirectory, environment: environment
+            ) { Curve25519.Signing.PrivateKey().rawRepresentation })
     }
 }

@@ -10,6 +10,8 @@ package struct DeviceState: Sendable {
         case enrolledVillageName = "enrollment.village_name"
         case enrolledURL = "enrollment.url"
         case enrolledAt = "enrollment.at"
+        /// The province's key that signs its answers (raw Ed25519, base64), as enrollment gave it.
+        case enrolledServerKey = "enrollment.server_key"
         case registryCursor = "registry.cursor"
         case lastRegistrySync = "registry.last_sync"
         /// Where the sync of letters prepared elsewhere resumes (`GET /v1/pickups`).
@@ -69,7 +71,8 @@ package struct DeviceState: Sendable {
             guard let id = try Self.get(.enrolledKioskID, db), let village = try Self.get(.enrolledVillageCode, db),
                 let url = try Self.get(.enrolledURL, db).flatMap(URL.init(string:))
             else { return nil }
-            return Enrolled(kioskID: id, villageCode: village, url: url)
+            return Enrolled(
+                kioskID: id, villageCode: village, url: url, serverKey: try Self.get(.enrolledServerKey, db))
         }
     }
 
@@ -77,5 +80,7 @@ package struct DeviceState: Sendable {
         package var kioskID: String
         package var villageCode: String
         package var url: URL
+        /// `nil` for a kiosk enrolled before the province signed its answers.
+        package var serverKey: String?
     }
 }

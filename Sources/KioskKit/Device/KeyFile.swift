@@ -3,6 +3,20 @@ import Foundation
 
 /// Secret key files: read whole, created atomically with mode 0600, refused when others may read them.
 package enum KeyFile {
+    /// One of the kiosk's keys (32 bytes): the systemd credential `credential` (`LoadCredentialEncrypted=`, found in
+    /// `$CREDENTIALS_DIRECTORY`) when the unit gives one, else `<stateDirectory>/<file>`, made by `make` at first
+    /// start. The device key, the record key and the PIN pepper all load this way.
+    static func load(
+        credential: String, file: String, stateDirectory: String, environment: [String: String],
+        make: () -> Data
+    ) throws(KeyFileError) -> Data {
+        if let credentials = environment["CREDENTIALS_DIRECTORY"] {
+            let path = (credentials as NSString).appendingPathComponent(credential)
+            if FileManager.default.fileExists(atPath: path) { return try read(path, length: 32) }
+        }
+        return try readOrCreate((stateDirectory as NSString).appendingPathComponent(file), length: 32, make: make)
+    }
+
     static func read(_ path: String, length: Int) throws(KeyFileError) -> Data {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
         guard data.count == length else { throw .wrongLength(path, found: data.count, expected: length) }

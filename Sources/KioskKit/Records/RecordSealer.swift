@@ -20,16 +20,9 @@ package struct RecordSealer: Sendable {
     static func load(stateDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(KeyFileError) -> RecordSealer
     {
-        if let credentials = environment["CREDENTIALS_DIRECTORY"] {
-            let path = (credentials as NSString).appendingPathComponent(credentialName)
-            if FileManager.default.fileExists(atPath: path) {
-                return RecordSealer(key: SymmetricKey(data: try KeyFile.read(path, length: 32)))
-            }
-        }
-        let path = (stateDirectory as NSString).appendingPathComponent(fileName)
-        let bytes = try KeyFile.readOrCreate(path, length: 32) {
-            SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        }
+        let bytes = try KeyFile.load(
+            credential: credentialName, file: fileName, stateDirectory: stateDirectory, environment: environment
+        ) { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) } }
         return RecordSealer(key: SymmetricKey(data: bytes))
     }
 

@@ -21,17 +21,10 @@ package struct PINPepper: Sendable, Equatable {
     package static func load(
         stateDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(KeyFileError) -> PINPepper {
-        if let credentials = environment["CREDENTIALS_DIRECTORY"] {
-            let path = (credentials as NSString).appendingPathComponent(credentialName)
-            if FileManager.default.fileExists(atPath: path) {
-                return PINPepper(bytes: try KeyFile.read(path, length: 32))
-            }
-        }
-        let path = (stateDirectory as NSString).appendingPathComponent(fileName)
-        return PINPepper(
-            bytes: try KeyFile.readOrCreate(path, length: 32) {
-                SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-            })
+        PINPepper(
+            bytes: try KeyFile.load(
+                credential: credentialName, file: fileName, stateDirectory: stateDirectory, environment: environment
+            ) { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) } })
     }
 
     /// `derived` (an scrypt output of 16 to 64 bytes) peppered, of the same length.

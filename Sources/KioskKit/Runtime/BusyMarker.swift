@@ -67,7 +67,7 @@ extension KioskStateMachine {
     /// nobody is there (a printer out of paper) would otherwise hold updates back for as long as it lasts.
     var isServingResident: Bool {
         switch state {
-        case .idle, .operatorPIN, .maintenance, .error: false
+        case .idle, .operatorPIN, .maintenance, .letterCheck, .error, .board: false
         default: true
         }
     }

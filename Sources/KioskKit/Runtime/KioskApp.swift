@@ -109,7 +109,7 @@ package enum KioskApp {
                 display: presenter, registry: registry,
                 issuer: store,
                 printer: try options.printer ?? LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
-                speaker: options.speaker ?? speaker, pickups: pickups),
+                speaker: options.speaker ?? speaker, pickups: pickups, issuedLetters: store),
             events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)

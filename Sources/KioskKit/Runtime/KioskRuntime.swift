@@ -16,6 +16,8 @@ package struct KioskRuntime: Service {
         var speaker: (any PromptSpeaker)? = nil
         /// Letters prepared elsewhere, waiting for their holders; `nil` where the kiosk has none to offer.
         var pickups: (any LetterPickups)? = nil
+        /// Says whether this kiosk issued a letter number (maintenance's "Periksa Surat"); `nil`: it cannot say.
+        var issuedLetters: (any IssuedLetters)? = nil
     }
 
     let policy: KioskPolicy
@@ -207,6 +209,14 @@ package struct KioskRuntime: Service {
                 logger.notice("operator reports paper refilled")
             case .setOutOfService(let off):
                 logger.notice(off ? "operator stopped the service" : "operator resumed the service")
+            case .checkLetter(let number):
+                // A read of the record store: a child task, like every effect that waits on the database.
+                let question = asked.next(.checkLetter)
+                children.addTask {
+                    let check = await ports.issuedLetters?.check(number) ?? .failed
+                    logger.notice("operator checked a letter number", metadata: ["found": "\(check.name)"])
+                    events.send(.letterChecked(check), answering: question)
+                }
             }
         }
     }
@@ -214,7 +224,7 @@ package struct KioskRuntime: Service {
     /// The questions the loop has put to its child tasks, numbered per kind: the state machine waits for at most one
     /// answer of each kind, the one to the question asked last.
     struct Questions {
-        enum Kind: Sendable { case lookUp, verifyPIN, issue, print, findPickups, collect }
+        enum Kind: Sendable { case lookUp, verifyPIN, issue, print, findPickups, collect, checkLetter }
 
         struct Question: Sendable {
             let kind: Kind

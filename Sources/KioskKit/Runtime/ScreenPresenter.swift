@@ -33,6 +33,9 @@ package actor ScreenPresenter: Display, TouchScreen {
     private var phase = 0
     /// The village board the idle screen shows beside its text, read again each time the idle screen comes up.
     private var board: BoardPanel?
+    /// The board's items as last painted, and for what: the idle animation steps every second, the board's page
+    /// only every `BoardPanel.secondsPerPage`, and laying its texts out each second cost more than the waves did.
+    private var boardMemo: (screen: ScreenID, page: BoardPanel.Page?, pressed: Bool, items: [DisplayItem])?
     /// Where the board comes from (`BoardStore` and the clock, in `kiosk run`); `nil`: no board.
     private var boardSource: (@Sendable () -> BoardPanel?)?
     /// Where the last touch landed on the diagnostics screen (drawn coordinates).
@@ -70,6 +73,7 @@ package actor ScreenPresenter: Display, TouchScreen {
     package func showBoard(from source: @escaping @Sendable () -> BoardPanel?) async {
         boardSource = source
         board = source()
+        boardMemo = nil
         if current?.id == .idle { await redraw() }
     }
 
@@ -93,7 +97,10 @@ package actor ScreenPresenter: Display, TouchScreen {
             highlighted = nil
             phase = 0
             lastTouch = nil
-            if screen.id == .idle { board = boardSource?() }
+            if screen.id == .idle {
+                board = boardSource?()
+                boardMemo = nil
+            }
         }
         switch output {
         case .display(let display):
@@ -127,7 +134,28 @@ package actor ScreenPresenter: Display, TouchScreen {
             lastTouch = Point(x: drawn.x * painter.size.width, y: drawn.y * painter.size.height)
             await redraw()
         }
-        return layout.layout(current).hitTest(PointMM(x: drawn.x * layout.size.width, y: drawn.y * layout.size.height))
+        return hitTest(PointMM(x: drawn.x * layout.size.width, y: drawn.y * layout.size.height))
+    }
+
+    /// The button at `point` (millimetres of the drawn screen) on the screen shown; on the idle screen, the village
+    /// board's box too, as the page it shows now.
+    package func hitTest(_ point: PointMM) -> ButtonID? {
+        guard let current else { return nil }
+        let laidOut = layout.layout(current)
+        if let button = laidOut.hitTest(point) { return button }
+        guard current.id == .idle, let board = boardShown, let page = board.page(at: phase),
+            layout.idleAreas(laidOut).board.contains(point)
+        else { return nil }
+        return .boardPage(page)
+    }
+
+    /// The board as drawn now: on the idle screen and its detail pages, on a panel drawn here.
+    private var boardShown: BoardPanel? {
+        guard drawsPixels else { return nil }
+        switch current?.id {
+        case .idle, .board: return board
+        default: return nil
+        }
     }
 
     /// Marks the button under the resident's finger (`nil` when the finger left every button): it changes colour
@@ -219,7 +247,9 @@ package actor ScreenPresenter: Display, TouchScreen {
         let page =
             current.id == .diagnostics
             ? painter.page(current, highlighted: highlighted, facts: panelFacts + inputFacts, touch: lastTouch)
-            : painter.page(current, highlighted: highlighted, phase: phase, board: current.id == .idle ? board : nil)
+            : painter.page(
+                current, highlighted: highlighted, phase: phase, board: boardShown,
+                boardItems: boardShown.flatMap { boardItems(current, board: $0, painter: painter) })
         do {
             return try await driver.present(page)
         } catch {
@@ -227,6 +257,20 @@ package actor ScreenPresenter: Display, TouchScreen {
             logger.error("screen not drawn", metadata: ["screen": "\(current.id)", "error": "\(error)"])
             return []
         }
+    }
+
+    /// The board's items on `screen`, painted again only when its page, its screen or the finger on it changed.
+    private func boardItems(_ screen: Screen, board: BoardPanel, painter: ScreenPainter) -> [DisplayItem]? {
+        let page = screen.id == .idle ? board.page(at: phase) : nil
+        let pressed = highlighted.map { if case .boardPage = $0 { true } else { false } } ?? false
+        if let memo = boardMemo, memo.screen == screen.id, memo.page == page, memo.pressed == pressed {
+            return memo.items
+        }
+        guard let items = painter.boardItems(screen, board: board, phase: phase, highlighted: highlighted) else {
+            return nil
+        }
+        boardMemo = (screen.id, page, pressed, items)
+        return items
     }
 
     /// The drawn screen as PNG (framebuffer output only).

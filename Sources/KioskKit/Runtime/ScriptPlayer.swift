@@ -50,10 +50,14 @@ package struct ScriptPlayer: Service {
             case .touch(let point):
                 try await touch(point, line: line)
             case .press(let label):
-                // Waits for a screen that has the button, so a script never races the kiosk's last step.
+                // Waits for a screen that has the button, so a script never races the kiosk's last step. One
+                // character names a keypad's key exactly ("press S" is not "Hapus" on the keypad's other page).
                 let lowered = label.lowercased()
+                let exact = lowered.count == 1
                 let hasButton: @Sendable (Screen) -> Bool = {
-                    $0.buttons.contains { $0.label.lowercased().contains(lowered) }
+                    $0.buttons.contains {
+                        exact ? $0.label.lowercased() == lowered : $0.label.lowercased().contains(lowered)
+                    }
                 }
                 guard let screen = await waitFor(hasButton) else {
                     let current = await screens.current
@@ -73,12 +77,12 @@ package struct ScriptPlayer: Service {
         logger.info("scripted session finished", metadata: ["steps": "\(session.steps.count)"])
     }
 
-    /// A touch goes through the same hit-testing as the touchscreen's.
+    /// A touch goes through the same hit-testing as the touchscreen's (the village board's box included).
     private func touch(_ point: PointMM, line: Int) async throws {
-        guard let screen = await screens.current else {
+        guard await screens.current != nil else {
             throw Failure(description: "script line \(line): nothing on screen yet")
         }
-        if let button = layout.layout(screen).hitTest(point) { events.send(.press(button)) }
+        if let button = await screens.hitTest(point) { events.send(.press(button)) }
     }
 
     /// The button whose label (without its "3. " choice number) is the text, else the first that contains it.

@@ -8,7 +8,8 @@ import Foundation
 ///     see PIN salah              wait until a screen shows this text (in its title or lines)
 ///     tap 04A21B6C9E4F80         put a card with this UID on the reader
 ///     remove                     take it away
-///     press Cetak                touch the centre of the button whose label contains this text
+///     press Cetak                touch the centre of the button whose label contains this text (a single
+///                                character: the key labelled exactly so)
 ///     touch 120.5 80             touch a point, in millimetres from the top left
 ///     key 1 | enter | escape | backspace | up | down | left | right
 ///     sleep 2.5                  let time pass, in seconds (timeouts)

@@ -17,15 +17,19 @@ package final class ProvincialClient: Sendable {
     private let signer: Signer?
     private let timeout: TimeAmount
 
-    /// Signs as `kioskID` with `key`; keeps the offset of the server's clock learned from `stale-signature`.
+    /// Signs as `kioskID` with `key`, and checks the answers against the province's `serverKey` from enrollment
+    /// (raw Ed25519, `nil` for a kiosk enrolled before the province signed its answers: it must enroll again);
+    /// keeps the offset of the server's clock, learned only from a signed answer.
     package final class Signer: Sendable {
         let kioskID: String
         let key: DeviceKey
+        let serverKey: Data?
         private let offset = Mutex<Int64>(0)
 
-        init(kioskID: String, key: DeviceKey) {
+        init(kioskID: String, key: DeviceKey, serverKey: Data?) {
             self.kioskID = kioskID
             self.key = key
+            self.serverKey = serverKey
         }
 
         var clockOffsetSeconds: Int64 {
@@ -175,10 +179,12 @@ package final class ProvincialClient: Sendable {
                     (try? APIJSON.decoder().decode(Problem.self, from: response.body))
                     ?? Problem(
                         title: "HTTP \(response.status)", status: response.status, code: "http-\(response.status)")
+                // The server's clock from its signature's `created`, never from the unsigned Date header: a forged
+                // Date could otherwise set the kiosk's signatures (and its letters' times) wherever it liked.
                 if attempt == 0, problem.code == SignatureRejection.stale.rawValue, let signer,
-                    let serverDate = response.date
+                    let serverNow = response.signedAt
                 {
-                    signer.clockOffsetSeconds = Int64(serverDate.timeIntervalSince1970) - Self.unixNow()
+                    signer.clockOffsetSeconds = serverNow - Self.unixNow()
                     continue
                 }
                 throw .refused(problem)
@@ -191,8 +197,9 @@ package final class ProvincialClient: Sendable {
         var status: Int
         var body: Data
         var retryAfter: Duration?
-        var date: Date?
         var etag: String? = nil
+        /// The `created` of the province's signature on the answer (its clock); `nil` for an unsigned request's.
+        var signedAt: Int64? = nil
     }
 
     private func exchange(
@@ -209,6 +216,7 @@ package final class ProvincialClient: Sendable {
         request.headers.add(name: "Accept", value: APIJSON.mediaType)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if method != "GET" { request.body = .bytes(ByteBuffer(bytes: body)) }
+        var requestSignatureInput: String?
         if signed, let signer {
             let digest = ContentDigest.header(for: body)
             let message = MessageSignature.Message(
@@ -222,21 +230,53 @@ package final class ProvincialClient: Sendable {
                     message, parameters, with: try signer.key.privateKey())
                 request.headers.add(name: ContentDigest.headerName, value: digest)
                 request.headers.add(name: MessageSignature.inputHeaderName, value: input)
+                requestSignatureInput = input
                 request.headers.add(name: MessageSignature.headerName, value: signature)
             } catch {
                 throw .badAnswer("cannot sign the request: \(error)")
             }
         }
+        let response: HTTPClientResponse
+        let body: Data
         do {
-            let response = try await http.execute(request, timeout: timeout)
-            let collected = try await response.body.collect(upTo: Self.maximumAnswer)
-            return Answered(
-                status: Int(response.status.code), body: Data(collected.readableBytesView),
-                retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.retryAfter),
-                date: response.headers.first(name: "Date").flatMap(Self.httpDate),
-                etag: response.headers.first(name: "ETag"))
+            response = try await http.execute(request, timeout: timeout)
+            body = Data(try await response.body.collect(upTo: Self.maximumAnswer).readableBytesView)
         } catch {
             throw failure(error)
+        }
+        var answered = Answered(
+            status: Int(response.status.code), body: body,
+            retryAfter: response.headers.first(name: "Retry-After").flatMap(Self.retryAfter),
+            etag: response.headers.first(name: "ETag"))
+        if let requestSignatureInput, let signer {
+            answered.signedAt = try Self.checkSignature(
+                of: response, body: body, answering: requestSignatureInput, serverKey: signer.serverKey,
+                call: "\(method) \(path)")
+        }
+        return answered
+    }
+
+    /// The `created` of the province's signature on an answer; throws when the answer is not the province's. Nothing
+    /// of an answer that fails here is used: no record is settled, no registry row stored, no clock learned.
+    static func checkSignature(
+        of response: HTTPClientResponse, body: Data, answering requestSignatureInput: String, serverKey: Data?,
+        call: String
+    ) throws(APICallError) -> Int64 {
+        guard let serverKey, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: serverKey) else {
+            throw .untrusted(
+                "this kiosk was enrolled before the province signed its answers: enroll again "
+                    + "(kiosk enroll --force with a new token)")
+        }
+        do {
+            return try ResponseSignature.verify(
+                .init(
+                    status: Int(response.status.code),
+                    contentDigest: response.headers.first(name: ContentDigest.headerName) ?? "",
+                    requestSignatureInput: requestSignatureInput),
+                body: body, signatureInput: response.headers.first(name: ResponseSignature.inputHeaderName),
+                signature: response.headers.first(name: ResponseSignature.headerName), key: key)
+        } catch {
+            throw .untrusted("the answer to \(call) is not the province's: \(error); nothing of it was used")
         }
     }
 

@@ -34,7 +34,10 @@ package struct SyncSetup: Sendable {
     package func client() throws -> ProvincialClient? {
         guard let url = apiURL, let enrollment else { return nil }
         return try ProvincialClient(
-            baseURL: url, signer: .init(kioskID: enrollment.kioskID, key: deviceKey),
+            baseURL: url,
+            signer: .init(
+                kioskID: enrollment.kioskID, key: deviceKey,
+                serverKey: enrollment.serverKey.flatMap { Data(base64Encoded: $0) }),
             trustAnchor: settings.api.trustAnchor)
     }
 }

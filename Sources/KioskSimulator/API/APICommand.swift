@@ -66,6 +66,12 @@ struct APICommand: AsyncParsableCommand {
         @Option(help: "Misbehave: reject every record with this reason.")
         var rejectReason: String?
 
+        @Option(help: "Misbehave: answer signed requests signed (default), unsigned, or foreign (by an unknown key).")
+        var answerSignature: String = "signed"
+
+        @Option(help: "Seconds the server's clock is ahead (negative: behind) for signatures; Date stays right.")
+        var clockSkew: Int64 = 0
+
         @Option(help: "Seed of the fault generator.")
         var seed: UInt64 = 1
 
@@ -118,6 +124,13 @@ struct APICommand: AsyncParsableCommand {
             try store.loadPickups(letters, servedTo: servedTo)
         }
 
+        static func answerSignature(_ text: String) throws -> APIFaults.AnswerSignature {
+            guard let value = APIFaults.AnswerSignature(rawValue: text) else {
+                throw ValidationError("--answer-signature: signed, unsigned or foreign, not \(text)")
+            }
+            return value
+        }
+
         func run() async throws {
             let store = try APIStore(directory: state)
             for entry in token {
@@ -148,8 +161,9 @@ struct APICommand: AsyncParsableCommand {
                 faults: APIFaults(
                     rates: .init(drop: dropRate, status: failRate, loseAnswer: loseAnswerRate), status: failStatus,
                     retryAfterSeconds: retryAfter, delay: .milliseconds(slowMs),
-                    acknowledgeUnsent: acknowledgeUnsent, rejectReason: rejectReason, seed: seed),
-                logger: logger)
+                    acknowledgeUnsent: acknowledgeUnsent, rejectReason: rejectReason,
+                    answerSignature: try Self.answerSignature(answerSignature), clockSkew: clockSkew, seed: seed),
+                logger: logger, responseKey: try store.responseKey())
             var builder: HTTPServerBuilder = .http1()
             if let tlsCertificate, let tlsKey {
                 var tls = TLSConfiguration.makeServerConfiguration(

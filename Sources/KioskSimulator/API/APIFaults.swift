@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Synchronization
 
 /// What can go wrong between a kiosk and the province, injected by `kiosk-sim api` options: each signed request
@@ -30,20 +31,38 @@ final class APIFaults: Sendable {
     let acknowledgeUnsent: [String]
     /// A misbehaving server: every record is rejected with this reason (which may echo personal data).
     let rejectReason: String?
+    /// How the answers to signed requests are signed: by the server's key, not at all, or by a key no kiosk knows
+    /// (an impostor, or a proxy rewriting answers).
+    let answerSignature: AnswerSignature
+    /// Seconds the server's clock runs ahead (or behind) of the machine's, for signatures only: its `Date` header
+    /// keeps the machine's time, as a proxy in front of it might send.
+    let clockSkew: Int64
     private let generator: Mutex<SplitMix64>
+
+    enum AnswerSignature: String, Sendable, CaseIterable {
+        case signed
+        case unsigned
+        case foreign
+    }
 
     init(
         rates: Rates = .init(), status: Int = 503, retryAfterSeconds: Int? = nil, delay: Duration = .zero,
-        acknowledgeUnsent: [String] = [], rejectReason: String? = nil, seed: UInt64
+        acknowledgeUnsent: [String] = [], rejectReason: String? = nil, answerSignature: AnswerSignature = .signed,
+        clockSkew: Int64 = 0, seed: UInt64
     ) {
+        self.clockSkew = clockSkew
         self.acknowledgeUnsent = acknowledgeUnsent
         self.rejectReason = rejectReason
+        self.answerSignature = answerSignature
         self.rates = rates
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds
         self.delay = delay
         generator = Mutex(SplitMix64(seed: seed))
     }
+
+    /// The server's clock, in unix seconds.
+    var now: Int64 { Int64(Date().timeIntervalSince1970) + clockSkew }
 
     func draw() -> Fault? {
         let roll = generator.withLock { Double($0.next() >> 11) / Double(1 << 53) }

@@ -1,4 +1,5 @@
 import Core
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,6 +14,8 @@ struct APIServer: Sendable {
     let store: APIStore
     let faults: APIFaults
     let logger: Logger
+    /// The raw key that signs the answers to signed requests (`ResponseSignature`), as kiosks learn it at enrollment.
+    let responseKey: Data
 
     struct Context: RequestContext {
         var coreContext: CoreRequestContextStorage
@@ -125,9 +128,35 @@ struct APIServer: Sendable {
         }
     }
 
+    /// A signed request's answer, whatever it is (refusals and injected faults too), signed with the server's key and
+    /// bound to the request's own `Signature-Input`.
+    private func signed(
+        _ request: Request, _ context: Context,
+        _ handler: (Data, APIStore.Kiosk) async throws -> Response
+    ) async throws -> Response {
+        let requestInput = request.headers[.init(MessageSignature.inputHeaderName)!] ?? ""
+        var response = try await answer(request, context, handler)
+        if faults.answerSignature == .unsigned { return response }
+        let collected = BodyCollector()
+        try await response.body.write(collected)
+        let body = collected.bytes
+        let digest = ContentDigest.header(for: body)
+        let key =
+            faults.answerSignature == .foreign
+            ? Curve25519.Signing.PrivateKey() : try Curve25519.Signing.PrivateKey(rawRepresentation: responseKey)
+        let (input, signature) = try ResponseSignature.sign(
+            .init(status: Int(response.status.code), contentDigest: digest, requestSignatureInput: requestInput),
+            created: faults.now, keyID: "province", with: key)
+        response.headers[.init(ContentDigest.headerName)!] = digest
+        response.headers[.init(ResponseSignature.inputHeaderName)!] = input
+        response.headers[.init(ResponseSignature.headerName)!] = signature
+        response.body = .init(byteBuffer: ByteBuffer(bytes: body))
+        return response
+    }
+
     /// Faults first, then the signature, the nonce and the handler; a lost answer is decided before and applied
     /// after the handler committed.
-    private func signed(
+    private func answer(
         _ request: Request, _ context: Context,
         _ handler: (Data, APIStore.Kiosk) async throws -> Response
     ) async throws -> Response {
@@ -150,7 +179,7 @@ struct APIServer: Sendable {
         let message = MessageSignature.Message(
             method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
             contentDigest: request.headers[.init(ContentDigest.headerName)!] ?? "")
-        let now = Int64(Date().timeIntervalSince1970)
+        let now = faults.now
         let kiosk: APIStore.Kiosk
         do {
             var found: APIStore.Kiosk?
@@ -180,6 +209,13 @@ struct APIServer: Sendable {
             try await context.channel.close()
         }
         return response
+    }
+
+    /// Reads a response body back, to sign it.
+    private final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
+        private(set) var bytes = Data()
+        func write(_ buffer: ByteBuffer) async throws { bytes.append(contentsOf: buffer.readableBytesView) }
+        func finish(_ trailingHeaders: HTTPFields?) async throws {}
     }
 
     private func json(_ status: Int, _ value: some Encodable) throws -> Response {

@@ -64,7 +64,19 @@ struct APIStore: Sendable {
                         body BLOB NOT NULL);
                     """)
         }
+        // The key that signs the server's answers, kept so a restarted server still signs as the kiosks know it.
+        migrator.registerMigration("api-v4-response-key") { db in
+            try db.execute(sql: "CREATE TABLE response_key (id INTEGER PRIMARY KEY CHECK (id = 1), raw BLOB NOT NULL)")
+            try db.execute(
+                sql: "INSERT INTO response_key (id, raw) VALUES (1, ?)",
+                arguments: [Curve25519.Signing.PrivateKey().rawRepresentation])
+        }
         try migrator.migrate(pool)
+    }
+
+    /// The raw private key that signs the server's answers.
+    func responseKey() throws -> Data {
+        try pool.read { db in try Data.fetchOne(db, sql: "SELECT raw FROM response_key WHERE id = 1")! }
     }
 
     /// A record's letter salt in upper-case hex, as the QR spells it.
@@ -167,7 +179,9 @@ struct APIStore: Sendable {
     }
 
     func enroll(token: String, publicKey: Data) throws -> EnrollOutcome {
-        try pool.write { db in
+        let serverKey = try Curve25519.Signing.PrivateKey(rawRepresentation: try responseKey()).publicKey
+            .rawRepresentation.base64EncodedString()
+        return try pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM token WHERE token = ?", arguments: [token]) else {
                 return .unknownToken
             }
@@ -180,7 +194,8 @@ struct APIStore: Sendable {
                 sql: "INSERT INTO kiosk (id, village_code, public_key, enrolled_at) VALUES (?, ?, ?, ?)",
                 arguments: [id, village, publicKey, Date().timeIntervalSince1970])
             try db.execute(sql: "UPDATE token SET used_by = ? WHERE token = ?", arguments: [id, token])
-            return .enrolled(Enrollment(kioskId: id, villageCode: village, villageName: row["village_name"]))
+            return .enrolled(
+                Enrollment(kioskId: id, villageCode: village, villageName: row["village_name"], serverKey: serverKey))
         }
     }
 
