@@ -101,6 +101,8 @@ enum Fixtures {
             .printFinished(.failed(.paperOut)), .healthChanged(Health()),
             .healthChanged(Health(printerProblem: .offline)), .healthChanged(Health(outOfService: true)), .tick,
             .diskChecked(hasRoom: false), .diskChecked(hasRoom: true),
+            .testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))), .printerChecked(nil),
+            .printerChecked(.paperOut),
         ]
 
     static let allErrors: [KioskError] =
@@ -157,9 +159,11 @@ enum Fixtures {
         h.typePIN()
         h.send(.pinChecked(.accepted))
         h.press(.testPrint)
+        h.send(.testPrinted(TestPrintResult(letter: .printed, slip: nil)))
         h.press(.toggleService)
         h.press(.toggleService)
         h.press(.paperRefilled)
+        h.send(.printerChecked(nil))
         h.advanceAndTick(.seconds(285))
         h.press(.extendTime)
         h.press(.exitMaintenance)
@@ -227,10 +231,13 @@ struct Harness {
     var machine: Machine
     private(set) var log: [KioskEffect] = []
 
-    init(policy: KioskPolicy = Fixtures.policy(), catalogue: LetterCatalogue = Fixtures.catalogue) {
+    init(
+        policy: KioskPolicy = Fixtures.policy(), catalogue: LetterCatalogue = Fixtures.catalogue,
+        health: Health = Health()
+    ) {
         clock = ManualClock(start: .seconds(1_000))
         self.policy = policy
-        machine = Machine(policy: policy, catalogue: catalogue, clock: clock)
+        machine = Machine(policy: policy, catalogue: catalogue, clock: clock, health: health)
         log = machine.currentScreenEffects
     }
 

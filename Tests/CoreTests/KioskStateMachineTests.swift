@@ -119,7 +119,8 @@ struct KioskCardTests {
         for mode in IdentityMode.allCases {
             var h = Harness(policy: Fixtures.policy(mode, supervised: true))
             h.insert(chip: mode == .chip ? .resident(Fixtures.man) : nil)
-            #expect(h.send(.lookedUp(.failed)) == [.clearSession, .show(KioskScreens.error(.storageFailed))], "\(mode)")
+            #expect(
+                h.send(.lookedUp(.failed)) == [.clearSession, .show(KioskScreens.error(.storageFailed))], "\(mode)")
         }
     }
 
@@ -704,7 +705,8 @@ struct KioskPrintingTests {
         policy.lettersOnPaper = false
         var h = Harness(policy: policy)
         h.toPrinting(issued: true)
-        #expect(h.send(.printFinished(.printed)) == [.clearSession, .show(KioskScreens.done(draft: true, onPaper: false))])
+        #expect(
+            h.send(.printFinished(.printed)) == [.clearSession, .show(KioskScreens.done(draft: true, onPaper: false))])
         #expect(h.screen.lines == Teks.doneSavedLines)
         #expect(!h.screen.lines.contains { $0.contains("printer") })
         #expect(h.screen.prompt == Teks.doneSavedPrompt)
@@ -1020,7 +1022,7 @@ struct KioskMaintenanceTests {
         h.toMaintenance()
         #expect(h.screen.choices.map(\.label).contains(Teks.stopService))
         let effects = h.press(.toggleService)
-        #expect(effects.last == .setOutOfService(true))
+        #expect(effects.last == .setOutOfService(true, by: Fixtures.operatorUID))
         #expect(h.machine.health.outOfService)
         #expect(effects.lastScreen?.choices.map(\.label).contains(Teks.resumeService) == true)
         #expect(effects.lastScreen?.lines.contains("Layanan: dihentikan") == true)
@@ -1038,30 +1040,81 @@ struct KioskMaintenanceTests {
 
         // And an operator can open it again.
         h.toMaintenance()
-        #expect(h.key(.digit(3)).last == .setOutOfService(false))
+        #expect(h.key(.digit(3)).last == .setOutOfService(false, by: Fixtures.operatorUID))
         #expect(h.key(.enter).lastScreen == KioskScreens.idle(health: Health()))
     }
 
-    @Test("paper refilled: clears the printer problem on screen and asks for a status check")
+    @Test("paper refilled: the problem stays until the printer itself says it is ready")
     func paperRefilled() {
         var h = Harness()
         h.toPrinting(issued: true)
         h.send(.printFinished(.failed(.paperOut)))
         h.toMaintenance()
+        let paperOut = Health(printerProblem: .paperOut)
         #expect(h.screen.lines.first == "Printer: kertas habis")
-        let effects = h.press(.paperRefilled)
-        #expect(effects == [.show(KioskScreens.maintenance(health: Health())), .checkPrinter])
+        #expect(
+            h.press(.paperRefilled) == [
+                .show(KioskScreens.maintenance(health: paperOut, note: Teks.printerChecking)), .checkPrinter,
+            ])
+        #expect(h.machine.health.printerProblem == .paperOut)
+        // A second press while the printer is asked changes nothing.
+        #expect(h.press(.paperRefilled).isEmpty)
+
+        // The printer still reports no paper: the problem stays, and the screen says what the printer reports.
+        let still = h.send(.printerChecked(.paperOut))
+        #expect(
+            still == [
+                .show(KioskScreens.maintenance(health: paperOut, note: "Printer masih melaporkan: kertas habis."))
+            ])
+        #expect(h.machine.health.printerProblem == .paperOut)
+
+        // Asked again, it is ready: cleared.
+        h.press(.paperRefilled)
+        #expect(
+            h.send(.printerChecked(nil)) == [.show(KioskScreens.maintenance(health: Health(), note: Teks.printerReady))]
+        )
         #expect(h.machine.health.printerProblem == nil)
+        #expect(h.press(.exitMaintenance).lastScreen == KioskScreens.idle(health: Health()))
+
+        // A printer that reports a new problem when asked sets it, even with none known before.
+        h.toMaintenance()
+        #expect(h.screen.lines.count == 3, "the note is forgotten when maintenance is left")
+        h.press(.paperRefilled)
+        h.send(.printerChecked(.coverOpen))
+        #expect(h.machine.health.printerProblem == .coverOpen)
     }
 
-    @Test("test print and exit")
+    @Test("test print: the outcome per printer on screen, one print at a time")
     func testPrintAndExit() {
         var h = Harness()
         h.toMaintenance()
-        #expect(h.press(.testPrint) == [.testPrint])
-        #expect(h.key(.digit(1)) == [.testPrint])
+        #expect(
+            h.press(.testPrint) == [
+                .show(KioskScreens.maintenance(health: Health(), note: Teks.testPrinting)), .testPrint,
+            ])
+        #expect(h.key(.digit(1)).isEmpty, "a second press waits for the first print")
+        let done = h.send(.testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))))
+        #expect(done.lastScreen?.lines.last == "Uji cetak: surat tercetak, struk gagal (kertas habis)")
+        #expect(h.key(.digit(1)).last == .testPrint)
+        h.send(.testPrinted(TestPrintResult(letter: nil, slip: nil)))
+        #expect(h.screen.lines.last == "Uji cetak: tidak ada printer terpasang.")
         #expect(h.key(.escape) == [.clearSession, .show(KioskScreens.idle(health: Health()))])
         #expect(h.state == .idle)
+        // A test print that ends after the operator left changes no screen.
+        #expect(h.send(.testPrinted(TestPrintResult(letter: .printed, slip: nil))).isEmpty)
+    }
+
+    @Test("a kiosk that restarts stopped shows residents the closed service, and an operator opens it")
+    func startsAsLeft() throws {
+        var h = Harness(health: Health(printerProblem: .paperOut, outOfService: true))
+        #expect(h.screen.id == .error(.outOfService))
+        h.insert()
+        #expect(h.send(.lookedUp(.resident(Fixtures.woman))).lastScreen?.id == .error(.outOfService))
+        h.toMaintenance()
+        #expect(h.screen.lines.prefix(2) == ["Printer: kertas habis", "Layanan: dihentikan"])
+        #expect(h.press(.toggleService).last == .setOutOfService(false, by: Fixtures.operatorUID))
+        // Open again, and the printer's last problem still keeps residents from a print that would fail.
+        #expect(h.press(.exitMaintenance).lastScreen?.id == .error(.printer(.paperOut)))
     }
 
     @Test("the diagnostics screen opens from maintenance and goes back to it, by touch or Enter")
@@ -1097,7 +1150,7 @@ struct KioskMaintenanceTests {
         #expect(h.send(.healthChanged(problem)).isEmpty)
         #expect(h.screen.id == .timeoutWarning)
         #expect(h.press(.extendTime) == [.show(KioskScreens.maintenance(health: problem))])
-        #expect(h.press(.testPrint) == [.testPrint])
+        #expect(h.press(.testPrint).last == .testPrint)
     }
 
     @Test("health changes: idle and maintenance redraw, other states just remember")

@@ -77,7 +77,8 @@ struct ContractTests {
                     clockSynced: true,
                     printer: .init(status: "paperOut"), queueDepth: 3, oldestPendingAt: date, lastUploadAt: date,
                     rejectedRecords: 0, softwareCommit: "1a2b3c4d5e6f", softwareBuiltAt: date, busy: true,
-                    thermalPrinter: .init(status: "paperNearEnd", at: date))
+                    thermalPrinter: .init(status: "paperNearEnd", at: date),
+                    service: .init(status: .stopped, changedBy: "****BEEF", changedAt: date))
             ),
             (
                 "KioskKeys",

@@ -101,9 +101,11 @@ public enum KioskScreens {
             prompt: Teks.timeoutPrompt)
     }
 
-    public static func maintenance(health: Health) -> Screen {
+    /// `note`: what the operator's last action came to (a test print, the printer's answer to "paper refilled").
+    public static func maintenance(health: Health, note: String? = nil) -> Screen {
         Screen(
-            id: .maintenance, icon: .wrench, title: Teks.maintenanceTitle, lines: Teks.maintenanceLines(health: health),
+            id: .maintenance, icon: .wrench, title: Teks.maintenanceTitle,
+            lines: Teks.maintenanceLines(health: health) + (note.map { [$0] } ?? []),
             choices: [
                 Button(.testPrint, Teks.testPrint, role: .choice),
                 Button(.paperRefilled, Teks.paperRefilled, role: .choice),

@@ -72,6 +72,24 @@ public enum Teks {
     public static let paperRefilled = "Kertas Sudah Diisi"
     public static let stopService = "Hentikan Layanan"
     public static let resumeService = "Buka Layanan"
+    public static let testPrinting = "Uji cetak sedang berjalan..."
+    /// The test print's outcome per printer the kiosk has (`nil`: none of that kind).
+    public static func testPrinted(letter: PrintOutcome?, slip: PrintOutcome?) -> String {
+        let parts = [letter.map { "surat " + printed($0) }, slip.map { "struk " + printed($0) }].compactMap { $0 }
+        return parts.isEmpty ? "Uji cetak: tidak ada printer terpasang." : "Uji cetak: " + parts.joined(separator: ", ")
+    }
+    private static func printed(_ outcome: PrintOutcome) -> String {
+        switch outcome {
+        case .printed: "tercetak"
+        case .pending: "terkirim, belum pasti tercetak"
+        case .failed(let problem): "gagal (\(printerProblem(problem)))"
+        }
+    }
+    public static let printerChecking = "Memeriksa printer..."
+    public static let printerReady = "Printer siap: layanan dapat dilanjutkan."
+    public static func printerStillReports(_ problem: PrinterProblem) -> String {
+        "Printer masih melaporkan: \(printerProblem(problem))."
+    }
     public static let exit = "Keluar"
     public static let diagnostics = "Diagnostik Layar"
     public static let diagnosticsLines = [

@@ -10,10 +10,12 @@ public enum KioskEffect: Hashable, Sendable {
     case speak(String)
     /// Forget every copy of the session's personal data.
     case clearSession
-    /// Maintenance: print a test page, re-read the printer's status, switch service on or off.
+    /// Maintenance: print a test page and a test slip, then answer `.testPrinted`.
     case testPrint
+    /// Maintenance: ask the printers for their status, then answer `.printerChecked`.
     case checkPrinter
-    case setOutOfService(Bool)
+    /// Maintenance: switch service off (`true`) or on, kept across restarts with the operator's card (masked).
+    case setOutOfService(Bool, by: CardUID)
 }
 
 /// A PIN as typed. Printing it shows stars only.

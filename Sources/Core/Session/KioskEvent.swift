@@ -24,6 +24,10 @@ public enum KioskEvent: Hashable, Sendable {
     case healthChanged(Health)
     /// The disk guard looked at the free space: a full disk stops new services, room again lets them back.
     case diskChecked(hasRoom: Bool)
+    /// The operator's test print ended on the printers the kiosk has.
+    case testPrinted(TestPrintResult)
+    /// The printers answered the operator's "paper refilled": what they still report, `nil` when all are ready.
+    case printerChecked(PrinterProblem?)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
     case tick
 
@@ -60,6 +64,19 @@ public enum KioskEvent: Hashable, Sendable {
         case down
         case left
         case right
+    }
+}
+
+/// How the operator's test print went, per printer; `nil` for a printer the kiosk does not have.
+public struct TestPrintResult: Hashable, Sendable {
+    /// The test page on the letter printer (CUPS, or the letters folder).
+    public var letter: PrintOutcome?
+    /// The test slip on the thermal printer.
+    public var slip: PrintOutcome?
+
+    public init(letter: PrintOutcome?, slip: PrintOutcome?) {
+        self.letter = letter
+        self.slip = slip
     }
 }
 

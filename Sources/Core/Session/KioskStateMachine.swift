@@ -93,12 +93,19 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Wrong PINs per card, kept across sessions for `lockout` after the last one: taking the card away and
     /// tapping again does not buy fresh attempts (OpenSID's per-session counter could be bypassed that way).
     private var pinFailures: [CardUID: (count: Int, last: C.Instant)] = [:]
+    /// What the maintenance screen says about the operator's last action (a test print's outcome, the printer's
+    /// answer); forgotten when maintenance is left.
+    private var maintenanceNote: String?
+    /// A test print or a printer check is under way: another press waits for its answer rather than print twice.
+    private var printerActionRunning = false
 
-    public init(policy: KioskPolicy, catalogue: LetterCatalogue, clock: C) {
+    /// `health` is what the kiosk knew when it stopped last (an operator's stop, the printer's last problem).
+    public init(policy: KioskPolicy, catalogue: LetterCatalogue, clock: C, health: Health = Health()) {
         self.policy = policy
         self.letters = catalogue.selfService
         self.clock = clock
-        self.screen = KioskScreens.idle(health: Health())
+        self.health = health
+        self.screen = KioskScreens.idle(health: health)
     }
 
     /// When the runtime should send `.tick`; `nil` when nothing is waiting on time.
@@ -185,13 +192,30 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             return handle(.healthChanged(newHealth))
         case .healthChanged(let newHealth):
             health = newHealth
-            switch state {
-            case .idle: return show(KioskScreens.idle(health: health))
-            // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
-            case .maintenance:
-                return isWarning || screen.id == .diagnostics ? [] : show(KioskScreens.maintenance(health: health))
-            default: return []
+            return showHealth()
+        case .testPrinted(let result):
+            printerActionRunning = false
+            guard case .maintenance = state else { return [] }
+            maintenanceNote = Teks.testPrinted(letter: result.letter, slip: result.slip)
+            return showHealth()
+        case .printerChecked(let problem):
+            printerActionRunning = false
+            // Only the printer's own answer clears a problem; an answer with one keeps (or sets) it.
+            health.printerProblem = problem
+            if case .maintenance = state {
+                maintenanceNote = problem.map(Teks.printerStillReports) ?? Teks.printerReady
             }
+            return showHealth()
+        }
+    }
+
+    /// Redraws the screens that show the kiosk's health (idle, maintenance) after it changed.
+    private mutating func showHealth() -> [KioskEffect] {
+        switch state {
+        case .idle: return show(KioskScreens.idle(health: health))
+        // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
+        case .maintenance: return isWarning || screen.id == .diagnostics ? [] : show(screen(for: state))
+        default: return []
         }
     }
 
@@ -339,18 +363,25 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             return show(KioskScreens.diagnostics())
         case (.maintenance, .back) where screen.id == .diagnostics:
             armTimer(now: now)
-            return show(KioskScreens.maintenance(health: health))
+            return show(screen(for: state))
         case (.maintenance, .testPrint):
             armTimer(now: now)
-            return [.testPrint]
+            guard !printerActionRunning else { return [] }
+            printerActionRunning = true
+            maintenanceNote = Teks.testPrinting
+            return show(screen(for: state)) + [.testPrint]
         case (.maintenance, .paperRefilled):
+            // The problem stays until the printer itself says it is ready (`.printerChecked`).
             armTimer(now: now)
-            health.printerProblem = nil
-            return show(KioskScreens.maintenance(health: health)) + [.checkPrinter]
-        case (.maintenance, .toggleService):
+            guard !printerActionRunning else { return [] }
+            printerActionRunning = true
+            maintenanceNote = Teks.printerChecking
+            return show(screen(for: state)) + [.checkPrinter]
+        case (.maintenance(let card), .toggleService):
             armTimer(now: now)
             health.outOfService.toggle()
-            return show(KioskScreens.maintenance(health: health)) + [.setOutOfService(health.outOfService)]
+            maintenanceNote = nil
+            return show(screen(for: state)) + [.setOutOfService(health.outOfService, by: card)]
 
         default:
             return []
@@ -419,6 +450,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     // MARK: - Entering states
 
     private mutating func enter(_ next: State, now: C.Instant) -> [KioskEffect] {
+        if case .maintenance = next {} else { maintenanceNote = nil }
         state = next
         armTimer(now: now)
         return show(screen(for: next))
@@ -515,7 +547,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             return KioskScreens.printing(progress: printing.progress, number: printing.issued?.number)
         case .done(let draft): return KioskScreens.done(draft: draft, onPaper: policy.lettersOnPaper)
         case .error(let error): return KioskScreens.error(error)
-        case .maintenance: return KioskScreens.maintenance(health: health)
+        case .maintenance: return KioskScreens.maintenance(health: health, note: maintenanceNote)
         }
     }
 

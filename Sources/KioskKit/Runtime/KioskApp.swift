@@ -21,6 +21,8 @@ package enum KioskApp {
         package var printer: (any LetterPrinter)?
         /// Instead of the configured speaker.
         package var speaker: (any PromptSpeaker)?
+        /// Instead of the configured printers' test print and status check.
+        package var maintenance: (any PrinterMaintenance)?
         /// The busy marker for updaters; by default the one systemd's environment asks for, if any.
         package var busy: BusyMarker?
         /// The process environment: `NOTIFY_SOCKET`, `WATCHDOG_USEC`, `RUNTIME_DIRECTORY`.
@@ -96,13 +98,16 @@ package enum KioskApp {
         let speaker: Speaker? =
             options.speaker == nil
             ? try await SpeechSetup.speaker(settings.speech, logger: Logger(label: "kiosk.speech")) : nil
+        let letterSetup = LetterSetup(settings: settings, sync: sync, logger: logger)
         var runtime = KioskRuntime(
             policy: settings.policy, catalogue: settings.catalogue,
             ports: .init(
                 display: presenter, registry: registry,
                 issuer: store,
-                printer: try options.printer ?? LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
-                speaker: options.speaker ?? speaker),
+                printer: try options.printer ?? letterSetup.printer(),
+                speaker: options.speaker ?? speaker,
+                maintenance: try options.maintenance ?? KioskPrinterMaintenance(setup: letterSetup, logger: logger),
+                serviceSwitch: ServiceSwitch(state: DeviceState(database: database))),
             events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)

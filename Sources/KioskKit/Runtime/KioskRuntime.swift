@@ -14,6 +14,10 @@ package struct KioskRuntime: Service {
         var printer: any LetterPrinter
         /// Reads each screen's prompt aloud; `nil` without `[speech] enabled`.
         var speaker: (any PromptSpeaker)? = nil
+        /// The maintenance screen's test print and printer check; `nil` where the kiosk has no printers to ask.
+        var maintenance: (any PrinterMaintenance)? = nil
+        /// Where the operator's stop and the printer's state are kept across restarts; `nil` keeps them in memory.
+        var serviceSwitch: ServiceSwitch? = nil
     }
 
     let policy: KioskPolicy
@@ -28,7 +32,9 @@ package struct KioskRuntime: Service {
     var busy: BusyMarker? = nil
 
     package func run() async throws {
-        var machine = KioskStateMachine(policy: policy, catalogue: catalogue, clock: ContinuousClock())
+        var machine = KioskStateMachine(
+            policy: policy, catalogue: catalogue, clock: ContinuousClock(),
+            health: ports.serviceSwitch?.startHealth() ?? Health())
         var timer: Task<Void, Never>?
         var printJobs: [Task<Void, Never>] = []
         var shown = ShownScreens()
@@ -155,10 +161,38 @@ package struct KioskRuntime: Service {
                 logger.debug("session cleared")
             case .testPrint:
                 logger.notice("operator asked for a test print")
+                let (maintenance, events, logger) = (ports.maintenance, events, logger)
+                printJobs.append(
+                    Task {
+                        let result = await maintenance?.testPrint() ?? TestPrintResult(letter: nil, slip: nil)
+                        logger.notice(
+                            "test print finished",
+                            metadata: [
+                                "letter": "\(result.letter.map(\.rawValue) ?? "none")",
+                                "slip": "\(result.slip.map(\.rawValue) ?? "none")",
+                            ])
+                        events.send(.testPrinted(result))
+                    })
             case .checkPrinter:
                 logger.notice("operator reports paper refilled")
-            case .setOutOfService(let off):
-                logger.notice(off ? "operator stopped the service" : "operator resumed the service")
+                let (maintenance, events, logger) = (ports.maintenance, events, logger)
+                printJobs.append(
+                    Task {
+                        // Without printers to ask (a kiosk keeping letters as files) there is nothing to wait for.
+                        let problem = await maintenance?.check()
+                        logger.notice("printer checked", metadata: ["printer": "\(problem?.rawValue ?? "ready")"])
+                        events.send(.printerChecked(problem))
+                    })
+            case .setOutOfService(let off, let card):
+                // Written before the next event is handled, so two quick presses are kept in their order.
+                do {
+                    try ports.serviceSwitch?.record(outOfService: off, by: card)
+                } catch {
+                    logger.error("service switch not kept across a restart", metadata: ["error": "\(error)"])
+                }
+                logger.notice(
+                    off ? "operator stopped the service" : "operator resumed the service",
+                    metadata: ["operator": "\(card.masked)"])
             }
         }
     }

@@ -46,7 +46,14 @@ package struct HeartbeatService: Service {
             lastUploadAt: summary.lastUpload.map { Date(millisecondsSince1970: $0.millisecondsSince1970) },
             rejectedRecords: summary.rejected, softwareCommit: BuildInfo.commit == "unknown" ? nil : BuildInfo.commit,
             softwareBuiltAt: try? Date(BuildInfo.date, strategy: .iso8601), busy: busyMarker?.isBusy,
-            thermalPrinter: try thermalPrinter(state))
+            thermalPrinter: try thermalPrinter(state), service: try service(state))
+    }
+
+    /// The operator's last service switch, when there was one.
+    func service(_ state: DeviceState) throws -> Heartbeat.Service? {
+        try ServiceSwitch(state: state).last().map {
+            .init(status: $0.outOfService ? .stopped : .open, changedBy: $0.by, changedAt: $0.at)
+        }
     }
 
     /// The thermal printer's last status, when the kiosk has learnt one.
