@@ -171,6 +171,33 @@ struct CUPSPrinterTests {
     }
 }
 
+extension CUPSPrinterTests {
+    /// cupsd stops answering (SIGSTOP: a hung daemon) while a letter prints: the kiosk gives up at the deadline, and
+    /// the Cancel-Job it could not get answered goes out again at its next contact, so the letter never comes out
+    /// later. (A stopped cupsd may still read the first request from its socket once it runs again; a cupsd that was
+    /// down or restarting never sees it: either way the job ends cancelled.)
+    @Test func aJobWhoseCupsdStopsAnsweringIsCancelledOnceCupsdAnswersAgain() async throws {
+        let rig = try await PrintRig(command: .hold)
+        let printer = CUPSPrinter(queue: PrintRig.queue, server: rig.server, jobTimeout: .seconds(2))
+        let job = try await printer.submit(pdf: try Self.fixture, title: Self.title)
+        let cupsd = try rig.pid(of: "cupsd")
+        kill(cupsd, SIGSTOP)
+        let error = await #expect(throws: CUPSError.self) { try await printer.waitUntilPrinted(job) }
+        kill(cupsd, SIGCONT)
+        #expect(printer.cancelsWaiting == 1, "the cancel could not reach a stopped cupsd: \(String(describing: error))")
+
+        _ = try await printer.status()  // the next contact
+        #expect(printer.cancelsWaiting == 0)
+        try rig.release()
+        let ended = await #expect(throws: CUPSError.self) { try await printer.waitUntilPrinted(job) }
+        guard case .jobEnded(_, let state, _, _) = ended else {
+            Issue.record("the held job was not cancelled: \(String(describing: ended))")
+            return
+        }
+        #expect(state == .canceled)
+    }
+}
+
 /// Records what `follow` reports and lets a test wait for a condition: no sleeps, a generous limit.
 final class ProgressLog: Sendable {
     let log = EventLog<CUPSJobProgress>()
@@ -256,6 +283,12 @@ final class PrintRig {
             Issue.record("scripts/test-printer start failed: \(started.output)")
             throw Services.Missing()
         }
+    }
+
+    /// The pid of one of the rig's daemons (`cupsd`, `ippeveprinter`, `dbus`).
+    func pid(of daemon: String) throws -> pid_t {
+        let text = try String(contentsOfFile: "\(folder)/\(daemon).pid", encoding: .utf8)
+        return try #require(pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
     /// Lets a held job finish.

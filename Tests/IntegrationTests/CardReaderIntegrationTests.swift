@@ -112,7 +112,10 @@ struct CardReaderIntegrationTests {
             monitor.stop()
             pcscd.kill()
         }
+        // A mute card first: it holds SCardTransmit until it leaves (pcsc-lite has no timeout there), and the reads
+        // after it on the same reader show the stuck call did not take the reader down with it.
         let faults = [
+            ("mute", "the card did not answer within 1.0 seconds"),
             ("wrong-length", "e-KTPs have 4, 7 or 10"),
             ("6f00", "refused GET UID with status 6F00"),
             ("garbage", "the card"),
@@ -123,7 +126,7 @@ struct CardReaderIntegrationTests {
             let card = try SimulatedCard(["--fault", fault, "--port", "\(pcscd.ports[0])"])
             let inserted = try #require(await log.waitFor(from: before, Self.isInsert), "\(fault)")
             guard case .cardInserted(let reader, _) = inserted else { return }
-            let pcsc = PCSCCardReader()
+            let pcsc = PCSCCardReader(answerLimit: .seconds(fault == "mute" ? 1 : 30))
             do {
                 let uid = try await pcsc.readUID(on: reader)
                 Issue.record("a \(fault) card gave a UID: \(uid)")

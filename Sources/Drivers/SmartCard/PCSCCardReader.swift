@@ -1,15 +1,24 @@
 public import Core
 import Dispatch
+import Synchronization
 
 /// Reads the card on a PC/SC reader: its UID (`FF CA 00 00 00`) and, in identity mode `chip`, the e-KTP's biodata
 /// through the SAM, over one connection.
 ///
-/// Card I/O blocks (the reader talks to the card over the air), so it runs on a serial dispatch queue of its own
-/// and never on the Swift concurrency pool.
+/// Card I/O blocks (the reader talks to the card over the air), so it runs on dispatch threads of its own and never
+/// on the Swift concurrency pool. `SCardTransmit` has no timeout, and a mute card (or vpcd's) keeps it waiting until
+/// the card leaves the field; pcsc-lite cannot cancel it either (`SCardCancel` stops only `SCardGetStatusChange`, and
+/// `SCardDisconnect` waits for the context's lock the transmit holds). So a read is given up after `answerLimit`:
+/// the caller hears `SmartCardError.noAnswer` in time, and the blocked thread ends when the card leaves. The queue
+/// is concurrent so that a card still stuck there does not hold up the next one.
 public final class PCSCCardReader: Sendable {
-    private let queue = DispatchQueue(label: "kiosk.smartcard")
+    private let queue = DispatchQueue(label: "kiosk.smartcard", attributes: .concurrent)
+    /// How long a whole read (connect, UID, the chip's files) may take.
+    public let answerLimit: Duration
 
-    public init() {}
+    public init(answerLimit: Duration = .seconds(5)) {
+        self.answerLimit = answerLimit
+    }
 
     /// The UID of the card on `reader`.
     public func readUID(on reader: String) async throws -> CardUID {
@@ -27,13 +36,22 @@ public final class PCSCCardReader: Sendable {
         }
     }
 
-    /// Runs `body` with a connection to the card on `reader`, on the card queue.
+    /// Runs `body` with a connection to the card on `reader`, on the card queue; throws `SmartCardError.noAnswer`
+    /// when it has not returned within `answerLimit` (its result, should it come later, is dropped).
     public func withConnection<T: Sendable>(
         on reader: String, _ body: @escaping @Sendable (SmartCardConnection) throws -> T
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        let limit = answerLimit
+        return try await withCheckedThrowingContinuation { continuation in
+            let pending = Mutex<CheckedContinuation<T, any Error>?>(continuation)
+            let finish = { @Sendable (result: Result<T, any Error>) in
+                pending.withLock { $0.take() }?.resume(with: result)
+            }
             queue.async {
-                continuation.resume(with: Result { try body(try SmartCardConnection(reader: reader)) })
+                finish(Result { try body(try SmartCardConnection(reader: reader)) })
+            }
+            queue.asyncAfter(deadline: .now() + .milliseconds(Int(limit.milliseconds))) {
+                finish(.failure(SmartCardError.noAnswer(within: limit)))
             }
         }
     }

@@ -78,6 +78,8 @@ public enum SmartCardError: Error, Hashable, Sendable, CustomStringConvertible {
     case pcsc(PCSCError)
     case malformedResponse(String)
     case refused(command: String, statusWord: UInt16)
+    /// The card (or the reader) did not finish answering in time: a mute card, or one at the edge of the field.
+    case noAnswer(within: Duration)
 
     public var description: String {
         switch self {
@@ -85,6 +87,9 @@ public enum SmartCardError: Error, Hashable, Sendable, CustomStringConvertible {
         case .malformedResponse(let what): "the card misbehaved: \(what)"
         case .refused(let command, let sw):
             "the card refused \(command) with status \(String(sw, radix: 16, uppercase: true))"
+        case .noAnswer(let limit):
+            "the card did not answer within \(limit): a mute card, "
+                + "or one held at the edge of the reader's field; take it away and tap again"
         }
     }
 }

@@ -76,7 +76,7 @@ struct TestCardCommand: AsyncParsableCommand {
             ? EKTPChipReader(sam: SimulatedSAM()) : nil
         let card: (uid: CardUID, chip: Result<Resident, EKTPChipError>?)
         do {
-            card = try await PCSCCardReader().read(on: reader, chip: chip)
+            card = try await PCSCCardReader(answerLimit: settings.policy.cardReadTimeout).read(on: reader, chip: chip)
         } catch {
             print("UID:    unreadable: \(error)")
             throw ExitCode(1)

@@ -59,7 +59,7 @@ package enum KioskApp {
             services.append(
                 .init(
                     service: CardReaderService(
-                        monitor: CardMonitor(), reader: PCSCCardReader(), chip: chip, events: events, logger: logger,
+                        monitor: CardMonitor(), reader: PCSCCardReader(answerLimit: settings.policy.cardReadTimeout), chip: chip, events: events, logger: logger,
                         readerFilter: settings.cardReader.readerFilter),
                     serviceName: "card reader"))
         case .script:

@@ -36,51 +36,63 @@ package struct KioskRuntime: Service {
             policy: policy, catalogue: catalogue, clock: ContinuousClock(),
             health: ports.serviceSwitch?.startHealth() ?? Health())
         var timer: Task<Void, Never>?
-        var printJobs: [Task<Void, Never>] = []
         var shown = ShownScreens()
+        var asked = Questions()
         defer {
             timer?.cancel()
             ports.speaker?.silence()
         }
-
-        await perform(machine.currentScreenEffects, printJobs: &printJobs, shown: &shown)
-        logger.info(
-            "kiosk ready",
-            metadata: ["letters": "\(catalogue.selfService.count)", "identity": "\(policy.identityMode.rawValue)"])
-        // The configuration, the database, the registry and the printer were set up before this runtime was made, and
-        // the first screen is up: from here the kiosk serves, so this is where systemd hears READY=1.
-        await systemd?.ready(health: machine.health)
-        for await input in events.stream.cancelOnGracefulShutdown() {
-            let event: KioskEvent
-            switch input {
-            case .probe(let number):
-                // The watchdog asks whether this loop still turns: getting here is the answer.
-                events.answer(number)
-                continue
-            case .event(let next):
-                event = next
-            }
-            let before = machine.state
-            let health = machine.health
-            let effects = machine.handle(event)
-            busy?.update(serving: machine.isServingResident)
-            if machine.state.description != before.description {
-                logger.debug("state changed", metadata: ["from": "\(before)", "to": "\(machine.state)"])
-            }
-            await perform(effects, after: event, printJobs: &printJobs, shown: &shown)
-            if machine.health != health { await systemd?.healthChanged(machine.health) }
-            // No periodic timer: sleep exactly until the machine next needs time, if it does.
-            timer?.cancel()
-            timer = machine.nextWakeUp.map { wake in
-                Task { [events] in
-                    try? await Task.sleep(until: wake, clock: .continuous)
-                    if !Task.isCancelled { events.send(.tick) }
+        // Every effect that waits on a device, the database or the printer runs as a child task of this group and
+        // answers with an event: the loop never waits on I/O, so its timers fire and the watchdog hears it even while
+        // a card is mute, the database busy or CUPS slow. A finished child is gone at once; the group waits, as the
+        // kiosk stops, for what still runs, so a letter already numbered is printed and its outcome recorded.
+        await withDiscardingTaskGroup { children in
+            await perform(machine.currentScreenEffects, in: &children, asked: &asked, shown: &shown)
+            logger.info(
+                "kiosk ready",
+                metadata: ["letters": "\(catalogue.selfService.count)", "identity": "\(policy.identityMode.rawValue)"])
+            // The configuration, the database, the registry and the printer were set up before this runtime was made,
+            // and the first screen is up: from here the kiosk serves, so this is where systemd hears READY=1.
+            await systemd?.ready(health: machine.health)
+            for await input in events.stream.cancelOnGracefulShutdown() {
+                let event: KioskEvent
+                switch input {
+                case .probe(let number):
+                    // The watchdog asks whether this loop still turns: getting here is the answer.
+                    events.answer(number)
+                    continue
+                case .event(let next):
+                    events.taken(next)
+                    event = next
+                case .answer(let next, let question):
+                    // Only the answer to the question last asked of its kind is the one the machine waits for: a
+                    // lookup that outlived its session (a timeout came first) must not meet the next resident's card.
+                    guard asked.isCurrent(question) else {
+                        logger.notice("stale answer dropped", metadata: ["to": "\(question.kind)"])
+                        continue
+                    }
+                    event = next
+                }
+                let before = machine.state
+                let health = machine.health
+                let effects = machine.handle(event)
+                busy?.update(serving: machine.isServingResident)
+                if machine.state.description != before.description {
+                    logger.debug("state changed", metadata: ["from": "\(before)", "to": "\(machine.state)"])
+                }
+                await perform(effects, after: event, in: &children, asked: &asked, shown: &shown)
+                if machine.health != health { await systemd?.healthChanged(machine.health) }
+                // No periodic timer: sleep exactly until the machine next needs time, if it does.
+                timer?.cancel()
+                timer = machine.nextWakeUp.map { wake in
+                    Task { [events] in
+                        try? await Task.sleep(until: wake, clock: .continuous)
+                        if !Task.isCancelled { events.send(.tick) }
+                    }
                 }
             }
+            await systemd?.stopping()
         }
-        await systemd?.stopping()
-        // A letter already numbered finishes printing and gets its outcome recorded before the kiosk stops.
-        for job in printJobs { await job.value }
         busy?.update(serving: false)
         logger.info("kiosk stopped")
     }
@@ -101,9 +113,10 @@ package struct KioskRuntime: Service {
     /// `event` is what the effects answer; the timer's ticks repaint the countdown in place every second, and
     /// those repaints are not worth a journal line each (they were 15 a minute on the timeout screen).
     private func perform(
-        _ effects: [KioskEffect], after event: KioskEvent? = nil, printJobs: inout [Task<Void, Never>],
-        shown: inout ShownScreens
+        _ effects: [KioskEffect], after event: KioskEvent? = nil, in children: inout DiscardingTaskGroup,
+        asked: inout Questions, shown: inout ShownScreens
     ) async {
+        let (ports, events, logger, systemd) = (ports, events, logger, systemd)
         for effect in effects {
             switch effect {
             case .show(let screen):
@@ -113,45 +126,54 @@ package struct KioskRuntime: Service {
                 await ports.display.show(screen)
                 logger.log(level: level, "screen", metadata: ["screen": "\(screen.id)"])
             case .lookUp(let card):
-                do {
-                    events.send(.lookedUp(try await ports.registry.lookUp(card)))
-                } catch {
-                    // Never "unknown": in chip mode that once let the chip's own biodata through.
-                    logger.error("registry lookup failed", metadata: ["error": "\(error)"])
-                    events.send(.lookedUp(.failed))
+                let question = asked.next(.lookUp)
+                children.addTask {
+                    do {
+                        events.send(.lookedUp(try await ports.registry.lookUp(card)), answering: question)
+                    } catch {
+                        // Never "unknown": in chip mode that once let the chip's own biodata through.
+                        logger.error("registry lookup failed", metadata: ["error": "\(error)"])
+                        events.send(.lookedUp(.failed), answering: question)
+                    }
                 }
             case .verifyPIN(let card, let pin):
-                do {
-                    events.send(.pinChecked(try await ports.registry.verifyPIN(pin, for: card)))
-                } catch {
-                    logger.error("PIN check failed", metadata: ["error": "\(error)"])
-                    events.send(.pinChecked(.rejected))
+                let question = asked.next(.verifyPIN)
+                children.addTask {
+                    do {
+                        events.send(.pinChecked(try await ports.registry.verifyPIN(pin, for: card)), answering: question)
+                    } catch {
+                        logger.error("PIN check failed", metadata: ["error": "\(error)"])
+                        events.send(.pinChecked(.rejected), answering: question)
+                    }
                 }
             case .issue(let request):
-                do throws(IssueProblem) {
-                    let issued = try await ports.issuer.issue(request)
-                    logger.notice(
-                        "service recorded",
-                        metadata: [
-                            "record": "\(issued.recordID)", "letter": "\(request.kind.code)",
-                            "number": "\(issued.number)",
-                        ])
-                    await systemd?.outboxChanged()
-                    events.send(.letterIssued(issued))
-                } catch {
-                    logger.error("letter not issued", metadata: ["problem": "\(error.rawValue)"])
-                    events.send(.issueFailed(error))
+                let question = asked.next(.issue)
+                children.addTask {
+                    do throws(IssueProblem) {
+                        let issued = try await ports.issuer.issue(request)
+                        logger.notice(
+                            "service recorded",
+                            metadata: [
+                                "record": "\(issued.recordID)", "letter": "\(request.kind.code)",
+                                "number": "\(issued.number)",
+                            ])
+                        await systemd?.outboxChanged()
+                        events.send(.letterIssued(issued), answering: question)
+                    } catch {
+                        logger.error("letter not issued", metadata: ["problem": "\(error.rawValue)"])
+                        events.send(.issueFailed(error), answering: question)
+                    }
                 }
             case .print(let request, let issued):
-                let (ports, events, logger) = (ports, events, logger)
-                printJobs.append(
-                    Task {
-                        let outcome = await ports.printer.print(request, issued) { events.send(.printProgress($0)) }
-                        await ports.issuer.recordPrintOutcome(outcome, for: issued.recordID)
-                        logger.notice(
-                            "print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
-                        events.send(.printFinished(outcome))
-                    })
+                let question = asked.next(.print)
+                children.addTask {
+                    let outcome = await ports.printer.print(request, issued) {
+                        events.send(.printProgress($0), answering: question)
+                    }
+                    await ports.issuer.recordPrintOutcome(outcome, for: issued.recordID)
+                    logger.notice("print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
+                    events.send(.printFinished(outcome), answering: question)
+                }
             case .speak(let prompt):
                 // After the screen is drawn (its `.show` came first), and without waiting for the voice.
                 ports.speaker?.speak(prompt, screen: shown.last, sequence: shown.count)
@@ -196,46 +218,109 @@ package struct KioskRuntime: Service {
             }
         }
     }
+
+    /// The questions the loop has put to its child tasks, numbered per kind: the state machine waits for at most one
+    /// answer of each kind, the one to the question asked last.
+    struct Questions {
+        enum Kind: Sendable { case lookUp, verifyPIN, issue, print }
+
+        struct Question: Sendable {
+            let kind: Kind
+            let number: UInt64
+        }
+
+        private var last: [Kind: UInt64] = [:]
+
+        mutating func next(_ kind: Kind) -> Question {
+            let number = last[kind, default: 0] + 1
+            last[kind] = number
+            return Question(kind: kind, number: number)
+        }
+
+        func isCurrent(_ question: Question) -> Bool { last[question.kind] == question.number }
+    }
 }
 
 /// The runtime's inbox: devices, effects and timers all send events here, and the watchdog its probes.
+///
+/// Bounded where a person or a broken device can flood it: keys and touches beyond `inputLimit` waiting are dropped
+/// (a stuck key, a chattering panel), so memory stays bounded and the loop catches up. Everything else is at most one
+/// event per card, per effect, per timer, and is never dropped.
 package struct KioskEvents: Sendable, LivenessSource {
-    package enum Input: Sendable {
+    enum Input: Sendable {
         case event(KioskEvent)
+        /// A child task's answer to the runtime's `question`.
+        case answer(KioskEvent, KioskRuntime.Questions.Question)
         /// The watchdog's question "does the loop still turn?", answered by the loop with `answer`.
         case probe(UInt64)
     }
 
-    /// Probes sent and answered, counted.
-    private final class Heartbeat: Sendable {
+    /// How many keys and touches may wait for the loop: far more than a resident types ahead.
+    package static let inputLimit = 64
+
+    /// Probes sent and answered, counted; keys and touches waiting, and dropped.
+    private final class Counters: Sendable {
         let sent = Atomic<UInt64>(0)
         let answered = Atomic<UInt64>(0)
+        let inputsWaiting = Atomic<Int>(0)
+        let inputsDropped = Atomic<Int>(0)
     }
 
     let stream: AsyncStream<Input>
     private let continuation: AsyncStream<Input>.Continuation
-    private let heartbeat = Heartbeat()
+    private let counters = Counters()
 
     init() {
         (stream, continuation) = AsyncStream.makeStream(of: Input.self)
     }
 
-    func send(_ event: KioskEvent) { continuation.yield(.event(event)) }
+    func send(_ event: KioskEvent) {
+        if event.isInput {
+            guard counters.inputsWaiting.add(1, ordering: .relaxed).newValue <= Self.inputLimit else {
+                counters.inputsWaiting.subtract(1, ordering: .relaxed)
+                counters.inputsDropped.add(1, ordering: .relaxed)
+                return
+            }
+        }
+        continuation.yield(.event(event))
+    }
+
+    func send(_ event: KioskEvent, answering question: KioskRuntime.Questions.Question) {
+        continuation.yield(.answer(event, question))
+    }
+
+    /// The loop took `event` from the inbox.
+    func taken(_ event: KioskEvent) {
+        if event.isInput { counters.inputsWaiting.subtract(1, ordering: .relaxed) }
+    }
+
+    /// Keys and touches dropped because the loop was that far behind.
+    package var inputsDropped: Int { counters.inputsDropped.load(ordering: .relaxed) }
 
     func finish() { continuation.finish() }
 
     package func probe() -> UInt64 {
-        let number = heartbeat.sent.add(1, ordering: .relaxed).newValue
+        let number = counters.sent.add(1, ordering: .relaxed).newValue
         continuation.yield(.probe(number))
         return number
     }
 
     package func hasAnswered(_ number: UInt64) -> Bool {
-        heartbeat.answered.load(ordering: .acquiring) >= number
+        counters.answered.load(ordering: .acquiring) >= number
     }
 
     /// The loop reached probe `number`.
     func answer(_ number: UInt64) {
-        heartbeat.answered.max(number, ordering: .releasing)
+        counters.answered.max(number, ordering: .releasing)
+    }
+}
+
+extension KioskEvent {
+    /// A key or a touch: what a person (or a stuck key) can send without limit.
+    fileprivate var isInput: Bool {
+        switch self {
+        case .key, .press: true
+        default: false
+        }
     }
 }

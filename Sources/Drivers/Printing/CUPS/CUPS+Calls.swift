@@ -157,12 +157,15 @@ enum CUPS {
     }
 
     /// IPP Cancel-Job (`cupsDoRequest`); a job that already ended is left alone.
-    static func cancel(_ connection: borrowing Connection, queue: String, job: Int32) {
+    /// IPP Cancel-Job; whether cupsd answered at all (with any status: the job may have ended meanwhile).
+    static func cancel(_ connection: borrowing Connection, queue: String, job: Int32) -> Bool {
         let request = ippNewRequest(IPP_OP_CANCEL_JOB)
         addPrinterURI(request, queue: queue)
         ippAddInteger(request, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", job)
         addUser(request)
-        ippDelete(cupsDoRequest(connection.http, request, "/jobs/"))
+        let response = cupsDoRequest(connection.http, request, "/jobs/")
+        defer { ippDelete(response) }
+        return response != nil
     }
 
     // MARK: Helpers

@@ -1,5 +1,6 @@
 public import Core
 import Dispatch
+import Synchronization
 
 /// A CUPS queue that prints letter PDFs: submits a document, then follows the job until the printer has finished it.
 ///
@@ -16,6 +17,9 @@ public struct CUPSPrinter: Sendable {
     /// The pause between two polls of a job; see `waitUntilPrinted`.
     public let pollInterval: Duration
     private let calls: BlockingQueue
+    /// Jobs this printer gave up on while cupsd did not answer, so their Cancel-Job never arrived: sent again at the
+    /// next contact, or the letter would come out later with nobody there to take it.
+    private let unsentCancels = UnsentCancels()
 
     public init(
         queue: String, server: String? = nil, jobTimeout: Duration = .seconds(180),
@@ -30,6 +34,7 @@ public struct CUPSPrinter: Sendable {
 
     /// The queue's state as cupsd sees it: IPP Get-Printer-Attributes (`cupsDoRequest`).
     public func status() async throws(CUPSError) -> CUPSPrinterStatus {
+        await sendUnsentCancels()
         let (queue, server) = (self.queue, self.server)
         let attributes = try await calls.run { () throws(CUPSError) in
             let connection = try CUPS.connect(server)
@@ -47,6 +52,7 @@ public struct CUPSPrinter: Sendable {
     /// keep in a file name: it must hold no personal data. Pass the letter code and the record id, `"Surat S-41
     /// 01J..."`, never a name or a NIK.
     public func submit(pdf: [UInt8], title: String) async throws(CUPSError) -> CUPSJobID {
+        await sendUnsentCancels()
         let (queue, server) = (self.queue, self.server)
         let number = try await calls.run { () throws(CUPSError) in
             let connection = try CUPS.connect(server)
@@ -119,7 +125,10 @@ public struct CUPSPrinter: Sendable {
                 // A cupsd restart is survived; one that does not come back within a few seconds ends the wait.
                 failures += 1
                 if case .jobNotFound = error { throw error }
-                if failures >= 20 { throw error }
+                if failures >= 20 {
+                    await cancel(number)
+                    throw error
+                }
                 try await pause(job, deadline: deadline, lastState: lastState, reasons: lastReasons)
                 continue
             }
@@ -179,15 +188,33 @@ public struct CUPSPrinter: Sendable {
         }
     }
 
-    /// IPP Cancel-Job, best effort: the job may have ended meanwhile, or cupsd may be gone.
+    /// IPP Cancel-Job. The job may have ended meanwhile (cupsd's refusal is then fine); when cupsd does not answer,
+    /// the cancel is kept and sent again at the next contact (`status`, `submit`).
     private func cancel(_ number: Int32) async {
         let (queue, server) = (self.queue, self.server)
-        _ = try? await calls.run { () throws(CUPSError) in
-            let connection = try CUPS.connect(server)
-            CUPS.cancel(connection, queue: queue, job: number)
-        }
+        let answered =
+            (try? await calls.run { () throws(CUPSError) in
+                CUPS.cancel(try CUPS.connect(server), queue: queue, job: number)
+            }) ?? false
+        if !answered { unsentCancels.jobs.withLock { _ = $0.insert(number) } }
     }
 
+    private func sendUnsentCancels() async {
+        let numbers = unsentCancels.jobs.withLock { unsent in
+            defer { unsent.removeAll() }
+            return unsent
+        }
+        for number in numbers.sorted() { await cancel(number) }
+    }
+
+    /// Jobs whose Cancel-Job cupsd has not answered yet.
+    public var cancelsWaiting: Int { unsentCancels.jobs.withLock { $0.count } }
+
+}
+
+/// Shared by a printer's copies: the struct is passed around by value.
+private final class UnsentCancels: Sendable {
+    let jobs = Mutex<Set<Int32>>([])
 }
 
 /// A job in a CUPS queue: `kiosk-letters-12` in `lpstat`.
