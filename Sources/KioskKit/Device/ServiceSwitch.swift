@@ -1,11 +1,18 @@
 package import Core
 package import Foundation
+import Synchronization
 
 /// The operator's service switch ("Hentikan Layanan" / "Buka Layanan") and the printer's last problem, kept in
 /// `device_state`: a kiosk that restarts (a power cut, an update) comes back as the operator left it, and the
 /// heartbeat says who switched it and when.
 package struct ServiceSwitch: Sendable {
     let state: DeviceState
+    /// The `order` of the switch written last: an earlier one that finishes later is not written over it.
+    private let written = Written()
+
+    private final class Written: Sendable {
+        let order = Mutex<UInt64>(0)
+    }
 
     package init(state: DeviceState) { self.state = state }
 
@@ -16,11 +23,16 @@ package struct ServiceSwitch: Sendable {
         package var at: Date
     }
 
-    package func record(outOfService: Bool, by card: CardUID, at date: Date = Date()) throws {
-        try state.set([
-            .serviceStatus: outOfService ? "stopped" : "open", .serviceChangedBy: card.masked,
-            .serviceChangedAt: "\(Int64(date.timeIntervalSince1970 * 1000))",
-        ])
+    /// Keeps the switch numbered `order` (increasing with each press), unless a later one was kept already.
+    package func record(outOfService: Bool, by card: CardUID, order: UInt64, at date: Date = Date()) throws {
+        try written.order.withLock { last in
+            guard order > last else { return }
+            try state.set([
+                .serviceStatus: outOfService ? "stopped" : "open", .serviceChangedBy: card.masked,
+                .serviceChangedAt: "\(Int64(date.timeIntervalSince1970 * 1000))",
+            ])
+            last = order
+        }
     }
 
     package func last() throws -> Switched? {

@@ -140,7 +140,8 @@ package struct KioskRuntime: Service {
                 let question = asked.next(.verifyPIN)
                 children.addTask {
                     do {
-                        events.send(.pinChecked(try await ports.registry.verifyPIN(pin, for: card)), answering: question)
+                        events.send(
+                            .pinChecked(try await ports.registry.verifyPIN(pin, for: card)), answering: question)
                     } catch {
                         logger.error("PIN check failed", metadata: ["error": "\(error)"])
                         events.send(.pinChecked(.rejected), answering: question)
@@ -171,7 +172,8 @@ package struct KioskRuntime: Service {
                         events.send(.printProgress($0), answering: question)
                     }
                     await ports.issuer.recordPrintOutcome(outcome, for: issued.recordID)
-                    logger.notice("print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
+                    logger.notice(
+                        "print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
                     events.send(.printFinished(outcome), answering: question)
                 }
             case .speak(let prompt):
@@ -183,38 +185,40 @@ package struct KioskRuntime: Service {
                 logger.debug("session cleared")
             case .testPrint:
                 logger.notice("operator asked for a test print")
-                let (maintenance, events, logger) = (ports.maintenance, events, logger)
-                printJobs.append(
-                    Task {
-                        let result = await maintenance?.testPrint() ?? TestPrintResult(letter: nil, slip: nil)
-                        logger.notice(
-                            "test print finished",
-                            metadata: [
-                                "letter": "\(result.letter.map(\.rawValue) ?? "none")",
-                                "slip": "\(result.slip.map(\.rawValue) ?? "none")",
-                            ])
-                        events.send(.testPrinted(result))
-                    })
+                let question = asked.next(.testPrint)
+                children.addTask {
+                    let result = await ports.maintenance?.testPrint() ?? TestPrintResult(letter: nil, slip: nil)
+                    logger.notice(
+                        "test print finished",
+                        metadata: [
+                            "letter": "\(result.letter.map(\.rawValue) ?? "none")",
+                            "slip": "\(result.slip.map(\.rawValue) ?? "none")",
+                        ])
+                    events.send(.testPrinted(result), answering: question)
+                }
             case .checkPrinter:
                 logger.notice("operator reports paper refilled")
-                let (maintenance, events, logger) = (ports.maintenance, events, logger)
-                printJobs.append(
-                    Task {
-                        // Without printers to ask (a kiosk keeping letters as files) there is nothing to wait for.
-                        let problem = await maintenance?.check()
-                        logger.notice("printer checked", metadata: ["printer": "\(problem?.rawValue ?? "ready")"])
-                        events.send(.printerChecked(problem))
-                    })
-            case .setOutOfService(let off, let card):
-                // Written before the next event is handled, so two quick presses are kept in their order.
-                do {
-                    try ports.serviceSwitch?.record(outOfService: off, by: card)
-                } catch {
-                    logger.error("service switch not kept across a restart", metadata: ["error": "\(error)"])
+                let question = asked.next(.checkPrinter)
+                children.addTask {
+                    // Without printers to ask (a kiosk keeping letters as files) there is nothing to wait for.
+                    let problem = await ports.maintenance?.check()
+                    logger.notice("printer checked", metadata: ["printer": "\(problem?.rawValue ?? "ready")"])
+                    events.send(.printerChecked(problem), answering: question)
                 }
+            case .setOutOfService(let off, let card):
                 logger.notice(
                     off ? "operator stopped the service" : "operator resumed the service",
                     metadata: ["operator": "\(card.masked)"])
+                // Numbered, so that of two quick presses the later one is what stays written, whichever child
+                // finishes first.
+                let order = asked.next(.serviceSwitch).number
+                children.addTask {
+                    do {
+                        try ports.serviceSwitch?.record(outOfService: off, by: card, order: order)
+                    } catch {
+                        logger.error("service switch not kept across a restart", metadata: ["error": "\(error)"])
+                    }
+                }
             }
         }
     }
@@ -222,7 +226,7 @@ package struct KioskRuntime: Service {
     /// The questions the loop has put to its child tasks, numbered per kind: the state machine waits for at most one
     /// answer of each kind, the one to the question asked last.
     struct Questions {
-        enum Kind: Sendable { case lookUp, verifyPIN, issue, print }
+        enum Kind: Sendable { case lookUp, verifyPIN, issue, print, testPrint, checkPrinter, serviceSwitch }
 
         struct Question: Sendable {
             let kind: Kind
