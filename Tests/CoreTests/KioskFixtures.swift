@@ -81,6 +81,7 @@ enum Fixtures {
         .letter("S-41"),
         .letter("S-30"), .letter("X-99"), .purpose(0), .purpose(4), .purpose(99), .pinDigit(1), .pinDigit(0),
         .pinDigit(10), .pinDelete, .pinSubmit, .testPrint, .paperRefilled, .toggleService, .exitMaintenance,
+        .rating(.satisfied),
     ]
 
     static let allKeys: [KioskEvent.Key] = [
@@ -197,6 +198,10 @@ enum Fixtures {
             KioskScreens.timeoutWarning(secondsLeft: 15),
             KioskScreens.maintenance(health: Health()),
             KioskScreens.maintenance(health: Health(printerProblem: .paperJam, diskFull: true, outOfService: true)),
+            KioskScreens.maintenance(
+                health: Health(printerProblem: .paperOut),
+                note: Teks.testPrinted(letter: .failed(.paperJam), slip: .pending)),
+            KioskScreens.survey(),
         ]
         screens += allErrors.map { KioskScreens.error($0) }
         screens += allErrors.map { error in
@@ -327,7 +332,7 @@ struct Harness {
 
 /// A state's name without its data, for comparisons.
 enum StateName: Hashable {
-    case idle, readingCard, pinEntry, operatorPIN, menu, purpose, confirm, printing, done, maintenance
+    case idle, readingCard, pinEntry, operatorPIN, menu, purpose, confirm, printing, done, maintenance, survey
     case error(KioskError)
 }
 
@@ -356,6 +361,7 @@ extension KioskStateMachine.State {
         case .done: .done
         case .error(let error): .error(error)
         case .maintenance: .maintenance
+        case .survey: .survey
         }
     }
 }
@@ -364,7 +370,7 @@ extension KioskStateMachine {
     /// The session's data the state holds; `nil` in the states that hold none (idle, done, error).
     var session: SessionView? {
         switch state {
-        case .idle, .done, .error: nil
+        case .idle, .done, .error, .survey: nil
         case .readingCard(let card): SessionView(card: card.uid)
         case .pinEntry(let who, let pin, let checking):
             SessionView(card: who.card, resident: who.resident, pin: pin.digits, awaitingPINCheck: checking)

@@ -1252,11 +1252,11 @@ struct KioskPrivacyTests {
 struct KioskExhaustiveTests {
     enum Stage: String, CaseIterable, Sendable {
         case idle, idleBlocked, lookingUp, identifying, awaitingPINCheck, menu, details, confirm, printing,
-            printingIssued, done, error, operatorPIN, awaitingOperatorPINCheck, maintenance, timeoutWarning
+            printingIssued, done, error, operatorPIN, awaitingOperatorPINCheck, maintenance, timeoutWarning, survey
     }
 
     static func harness(at stage: Stage) -> Harness {
-        var h = Harness()
+        var h = stage == .survey ? Harness(policy: KioskSurveyTests.surveyPolicy()) : Harness()
         switch stage {
         case .idle: break
         case .idleBlocked: h.send(.healthChanged(Health(diskFull: true)))
@@ -1274,6 +1274,7 @@ struct KioskExhaustiveTests {
         case .awaitingOperatorPINCheck: h.insert(Fixtures.operatorUID); h.send(.lookedUp(.operatorCard)); h.typePIN()
         case .maintenance: h.toMaintenance()
         case .timeoutWarning: h.toMenu(); h.advanceAndTick(.seconds(45))
+        case .survey: h.toDone(); h.press(.finish)
         }
         return h
     }
@@ -1290,6 +1291,7 @@ struct KioskExhaustiveTests {
         case .done: [.done]
         case .error(let error): [.error(error)]
         case .maintenance: [.maintenance, .diagnostics, .timeoutWarning]
+        case .survey: [.survey]
         }
     }
 
@@ -1300,7 +1302,7 @@ struct KioskExhaustiveTests {
             .identifying: .pinEntry, .awaitingPINCheck: .pinEntry, .menu: .menu, .details: .purpose,
             .confirm: .confirm, .printing: .printing, .printingIssued: .printing, .done: .done,
             .error: .error(.unknownCard), .operatorPIN: .operatorPIN, .awaitingOperatorPINCheck: .operatorPIN,
-            .maintenance: .maintenance, .timeoutWarning: .menu,
+            .maintenance: .maintenance, .timeoutWarning: .menu, .survey: .survey,
         ]
         for stage in Stage.allCases {
             #expect(Self.harness(at: stage).state == expected[stage], "\(stage)")
@@ -1323,7 +1325,7 @@ struct KioskExhaustiveTests {
 
         // Personal data lives only in a running session.
         switch state {
-        case .idle, .done, .error: #expect(h.machine.session == nil)
+        case .idle, .done, .error, .survey: #expect(h.machine.session == nil)
         default: #expect(h.machine.session != nil)
         }
         if effects.clearsSession { #expect(h.machine.session == nil || state == .readingCard) }
@@ -1340,7 +1342,7 @@ struct KioskExhaustiveTests {
             case .lookUp(let uid):
                 // Only a card that starts a session is looked up.
                 switch before {
-                case .idle, .done, .error: #expect(state == .readingCard)
+                case .idle, .done, .error, .survey: #expect(state == .readingCard)
                 default: Issue.record("a look-up in \(before)")
                 }
                 #expect(h.machine.session?.card == uid)
@@ -1348,6 +1350,7 @@ struct KioskExhaustiveTests {
                 #expect((state == .pinEntry || state == .operatorPIN) && h.machine.session?.awaitingPINCheck == true)
             case .issue, .print: #expect(state == .printing)
             case .testPrint, .checkPrinter, .setOutOfService: #expect(state == .maintenance)
+            case .recordSurvey: #expect(before == .survey && state == .idle)
             case .speak: Issue.record("speech is off")
             case .show, .clearSession: break
             }
@@ -1397,5 +1400,94 @@ struct KioskDiskTests {
         h.send(.healthChanged(Health(printerProblem: .paperOut)))
         h.send(.diskChecked(hasRoom: false))
         #expect(h.machine.health == Health(printerProblem: .paperOut, diskFull: true))
+    }
+}
+
+// MARK: - Satisfaction survey
+
+@Suite("KioskStateMachine: the satisfaction survey")
+struct KioskSurveyTests {
+    static func surveyPolicy(spoken: Bool = false) -> KioskPolicy {
+        var policy = Fixtures.policy(spoken: spoken)
+        policy.survey = true
+        return policy
+    }
+
+    @Test("after Selesai, one face counts the service kind and nothing else, and the kiosk is idle again")
+    func answer() throws {
+        var h = Harness(policy: Self.surveyPolicy(spoken: true))
+        h.toDone()
+        let asked = h.press(.finish)
+        let survey = try #require(asked.lastScreen)
+        #expect(survey == KioskScreens.survey())
+        #expect(asked.spoken == [Teks.surveyPrompt])
+        #expect(h.state == .survey)
+        #expect(h.machine.session == nil, "the survey holds nothing of the resident")
+        #expect(survey.choices.map(\.label) == ["Sangat Puas", "Puas", "Kurang Puas", "Tidak Puas"])
+        #expect(survey.choices.allSatisfy { $0.icon != nil })
+        let effects = h.press(.rating(.satisfied))
+        #expect(
+            effects.first == .recordSurvey(SurveyAnswer(service: Fixtures.issued.number.kindCode, rating: .satisfied)))
+        #expect(effects.lastScreen == KioskScreens.idle(health: Health()))
+        #expect(h.state == .idle)
+        // The answer carries no card, NIK or record: only these two fields exist.
+        #expect(
+            Mirror(reflecting: SurveyAnswer(service: "S-41", rating: .satisfied)).children.map(\.label) == [
+                "service", "rating",
+            ])
+    }
+
+    @Test("a keypad answers with its digits, best face first")
+    func keypad() {
+        var h = Harness(policy: Self.surveyPolicy())
+        h.toDone()
+        h.key(.enter)
+        #expect(h.state == .survey)
+        #expect(h.key(.digit(4)).first == .recordSurvey(SurveyAnswer(service: "S-41", rating: .veryDissatisfied)))
+    }
+
+    @Test("Lewati, a timeout, or the next card record nothing")
+    func skipped() {
+        var h = Harness(policy: Self.surveyPolicy())
+        h.toDone()
+        h.press(.finish)
+        #expect(h.press(.cancel) == [.show(KioskScreens.idle(health: Health()))])
+
+        h.toDone()
+        h.press(.finish)
+        #expect(h.machine.nextWakeUp == h.at(20))
+        #expect(h.advanceAndTick(.seconds(19)).isEmpty)
+        #expect(h.advanceAndTick(.seconds(1)) == [.show(KioskScreens.idle(health: Health()))])
+        #expect(h.state == .idle)
+
+        h.toDone()
+        h.press(.finish)
+        let next = h.insert()
+        #expect(h.state == .readingCard && !next.contains { if case .recordSurvey = $0 { true } else { false } })
+        #expect(!h.log.contains { if case .recordSurvey = $0 { true } else { false } })
+    }
+
+    @Test("taking the card on the done screen leads to the survey, which stays when the card is gone")
+    func cardTaken() {
+        var h = Harness(policy: Self.surveyPolicy())
+        h.toDone()
+        #expect(h.send(.cardRemoved).lastScreen?.id == .survey)
+        #expect(h.send(.cardRemoved).isEmpty)
+        #expect(h.state == .survey)
+    }
+
+    @Test("off by default; a done screen that times out and a failed print never ask")
+    func notAsked() {
+        var off = Harness()
+        off.toDone()
+        #expect(off.press(.finish).lastScreen == KioskScreens.idle(health: Health()))
+
+        var h = Harness(policy: Self.surveyPolicy())
+        h.toDone()
+        h.advanceAndTick(.seconds(10))
+        #expect(h.state == .idle)
+        h.toPrinting(issued: true)
+        h.send(.printFinished(.failed(.paperOut)))
+        #expect(h.press(.finish).lastScreen?.id != .survey)
     }
 }

@@ -25,11 +25,11 @@ struct OperatorActionsIntegrationTests {
         """
 
     /// Adds the operator card to `config` and sets its PIN.
-    static func addOperator(to config: String, extra: String = "") throws {
+    static func addOperator(to config: String, extra: String = "") async throws {
         let text = try String(contentsOfFile: config, encoding: .utf8)
         try (text + "\n[operators]\ncards = [\"DEADBEEF\"]\n" + extra).write(
             toFile: config, atomically: true, encoding: .utf8)
-        let set = try Services.run(
+        let set = try await Services.runDetached(
             "/bin/sh", ["-c", "printf '250713\\n' | '\(kiosk)' pin set --card DEADBEEF --config '\(config)'"])
         #expect(set.status == 0, "\(set.output)")
     }
@@ -52,7 +52,7 @@ struct OperatorActionsIntegrationTests {
         let text = try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(
             of: "letters = \"cups\"", with: "letters = \"cups\"\nthermal = \"127.0.0.1:\(thermal.port)\"")
         try text.write(toFile: config, atomically: true, encoding: .utf8)
-        try Self.addOperator(to: config)
+        try await Self.addOperator(to: config)
         let output = try await Self.run(
             Self.openMaintenance + """
 
@@ -70,7 +70,7 @@ struct OperatorActionsIntegrationTests {
         #expect(try rig.jobNames().allSatisfy { $0.hasPrefix("Surat UJI ") })
         // The slip never reached a printer without paper; the printer's state is kept for `kiosk status`.
         #expect(!FileManager.default.fileExists(atPath: thermal.folder + "/job-1.txt"))
-        let status = try Services.run(Self.kiosk, ["status", "--config", config]).output
+        let status = try await Services.runDetached(Self.kiosk, ["status", "--config", config]).output
         #expect(status.contains("thermal printer: out of paper"), "\(status)")
         // Nothing was recorded: a test print is no service.
         #expect(status.contains("queue:           0 record(s)"), "\(status)")
@@ -80,7 +80,7 @@ struct OperatorActionsIntegrationTests {
         // An RT post: its letters are pengantar slips on the thermal printer, which has run out of paper.
         let thermal = try ThermalPrinterTests.VirtualPrinter(["--paper", "out", "--control-port", "0"])
         let config = try ThermalPrinterTests.rtPostConfig(thermal)
-        try Self.addOperator(to: config)
+        try await Self.addOperator(to: config)
         let resident = """
             tap 04A21B6C9E4F80
             press Surat Keterangan Domisili
@@ -118,7 +118,7 @@ struct OperatorActionsIntegrationTests {
                 """ + "\n" + resident + "\nawait done\n", config: config, folder: thermal.folder)
         let slip = try #require(await thermal.transcript())
         #expect(slip.contains("S-41/002-K2/1809072001/"), "the second number: the first slip's record stays \(slip)")
-        let status = try Services.run(Self.kiosk, ["status", "--config", config]).output
+        let status = try await Services.runDetached(Self.kiosk, ["status", "--config", config]).output
         #expect(status.contains("printer:         ready"), "\(status)")
     }
 
@@ -133,7 +133,7 @@ struct OperatorActionsIntegrationTests {
             of: "state_directory = \"\(rig.folder)/state\"", with: "state_directory = \"\(setup.folder)/state\"")
         text = text.replacingOccurrences(of: "id = \"TEST-HANURA-01\"", with: "id = \"HANURA-01\"")
         try text.write(toFile: config, atomically: true, encoding: .utf8)
-        try Self.addOperator(to: config, extra: "[api]\nurl = \"\(setup.server.url)\"\n")
+        try await Self.addOperator(to: config, extra: "[api]\nurl = \"\(setup.server.url)\"\n")
         let before = Date()
 
         _ = try await Self.run(
@@ -147,11 +147,13 @@ struct OperatorActionsIntegrationTests {
                 await error-out-of-service
                 """, config: config, folder: rig.folder)
         // The heartbeat `kiosk upload` sends says it, with the card masked.
-        #expect(try Services.run(Self.kiosk, ["upload", "--config", config]).status == 0)
+        #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", config]).status == 0)
         let stopped = try #require(try setup.applied().heartbeats["1809072001-01"])
         #expect(stopped.contains(#""service":{"#) && stopped.contains(#""status":"stopped""#), "\(stopped)")
         #expect(stopped.contains(#""changedBy":"****BEEF""#) && !stopped.contains("DEADBEEF"), "\(stopped)")
-        let lines = try Services.run(Services.kioskSim, ["api", "records", "--state", setup.folder + "/api"]).output
+        let lines = try await Services.runDetached(
+            Services.kioskSim, ["api", "records", "--state", setup.folder + "/api"]
+        ).output
         #expect(lines.contains("service stopped by ****BEEF at "), "\(lines)")
         let beat = try #require(try JSONSerialization.jsonObject(with: Data(stopped.utf8)) as? [String: Any])
         let changedAt = try #require((beat["service"] as? [String: Any])?["changedAt"] as? String)
@@ -172,7 +174,7 @@ struct OperatorActionsIntegrationTests {
                 remove
                 await idle
                 """, config: config, folder: rig.folder)
-        #expect(try Services.run(Self.kiosk, ["upload", "--config", config]).status == 0)
+        #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", config]).status == 0)
         let open = try #require(try setup.applied().heartbeats["1809072001-01"])
         #expect(open.contains(#""status":"open""#) && open.contains(#""changedBy":"****BEEF""#), "\(open)")
     }

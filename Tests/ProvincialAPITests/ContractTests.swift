@@ -95,6 +95,19 @@ struct ContractTests {
                     letterTitle: "Surat Keterangan Domisili", issuedOn: "2026-11-24", villageCode: "1809072001",
                     villageName: "Hanura", kioskId: "1809072001-01", holder: "I K**** W******", recorded: true)
             ),
+            (
+                "SurveyDay",
+                SurveyDay(
+                    kioskId: "1809072001-01", date: "2026-12-05",
+                    services: [
+                        SurveyCounts(
+                            service: "S-41", verySatisfied: 3, satisfied: 5, dissatisfied: 1, veryDissatisfied: 0)
+                    ])
+            ),
+            (
+                "SurveyCounts",
+                SurveyCounts(service: "S-41", verySatisfied: 3, satisfied: 5, dissatisfied: 1, veryDissatisfied: 0)
+            ),
             ("Board", board),
             ("BoardLine", board.summary[0]),
             ("BoardActivity", board.activities[0]),
@@ -112,7 +125,7 @@ struct ContractTests {
         #expect(
             Set(paths.keys) == [
                 Endpoint.enrollments, Endpoint.records, Endpoint.registry, Endpoint.heartbeats, Endpoint.kioskKeys,
-                Endpoint.letterVerification, Endpoint.letterPage, Endpoint.board,
+                Endpoint.letterVerification, Endpoint.letterPage, Endpoint.board, Endpoint.surveys,
             ])
     }
 

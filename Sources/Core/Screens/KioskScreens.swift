@@ -116,6 +116,18 @@ public enum KioskScreens {
             prompt: Teks.maintenancePrompt)
     }
 
+    /// The satisfaction survey: four faces, best first (a keypad's 1 is "Sangat Puas"), and "Lewati".
+    public static func survey() -> Screen {
+        let faces: [(SurveyAnswer.Rating, Icon)] = [
+            (.verySatisfied, .faceVerySatisfied), (.satisfied, .faceSatisfied), (.dissatisfied, .faceDissatisfied),
+            (.veryDissatisfied, .faceVeryDissatisfied),
+        ]
+        return Screen(
+            id: .survey, icon: .check, title: Teks.surveyTitle, lines: Teks.surveyLines,
+            choices: faces.map { Button(.rating($0), Teks.rating($0), role: .choice, icon: $1) },
+            actions: [Button(.cancel, Teks.skip)], prompt: Teks.surveyPrompt)
+    }
+
     /// The panel check; the display adds its own facts, the colour bars and the touch crosshair.
     public static func diagnostics() -> Screen {
         Screen(

@@ -51,6 +51,8 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
     case maintenance
     /// The technician's check of a panel: framebuffer facts, colour bars, a crosshair where the finger lands.
     case diagnostics
+    /// "Bagaimana pelayanan kami?": four faces after "Selesai".
+    case survey
 
     /// A short stable name for logs, scripts and file names: `idle`, `pin`, `error-paper-out`.
     public var description: String {
@@ -67,6 +69,7 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
         case .timeoutWarning: "timeout"
         case .maintenance: "maintenance"
         case .diagnostics: "diagnostics"
+        case .survey: "survey"
         }
     }
 }
@@ -97,11 +100,14 @@ public struct Button: Hashable, Sendable {
     public var id: ButtonID
     public var label: String
     public var role: Role
+    /// A picture drawn above the label (the survey's faces).
+    public var icon: Icon?
 
-    public init(_ id: ButtonID, _ label: String, role: Role = .secondary) {
+    public init(_ id: ButtonID, _ label: String, role: Role = .secondary, icon: Icon? = nil) {
         self.id = id
         self.label = label
         self.role = role
+        self.icon = icon
     }
 
     public enum Role: Hashable, Sendable {
@@ -132,6 +138,8 @@ public enum ButtonID: Hashable, Sendable {
     case toggleService
     case exitMaintenance
     case diagnostics
+    /// A face of the satisfaction survey.
+    case rating(SurveyAnswer.Rating)
 }
 
 /// The PIN entry: how many digits are typed (never which), of how many.
@@ -164,4 +172,9 @@ public enum Icon: String, Hashable, Sendable {
     case warning
     case clock
     case wrench
+    /// The survey's faces, from a broad smile to a deep frown.
+    case faceVerySatisfied
+    case faceSatisfied
+    case faceDissatisfied
+    case faceVeryDissatisfied
 }

@@ -49,6 +49,7 @@ public enum ScreenGallery {
                     health: Health(printerProblem: .paperOut),
                     note: Teks.testPrinted(letter: .printed, slip: .failed(.paperOut)))
             ))
+        gallery.append(("survey", KioskScreens.survey()))
         return gallery.enumerated().map { index, entry in
             ((index + 1 < 10 ? "0" : "") + "\(index + 1)-" + entry.0, entry.1)
         }

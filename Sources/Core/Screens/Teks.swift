@@ -58,6 +58,22 @@ public enum Teks {
     public static func secondsLeft(_ seconds: Int) -> String { "Sisa waktu: \(seconds) detik" }
     public static let timeoutPrompt = "Waktu Anda hampir habis. Sentuh Lanjutkan untuk meneruskan."
 
+    // Satisfaction survey
+    public static let surveyTitle = "Bagaimana Pelayanan Kami?"
+    public static let surveyLines = ["Sentuh satu wajah.", "Jawaban Anda tanpa nama."]
+    public static let surveyPrompt =
+        "Bagaimana pelayanan kami? Sentuh satu wajah: sangat puas, puas, kurang puas, atau tidak puas. "
+        + "Jawaban Anda tanpa nama."
+    public static let skip = "Lewati"
+    public static func rating(_ rating: SurveyAnswer.Rating) -> String {
+        switch rating {
+        case .verySatisfied: "Sangat Puas"
+        case .satisfied: "Puas"
+        case .dissatisfied: "Kurang Puas"
+        case .veryDissatisfied: "Tidak Puas"
+        }
+    }
+
     // Maintenance
     public static let maintenanceTitle = "Mode Petugas"
     public static func maintenanceLines(health: Health) -> [String] {

@@ -16,6 +16,8 @@ public enum KioskEffect: Hashable, Sendable {
     case checkPrinter
     /// Maintenance: switch service off (`true`) or on, kept across restarts with the operator's card (masked).
     case setOutOfService(Bool, by: CardUID)
+    /// Count one survey answer in today's totals.
+    case recordSurvey(SurveyAnswer)
 }
 
 /// A PIN as typed. Printing it shows stars only.

@@ -30,6 +30,10 @@ public struct KioskPolicy: Hashable, Sendable {
     /// Whether a letter comes out of a printer at the kiosk; false where letters are kept as files (a kiosk whose
     /// printer is not set up yet): the done screen then does not send the resident to a printer.
     public var lettersOnPaper = true
+    /// Whether "Selesai" leads to the satisfaction survey (`[survey] enabled`).
+    public var survey = false
+    /// How long the survey waits for a face; then it goes back to idle and records nothing.
+    public var surveyTimeout: Duration = .seconds(20)
 
     public init() {}
 

@@ -30,6 +30,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case operatorPIN(CardUID, pin: PIN, checking: Bool)
         /// An operator's card and PIN opened maintenance (or its diagnostics screen).
         case maintenance(operatorCard: CardUID)
+        /// "Bagaimana pelayanan kami?" after a service of kind `service` (a letter code); nothing personal.
+        case survey(service: String)
 
         /// The state's name, as logs may show it: never any of its data.
         public var description: String {
@@ -45,6 +47,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .done: "done"
             case .error(let error): "error-\(error.name)"
             case .maintenance: "maintenance"
+            case .survey: "survey"
             }
         }
     }
@@ -98,6 +101,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     private var maintenanceNote: String?
     /// A test print or a printer check is under way: another press waits for its answer rather than print twice.
     private var printerActionRunning = false
+    /// The kind of the letter just printed, for the survey after "Selesai"; the only thing of the session kept.
+    private var surveyService: String?
 
     /// `health` is what the kiosk knew when it stopped last (an operator's stop, the printer's last problem).
     public init(policy: KioskPolicy, catalogue: LetterCatalogue, clock: C, health: Health = Health()) {
@@ -180,7 +185,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             switch outcome {
             case .printed, .pending:
                 // The letter is out: the personal data goes now, the resident still sees "take your letter".
-                return [.clearSession] + enter(.done(draft: printing.request.kind.issueMode != .final), now: now)
+                let effects = [.clearSession] + enter(.done(draft: printing.request.kind.issueMode != .final), now: now)
+                surveyService = printing.request.kind.code
+                return effects
             case .failed(let problem):
                 health.printerProblem = problem
                 return fail(.printer(problem), now: now)
@@ -285,6 +292,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         switch state {
         case .idle:
             return []
+        case .done where policy.survey && surveyService != nil:
+            // The resident took the card, as the done screen asks: their service is over, the survey follows.
+            return enter(.survey(service: surveyService ?? ""), now: now)
+        case .survey:
+            // The card leaves before the survey is answered, as it should.
+            return []
         case .printing:
             // The letter is numbered and recorded and its pages are on their way: finish it. The printing screen
             // shows no personal data, and the session is cleared the moment printing ends.
@@ -307,6 +320,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             }
         }
         switch (state, button) {
+        case (.done, .finish) where policy.survey && surveyService != nil:
+            return enter(.survey(service: surveyService ?? ""), now: now)
+        case (.survey(let service), .rating(let rating)):
+            return [.recordSurvey(SurveyAnswer(service: service, rating: rating))] + leaveToIdle(now: now)
+        case (.survey, .cancel):
+            return leaveToIdle(now: now)
         case (.pinEntry, .cancel), (.operatorPIN, .cancel), (.menu, .cancel), (.purpose, .cancel),
             (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance):
             return leaveToIdle(now: now)
@@ -451,6 +470,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
 
     private mutating func enter(_ next: State, now: C.Instant) -> [KioskEffect] {
         if case .maintenance = next {} else { maintenanceNote = nil }
+        if case .done = next {} else { surveyService = nil }
         state = next
         armTimer(now: now)
         return show(screen(for: next))
@@ -486,6 +506,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .done: (policy.doneDisplay, false)
             case .error: (policy.errorDisplay, false)
             case .maintenance: (policy.maintenanceTimeout, true)
+            // No warning: a timeout records nothing and the kiosk is ready for the next resident.
+            case .survey: (policy.surveyTimeout, false)
             }
         deadline = timeout.map { timeout in
             Deadline(
@@ -499,7 +521,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether a card presented now starts a session: only when none runs.
     private var acceptsCard: Bool {
         switch state {
-        case .idle, .done, .error: true
+        case .idle, .done, .error, .survey: true
         default: false
         }
     }
@@ -507,7 +529,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether the state holds a session's card or personal data, which leaving it clears.
     var holdsSession: Bool {
         switch state {
-        case .idle, .done, .error: false
+        case .idle, .done, .error, .survey: false
         default: true
         }
     }
@@ -548,6 +570,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .done(let draft): return KioskScreens.done(draft: draft, onPaper: policy.lettersOnPaper)
         case .error(let error): return KioskScreens.error(error)
         case .maintenance: return KioskScreens.maintenance(health: health, note: maintenanceNote)
+        case .survey: return KioskScreens.survey()
         }
     }
 

@@ -59,7 +59,8 @@ package enum KioskApp {
             services.append(
                 .init(
                     service: CardReaderService(
-                        monitor: CardMonitor(), reader: PCSCCardReader(answerLimit: settings.policy.cardReadTimeout), chip: chip, events: events, logger: logger,
+                        monitor: CardMonitor(), reader: PCSCCardReader(answerLimit: settings.policy.cardReadTimeout),
+                        chip: chip, events: events, logger: logger,
                         readerFilter: settings.cardReader.readerFilter),
                     serviceName: "card reader"))
         case .script:
@@ -107,7 +108,8 @@ package enum KioskApp {
                 printer: try options.printer ?? letterSetup.printer(),
                 speaker: options.speaker ?? speaker,
                 maintenance: try options.maintenance ?? KioskPrinterMaintenance(setup: letterSetup, logger: logger),
-                serviceSwitch: ServiceSwitch(state: DeviceState(database: database))),
+                serviceSwitch: ServiceSwitch(state: DeviceState(database: database)),
+                survey: SurveyStore(database: database)),
             events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)

@@ -18,6 +18,8 @@ package struct KioskRuntime: Service {
         var maintenance: (any PrinterMaintenance)? = nil
         /// Where the operator's stop and the printer's state are kept across restarts; `nil` keeps them in memory.
         var serviceSwitch: ServiceSwitch? = nil
+        /// Where survey answers are counted; `nil` drops them.
+        var survey: SurveyStore? = nil
     }
 
     let policy: KioskPolicy
@@ -217,6 +219,16 @@ package struct KioskRuntime: Service {
                         try ports.serviceSwitch?.record(outOfService: off, by: card, order: order)
                     } catch {
                         logger.error("service switch not kept across a restart", metadata: ["error": "\(error)"])
+                    }
+                }
+            case .recordSurvey(let answer):
+                // Counted under the kiosk's date only; the log line says that an answer came, not which.
+                children.addTask {
+                    do {
+                        try ports.survey?.record(answer, on: Timestamp.now().date())
+                        logger.info("survey answer counted")
+                    } catch {
+                        logger.error("survey answer not counted", metadata: ["error": "\(error)"])
                     }
                 }
             }

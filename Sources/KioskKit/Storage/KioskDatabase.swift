@@ -17,6 +17,7 @@ package struct KioskDatabase: Sendable {
         RegistrySchema.registerMigrations(in: &migrator)
         RecordSchema.registerMigrations(in: &migrator)
         BoardStore.registerMigrations(in: &migrator)
+        SurveyStore.registerMigrations(in: &migrator)
         return migrator
     }
 

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 package import Logging
 import ProvincialAPI
@@ -69,6 +70,10 @@ package struct HeartbeatService: Service {
         do {
             try await client.heartbeat(try await heartbeat())
             try? store.deviceState.set([.lastHeartbeat: "\(Int64(Date().timeIntervalSince1970 * 1000))"])
+            // Survey days that are over go with the heartbeat: as rarely, and as late, as it.
+            await SurveyUpload(
+                store: SurveyStore(database: store.database), client: client, kioskID: store.kioskID, logger: logger
+            ).sendDays(before: Timestamp.now().date())
             return true
         } catch {
             logger.debug("heartbeat not sent", metadata: ["error": "\(error)"])

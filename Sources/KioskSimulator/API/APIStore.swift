@@ -52,6 +52,13 @@ struct APIStore: Sendable {
             try db.execute(
                 sql: "CREATE TABLE board (village_code TEXT PRIMARY KEY, etag TEXT NOT NULL, body BLOB NOT NULL)")
         }
+        migrator.registerMigration("api-v4-survey") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE survey_day (kiosk_id TEXT NOT NULL, date TEXT NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (kiosk_id, date))
+                    """)
+        }
         try migrator.migrate(pool)
     }
 
@@ -224,6 +231,15 @@ struct APIStore: Sendable {
         }
     }
 
+    /// A day's survey totals; the same kiosk and date again replace them (a resend never counts twice).
+    func saveSurveyDay(_ day: SurveyDay, body: Data) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO survey_day (kiosk_id, date, body) VALUES (?, ?, ?)",
+                arguments: [day.kioskId, day.date, String(decoding: body, as: UTF8.self)])
+        }
+    }
+
     func registryPage(villageCode: String, after cursor: Int64, limit: Int) throws -> RegistryPage {
         try pool.read { db in
             let rows = try Row.fetchAll(
@@ -292,6 +308,8 @@ struct APIStore: Sendable {
         var records: [AppliedRecord]
         var deliveries: [String: Int]
         var heartbeats: [String: String]
+        /// Survey totals by `kioskId date`.
+        var surveys: [String: String] = [:]
     }
 
     struct AppliedRecord: Codable {
@@ -329,7 +347,11 @@ struct APIStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM heartbeat") {
                 heartbeats[row["kiosk_id"]] = row["body"]
             }
-            return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats)
+            var surveys: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM survey_day") {
+                surveys["\(row["kiosk_id"] as String) \(row["date"] as String)"] = row["body"]
+            }
+            return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats, surveys: surveys)
         }
     }
 }
