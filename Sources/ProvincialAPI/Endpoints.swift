@@ -4,6 +4,8 @@ public enum Endpoint {
     public static let records = "/v1/records"
     public static let registry = "/v1/registry"
     public static let heartbeats = "/v1/heartbeats"
+    /// A day's satisfaction survey totals (`SurveyDay`).
+    public static let surveys = "/v1/surveys"
     public static let kioskKeys = "/v1/kiosks/keys"
     /// The village board (`Board`), with `ETag` and `If-None-Match`.
     public static let board = "/v1/board"

@@ -23,6 +23,8 @@ public struct Heartbeat: Codable, Hashable, Sendable {
     public var busy: Bool?
     /// The receipt/slip printer as its last job or check found it; absent on a kiosk without one.
     public var thermalPrinter: ThermalPrinter?
+    /// The operator's last "Hentikan Layanan" / "Buka Layanan"; absent while no operator has switched it.
+    public var service: Service?
 
     public struct Printer: Codable, Hashable, Sendable {
         /// `ready`, a `PrinterProblem` name, or `unknown`.
@@ -43,11 +45,27 @@ public struct Heartbeat: Codable, Hashable, Sendable {
         }
     }
 
+    public struct Service: Codable, Hashable, Sendable {
+        public enum Status: String, Codable, Hashable, Sendable {
+            case open, stopped
+        }
+        public var status: Status
+        /// The operator card that switched it, masked (`****BEEF`): never the whole UID.
+        public var changedBy: String
+        public var changedAt: Date
+
+        public init(status: Status, changedBy: String, changedAt: Date) {
+            self.status = status
+            self.changedBy = changedBy
+            self.changedAt = changedAt
+        }
+    }
+
     public init(
         kioskId: String, softwareVersion: String, sentAt: Date, uptimeSeconds: Int, clockSynced: Bool,
         printer: Printer, queueDepth: Int, oldestPendingAt: Date?, lastUploadAt: Date?, rejectedRecords: Int,
         softwareCommit: String? = nil, softwareBuiltAt: Date? = nil, busy: Bool? = nil,
-        thermalPrinter: ThermalPrinter? = nil
+        thermalPrinter: ThermalPrinter? = nil, service: Service? = nil
     ) {
         self.kioskId = kioskId
         self.softwareVersion = softwareVersion
@@ -63,5 +81,6 @@ public struct Heartbeat: Codable, Hashable, Sendable {
         self.softwareBuiltAt = softwareBuiltAt
         self.busy = busy
         self.thermalPrinter = thermalPrinter
+        self.service = service
     }
 }

@@ -83,6 +83,7 @@ enum Fixtures {
         .pinDigit(10), .pinDelete, .pinSubmit, .testPrint, .paperRefilled, .toggleService, .exitMaintenance,
         .boardPage(.realisation), .boardPage(.announcements), .checkLetter, .character("S"), .character("7"),
         .character("/"), .otherKeys, .deleteCharacter, .submitLetterNumber,
+        .rating(.satisfied),
     ]
 
     static let allKeys: [KioskEvent.Key] = [
@@ -105,6 +106,8 @@ enum Fixtures {
             .diskChecked(hasRoom: false), .diskChecked(hasRoom: true),
             .letterChecked(.issued(kindCode: "S-41", on: CalendarDate(year: 2026, month: 11, day: 30)!)),
             .letterChecked(.notIssued), .letterChecked(.failed),
+            .testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))), .printerChecked(nil),
+            .printerChecked(.paperOut),
         ]
 
     static let allErrors: [KioskError] =
@@ -161,9 +164,11 @@ enum Fixtures {
         h.typePIN()
         h.send(.pinChecked(.accepted))
         h.press(.testPrint)
+        h.send(.testPrinted(TestPrintResult(letter: .printed, slip: nil)))
         h.press(.toggleService)
         h.press(.toggleService)
         h.press(.paperRefilled)
+        h.send(.printerChecked(nil))
         h.advanceAndTick(.seconds(285))
         h.press(.extendTime)
         h.press(.exitMaintenance)
@@ -197,6 +202,10 @@ enum Fixtures {
             KioskScreens.timeoutWarning(secondsLeft: 15),
             KioskScreens.maintenance(health: Health()),
             KioskScreens.maintenance(health: Health(printerProblem: .paperJam, diskFull: true, outOfService: true)),
+            KioskScreens.maintenance(
+                health: Health(printerProblem: .paperOut),
+                note: Teks.testPrinted(letter: .failed(.paperJam), slip: .pending)),
+            KioskScreens.survey(),
         ]
         screens += allErrors.map { KioskScreens.error($0) }
         screens += allErrors.map { error in
@@ -231,10 +240,13 @@ struct Harness {
     var machine: Machine
     private(set) var log: [KioskEffect] = []
 
-    init(policy: KioskPolicy = Fixtures.policy(), catalogue: LetterCatalogue = Fixtures.catalogue) {
+    init(
+        policy: KioskPolicy = Fixtures.policy(), catalogue: LetterCatalogue = Fixtures.catalogue,
+        health: Health = Health()
+    ) {
         clock = ManualClock(start: .seconds(1_000))
         self.policy = policy
-        machine = Machine(policy: policy, catalogue: catalogue, clock: clock)
+        machine = Machine(policy: policy, catalogue: catalogue, clock: clock, health: health)
         log = machine.currentScreenEffects
     }
 
@@ -324,7 +336,7 @@ struct Harness {
 
 /// A state's name without its data, for comparisons.
 enum StateName: Hashable {
-    case idle, readingCard, pinEntry, operatorPIN, menu, purpose, confirm, printing, done, maintenance
+    case idle, readingCard, pinEntry, operatorPIN, menu, purpose, confirm, printing, done, maintenance, survey
     case findingPickups, pickups, collecting
     case error(KioskError)
     case board(BoardPanel.Page)
@@ -361,6 +373,7 @@ extension KioskStateMachine.State {
         case .collecting: .collecting
         case .board(let page): .board(page)
         case .letterCheck: .letterCheck
+        case .survey: .survey
         }
     }
 }
@@ -369,7 +382,7 @@ extension KioskStateMachine {
     /// The session's data the state holds; `nil` in the states that hold none (idle, done, error).
     var session: SessionView? {
         switch state {
-        case .idle, .done, .error, .board: nil
+        case .idle, .done, .error, .board, .survey: nil
         case .readingCard(let card): SessionView(card: card.uid)
         case .pinEntry(let who, let pin, let checking):
             SessionView(card: who.card, resident: who.resident, pin: pin.digits, awaitingPINCheck: checking)

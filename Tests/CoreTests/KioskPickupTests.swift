@@ -60,7 +60,9 @@ struct KioskPickupTests {
     @Test("a store that never answers does not hold the menu back")
     func storeSilentMenu() {
         var h = Self.afterPIN()
-        h.advanceAndTick(.seconds(5))
+        h.advanceAndTick(.seconds(29))
+        #expect(h.state == .findingPickups)
+        h.advanceAndTick(.seconds(1))
         #expect(h.state == .menu)
         #expect(h.send(.pickupsFound([Self.waiting])).isEmpty)
     }

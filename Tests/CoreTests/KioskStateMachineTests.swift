@@ -119,7 +119,8 @@ struct KioskCardTests {
         for mode in IdentityMode.allCases {
             var h = Harness(policy: Fixtures.policy(mode, supervised: true))
             h.insert(chip: mode == .chip ? .resident(Fixtures.man) : nil)
-            #expect(h.send(.lookedUp(.failed)) == [.clearSession, .show(KioskScreens.error(.storageFailed))], "\(mode)")
+            #expect(
+                h.send(.lookedUp(.failed)) == [.clearSession, .show(KioskScreens.error(.storageFailed))], "\(mode)")
         }
     }
 
@@ -704,7 +705,8 @@ struct KioskPrintingTests {
         policy.lettersOnPaper = false
         var h = Harness(policy: policy)
         h.toPrinting(issued: true)
-        #expect(h.send(.printFinished(.printed)) == [.clearSession, .show(KioskScreens.done(draft: true, onPaper: false))])
+        #expect(
+            h.send(.printFinished(.printed)) == [.clearSession, .show(KioskScreens.done(draft: true, onPaper: false))])
         #expect(h.screen.lines == Teks.doneSavedLines)
         #expect(!h.screen.lines.contains { $0.contains("printer") })
         #expect(h.screen.prompt == Teks.doneSavedPrompt)
@@ -1020,7 +1022,7 @@ struct KioskMaintenanceTests {
         h.toMaintenance()
         #expect(h.screen.choices.map(\.label).contains(Teks.stopService))
         let effects = h.press(.toggleService)
-        #expect(effects.last == .setOutOfService(true))
+        #expect(effects.last == .setOutOfService(true, by: Fixtures.operatorUID))
         #expect(h.machine.health.outOfService)
         #expect(effects.lastScreen?.choices.map(\.label).contains(Teks.resumeService) == true)
         #expect(effects.lastScreen?.lines.contains("Layanan: dihentikan") == true)
@@ -1038,30 +1040,81 @@ struct KioskMaintenanceTests {
 
         // And an operator can open it again.
         h.toMaintenance()
-        #expect(h.key(.digit(3)).last == .setOutOfService(false))
+        #expect(h.key(.digit(3)).last == .setOutOfService(false, by: Fixtures.operatorUID))
         #expect(h.key(.enter).lastScreen == KioskScreens.idle(health: Health()))
     }
 
-    @Test("paper refilled: clears the printer problem on screen and asks for a status check")
+    @Test("paper refilled: the problem stays until the printer itself says it is ready")
     func paperRefilled() {
         var h = Harness()
         h.toPrinting(issued: true)
         h.send(.printFinished(.failed(.paperOut)))
         h.toMaintenance()
+        let paperOut = Health(printerProblem: .paperOut)
         #expect(h.screen.lines.first == "Printer: kertas habis")
-        let effects = h.press(.paperRefilled)
-        #expect(effects == [.show(KioskScreens.maintenance(health: Health())), .checkPrinter])
+        #expect(
+            h.press(.paperRefilled) == [
+                .show(KioskScreens.maintenance(health: paperOut, note: Teks.printerChecking)), .checkPrinter,
+            ])
+        #expect(h.machine.health.printerProblem == .paperOut)
+        // A second press while the printer is asked changes nothing.
+        #expect(h.press(.paperRefilled).isEmpty)
+
+        // The printer still reports no paper: the problem stays, and the screen says what the printer reports.
+        let still = h.send(.printerChecked(.paperOut))
+        #expect(
+            still == [
+                .show(KioskScreens.maintenance(health: paperOut, note: "Printer masih melaporkan: kertas habis."))
+            ])
+        #expect(h.machine.health.printerProblem == .paperOut)
+
+        // Asked again, it is ready: cleared.
+        h.press(.paperRefilled)
+        #expect(
+            h.send(.printerChecked(nil)) == [.show(KioskScreens.maintenance(health: Health(), note: Teks.printerReady))]
+        )
         #expect(h.machine.health.printerProblem == nil)
+        #expect(h.press(.exitMaintenance).lastScreen == KioskScreens.idle(health: Health()))
+
+        // A printer that reports a new problem when asked sets it, even with none known before.
+        h.toMaintenance()
+        #expect(h.screen.lines.count == 3, "the note is forgotten when maintenance is left")
+        h.press(.paperRefilled)
+        h.send(.printerChecked(.coverOpen))
+        #expect(h.machine.health.printerProblem == .coverOpen)
     }
 
-    @Test("test print and exit")
+    @Test("test print: the outcome per printer on screen, one print at a time")
     func testPrintAndExit() {
         var h = Harness()
         h.toMaintenance()
-        #expect(h.press(.testPrint) == [.testPrint])
-        #expect(h.key(.digit(1)) == [.testPrint])
+        #expect(
+            h.press(.testPrint) == [
+                .show(KioskScreens.maintenance(health: Health(), note: Teks.testPrinting)), .testPrint,
+            ])
+        #expect(h.key(.digit(1)).isEmpty, "a second press waits for the first print")
+        let done = h.send(.testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))))
+        #expect(done.lastScreen?.lines.last == "Uji cetak: surat tercetak, struk gagal (kertas habis)")
+        #expect(h.key(.digit(1)).last == .testPrint)
+        h.send(.testPrinted(TestPrintResult(letter: nil, slip: nil)))
+        #expect(h.screen.lines.last == "Uji cetak: tidak ada printer terpasang.")
         #expect(h.key(.escape) == [.clearSession, .show(KioskScreens.idle(health: Health()))])
         #expect(h.state == .idle)
+        // A test print that ends after the operator left changes no screen.
+        #expect(h.send(.testPrinted(TestPrintResult(letter: .printed, slip: nil))).isEmpty)
+    }
+
+    @Test("a kiosk that restarts stopped shows residents the closed service, and an operator opens it")
+    func startsAsLeft() throws {
+        var h = Harness(health: Health(printerProblem: .paperOut, outOfService: true))
+        #expect(h.screen.id == .error(.outOfService))
+        h.insert()
+        #expect(h.send(.lookedUp(.resident(Fixtures.woman))).lastScreen?.id == .error(.outOfService))
+        h.toMaintenance()
+        #expect(h.screen.lines.prefix(2) == ["Printer: kertas habis", "Layanan: dihentikan"])
+        #expect(h.press(.toggleService).last == .setOutOfService(false, by: Fixtures.operatorUID))
+        // Open again, and the printer's last problem still keeps residents from a print that would fail.
+        #expect(h.press(.exitMaintenance).lastScreen?.id == .error(.printer(.paperOut)))
     }
 
     @Test("the diagnostics screen opens from maintenance and goes back to it, by touch or Enter")
@@ -1097,7 +1150,7 @@ struct KioskMaintenanceTests {
         #expect(h.send(.healthChanged(problem)).isEmpty)
         #expect(h.screen.id == .timeoutWarning)
         #expect(h.press(.extendTime) == [.show(KioskScreens.maintenance(health: problem))])
-        #expect(h.press(.testPrint) == [.testPrint])
+        #expect(h.press(.testPrint).last == .testPrint)
     }
 
     @Test("health changes: idle and maintenance redraw, other states just remember")
@@ -1202,11 +1255,11 @@ struct KioskExhaustiveTests {
     enum Stage: String, CaseIterable, Sendable {
         case idle, idleBlocked, lookingUp, identifying, awaitingPINCheck, menu, details, confirm, printing,
             printingIssued, done, error, operatorPIN, awaitingOperatorPINCheck, maintenance, timeoutWarning, board,
-            letterCheck, letterChecking, letterChecked
+            letterCheck, letterChecking, letterChecked, survey
     }
 
     static func harness(at stage: Stage) -> Harness {
-        var h = Harness()
+        var h = stage == .survey ? Harness(policy: KioskSurveyTests.surveyPolicy()) : Harness()
         switch stage {
         case .idle: break
         case .idleBlocked: h.send(.healthChanged(Health(diskFull: true)))
@@ -1241,6 +1294,7 @@ struct KioskExhaustiveTests {
             h.press(.checkLetter)
             h.press(.character("7"))
             h.press(.submitLetterNumber)
+        case .survey: h.toDone(); h.press(.finish)
         }
         return h
     }
@@ -1262,6 +1316,7 @@ struct KioskExhaustiveTests {
         case .collecting: [.printing]
         case .board(let page): [.board(page)]
         case .letterCheck: [.letterCheck, .letterCheckResult, .timeoutWarning]
+        case .survey: [.survey]
         }
     }
 
@@ -1274,6 +1329,7 @@ struct KioskExhaustiveTests {
             .error: .error(.unknownCard), .operatorPIN: .operatorPIN, .awaitingOperatorPINCheck: .operatorPIN,
             .maintenance: .maintenance, .timeoutWarning: .menu, .board: .board(.activities), .letterCheck: .letterCheck,
             .letterChecking: .letterCheck, .letterChecked: .letterCheck,
+            .survey: .survey,
         ]
         for stage in Stage.allCases {
             #expect(Self.harness(at: stage).state == expected[stage], "\(stage)")
@@ -1296,7 +1352,7 @@ struct KioskExhaustiveTests {
 
         // Personal data lives only in a running session.
         switch state {
-        case .idle, .done, .error, .board: #expect(h.machine.session == nil)
+        case .idle, .done, .error, .board, .survey: #expect(h.machine.session == nil)
         default: #expect(h.machine.session != nil)
         }
         if effects.clearsSession { #expect(h.machine.session == nil || state == .readingCard) }
@@ -1313,7 +1369,7 @@ struct KioskExhaustiveTests {
             case .lookUp(let uid):
                 // Only a card that starts a session is looked up.
                 switch before {
-                case .idle, .done, .error, .board: #expect(state == .readingCard)
+                case .idle, .done, .error, .board, .survey: #expect(state == .readingCard)
                 default: Issue.record("a look-up in \(before)")
                 }
                 #expect(h.machine.session?.card == uid)
@@ -1324,6 +1380,7 @@ struct KioskExhaustiveTests {
             case .findPickups: #expect(state == .findingPickups)
             case .collect: #expect(state == .collecting)
             case .checkLetter: #expect(state == .letterCheck)
+            case .recordSurvey: #expect(before == .survey && state == .idle)
             case .speak: Issue.record("speech is off")
             case .show, .clearSession: break
             }
@@ -1566,5 +1623,94 @@ struct KioskLetterCheckTests {
     @Test("the keypad's letters are those a number of this kiosk can hold")
     func letterKeys() {
         #expect(KioskScreens.letterKeys(kindCodes: ["S-41", "500", "SKTM"]) == ["I", "K", "M", "S", "T", "V", "X"])
+    }
+}
+
+// MARK: - Satisfaction survey
+
+@Suite("KioskStateMachine: the satisfaction survey")
+struct KioskSurveyTests {
+    static func surveyPolicy(spoken: Bool = false) -> KioskPolicy {
+        var policy = Fixtures.policy(spoken: spoken)
+        policy.survey = true
+        return policy
+    }
+
+    @Test("after Selesai, one face counts the service kind and nothing else, and the kiosk is idle again")
+    func answer() throws {
+        var h = Harness(policy: Self.surveyPolicy(spoken: true))
+        h.toDone()
+        let asked = h.press(.finish)
+        let survey = try #require(asked.lastScreen)
+        #expect(survey == KioskScreens.survey())
+        #expect(asked.spoken == [Teks.surveyPrompt])
+        #expect(h.state == .survey)
+        #expect(h.machine.session == nil, "the survey holds nothing of the resident")
+        #expect(survey.choices.map(\.label) == ["Sangat Puas", "Puas", "Kurang Puas", "Tidak Puas"])
+        #expect(survey.choices.allSatisfy { $0.icon != nil })
+        let effects = h.press(.rating(.satisfied))
+        #expect(
+            effects.first == .recordSurvey(SurveyAnswer(service: Fixtures.issued.number.kindCode, rating: .satisfied)))
+        #expect(effects.lastScreen == KioskScreens.idle(health: Health()))
+        #expect(h.state == .idle)
+        // The answer carries no card, NIK or record: only these two fields exist.
+        #expect(
+            Mirror(reflecting: SurveyAnswer(service: "S-41", rating: .satisfied)).children.map(\.label) == [
+                "service", "rating",
+            ])
+    }
+
+    @Test("a keypad answers with its digits, best face first")
+    func keypad() {
+        var h = Harness(policy: Self.surveyPolicy())
+        h.toDone()
+        h.key(.enter)
+        #expect(h.state == .survey)
+        #expect(h.key(.digit(4)).first == .recordSurvey(SurveyAnswer(service: "S-41", rating: .veryDissatisfied)))
+    }
+
+    @Test("Lewati, a timeout, or the next card record nothing")
+    func skipped() {
+        var h = Harness(policy: Self.surveyPolicy())
+        h.toDone()
+        h.press(.finish)
+        #expect(h.press(.cancel) == [.show(KioskScreens.idle(health: Health()))])
+
+        h.toDone()
+        h.press(.finish)
+        #expect(h.machine.nextWakeUp == h.at(20))
+        #expect(h.advanceAndTick(.seconds(19)).isEmpty)
+        #expect(h.advanceAndTick(.seconds(1)) == [.show(KioskScreens.idle(health: Health()))])
+        #expect(h.state == .idle)
+
+        h.toDone()
+        h.press(.finish)
+        let next = h.insert()
+        #expect(h.state == .readingCard && !next.contains { if case .recordSurvey = $0 { true } else { false } })
+        #expect(!h.log.contains { if case .recordSurvey = $0 { true } else { false } })
+    }
+
+    @Test("taking the card on the done screen leads to the survey, which stays when the card is gone")
+    func cardTaken() {
+        var h = Harness(policy: Self.surveyPolicy())
+        h.toDone()
+        #expect(h.send(.cardRemoved).lastScreen?.id == .survey)
+        #expect(h.send(.cardRemoved).isEmpty)
+        #expect(h.state == .survey)
+    }
+
+    @Test("off by default; a done screen that times out and a failed print never ask")
+    func notAsked() {
+        var off = Harness()
+        off.toDone()
+        #expect(off.press(.finish).lastScreen == KioskScreens.idle(health: Health()))
+
+        var h = Harness(policy: Self.surveyPolicy())
+        h.toDone()
+        h.advanceAndTick(.seconds(10))
+        #expect(h.state == .idle)
+        h.toPrinting(issued: true)
+        h.send(.printFinished(.failed(.paperOut)))
+        #expect(h.press(.finish).lastScreen?.id != .survey)
     }
 }

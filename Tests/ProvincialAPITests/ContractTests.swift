@@ -83,7 +83,8 @@ struct ContractTests {
                     clockSynced: true,
                     printer: .init(status: "paperOut"), queueDepth: 3, oldestPendingAt: date, lastUploadAt: date,
                     rejectedRecords: 0, softwareCommit: "1a2b3c4d5e6f", softwareBuiltAt: date, busy: true,
-                    thermalPrinter: .init(status: "paperNearEnd", at: date))
+                    thermalPrinter: .init(status: "paperNearEnd", at: date),
+                    service: .init(status: .stopped, changedBy: "****BEEF", changedAt: date))
             ),
             (
                 "KioskKeys",
@@ -111,6 +112,19 @@ struct ContractTests {
                     ], cursor: "7", more: false)
             ),
             ("PickupChange", PickupChange(id: "PM-2026-0042", villageCode: "1809072001", status: .collected)),
+            (
+                "SurveyDay",
+                SurveyDay(
+                    kioskId: "1809072001-01", date: "2026-12-05",
+                    services: [
+                        SurveyCounts(
+                            service: "S-41", verySatisfied: 3, satisfied: 5, dissatisfied: 1, veryDissatisfied: 0)
+                    ])
+            ),
+            (
+                "SurveyCounts",
+                SurveyCounts(service: "S-41", verySatisfied: 3, satisfied: 5, dissatisfied: 1, veryDissatisfied: 0)
+            ),
             ("Board", board),
             ("BoardLine", board.summary[0]),
             ("BoardActivity", board.activities[0]),
@@ -128,7 +142,7 @@ struct ContractTests {
         #expect(
             Set(paths.keys) == [
                 Endpoint.enrollments, Endpoint.records, Endpoint.registry, Endpoint.heartbeats, Endpoint.kioskKeys,
-                Endpoint.letterVerification, Endpoint.letterPage, Endpoint.board, Endpoint.pickups,
+                Endpoint.letterVerification, Endpoint.letterPage, Endpoint.board, Endpoint.pickups, Endpoint.surveys,
             ])
     }
 

@@ -33,6 +33,10 @@ public struct CardUID: Hashable, Sendable, CustomStringConvertible {
         bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined()
     }
 
+    /// The UID as a report may name it (an operator's stop in the heartbeat): the last two bytes, `****4F80`. Enough
+    /// for a village to tell its few operator cards apart, too little to clone one.
+    public var masked: String { "****" + String(hex.suffix(4)) }
+
     /// The UID as OpenSID's `tag_id_card`: the bytes as one big-endian decimal number, zero-padded to 10 digits
     /// for 4-byte UIDs as wedge readers type them. `nil` for 10-byte UIDs, whose number (up to 25 digits) does
     /// not fit OpenSID's 17-character column.

@@ -134,9 +134,11 @@ public enum KioskScreens {
             prompt: Teks.timeoutPrompt)
     }
 
-    public static func maintenance(health: Health) -> Screen {
+    /// `note`: what the operator's last action came to (a test print, the printer's answer to "paper refilled").
+    public static func maintenance(health: Health, note: String? = nil) -> Screen {
         Screen(
-            id: .maintenance, icon: .wrench, title: Teks.maintenanceTitle, lines: Teks.maintenanceLines(health: health),
+            id: .maintenance, icon: .wrench, title: Teks.maintenanceTitle,
+            lines: Teks.maintenanceLines(health: health) + (note.map { [$0] } ?? []),
             choices: [
                 Button(.testPrint, Teks.testPrint, role: .choice),
                 Button(.paperRefilled, Teks.paperRefilled, role: .choice),
@@ -224,6 +226,18 @@ public enum KioskScreens {
             id: .letterCheckResult, icon: byThisKiosk ? .check : .warning, title: title, lines: lines,
             actions: [Button(.back, Teks.back), Button(.checkLetter, Teks.CheckLetter.again, role: .primary)],
             prompt: title)
+    }
+
+    /// The satisfaction survey: four faces, best first (a keypad's 1 is "Sangat Puas"), and "Lewati".
+    public static func survey() -> Screen {
+        let faces: [(SurveyAnswer.Rating, Icon)] = [
+            (.verySatisfied, .faceVerySatisfied), (.satisfied, .faceSatisfied), (.dissatisfied, .faceDissatisfied),
+            (.veryDissatisfied, .faceVeryDissatisfied),
+        ]
+        return Screen(
+            id: .survey, icon: .check, title: Teks.surveyTitle, lines: Teks.surveyLines,
+            choices: faces.map { Button(.rating($0), Teks.rating($0), role: .choice, icon: $1) },
+            actions: [Button(.cancel, Teks.skip)], prompt: Teks.surveyPrompt)
     }
 
     /// The panel check; the display adds its own facts, the colour bars and the touch crosshair.

@@ -65,6 +65,8 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
     /// Maintenance's "Periksa Surat": a letter number typed on the keypad, and whether this kiosk issued it.
     case letterCheck
     case letterCheckResult
+    /// "Bagaimana pelayanan kami?": four faces after "Selesai".
+    case survey
 
     /// A short stable name for logs, scripts and file names: `idle`, `pin`, `error-paper-out`.
     public var description: String {
@@ -85,6 +87,7 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
         case .board(let page): "board-" + page.name
         case .letterCheck: "letter-check"
         case .letterCheckResult: "letter-check-result"
+        case .survey: "survey"
         }
     }
 }
@@ -115,11 +118,14 @@ public struct Button: Hashable, Sendable {
     public var id: ButtonID
     public var label: String
     public var role: Role
+    /// A picture drawn above the label (the survey's faces).
+    public var icon: Icon?
 
-    public init(_ id: ButtonID, _ label: String, role: Role = .secondary) {
+    public init(_ id: ButtonID, _ label: String, role: Role = .secondary, icon: Icon? = nil) {
         self.id = id
         self.label = label
         self.role = role
+        self.icon = icon
     }
 
     public enum Role: Hashable, Sendable {
@@ -164,6 +170,8 @@ public enum ButtonID: Hashable, Sendable {
     case otherKeys
     case deleteCharacter
     case submitLetterNumber
+    /// A face of the satisfaction survey.
+    case rating(SurveyAnswer.Rating)
 }
 
 /// The PIN entry: how many digits are typed (never which), of how many.
@@ -196,4 +204,9 @@ public enum Icon: String, Hashable, Sendable {
     case warning
     case clock
     case wrench
+    /// The survey's faces, from a broad smile to a deep frown.
+    case faceVerySatisfied
+    case faceSatisfied
+    case faceDissatisfied
+    case faceVeryDissatisfied
 }

@@ -36,8 +36,10 @@ public enum ScreenGallery {
             ("maintenance", KioskScreens.maintenance(health: Health(printerProblem: .paperOut))),
         ]
         let errors: [KioskError] =
-            [.unknownCard, .cardUnreadable, .locked, .printer(.paperOut), .printer(.offline), .printer(.coverOpen),
-             .diskFull, .outOfService, .storageFailed]
+            [
+                .unknownCard, .cardUnreadable, .locked, .printer(.paperOut), .printer(.offline), .printer(.coverOpen),
+                .diskFull, .outOfService, .storageFailed,
+            ]
         gallery += errors.map { ("error-" + $0.name, KioskScreens.error($0)) }
         gallery.append(("diagnostics", KioskScreens.diagnostics()))
         // Maintenance's "Periksa Surat": a number half typed, and the answer for one this kiosk issued.
@@ -77,6 +79,14 @@ public enum ScreenGallery {
                     letters: Array(prepared.enumerated()), page: 0, pages: 1, residentName: sample.name,
                     notice: Teks.pickupAlreadyCollected("30 November 2026"))
             ))
+        gallery.append(
+            (
+                "maintenance-test-print",
+                KioskScreens.maintenance(
+                    health: Health(printerProblem: .paperOut),
+                    note: Teks.testPrinted(letter: .printed, slip: .failed(.paperOut)))
+            ))
+        gallery.append(("survey", KioskScreens.survey()))
         return gallery.enumerated().map { index, entry in
             ((index + 1 < 10 ? "0" : "") + "\(index + 1)-" + entry.0, entry.1)
         }
@@ -88,4 +98,3 @@ public enum ScreenGallery {
         birthDate: CalendarDate(year: 1968, month: 3, day: 14)!, sex: .female, address: "Jl. Raya Way Layap",
         rt: "001", rw: "002", religion: "ISLAM", maritalStatus: "KAWIN", occupation: "PETANI/PEKEBUN")
 }
-

@@ -75,7 +75,22 @@ enum ScreenIcons {
                     .stroke([p(0.4, 0.4), p(0.84, 0.84)], width: 0.17 * side, ink), dot(0.32, 0.32, 0.22, ink),
                     dot(0.24, 0.24, 0.1, paper),
                 ]
+            case .faceVerySatisfied: face(mouthY: 0.5, from: 0.1, to: 0.9, radius: 0.28)
+            case .faceSatisfied: face(mouthY: 0.5, from: 0.25, to: 0.75, radius: 0.24)
+            case .faceDissatisfied: face(mouthY: 0.9, from: 1.3, to: 1.7, radius: 0.24)
+            case .faceVeryDissatisfied: face(mouthY: 0.92, from: 1.2, to: 1.8, radius: 0.26)
             }
+        }
+
+        /// A round face: the mouth is an arc of the circle around (0.5, `mouthY`) from `from` to `to` (in turns of
+        /// pi, clockwise from three o'clock: 0-1 is a smile's lower half, 1-2 a frown's upper half).
+        func face(mouthY: Double, from: Double, to: Double, radius: Double) -> [DisplayItem] {
+            [
+                dot(0.5, 0.5, 0.47, ink), dot(0.34, 0.38, 0.07, paper), dot(0.66, 0.38, 0.07, paper),
+                .arc(
+                    center: p(0.5, mouthY), radius: radius * side, from: from * .pi, to: to * .pi,
+                    width: 0.08 * side, paper),
+            ]
         }
     }
 }

@@ -110,7 +110,11 @@ public struct ScreenLayout: Hashable, Sendable {
             y += 10 + gap
         }
 
-        let columns = screen.pinPad == nil ? choiceColumns : 1
+        // Choices with pictures (the survey's faces) are short: they all fit one row where each keeps 30 mm.
+        let pictured =
+            !screen.choices.isEmpty && screen.choices.allSatisfy { $0.icon != nil }
+            && contentWidth >= Double(screen.choices.count) * (30 + gap) - gap
+        let columns = screen.pinPad != nil ? 1 : pictured ? screen.choices.count : choiceColumns
         let choiceWidth = (contentWidth - Double(columns - 1) * gap) / Double(columns)
         for (index, button) in screen.choices.enumerated() {
             let frame = RectMM(

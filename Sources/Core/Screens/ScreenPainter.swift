@@ -186,10 +186,24 @@ public struct ScreenPainter: Sendable {
         let radius = min(frame.size.width, frame.size.height) * 0.14
         let label = frame.inset(by: border + 1.5 * sx)
         let isKey = button.role == .key
-        return [
+        let background: [DisplayItem] = [
             .roundedRect(frame, radius: radius, colors.border),
             .roundedRect(frame.inset(by: border), radius: max(0, radius - border), colors.fill),
         ]
+        if let icon = button.icon {
+            // The picture above, the label in one line below it.
+            let side = label.size.height * 0.62
+            let below = Rect(
+                x: label.origin.x, y: label.origin.y + side, width: label.size.width, height: label.size.height - side)
+            let pen = ScreenIcons.Pen(
+                origin: Point(x: label.origin.x + (label.size.width - side) / 2, y: label.origin.y), side: side,
+                ink: colors.text, paper: colors.fill)
+            return background + pen.shapes(icon)
+                + text(
+                    button.label, in: below, size: below.size.height * 0.8, bold: true, color: colors.text,
+                    centered: true, maxLines: 1)
+        }
+        return background
             + text(
                 button.label, in: label, size: frame.size.height * (isKey ? 0.42 : 0.34),
                 bold: button.role != .choice, color: colors.text, centered: true, maxLines: 2)

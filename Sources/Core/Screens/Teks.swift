@@ -75,6 +75,22 @@ public enum Teks {
     public static func secondsLeft(_ seconds: Int) -> String { "Sisa waktu: \(seconds) detik" }
     public static let timeoutPrompt = "Waktu Anda hampir habis. Sentuh Lanjutkan untuk meneruskan."
 
+    // Satisfaction survey
+    public static let surveyTitle = "Bagaimana Pelayanan Kami?"
+    public static let surveyLines = ["Sentuh satu wajah.", "Jawaban Anda tanpa nama."]
+    public static let surveyPrompt =
+        "Bagaimana pelayanan kami? Sentuh satu wajah: sangat puas, puas, kurang puas, atau tidak puas. "
+        + "Jawaban Anda tanpa nama."
+    public static let skip = "Lewati"
+    public static func rating(_ rating: SurveyAnswer.Rating) -> String {
+        switch rating {
+        case .verySatisfied: "Sangat Puas"
+        case .satisfied: "Puas"
+        case .dissatisfied: "Kurang Puas"
+        case .veryDissatisfied: "Tidak Puas"
+        }
+    }
+
     // Maintenance
     public static let maintenanceTitle = "Mode Petugas"
     public static func maintenanceLines(health: Health) -> [String] {
@@ -89,6 +105,24 @@ public enum Teks {
     public static let paperRefilled = "Kertas Sudah Diisi"
     public static let stopService = "Hentikan Layanan"
     public static let resumeService = "Buka Layanan"
+    public static let testPrinting = "Uji cetak sedang berjalan..."
+    /// The test print's outcome per printer the kiosk has (`nil`: none of that kind).
+    public static func testPrinted(letter: PrintOutcome?, slip: PrintOutcome?) -> String {
+        let parts = [letter.map { "surat " + printed($0) }, slip.map { "struk " + printed($0) }].compactMap { $0 }
+        return parts.isEmpty ? "Uji cetak: tidak ada printer terpasang." : "Uji cetak: " + parts.joined(separator: ", ")
+    }
+    private static func printed(_ outcome: PrintOutcome) -> String {
+        switch outcome {
+        case .printed: "tercetak"
+        case .pending: "terkirim, belum pasti tercetak"
+        case .failed(let problem): "gagal (\(printerProblem(problem)))"
+        }
+    }
+    public static let printerChecking = "Memeriksa printer..."
+    public static let printerReady = "Printer siap: layanan dapat dilanjutkan."
+    public static func printerStillReports(_ problem: PrinterProblem) -> String {
+        "Printer masih melaporkan: \(printerProblem(problem))."
+    }
     public static let exit = "Keluar"
     public static let checkLetter = "Periksa Surat"
 

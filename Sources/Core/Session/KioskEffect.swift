@@ -10,10 +10,10 @@ public enum KioskEffect: Hashable, Sendable {
     case speak(String)
     /// Forget every copy of the session's personal data.
     case clearSession
-    /// Maintenance: print a test page, re-read the printer's status, switch service on or off.
+    /// Maintenance: print a test page and a test slip, then answer `.testPrinted`.
     case testPrint
+    /// Maintenance: ask the printers for their status, then answer `.printerChecked`.
     case checkPrinter
-    case setOutOfService(Bool)
     /// Find the letters prepared elsewhere for the resident whose PIN was just accepted; answer `.pickupsFound`.
     case findPickups(Resident, CardUID)
     /// Claim, record and print a prepared letter unchanged; answer `.printProgress` and `.pickupFinished`.
@@ -21,6 +21,10 @@ public enum KioskEffect: Hashable, Sendable {
     /// Maintenance's "Periksa Surat": ask the record store whether this kiosk issued `number`, then answer
     /// `.letterChecked`.
     case checkLetter(LetterNumber)
+    /// Maintenance: switch service off (`true`) or on, kept across restarts with the operator's card (masked).
+    case setOutOfService(Bool, by: CardUID)
+    /// Count one survey answer in today's totals.
+    case recordSurvey(SurveyAnswer)
 }
 
 /// A PIN as typed. Printing it shows stars only.

@@ -30,6 +30,10 @@ public enum KioskEvent: Hashable, Sendable {
     case pickupFinished(PickupOutcome)
     /// The record store's answer to `.checkLetter`.
     case letterChecked(LetterCheck)
+    /// The operator's test print ended on the printers the kiosk has.
+    case testPrinted(TestPrintResult)
+    /// The printers answered the operator's "paper refilled": what they still report, `nil` when all are ready.
+    case printerChecked(PrinterProblem?)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
     case tick
 
@@ -66,6 +70,19 @@ public enum KioskEvent: Hashable, Sendable {
         case down
         case left
         case right
+    }
+}
+
+/// How the operator's test print went, per printer; `nil` for a printer the kiosk does not have.
+public struct TestPrintResult: Hashable, Sendable {
+    /// The test page on the letter printer (CUPS, or the letters folder).
+    public var letter: PrintOutcome?
+    /// The test slip on the thermal printer.
+    public var slip: PrintOutcome?
+
+    public init(letter: PrintOutcome?, slip: PrintOutcome?) {
+        self.letter = letter
+        self.slip = slip
     }
 }
 

@@ -38,6 +38,10 @@ public struct KioskPolicy: Hashable, Sendable {
     /// Whether residents collect letters prepared elsewhere here ("Surat Siap Diambil" after the PIN): set where the
     /// kiosk has a store of them. Only after a PIN: a cloned card UID alone never collects a signed letter.
     public var collectsLetters = false
+    /// Whether "Selesai" leads to the satisfaction survey (`[survey] enabled`).
+    public var survey = false
+    /// How long the survey waits for a face; then it goes back to idle and records nothing.
+    public var surveyTimeout: Duration = .seconds(20)
 
     public init() {}
 

@@ -41,6 +41,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case board(BoardPanel.Page)
         /// Maintenance's "Periksa Surat": the operator types a letter number and learns whether this kiosk issued it.
         case letterCheck(operatorCard: CardUID, LetterEntry)
+        /// "Bagaimana pelayanan kami?" after a service of kind `service` (a letter code); nothing personal.
+        case survey(service: String)
 
         /// The state's name, as logs may show it: never any of its data.
         public var description: String {
@@ -61,6 +63,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .maintenance: "maintenance"
             case .board: "board"
             case .letterCheck: "letterCheck"
+            case .survey: "survey"
             }
         }
     }
@@ -119,12 +122,21 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Wrong PINs per card, kept across sessions for `lockout` after the last one: taking the card away and
     /// tapping again does not buy fresh attempts (OpenSID's per-session counter could be bypassed that way).
     private var pinFailures: [CardUID: (count: Int, last: C.Instant)] = [:]
+    /// What the maintenance screen says about the operator's last action (a test print's outcome, the printer's
+    /// answer); forgotten when maintenance is left.
+    private var maintenanceNote: String?
+    /// A test print or a printer check is under way: another press waits for its answer rather than print twice.
+    private var printerActionRunning = false
+    /// The kind of the letter just printed, for the survey after "Selesai"; the only thing of the session kept.
+    private var surveyService: String?
 
-    public init(policy: KioskPolicy, catalogue: LetterCatalogue, clock: C) {
+    /// `health` is what the kiosk knew when it stopped last (an operator's stop, the printer's last problem).
+    public init(policy: KioskPolicy, catalogue: LetterCatalogue, clock: C, health: Health = Health()) {
         self.policy = policy
         self.letters = catalogue.selfService
         self.clock = clock
-        self.screen = KioskScreens.idle(health: Health())
+        self.health = health
+        self.screen = KioskScreens.idle(health: health)
     }
 
     /// When the runtime should send `.tick`; `nil` when nothing is waiting on time.
@@ -218,7 +230,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             switch outcome {
             case .printed, .pending:
                 // The letter is out: the personal data goes now, the resident still sees "take your letter".
-                return [.clearSession] + enter(.done(draft: printing.request.kind.issueMode != .final), now: now)
+                let effects = [.clearSession] + enter(.done(draft: printing.request.kind.issueMode != .final), now: now)
+                surveyService = printing.request.kind.code
+                return effects
             case .failed(let problem):
                 health.printerProblem = problem
                 return fail(.printer(problem), now: now)
@@ -245,15 +259,32 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             return handle(.healthChanged(newHealth))
         case .healthChanged(let newHealth):
             health = newHealth
-            switch state {
-            case .idle: return show(KioskScreens.idle(health: health))
             // A kiosk that can no longer serve says so at once, not after the board's page times out.
-            case .board: return health.blockingError == nil ? [] : leaveToIdle(now: now)
-            // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
-            case .maintenance:
-                return isWarning || screen.id == .diagnostics ? [] : show(KioskScreens.maintenance(health: health))
-            default: return []
+            if case .board = state, health.blockingError != nil { return leaveToIdle(now: now) }
+            return showHealth()
+        case .testPrinted(let result):
+            printerActionRunning = false
+            guard case .maintenance = state else { return [] }
+            maintenanceNote = Teks.testPrinted(letter: result.letter, slip: result.slip)
+            return showHealth()
+        case .printerChecked(let problem):
+            printerActionRunning = false
+            // Only the printer's own answer clears a problem; an answer with one keeps (or sets) it.
+            health.printerProblem = problem
+            if case .maintenance = state {
+                maintenanceNote = problem.map(Teks.printerStillReports) ?? Teks.printerReady
             }
+            return showHealth()
+        }
+    }
+
+    /// Redraws the screens that show the kiosk's health (idle, maintenance) after it changed.
+    private mutating func showHealth() -> [KioskEffect] {
+        switch state {
+        case .idle: return show(KioskScreens.idle(health: health))
+        // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
+        case .maintenance: return isWarning || screen.id == .diagnostics ? [] : show(screen(for: state))
+        default: return []
         }
     }
 
@@ -356,6 +387,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             collecting.cardLeft = true
             state = .collecting(collecting)
             return []
+        case .done where policy.survey && surveyService != nil:
+            // The resident took the card, as the done screen asks: their service is over, the survey follows.
+            return enter(.survey(service: surveyService ?? ""), now: now)
+        case .survey:
+            // The card leaves before the survey is answered, as it should.
+            return []
         case .printing:
             // The letter is numbered and recorded and its pages are on their way: finish it. The printing screen
             // shows no personal data, and the session is cleared the moment printing ends.
@@ -399,6 +436,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             guard (0..<pageCount(choices: letters.count)).contains(next) else { return [] }
             return enter(.pickups(who, letters: letters, page: next, notice: notice), now: now)
 
+        case (.done, .finish) where policy.survey && surveyService != nil:
+            return enter(.survey(service: surveyService ?? ""), now: now)
+        case (.survey(let service), .rating(let rating)):
+            return [.recordSurvey(SurveyAnswer(service: service, rating: rating))] + leaveToIdle(now: now)
+        case (.survey, .cancel):
+            return leaveToIdle(now: now)
         case (.pinEntry, .cancel), (.operatorPIN, .cancel), (.pickups, .cancel), (.menu, .cancel), (.purpose, .cancel),
             (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance), (.board, .back):
             return leaveToIdle(now: now)
@@ -455,22 +498,29 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             return show(KioskScreens.diagnostics())
         case (.maintenance, .back) where screen.id == .diagnostics:
             armTimer(now: now)
-            return show(KioskScreens.maintenance(health: health))
+            return show(screen(for: state))
         case (.maintenance(let card), .checkLetter):
             return enter(.letterCheck(operatorCard: card, LetterEntry()), now: now)
         case (.letterCheck(let card, let entry), _):
             return letterCheck(button, card: card, entry: entry, now: now)
         case (.maintenance, .testPrint):
             armTimer(now: now)
-            return [.testPrint]
+            guard !printerActionRunning else { return [] }
+            printerActionRunning = true
+            maintenanceNote = Teks.testPrinting
+            return show(screen(for: state)) + [.testPrint]
         case (.maintenance, .paperRefilled):
+            // The problem stays until the printer itself says it is ready (`.printerChecked`).
             armTimer(now: now)
-            health.printerProblem = nil
-            return show(KioskScreens.maintenance(health: health)) + [.checkPrinter]
-        case (.maintenance, .toggleService):
+            guard !printerActionRunning else { return [] }
+            printerActionRunning = true
+            maintenanceNote = Teks.printerChecking
+            return show(screen(for: state)) + [.checkPrinter]
+        case (.maintenance(let card), .toggleService):
             armTimer(now: now)
             health.outOfService.toggle()
-            return show(KioskScreens.maintenance(health: health)) + [.setOutOfService(health.outOfService)]
+            maintenanceNote = nil
+            return show(screen(for: state)) + [.setOutOfService(health.outOfService, by: card)]
 
         default:
             return []
@@ -578,6 +628,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     // MARK: - Entering states
 
     private mutating func enter(_ next: State, now: C.Instant) -> [KioskEffect] {
+        if case .maintenance = next {} else { maintenanceNote = nil }
+        if case .done = next {} else { surveyService = nil }
         state = next
         armTimer(now: now)
         return show(screen(for: next))
@@ -615,6 +667,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .maintenance, .letterCheck: (policy.maintenanceTimeout, true)
             // Nothing is lost when the board goes: back to idle without a warning.
             case .board: (policy.inactivityTimeout, false)
+            // No warning: a timeout records nothing and the kiosk is ready for the next resident.
+            case .survey: (policy.surveyTimeout, false)
             }
         deadline = timeout.map { timeout in
             Deadline(
@@ -628,7 +682,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether a card presented now starts a session: only when none runs.
     private var acceptsCard: Bool {
         switch state {
-        case .idle, .done, .error, .board: true
+        case .idle, .done, .error, .board, .survey: true
         default: false
         }
     }
@@ -636,7 +690,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether the state holds a session's card or personal data, which leaving it clears.
     var holdsSession: Bool {
         switch state {
-        case .idle, .done, .error, .board: false
+        case .idle, .done, .error, .board, .survey: false
         default: true
         }
     }
@@ -686,7 +740,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             return KioskScreens.printing(progress: printing.progress, number: printing.issued?.number)
         case .done(let draft): return KioskScreens.done(draft: draft, onPaper: policy.lettersOnPaper)
         case .error(let error): return KioskScreens.error(error)
-        case .maintenance: return KioskScreens.maintenance(health: health)
+        case .maintenance: return KioskScreens.maintenance(health: health, note: maintenanceNote)
+        case .survey: return KioskScreens.survey()
         case .board(let page): return KioskScreens.boardDetail(page)
         case .letterCheck(_, let entry):
             if let result = entry.result {

@@ -36,21 +36,6 @@ struct TestPrintCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOption
 
-    /// A letter kind that exists only for test prints; its number says UJI and it is never recorded.
-    static let kind = LetterKind(
-        code: "UJI", title: "Surat Uji Cetak", classification: "000", selfService: false, template: "(built in)",
-        purposes: ["Uji cetak"])
-    static let body = try! LetterTemplate(
-        """
-        Ini adalah surat uji cetak anjungan layanan Desa {{desa}}, Kecamatan {{kecamatan}}, Kabupaten {{kabupaten}}. \
-        Data di atas adalah contoh, bukan data warga.
-        Surat ini tidak berlaku sebagai surat keterangan.
-        """)
-    static let resident = Resident(
-        nik: try! NIK("1809070101900001"), name: "CONTOH WARGA DESA", birthPlace: "PESAWARAN",
-        birthDate: CalendarDate(year: 1990, month: 1, day: 1)!, sex: .male, address: "Jl. Contoh No. 1", rt: "001",
-        rw: "001", religion: "ISLAM", maritalStatus: "BELUM KAWIN", occupation: "PETANI/PEKEBUN")
-
     /// The sample as a pengantar slip, after the printer's status.
     func printSlip(_ request: LetterRequest, _ issued: IssuedLetter, setup: LetterSetup, composer: LetterComposer)
         async throws
@@ -153,7 +138,7 @@ struct TestPrintCommand: AsyncParsableCommand {
 
     func run() async throws {
         var settings = try options.loadSettings()
-        settings.letters.templates[Self.kind.code] = Self.body
+        settings.letters.templates[TestPage.kind.code] = TestPage.body
         let database = try settings.openDatabase()
         let sync = try SyncSetup(settings: settings, database: database)
         let setup = LetterSetup(settings: settings, sync: sync, logger: Logger(label: "kiosk.test-print"))
@@ -164,15 +149,7 @@ struct TestPrintCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode(1)
         }
-        let now = Timestamp.now()
-        var generator = SystemRandomNumberGenerator()
-        let today = now.date()
-        let issued = IssuedLetter(
-            recordID: RecordID(at: now, using: &generator),
-            number: LetterNumber(
-                kindCode: Self.kind.code, serial: 1, station: settings.station, village: settings.village,
-                month: today.month, year: today.year))
-        let request = LetterRequest(kind: Self.kind, purpose: "Uji cetak", resident: Self.resident, card: nil)
+        let (request, issued) = TestPage.request(settings: settings, at: .now())
         if thermal {
             try await printSlip(request, issued, setup: setup, composer: composer)
             return
@@ -187,7 +164,7 @@ struct TestPrintCommand: AsyncParsableCommand {
             "composed: \(list.pages.count) page(s) on \(settings.letters.paper.rawValue), \(bytes.count) bytes of PDF")
         if noPrint { return }
         let outcome = await setup.output().deliver(
-            pdf: bytes, title: PDFLetterPrinter.jobTitle(Self.kind, issued), progress: { _ in })
+            pdf: bytes, title: PDFLetterPrinter.jobTitle(TestPage.kind, issued), progress: { _ in })
         switch outcome {
         case .printed:
             print("printed: \(setup.destinationDescription)")

@@ -81,7 +81,8 @@ package enum ConfigurationLoader {
             policy.pinHardLimit = identity.int("hard_lock_after", default: policy.pinHardLimit, range: 3...100)
             if policy.pinHardLimit < policy.pinAttempts {
                 identity.problem(
-                    "hard_lock_after", "must be at least pin_attempts (\(policy.pinAttempts)): it counts every wrong PIN")
+                    "hard_lock_after",
+                    "must be at least pin_attempts (\(policy.pinAttempts)): it counts every wrong PIN")
             }
             policy.supervised = identity.bool("supervised", default: false)
             if policy.identityMode == .cardOnly, !policy.supervised {
@@ -385,6 +386,11 @@ package enum ConfigurationLoader {
         let speech = root.section("speech").map { SpeechSettings.parse($0, resolve: resolve) } ?? SpeechSettings()
         policy.spokenPrompts = speech.enabled
         policy.lettersOnPaper = printing.letters != .file
+        if let survey = root.section("survey") {
+            policy.survey = survey.bool("enabled", default: false)
+            policy.surveyTimeout = .seconds(survey.int("timeout_seconds", default: 20, range: 5...120))
+            survey.rejectUnknownKeys()
+        }
 
         root.rejectUnknownKeys()
         guard report.problems.isEmpty, let kioskID, let village, let villageName else {

@@ -27,6 +27,11 @@ package struct DeviceState: Sendable {
         /// The last thermal job: `sending`, `printed` or `failed:<problem>`. Receipts have no record of their own,
         /// so their outcome is kept here (a pengantar's is also its letter record's).
         case thermalLastJob = "thermal.last_job"
+        /// An operator's "Hentikan Layanan" / "Buka Layanan": `stopped` or `open`, the operator card (masked), and
+        /// when (ms since 1970). Kept here so a restart keeps the service closed.
+        case serviceStatus = "service.status"
+        case serviceChangedBy = "service.changed_by"
+        case serviceChangedAt = "service.changed_at"
     }
 
     let database: KioskDatabase

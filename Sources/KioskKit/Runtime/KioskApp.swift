@@ -21,6 +21,8 @@ package enum KioskApp {
         package var printer: (any LetterPrinter)?
         /// Instead of the configured speaker.
         package var speaker: (any PromptSpeaker)?
+        /// Instead of the configured printers' test print and status check.
+        package var maintenance: (any PrinterMaintenance)?
         /// The busy marker for updaters; by default the one systemd's environment asks for, if any.
         package var busy: BusyMarker?
         /// The process environment: `NOTIFY_SOCKET`, `WATCHDOG_USEC`, `RUNTIME_DIRECTORY`.
@@ -57,7 +59,8 @@ package enum KioskApp {
             services.append(
                 .init(
                     service: CardReaderService(
-                        monitor: CardMonitor(), reader: PCSCCardReader(answerLimit: settings.policy.cardReadTimeout), chip: chip, events: events, logger: logger,
+                        monitor: CardMonitor(), reader: PCSCCardReader(answerLimit: settings.policy.cardReadTimeout),
+                        chip: chip, events: events, logger: logger,
                         readerFilter: settings.cardReader.readerFilter),
                     serviceName: "card reader"))
         case .script:
@@ -96,10 +99,11 @@ package enum KioskApp {
         let speaker: Speaker? =
             options.speaker == nil
             ? try await SpeechSetup.speaker(settings.speech, logger: Logger(label: "kiosk.speech")) : nil
+        let letterSetup = LetterSetup(settings: settings, sync: sync, logger: logger)
         // Letters prepared elsewhere print on the letter printer, their bytes unchanged.
         let pickups = PickupStore(
             database: database, records: store, catalogue: settings.catalogue,
-            output: LetterSetup(settings: settings, sync: sync, logger: logger).output(),
+            output: letterSetup.output(),
             retentionDays: settings.records.retentionDays)
         var policy = settings.policy
         policy.collectsLetters = true
@@ -108,8 +112,11 @@ package enum KioskApp {
             ports: .init(
                 display: presenter, registry: registry,
                 issuer: store,
-                printer: try options.printer ?? LetterSetup(settings: settings, sync: sync, logger: logger).printer(),
-                speaker: options.speaker ?? speaker, pickups: pickups, issuedLetters: store),
+                printer: try options.printer ?? letterSetup.printer(),
+                speaker: options.speaker ?? speaker, pickups: pickups, issuedLetters: store,
+                maintenance: try options.maintenance ?? KioskPrinterMaintenance(setup: letterSetup, logger: logger),
+                serviceSwitch: ServiceSwitch(state: DeviceState(database: database)),
+                survey: SurveyStore(database: database)),
             events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)

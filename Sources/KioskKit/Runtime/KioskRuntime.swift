@@ -18,6 +18,12 @@ package struct KioskRuntime: Service {
         var pickups: (any LetterPickups)? = nil
         /// Says whether this kiosk issued a letter number (maintenance's "Periksa Surat"); `nil`: it cannot say.
         var issuedLetters: (any IssuedLetters)? = nil
+        /// The maintenance screen's test print and printer check; `nil` where the kiosk has no printers to ask.
+        var maintenance: (any PrinterMaintenance)? = nil
+        /// Where the operator's stop and the printer's state are kept across restarts; `nil` keeps them in memory.
+        var serviceSwitch: ServiceSwitch? = nil
+        /// Where survey answers are counted; `nil` drops them.
+        var survey: SurveyStore? = nil
     }
 
     let policy: KioskPolicy
@@ -32,7 +38,9 @@ package struct KioskRuntime: Service {
     var busy: BusyMarker? = nil
 
     package func run() async throws {
-        var machine = KioskStateMachine(policy: policy, catalogue: catalogue, clock: ContinuousClock())
+        var machine = KioskStateMachine(
+            policy: policy, catalogue: catalogue, clock: ContinuousClock(),
+            health: ports.serviceSwitch?.startHealth() ?? Health())
         var timer: Task<Void, Never>?
         var shown = ShownScreens()
         var asked = Questions()
@@ -138,7 +146,8 @@ package struct KioskRuntime: Service {
                 let question = asked.next(.verifyPIN)
                 children.addTask {
                     do {
-                        events.send(.pinChecked(try await ports.registry.verifyPIN(pin, for: card)), answering: question)
+                        events.send(
+                            .pinChecked(try await ports.registry.verifyPIN(pin, for: card)), answering: question)
                     } catch {
                         logger.error("PIN check failed", metadata: ["error": "\(error)"])
                         events.send(.pinChecked(.rejected), answering: question)
@@ -169,7 +178,8 @@ package struct KioskRuntime: Service {
                         events.send(.printProgress($0), answering: question)
                     }
                     await ports.issuer.recordPrintOutcome(outcome, for: issued.recordID)
-                    logger.notice("print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
+                    logger.notice(
+                        "print finished", metadata: ["record": "\(issued.recordID)", "outcome": "\(outcome)"])
                     events.send(.printFinished(outcome), answering: question)
                 }
             case .findPickups(let resident, let card):
@@ -205,10 +215,50 @@ package struct KioskRuntime: Service {
                 logger.debug("session cleared")
             case .testPrint:
                 logger.notice("operator asked for a test print")
+                let question = asked.next(.testPrint)
+                children.addTask {
+                    let result = await ports.maintenance?.testPrint() ?? TestPrintResult(letter: nil, slip: nil)
+                    logger.notice(
+                        "test print finished",
+                        metadata: [
+                            "letter": "\(result.letter.map(\.rawValue) ?? "none")",
+                            "slip": "\(result.slip.map(\.rawValue) ?? "none")",
+                        ])
+                    events.send(.testPrinted(result), answering: question)
+                }
             case .checkPrinter:
                 logger.notice("operator reports paper refilled")
-            case .setOutOfService(let off):
-                logger.notice(off ? "operator stopped the service" : "operator resumed the service")
+                let question = asked.next(.checkPrinter)
+                children.addTask {
+                    // Without printers to ask (a kiosk keeping letters as files) there is nothing to wait for.
+                    let problem = await ports.maintenance?.check()
+                    logger.notice("printer checked", metadata: ["printer": "\(problem?.rawValue ?? "ready")"])
+                    events.send(.printerChecked(problem), answering: question)
+                }
+            case .setOutOfService(let off, let card):
+                logger.notice(
+                    off ? "operator stopped the service" : "operator resumed the service",
+                    metadata: ["operator": "\(card.masked)"])
+                // Numbered, so that of two quick presses the later one is what stays written, whichever child
+                // finishes first.
+                let order = asked.next(.serviceSwitch).number
+                children.addTask {
+                    do {
+                        try ports.serviceSwitch?.record(outOfService: off, by: card, order: order)
+                    } catch {
+                        logger.error("service switch not kept across a restart", metadata: ["error": "\(error)"])
+                    }
+                }
+            case .recordSurvey(let answer):
+                // Counted under the kiosk's date only; the log line says that an answer came, not which.
+                children.addTask {
+                    do {
+                        try ports.survey?.record(answer, on: Timestamp.now().date())
+                        logger.info("survey answer counted")
+                    } catch {
+                        logger.error("survey answer not counted", metadata: ["error": "\(error)"])
+                    }
+                }
             case .checkLetter(let number):
                 // A read of the record store: a child task, like every effect that waits on the database.
                 let question = asked.next(.checkLetter)
@@ -224,7 +274,9 @@ package struct KioskRuntime: Service {
     /// The questions the loop has put to its child tasks, numbered per kind: the state machine waits for at most one
     /// answer of each kind, the one to the question asked last.
     struct Questions {
-        enum Kind: Sendable { case lookUp, verifyPIN, issue, print, findPickups, collect, checkLetter }
+        enum Kind: Sendable {
+            case lookUp, verifyPIN, issue, print, findPickups, collect, checkLetter, testPrint, checkPrinter, serviceSwitch
+        }
 
         struct Question: Sendable {
             let kind: Kind

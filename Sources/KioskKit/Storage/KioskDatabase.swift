@@ -18,6 +18,7 @@ package struct KioskDatabase: Sendable {
         RecordSchema.registerMigrations(in: &migrator)
         BoardStore.registerMigrations(in: &migrator)
         PickupStore.registerMigrations(in: &migrator)
+        SurveyStore.registerMigrations(in: &migrator)
         return migrator
     }
 

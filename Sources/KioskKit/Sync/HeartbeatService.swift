@@ -1,3 +1,4 @@
+import Core
 import Foundation
 package import Logging
 import ProvincialAPI
@@ -46,7 +47,14 @@ package struct HeartbeatService: Service {
             lastUploadAt: summary.lastUpload.map { Date(millisecondsSince1970: $0.millisecondsSince1970) },
             rejectedRecords: summary.rejected, softwareCommit: BuildInfo.commit == "unknown" ? nil : BuildInfo.commit,
             softwareBuiltAt: try? Date(BuildInfo.date, strategy: .iso8601), busy: busyMarker?.isBusy,
-            thermalPrinter: try thermalPrinter(state))
+            thermalPrinter: try thermalPrinter(state), service: try service(state))
+    }
+
+    /// The operator's last service switch, when there was one.
+    func service(_ state: DeviceState) throws -> Heartbeat.Service? {
+        try ServiceSwitch(state: state).last().map {
+            .init(status: $0.outOfService ? .stopped : .open, changedBy: $0.by, changedAt: $0.at)
+        }
     }
 
     /// The thermal printer's last status, when the kiosk has learnt one.
@@ -62,6 +70,10 @@ package struct HeartbeatService: Service {
         do {
             try await client.heartbeat(try await heartbeat())
             try? store.deviceState.set([.lastHeartbeat: "\(Int64(Date().timeIntervalSince1970 * 1000))"])
+            // Survey days that are over go with the heartbeat: as rarely, and as late, as it.
+            await SurveyUpload(
+                store: SurveyStore(database: store.database), client: client, kioskID: store.kioskID, logger: logger
+            ).sendDays(before: Timestamp.now().date())
             return true
         } catch {
             logger.debug("heartbeat not sent", metadata: ["error": "\(error)"])

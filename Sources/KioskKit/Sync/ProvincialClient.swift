@@ -96,6 +96,10 @@ package final class ProvincialClient: Sendable {
         let _: Empty = try await call("POST", Endpoint.heartbeats, body: heartbeat)
     }
 
+    func surveyDay(_ day: SurveyDay) async throws(APICallError) {
+        let _: Empty = try await call("POST", Endpoint.surveys, body: day)
+    }
+
     func registryChanges(after cursor: String?, limit: Int) async throws(APICallError) -> RegistryPage {
         var query = [URLQueryItem(name: "limit", value: "\(limit)")]
         if let cursor { query.append(URLQueryItem(name: "cursor", value: cursor)) }
@@ -154,7 +158,9 @@ package final class ProvincialClient: Sendable {
     {
         if Answer.self == Empty.self { return Empty() as! Answer }
         do { return try APIJSON.decoder().decode(Answer.self, from: response.body) } catch {
-            throw .badAnswer("the server's answer to \(method) \(path) does not match the contract: \(ServerText.loggable("\(error)"))")
+            throw .badAnswer(
+                "the server's answer to \(method) \(path) does not match the contract: \(ServerText.loggable("\(error)"))"
+            )
         }
     }
 

@@ -219,7 +219,11 @@ struct APICommand: AsyncParsableCommand {
                 print(
                     "heartbeat \(kiosk): version \(beat.softwareVersion) (commit \(beat.softwareCommit ?? "unknown")), "
                         + "busy \(beat.busy.map { $0 ? "yes" : "no" } ?? "unknown"), queue \(beat.queueDepth), "
-                        + "printer \(beat.printer.status)")
+                        + "printer \(beat.printer.status)"
+                        + (beat.service.map {
+                            ", service \($0.status.rawValue) by \($0.changedBy) at "
+                                + $0.changedAt.formatted(.iso8601)
+                        } ?? ""))
             }
         }
     }

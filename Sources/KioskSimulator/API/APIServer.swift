@@ -55,6 +55,27 @@ struct APIServer: Sendable {
                 return Response(status: .noContent)
             }
         }
+        router.post(RouterPath(Endpoint.surveys)) { request, context in
+            try await signed(request, context) { body, kiosk in
+                let day = try APIJSON.decoder().decode(SurveyDay.self, from: body)
+                guard day.kioskId == kiosk.id else {
+                    return problem(400, "wrong-kiosk", "kioskId is not the kiosk that signed the request")
+                }
+                guard CalendarDate(iso: day.date) != nil, !day.services.isEmpty,
+                    day.services.allSatisfy({
+                        !$0.service.isEmpty
+                            && [$0.verySatisfied, $0.satisfied, $0.dissatisfied, $0.veryDissatisfied].allSatisfy {
+                                $0 >= 0
+                            }
+                    })
+                else {
+                    return problem(
+                        400, "bad-survey", "a date YYYY-MM-DD and at least one service with counts of 0 or more")
+                }
+                try store.saveSurveyDay(day, body: body)
+                return Response(status: .noContent)
+            }
+        }
         router.get(RouterPath(Endpoint.registry)) { request, context in
             try await signed(request, context) { _, kiosk in
                 let cursor = request.uri.queryParameters.get("cursor")

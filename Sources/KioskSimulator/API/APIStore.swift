@@ -71,6 +71,13 @@ struct APIStore: Sendable {
                 sql: "INSERT INTO response_key (id, raw) VALUES (1, ?)",
                 arguments: [Curve25519.Signing.PrivateKey().rawRepresentation])
         }
+        migrator.registerMigration("api-v4-survey") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE survey_day (kiosk_id TEXT NOT NULL, date TEXT NOT NULL, body TEXT NOT NULL,
+                        PRIMARY KEY (kiosk_id, date))
+                    """)
+        }
         try migrator.migrate(pool)
     }
 
@@ -301,6 +308,15 @@ struct APIStore: Sendable {
         }
     }
 
+    /// A day's survey totals; the same kiosk and date again replace them (a resend never counts twice).
+    func saveSurveyDay(_ day: SurveyDay, body: Data) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO survey_day (kiosk_id, date, body) VALUES (?, ?, ?)",
+                arguments: [day.kioskId, day.date, String(decoding: body, as: UTF8.self)])
+        }
+    }
+
     func registryPage(villageCode: String, after cursor: Int64, limit: Int) throws -> RegistryPage {
         try pool.read { db in
             let rows = try Row.fetchAll(
@@ -371,6 +387,8 @@ struct APIStore: Sendable {
         var heartbeats: [String: String]
         /// Prepared letters: id → OpenSID state, `3 Siap Diambil`, `4 Sudah Diambil`, `5 Dibatalkan`.
         var pickups: [String: String] = [:]
+        /// Survey totals by `kioskId date`.
+        var surveys: [String: String] = [:]
     }
 
     struct AppliedRecord: Codable {
@@ -413,7 +431,12 @@ struct APIStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT id, state FROM pickup") {
                 pickups[row["id"]] = names[row["state"] as Int] ?? "\(row["state"] as Int)"
             }
-            return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats, pickups: pickups)
+            
+            var surveys: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM survey_day") {
+                surveys["\(row["kiosk_id"] as String) \(row["date"] as String)"] = row["body"]
+            }
+            return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats, pickups: pickups, surveys: surveys)
         }
     }
 }

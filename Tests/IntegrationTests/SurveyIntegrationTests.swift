@@ -1,0 +1,102 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The satisfaction survey through `kiosk run --script` against `kiosk-sim api`: a resident prints, answers one
+/// face, and the province receives that day's totals only once the day is over, without anything of the resident.
+@Suite("The satisfaction survey through kiosk run and the reference API", .serialized)
+struct SurveyIntegrationTests {
+    static let kiosk = Services.binaries + "/kiosk"
+
+    @Test func anAnswerIsCountedAnonymouslyAndTheDayIsUploadedOnlyOnceItIsOver() async throws {
+        let setup = try ProvincialAPIIntegrationTests.Setup()
+        try setup.enroll()
+        let text = try String(contentsOfFile: setup.config, encoding: .utf8)
+        try
+            (text + """
+
+                [identity]
+                mode = "card"
+                supervised = true
+
+                [registry]
+                opensid_export = "\(Services.repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
+
+                [display]
+                backend = "terminal"
+
+                [survey]
+                enabled = true
+
+                \(KioskTOML.domicileLetter)
+                """).write(toFile: setup.config, atomically: true, encoding: .utf8)
+        let script = setup.folder + "/session.txt"
+        // Two residents: one answers "Puas", one skips (nothing counted).
+        try """
+        await idle
+        tap 04A21B6C9E4F80
+        press Surat Keterangan Domisili
+        press Melamar pekerjaan
+        await confirm
+        press Cetak
+        await done
+        press Selesai
+        await survey
+        see Bagaimana Pelayanan Kami?
+        press Puas
+        await idle
+        tap 04A21B6C9E4F80
+        press Surat Keterangan Domisili
+        press Melamar pekerjaan
+        await confirm
+        press Cetak
+        await done
+        press Selesai
+        await survey
+        press Lewati
+        await idle
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        let (code, output) = try await Services.runDetached(
+            Self.kiosk, ["run", "--config", setup.config, "--script", script, "--await-seconds", "60"])
+        #expect(code == 0, "\(output)")
+        #expect(output.contains("survey answer counted"), "\(output)")
+
+        // Kept as counts per day, service and face: no card, NIK or record in the table, one row for one answer.
+        let database = setup.folder + "/state/kiosk.sqlite"
+        let rows = try Services.run(
+            "/usr/bin/sqlite3", [database, "SELECT service, rating, answers FROM survey_count"])
+        #expect(rows.output.trimmingCharacters(in: .whitespacesAndNewlines) == "S-41|3|1", "\(rows.output)")
+        let columns = try Services.run("/usr/bin/sqlite3", [database, "PRAGMA table_info(survey_count)"]).output
+        #expect(!columns.contains("nik") && !columns.contains("card") && !columns.contains("record"), "\(columns)")
+
+        // Today is not over: nothing goes yet.
+        #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", setup.config]).status == 0)
+        #expect(try Self.surveys(setup).isEmpty)
+
+        // A day later (the stored day moved back one, as the clock would move on): the day's totals go, once.
+        let moved = try Services.run(
+            "/usr/bin/sqlite3", [database, "UPDATE survey_count SET day = date(day, '-1 day')"])
+        #expect(moved.status == 0, "\(moved.output)")
+        #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", setup.config]).status == 0)
+        let surveys = try Self.surveys(setup)
+        #expect(surveys.count == 1, "\(surveys)")
+        let body = try #require(surveys.values.first)
+        #expect(body.contains(#""service":"S-41""#) && body.contains(#""satisfied":1"#), "\(body)")
+        #expect(body.contains(#""verySatisfied":0"#) && body.contains(#""veryDissatisfied":0"#), "\(body)")
+        #expect(!ProvincialAPIIntegrationTests.holdsNIKShapedNumber(body) && !body.contains("04A21B6C"), "\(body)")
+        let yesterday = try #require(surveys.keys.first?.split(separator: " ").last.map(String.init))
+        #expect(
+            try Services.run("/usr/bin/sqlite3", [database, "SELECT DISTINCT uploaded FROM survey_count"])
+                .output.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(surveys.keys.first == "1809072001-01 \(yesterday)")
+    }
+
+    /// The survey totals the server kept, by `kioskId date`.
+    static func surveys(_ setup: ProvincialAPIIntegrationTests.Setup) throws -> [String: String] {
+        let (status, output) = try Services.run(
+            Services.kioskSim, ["api", "records", "--state", setup.folder + "/api", "--json"])
+        #expect(status == 0)
+        struct Summary: Decodable { var surveys: [String: String] }
+        return try JSONDecoder().decode(Summary.self, from: Data(output.utf8)).surveys
+    }
+}
