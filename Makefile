@@ -235,6 +235,9 @@ package-check:
 # (out/demo/letters/) and records the service.
 demo: build
 	@mkdir -p $(OUT)
+	@# Every run starts from a fresh kiosk and a fresh provincial server: the prepared letter a run collects (and
+	@# the one-time enrollment token it uses) would otherwise be gone for the next.
+	@scripts/demo-api stop; rm -rf $(OUT)/demo/state $(OUT)/demo/api
 	scripts/services start
 	$(KIOSK) import residents demo/residents.csv --config demo/kiosk.toml || true
 	@echo "Registering the demo resident's PIN (kiosk pin set reads it from standard input)"
@@ -271,7 +274,14 @@ demo: build
 		echo "$(PICKUP_PIN)" | fold -w1 | sed 's/^/key /'; echo "await pickups"; echo "key 1"; echo "await printing"; \
 		echo "see Surat sudah dicetak"; echo "press Layanan Lain"; echo "await menu"; echo "remove"; \
 		echo "await idle"; } > $(OUT)/pickup-session.txt
+	@# The pick-up session numbers its screens and prompts from 001 again: they go to folders of their own, and the
+	@# first session's stay where the README says.
+	@rm -rf $(OUT)/demo/pickup-screens $(OUT)/demo/pickup-speech $(OUT)/demo/letter-screens $(OUT)/demo/letter-speech
+	@mv $(OUT)/demo/screens $(OUT)/demo/letter-screens; mv $(OUT)/demo/speech $(OUT)/demo/letter-speech
 	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/pickup-session.txt
+	@mv $(OUT)/demo/screens $(OUT)/demo/pickup-screens; mv $(OUT)/demo/speech $(OUT)/demo/pickup-speech
+	@mv $(OUT)/demo/letter-screens $(OUT)/demo/screens; mv $(OUT)/demo/letter-speech $(OUT)/demo/speech
+	@echo "The collecting resident's screens: $(OUT)/demo/pickup-screens/"; ls $(OUT)/demo/pickup-screens
 	@for _ in $$(seq 100); do ls $(OUT)/demo/printer/printer/*ambil* >/dev/null 2>&1 && break; sleep 0.1; done
 	@cmp "$$(ls -t $(OUT)/demo/printer/printer/*ambil*.pdf | head -1)" demo/prepared-letter.pdf && \
 		echo "The printer received demo/prepared-letter.pdf byte for byte (never re-rendered)."
