@@ -20,11 +20,11 @@ unexport JOURNAL_STREAM
 # prompts, which the speech tests run for real), and the real services the tests and the demo start
 # (umockdev emulates the evdev devices: the keyboard-wedge card reader; cupsd, ippeveprinter and a D-Bus of its own make
 # the letter printer, scripts/test-printer; pdftotext and zbarimg read back what it printed; chromium opens the
-# verification page a letter's QR links to, headless).
+# verification page a letter's QR links to, headless; sqlite3 reads the kiosk database in tests and the demo).
 BUILD_PACKAGES := pkg-config libpcsclite-dev libcups2-dev libusb-1.0-0-dev libsqlite3-dev libcairo2-dev libqrencode-dev \
 	fonts-liberation2 fonts-dejavu-core espeak-ng
 SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev python3-gi gir1.2-umockdev-1.0 openssl cups cups-ipp-utils \
-	poppler-utils dbus-daemon zbar-tools iproute2 chromium
+	poppler-utils dbus-daemon zbar-tools iproute2 chromium sqlite3
 # `make units`: systemd-analyze (verify, security) is in systemd; udev's rules and udevadm in udev.
 # `make deb`: dpkg-shlibdeps (the Depends of the binary's libraries) is in dpkg-dev; binutils for readelf.
 UNIT_PACKAGES := systemd udev python3 dpkg-dev binutils
@@ -231,78 +231,12 @@ deb: release
 package-check:
 	scripts/check-package $(DEB)
 
-# One resident session end to end: kiosk-sim plays the resident, the kiosk shows each screen, prints the letter
-# (out/demo/letters/) and records the service.
+# Three visitors end to end (scripts/demo): a resident prints a letter and answers the survey, a second collects a
+# prepared letter, a visitor without an e-KTP takes a queue number; then the upload to the reference server.
 demo: build
-	@mkdir -p $(OUT)
-	@# Every run starts from a fresh kiosk and a fresh provincial server: the prepared letter a run collects (and
-	@# the one-time enrollment token it uses) would otherwise be gone for the next.
-	@scripts/demo-api stop; rm -rf $(OUT)/demo/state $(OUT)/demo/api
-	scripts/services start
-	$(KIOSK) import residents demo/residents.csv --config demo/kiosk.toml || true
-	@echo "Registering the demo resident's PIN (kiosk pin set reads it from standard input)"
-	@echo $(DEMO_PIN) | $(KIOSK) pin set --card $(DEMO_CARD) --config demo/kiosk.toml
-	@echo $(PICKUP_PIN) | $(KIOSK) pin set --card $(PICKUP_CARD) --config demo/kiosk.toml
-	$(KIOSK) doctor --config demo/kiosk.toml || true
-	$(SIM) resident --card $(DEMO_CARD) --pin $(DEMO_PIN) --letter "Surat Keterangan Domisili" \
-		--purpose "Melamar pekerjaan" > $(OUT)/resident-session.txt
-	@echo "The resident's session (kiosk-sim resident):"; cat $(OUT)/resident-session.txt
-	scripts/demo-api start
-	scripts/test-printer start $(CURDIR)/$(OUT)/demo/printer
-	@kill -9 $$(cat $(OUT)/demo/thermal.pid 2>/dev/null) 2>/dev/null || true  # left by an interrupted demo
-	@rm -rf $(OUT)/demo/thermal; $(SIM) printer --port 9100 --output $(OUT)/demo/thermal > $(OUT)/demo/thermal.log 2>&1 & \
-		echo $$! > $(OUT)/demo/thermal.pid; for _ in $$(seq 50); do grep -q listening $(OUT)/demo/thermal.log && break; sleep 0.1; done; \
-		grep -q listening $(OUT)/demo/thermal.log || { echo "kiosk-sim printer did not start on port 9100:"; \
-			cat $(OUT)/demo/thermal.log; ss -Hltnp 'sport = :9100'; exit 1; }
-	@rm -rf $(OUT)/demo/screens $(OUT)/demo/speech
-	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/resident-session.txt
-	@echo; echo "The screens the resident saw, drawn on a 1024x600 virtual framebuffer ($(OUT)/demo/screens/):"
-	@ls $(OUT)/demo/screens
-	@echo "What the resident heard, espeak-ng's Indonesian voice numbered like the screens ($(OUT)/demo/speech/):"
-	@ls $(OUT)/demo/speech
-	$(KIOSK) screens --from $(OUT)/demo/screens --output $(OUT)/demo/screens
-	@echo "Every other screen (errors, maintenance) for the same panel, with its contact sheet:"
-	$(KIOSK) screens --output $(OUT)/demo/screen-gallery --contact-sheet
-	@echo; echo "The printed letter, as the printer received it through cupsd ($(OUT)/demo/letter.pdf, page 1 as PNG):"
-	@cp "$$(ls -t $(OUT)/demo/printer/printer/*.pdf | head -1)" $(OUT)/demo/letter.pdf
-	pdftoppm -png -r 150 -f 1 -l 1 -singlefile $(OUT)/demo/letter.pdf $(OUT)/demo/letter-page1
-	@pdftotext -layout $(OUT)/demo/letter.pdf - | sed -n '1,40p'
-	@echo "Checking the letter's signed QR offline (kiosk verify):"
-	$(KIOSK) verify --config demo/kiosk.toml --file $(OUT)/demo/letter.pdf
-	@echo; echo "A second resident collects a letter the village prepared and signed (Surat Siap Diambil):"
-	@rm -f $(OUT)/demo/printer/printer/*ambil*; { echo "await idle"; echo "tap $(PICKUP_CARD)"; echo "await pin"; \
-		echo "$(PICKUP_PIN)" | fold -w1 | sed 's/^/key /'; echo "await pickups"; echo "key 1"; echo "await printing"; \
-		echo "see Surat sudah dicetak"; echo "press Layanan Lain"; echo "await menu"; echo "remove"; \
-		echo "await idle"; } > $(OUT)/pickup-session.txt
-	@# The pick-up session numbers its screens and prompts from 001 again: they go to folders of their own, and the
-	@# first session's stay where the README says.
-	@rm -rf $(OUT)/demo/pickup-screens $(OUT)/demo/pickup-speech $(OUT)/demo/letter-screens $(OUT)/demo/letter-speech
-	@mv $(OUT)/demo/screens $(OUT)/demo/letter-screens; mv $(OUT)/demo/speech $(OUT)/demo/letter-speech
-	$(KIOSK) run --config demo/kiosk.toml --script $(OUT)/pickup-session.txt
-	@mv $(OUT)/demo/screens $(OUT)/demo/pickup-screens; mv $(OUT)/demo/speech $(OUT)/demo/pickup-speech
-	@mv $(OUT)/demo/letter-screens $(OUT)/demo/screens; mv $(OUT)/demo/letter-speech $(OUT)/demo/speech
-	@echo "The collecting resident's screens: $(OUT)/demo/pickup-screens/"; ls $(OUT)/demo/pickup-screens
-	@for _ in $$(seq 100); do ls $(OUT)/demo/printer/printer/*ambil* >/dev/null 2>&1 && break; sleep 0.1; done
-	@cmp "$$(ls -t $(OUT)/demo/printer/printer/*ambil*.pdf | head -1)" demo/prepared-letter.pdf && \
-		echo "The printer received demo/prepared-letter.pdf byte for byte (never re-rendered)."
-	scripts/test-printer stop $(CURDIR)/$(OUT)/demo/printer
-	@echo "The receipt slip, as kiosk-sim printer decoded it ($(OUT)/demo/thermal/job-1.png):"; cat $(OUT)/demo/thermal/job-1.txt
-	@kill -9 $$(cat $(OUT)/demo/thermal.pid) 2>/dev/null || true
-	@echo "Uploading what is left in the outbox, signed, to the reference provincial server (kiosk-sim api):"
-	$(KIOSK) upload --config demo/kiosk.toml --include-recent
-	$(KIOSK) status --config demo/kiosk.toml
-	@echo; echo "What the provincial server applied (kiosk-sim api records):"
-	$(SIM) api records --state $(OUT)/demo/api
-	@echo "(pickup PM-2026-0042 is at 4 Sudah Diambil: the collection's record moved it.)"
-	@echo; echo "The letter's QR read from page 1 (150 dpi) by zbarimg, as a phone would, and the page it opens in"
-	@echo "headless Chromium ($(OUT)/demo/verification-page.png, its text below):"
-	zbarimg --quiet --raw -Sqrcode.enable $(OUT)/demo/letter-page1.png > $(OUT)/demo/letter-qr.txt
-	@cat $(OUT)/demo/letter-qr.txt
-	chromium --headless --no-sandbox --disable-gpu --no-first-run --hide-scrollbars --window-size=412,915 \
-		--screenshot=$(OUT)/demo/verification-page.png "$$(cat $(OUT)/demo/letter-qr.txt)" 2>/dev/null
-	@chromium --headless --no-sandbox --disable-gpu --no-first-run --dump-dom "$$(cat $(OUT)/demo/letter-qr.txt)" \
-		2>/dev/null | sed -n '/<main>/,/<\/main>/p' | sed -e 's/<[^>]*>/ /g' -e 's/  */ /g' -e '/^ *$$/d'
-	scripts/demo-api stop
+	@# scripts/demo runs the three visitors and stops what it started, also when a step fails (a trap).
+	KIOSK=$(KIOSK) SIM=$(SIM) OUT=$(OUT) DEMO_CARD=$(DEMO_CARD) DEMO_PIN=$(DEMO_PIN) PICKUP_CARD=$(PICKUP_CARD) \
+		PICKUP_PIN=$(PICKUP_PIN) scripts/demo
 
 # `make bench`: one table (Benchmarks/Report/report.py), every figure of DESIGN.md §9 on the path it names, with its
 # budget and its peer measured in the same run; the README's figures come from it. package-benchmark measures what

@@ -6,6 +6,8 @@ public enum Endpoint {
     public static let heartbeats = "/v1/heartbeats"
     /// A day's satisfaction survey totals (`SurveyDay`).
     public static let surveys = "/v1/surveys"
+    /// Queue tickets (`TicketBatch`), answered per ticket like records.
+    public static let tickets = "/v1/tickets"
     public static let kioskKeys = "/v1/kiosks/keys"
     /// The village board (`Board`), with `ETag` and `If-None-Match`.
     public static let board = "/v1/board"

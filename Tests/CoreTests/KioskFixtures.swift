@@ -83,7 +83,7 @@ enum Fixtures {
         .pinDigit(10), .pinDelete, .pinSubmit, .testPrint, .paperRefilled, .toggleService, .exitMaintenance,
         .boardPage(.realisation), .boardPage(.announcements), .checkLetter, .character("S"), .character("7"),
         .character("/"), .otherKeys, .deleteCharacter, .submitLetterNumber,
-        .rating(.satisfied),
+        .rating(.satisfied), .openQueue, .queueService("KK"), .queueService("NOPE"),
     ]
 
     static let allKeys: [KioskEvent.Key] = [
@@ -107,8 +107,22 @@ enum Fixtures {
             .letterChecked(.issued(kindCode: "S-41", on: CalendarDate(year: 2026, month: 11, day: 30)!)),
             .letterChecked(.notIssued), .letterChecked(.failed),
             .testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))), .printerChecked(nil),
-            .printerChecked(.paperOut),
+            .printerChecked(.paperOut), .ticketTaken(.printed(queueTicket)),
+            .ticketTaken(.notPrinted(queueTicket, .paperOut)), .ticketTaken(.notTaken(.diskFull)),
+            .ticketTaken(.notTaken(.storageFailed)),
         ]
+
+    static let queueTicket = QueueTicket(
+        number: QueueNumber(day: CalendarDate(year: 2026, month: 12, day: 6)!, counter: 7, station: 2),
+        service: QueueService.defaults[0], takenAt: Timestamp(millisecondsSince1970: 1_796_540_700_000))
+
+    /// A kiosk that hands queue numbers, with or without a card.
+    static func queuePolicy(withoutCard: Bool = true, spoken: Bool = false) -> KioskPolicy {
+        var policy = policy(spoken: spoken)
+        policy.queueServices = QueueService.defaults
+        policy.queueWithoutCard = withoutCard
+        return policy
+    }
 
     static let allErrors: [KioskError] =
         [.unknownCard, .cardUnreadable, .locked, .diskFull, .outOfService, .storageFailed]
@@ -341,6 +355,7 @@ enum StateName: Hashable {
     case error(KioskError)
     case board(BoardPanel.Page)
     case letterCheck
+    case queueServices, queueTaking, queueTicket
 }
 
 /// The personal data of a session as the tests look at it, gathered from the state that holds it.
@@ -374,6 +389,9 @@ extension KioskStateMachine.State {
         case .board(let page): .board(page)
         case .letterCheck: .letterCheck
         case .survey: .survey
+        case .queueServices: .queueServices
+        case .queueTaking: .queueTaking
+        case .queueTicket: .queueTicket
         }
     }
 }
@@ -382,7 +400,9 @@ extension KioskStateMachine {
     /// The session's data the state holds; `nil` in the states that hold none (idle, done, error).
     var session: SessionView? {
         switch state {
-        case .idle, .done, .error, .board, .survey: nil
+        case .idle, .done, .error, .board, .survey, .queueTicket: nil
+        case .queueServices(let who): who.map { SessionView(card: $0.card, resident: $0.resident) }
+        case .queueTaking(let request): request.resident.map { SessionView(resident: $0) }
         case .readingCard(let card): SessionView(card: card.uid)
         case .pinEntry(let who, let pin, let checking):
             SessionView(card: who.card, resident: who.resident, pin: pin.digits, awaitingPINCheck: checking)

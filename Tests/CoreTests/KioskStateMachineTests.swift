@@ -1255,11 +1255,15 @@ struct KioskExhaustiveTests {
     enum Stage: String, CaseIterable, Sendable {
         case idle, idleBlocked, lookingUp, identifying, awaitingPINCheck, menu, details, confirm, printing,
             printingIssued, done, error, operatorPIN, awaitingOperatorPINCheck, maintenance, timeoutWarning, board,
-            letterCheck, letterChecking, letterChecked, survey
+            letterCheck, letterChecking, letterChecked, survey, queueWithoutCard, queueWithCard, queueTaking,
+            queueTakingWithCard, queueTicket, queueNotPrinted
     }
 
     static func harness(at stage: Stage) -> Harness {
-        var h = stage == .survey ? Harness(policy: KioskSurveyTests.surveyPolicy()) : Harness()
+        var h =
+            stage == .survey
+            ? Harness(policy: KioskSurveyTests.surveyPolicy())
+            : stage.rawValue.hasPrefix("queue") ? Harness(policy: Fixtures.queuePolicy()) : Harness()
         switch stage {
         case .idle: break
         case .idleBlocked: h.send(.healthChanged(Health(diskFull: true)))
@@ -1295,6 +1299,15 @@ struct KioskExhaustiveTests {
             h.press(.character("7"))
             h.press(.submitLetterNumber)
         case .survey: h.toDone(); h.press(.finish)
+        case .queueWithoutCard: h.press(.openQueue)
+        case .queueWithCard: h.toMenu(); h.press(.openQueue)
+        case .queueTaking: h.press(.openQueue); h.press(.queueService("KK"))
+        case .queueTakingWithCard: h.toMenu(); h.press(.openQueue); h.press(.queueService("KK"))
+        case .queueTicket: h.press(.openQueue); h.press(.queueService("KK")); h.send(.ticketTaken(.printed(Fixtures.queueTicket)))
+        case .queueNotPrinted:
+            h.press(.openQueue)
+            h.press(.queueService("KK"))
+            h.send(.ticketTaken(.notPrinted(Fixtures.queueTicket, .paperOut)))
         }
         return h
     }
@@ -1317,6 +1330,9 @@ struct KioskExhaustiveTests {
         case .board(let page): [.board(page)]
         case .letterCheck: [.letterCheck, .letterCheckResult, .timeoutWarning]
         case .survey: [.survey]
+        case .queueServices: [.queueServices, .timeoutWarning]
+        case .queueTaking: [.queueTaking]
+        case .queueTicket: [.queueTicket]
         }
     }
 
@@ -1329,7 +1345,9 @@ struct KioskExhaustiveTests {
             .error: .error(.unknownCard), .operatorPIN: .operatorPIN, .awaitingOperatorPINCheck: .operatorPIN,
             .maintenance: .maintenance, .timeoutWarning: .menu, .board: .board(.activities), .letterCheck: .letterCheck,
             .letterChecking: .letterCheck, .letterChecked: .letterCheck,
-            .survey: .survey,
+            .survey: .survey, .queueWithoutCard: .queueServices, .queueWithCard: .queueServices,
+            .queueTaking: .queueTaking, .queueTakingWithCard: .queueTaking, .queueTicket: .queueTicket,
+            .queueNotPrinted: .queueTicket,
         ]
         for stage in Stage.allCases {
             #expect(Self.harness(at: stage).state == expected[stage], "\(stage)")
@@ -1352,7 +1370,9 @@ struct KioskExhaustiveTests {
 
         // Personal data lives only in a running session.
         switch state {
-        case .idle, .done, .error, .board, .survey: #expect(h.machine.session == nil)
+        case .idle, .done, .error, .board, .survey, .queueTicket: #expect(h.machine.session == nil)
+        // With a card they hold it, without one nothing (KioskQueueTests).
+        case .queueServices, .queueTaking: break
         default: #expect(h.machine.session != nil)
         }
         if effects.clearsSession { #expect(h.machine.session == nil || state == .readingCard) }
@@ -1369,7 +1389,7 @@ struct KioskExhaustiveTests {
             case .lookUp(let uid):
                 // Only a card that starts a session is looked up.
                 switch before {
-                case .idle, .done, .error, .board, .survey: #expect(state == .readingCard)
+                case .idle, .done, .error, .board, .survey, .queueTicket: #expect(state == .readingCard)
                 default: Issue.record("a look-up in \(before)")
                 }
                 #expect(h.machine.session?.card == uid)
@@ -1381,6 +1401,7 @@ struct KioskExhaustiveTests {
             case .collect: #expect(state == .collecting)
             case .checkLetter: #expect(state == .letterCheck)
             case .recordSurvey: #expect(before == .survey && state == .idle)
+            case .takeTicket: #expect(before == .queueServices && state == .queueTaking)
             case .speak: Issue.record("speech is off")
             case .show, .clearSession: break
             }

@@ -73,18 +73,38 @@ struct SurveyIntegrationTests {
         #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", setup.config]).status == 0)
         #expect(try Self.surveys(setup).isEmpty)
 
-        // A day later (the stored day moved back one, as the clock would move on): the day's totals go, once.
+        // Two days later (the stored day moved back, as the clock would move on): the day is over, but one answer
+        // would name the resident served: it is held back, and `kiosk status` counts it as waiting.
         let moved = try Services.run(
-            "/usr/bin/sqlite3", [database, "UPDATE survey_count SET day = date(day, '-1 day')"])
+            "/usr/bin/sqlite3", [database, "UPDATE survey_count SET day = date(day, '-2 day')"])
         #expect(moved.status == 0, "\(moved.output)")
+        #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", setup.config]).status == 0)
+        #expect(try Self.surveys(setup).isEmpty, "a day of one answer is not uploaded")
+        let status = try await Services.runDetached(Self.kiosk, ["status", "--config", setup.config]).output
+        #expect(status.contains("survey:          1 day(s) not uploaded (1 answer(s);"), "\(status)")
+        #expect(status.contains("pick-ups:        0 prepared letter(s) waiting"), "\(status)")
+
+        // Yesterday: five answers for S-30, four for S-10. The day carries the held-back one in: S-30 has its own
+        // cell, S-41 (1) and S-10 (4) are merged into `*` (5); no cell has fewer than five, and no S-41 or S-10.
+        let added = try Services.run(
+            "/usr/bin/sqlite3",
+            [
+                database,
+                "INSERT INTO survey_count (day, service, rating, answers) VALUES "
+                    + "(date('now', '+7 hours', '-1 day'), 'S-30', 4, 5), (date('now', '+7 hours', '-1 day'), 'S-10', 2, 4)",
+            ])
+        #expect(added.status == 0, "\(added.output)")
         #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", setup.config]).status == 0)
         let surveys = try Self.surveys(setup)
         #expect(surveys.count == 1, "\(surveys)")
         let body = try #require(surveys.values.first)
-        #expect(body.contains(#""service":"S-41""#) && body.contains(#""satisfied":1"#), "\(body)")
-        #expect(body.contains(#""verySatisfied":0"#) && body.contains(#""veryDissatisfied":0"#), "\(body)")
+        #expect(body.contains(#""service":"S-30""#) && body.contains(#""verySatisfied":5"#), "\(body)")
+        #expect(body.contains(#""service":"*""#) && body.contains(#""satisfied":1"#), "\(body)")
+        #expect(body.contains(#""dissatisfied":4"#), "\(body)")
+        #expect(!body.contains("S-41") && !body.contains("S-10"), "\(body)")
         #expect(!ProvincialAPIIntegrationTests.holdsNIKShapedNumber(body) && !body.contains("04A21B6C"), "\(body)")
         let yesterday = try #require(surveys.keys.first?.split(separator: " ").last.map(String.init))
+        #expect(body.contains(#""from":""#), "covers two days: \(body)")
         #expect(
             try Services.run("/usr/bin/sqlite3", [database, "SELECT DISTINCT uploaded FROM survey_count"])
                 .output.trimmingCharacters(in: .whitespacesAndNewlines) == "1")

@@ -18,7 +18,7 @@ struct KioskDatabaseTests {
                 try db.indexes(on: "card").map(\.columns), try db.indexes(on: "resident").map(\.columns)
             )
         }
-        #expect(applied == ["registry-v1", "registry-v2", "registry-v3", "records-v1", "board-v1", "pickups-v1", "survey-v1"])
+        #expect(applied == ["registry-v1", "registry-v2", "registry-v3", "records-v1", "board-v1", "pickups-v1", "survey-v1", "queue-v1"])
         #expect(tables.count == 5, "\(tables)")
         #expect(cardIndexes.contains(["number"]))
         #expect(cardIndexes.contains(["hex"]))
@@ -39,7 +39,7 @@ struct KioskDatabaseTests {
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM resident")
             )
         }
-        #expect(applied == ["registry-v1", "registry-v2", "registry-v3", "records-v1", "board-v1", "pickups-v1", "survey-v1"])
+        #expect(applied == ["registry-v1", "registry-v2", "registry-v3", "records-v1", "board-v1", "pickups-v1", "survey-v1", "queue-v1"])
         #expect(residents == 8)
     }
 

@@ -25,6 +25,11 @@ struct ContractTests {
         letterNumber: "S-41/001/1809072001/XI/2026", purpose: "Melamar pekerjaan", residentNik: "1809071205900013",
         capturedAt: date, clockSynced: false, printOutcome: .failed, printProblem: "paperOut",
         pickupId: "PM-2026-0042")
+    /// A ticket taken after a card and PIN (one without a card has no residentNik).
+    static let ticket = QueueTicketUpload(
+        id: "01KB0Q4V7W3YB2E6C1D9N8M5TA", kioskId: "1809072001-01", villageCode: "1809072001", number: "061226-007-K2",
+        date: "2026-12-06", service: "KK", takenAt: date, clockSynced: true, printOutcome: .failed,
+        printProblem: "paperOut", residentNik: "1809071205900013")
     static let resident = RegistryResident(
         name: "WARGA UJI", birthPlace: "HANURA", birthDate: "1990-05-12", sex: "L", address: "JL. UJI 1",
         hamlet: "DUSUN I", rt: "001", rw: "002", religion: "ISLAM", maritalStatus: "KAWIN", occupation: "PETANI",
@@ -115,7 +120,7 @@ struct ContractTests {
             (
                 "SurveyDay",
                 SurveyDay(
-                    kioskId: "1809072001-01", date: "2026-12-05",
+                    kioskId: "1809072001-01", date: "2026-12-05", from: "2026-12-03",
                     services: [
                         SurveyCounts(
                             service: "S-41", verySatisfied: 3, satisfied: 5, dissatisfied: 1, veryDissatisfied: 0)
@@ -125,6 +130,8 @@ struct ContractTests {
                 "SurveyCounts",
                 SurveyCounts(service: "S-41", verySatisfied: 3, satisfied: 5, dissatisfied: 1, veryDissatisfied: 0)
             ),
+            ("TicketBatch", TicketBatch(tickets: [ticket])),
+            ("QueueTicket", ticket),
             ("Board", board),
             ("BoardLine", board.summary[0]),
             ("BoardActivity", board.activities[0]),

@@ -61,18 +61,24 @@ public struct Slip: Hashable, Sendable {
         ])
     }
 
-    /// OpenSID's queue ticket: `ddmmyy-NNN`, a daily counter from 001.
-    public static func queueTicket(day: CalendarDate, counter: Int, village: String) -> Slip {
+    /// OpenSID's queue ticket: the number large (`ddmmyy-NNN`, a daily counter from 001, with the kiosk's station),
+    /// the service, the date and time, the village. Nothing of the resident, card or not.
+    public static func queueTicket(_ ticket: QueueTicket, village: String) -> Slip {
         Slip([
             .title("DESA \(village.uppercased())"),
             .centered("NOMOR ANTREAN"),
-            .title(queueNumber(day: day, counter: counter)),
-            .centered(IndonesianDate.long(day)),
+            .title("\(ticket.number)"),
+            .rule,
+            .field("Layanan", ticket.service.title),
+            .field("Tanggal", IndonesianDate.long(ticket.number.day)),
+            .field("Jam", ticket.time),
+            .rule,
+            .text("Tunggu sampai nomor Anda dipanggil petugas."),
         ])
     }
 
     /// `251126-007`.
     public static func queueNumber(day: CalendarDate, counter: Int) -> String {
-        "\(day.day.zeroPadded(2))\(day.month.zeroPadded(2))\((day.year % 100).zeroPadded(2))-\(counter.zeroPadded(3))"
+        "\(QueueNumber(day: day, counter: counter))"
     }
 }

@@ -1,12 +1,47 @@
 /// The screens of the resident flow, built from the state machine's data and `Teks`.
 public enum KioskScreens {
-    public static func idle(health: Health) -> Screen {
+    /// `queue`: a ticket can be taken without a card (`[queue] without_card`), so idle offers it too.
+    public static func idle(health: Health, queue: Bool = false) -> Screen {
         if let blocking = health.blockingError {
             return Screen(
                 id: .error(blocking), icon: .warning, title: Teks.errorTitle(blocking),
                 lines: Teks.errorLines(blocking), prompt: Teks.errorTitle(blocking))
         }
-        return Screen(id: .idle, icon: .card, title: Teks.idleTitle, lines: Teks.idleLines, prompt: Teks.idlePrompt)
+        return Screen(
+            id: .idle, icon: .card, title: Teks.idleTitle, lines: Teks.idleLines,
+            choices: queue ? [Button(.openQueue, Teks.queueWithoutCardButton, role: .choice)] : [],
+            prompt: Teks.idlePrompt)
+    }
+
+    /// "Ambil Nomor Antrean": one choice per service, numbered from 1 as a keypad selects them.
+    public static func queueServices(_ services: [QueueService], withCard: Bool) -> Screen {
+        Screen(
+            id: .queueServices, icon: .clock, title: Teks.queueTitle, lines: Teks.queueLines,
+            choices: services.enumerated().map {
+                Button(.queueService($1.code), "\($0 + 1). \($1.title)", role: .choice)
+            },
+            actions: [withCard ? Button(.back, Teks.back) : Button(.cancel, Teks.cancel)], prompt: Teks.queuePrompt)
+    }
+
+    public static func queueTaking() -> Screen {
+        Screen(
+            id: .queueTaking, icon: .clock, title: Teks.queueTakingTitle, lines: Teks.queueTakingLines,
+            prompt: Teks.queueTakingPrompt)
+    }
+
+    /// The number taken; `notPrinted` when the slip failed, and the screen is then what the resident has.
+    public static func queueTicket(_ ticket: QueueTicket, notPrinted: PrinterProblem? = nil) -> Screen {
+        let number = "\(ticket.number)"
+        guard let problem = notPrinted else {
+            return Screen(
+                id: .queueTicket, icon: .check, title: Teks.queueTicketTitle(number),
+                lines: Teks.queueTicketLines(service: ticket.service.title),
+                actions: [Button(.finish, Teks.finish, role: .primary)], prompt: Teks.queueTicketPrompt(number))
+        }
+        return Screen(
+            id: .queueTicket, icon: .warning, title: Teks.queueTicketTitle(number),
+            lines: Teks.queueNotPrintedLines(service: ticket.service.title, problem: problem),
+            actions: [Button(.finish, Teks.finish, role: .primary)], prompt: Teks.queueNotPrintedPrompt(number))
     }
 
     public static func readingCard() -> Screen {
@@ -24,12 +59,17 @@ public enum KioskScreens {
     }
 
     /// Choices are numbered from 1 on every page, as a keypad's digits select them.
-    public static func menu(letters: [LetterKind], page: Int, pages: Int, residentName: String) -> Screen {
+    /// `queue`: the kiosk hands queue numbers, so the menu offers "Ambil Nomor Antrean" beside its letters.
+    public static func menu(letters: [LetterKind], page: Int, pages: Int, residentName: String, queue: Bool = false)
+        -> Screen
+    {
         Screen(
             id: .menu, icon: .letter, title: Teks.menuTitle,
             lines: Teks.menuLines(resident: residentName) + pageLine(page, pages),
             choices: letters.enumerated().map { Button(.letter($1.code), "\($0 + 1). \($1.title)", role: .choice) },
-            actions: [Button(.cancel, Teks.cancel)] + pageButtons(page, pages), prompt: Teks.menuPrompt)
+            actions: [Button(.cancel, Teks.cancel)] + pageButtons(page, pages)
+                + (queue ? [Button(.openQueue, Teks.queueButton)] : []),
+            prompt: Teks.menuPrompt)
     }
 
     /// "Surat Siap Diambil": `letters` is one page of the resident's prepared letters, paired with their index in the

@@ -67,6 +67,12 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
     case letterCheckResult
     /// "Bagaimana pelayanan kami?": four faces after "Selesai".
     case survey
+    /// "Ambil Nomor Antrean": the services a queue number can be taken for.
+    case queueServices
+    /// The ticket is recorded and printing.
+    case queueTaking
+    /// The number taken, printed or (the slip failed) shown for the resident to note.
+    case queueTicket
 
     /// A short stable name for logs, scripts and file names: `idle`, `pin`, `error-paper-out`.
     public var description: String {
@@ -88,6 +94,9 @@ public enum ScreenID: Hashable, Sendable, CustomStringConvertible {
         case .letterCheck: "letter-check"
         case .letterCheckResult: "letter-check-result"
         case .survey: "survey"
+        case .queueServices: "queue"
+        case .queueTaking: "queue-taking"
+        case .queueTicket: "queue-ticket"
         }
     }
 }
@@ -172,6 +181,10 @@ public enum ButtonID: Hashable, Sendable {
     case submitLetterNumber
     /// A face of the satisfaction survey.
     case rating(SurveyAnswer.Rating)
+    /// "Ambil Nomor Antrean", on the menu (and on idle where tickets need no card).
+    case openQueue
+    /// A queue service, by its code.
+    case queueService(String)
 }
 
 /// The PIN entry: how many digits are typed (never which), of how many.

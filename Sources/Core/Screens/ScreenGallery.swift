@@ -87,6 +87,14 @@ public enum ScreenGallery {
                     note: Teks.testPrinted(letter: .printed, slip: .failed(.paperOut)))
             ))
         gallery.append(("survey", KioskScreens.survey()))
+        // Queue tickets: idle offering one without a card, the services, the number printed and not printed.
+        let ticket = QueueTicket(
+            number: QueueNumber(day: CalendarDate(year: 2026, month: 12, day: 6)!, counter: 7, station: 2),
+            service: QueueService.defaults[0], takenAt: Timestamp(millisecondsSince1970: 1_796_540_700_000))
+        gallery.append(("idle-queue", KioskScreens.idle(health: Health(), queue: true)))
+        gallery.append(("queue-services", KioskScreens.queueServices(QueueService.defaults, withCard: false)))
+        gallery.append(("queue-ticket", KioskScreens.queueTicket(ticket)))
+        gallery.append(("queue-ticket-not-printed", KioskScreens.queueTicket(ticket, notPrinted: .paperOut)))
         return gallery.enumerated().map { index, entry in
             ((index + 1 < 10 ? "0" : "") + "\(index + 1)-" + entry.0, entry.1)
         }

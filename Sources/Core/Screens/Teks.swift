@@ -91,6 +91,39 @@ public enum Teks {
         }
     }
 
+    // Queue tickets (antrean)
+    public static let queueButton = "Ambil Nomor Antrean"
+    /// On idle where a ticket needs no card: says so, for a visitor without an e-KTP.
+    public static let queueWithoutCardButton = "Ambil Nomor Antrean (tanpa e-KTP)"
+    public static let queueTitle = "Ambil Nomor Antrean"
+    public static let queueLines = ["Untuk layanan yang dilayani petugas desa.", "Sentuh layanan yang Anda perlukan."]
+    public static let queuePrompt = "Ambil nomor antrean. Sentuh layanan yang Anda perlukan."
+    public static let queueTakingTitle = "Mencetak Nomor Antrean"
+    public static let queueTakingLines = ["Mohon tunggu."]
+    public static let queueTakingPrompt = "Mohon tunggu, nomor antrean Anda sedang dicetak."
+    public static func queueTicketTitle(_ number: String) -> String { "Nomor Antrean: \(number)" }
+    public static func queueTicketLines(service: String) -> [String] {
+        [service, "Ambil struk nomor antrean Anda.", "Tunggu sampai nomor Anda dipanggil."]
+    }
+    public static func queueTicketPrompt(_ number: String) -> String {
+        "Nomor antrean Anda \(spokenNumber(number)). Ambil struk Anda, lalu tunggu sampai nomor Anda dipanggil."
+    }
+    /// The slip did not print: the number stays the resident's, so the screen says it and asks them to note it.
+    public static func queueNotPrintedLines(service: String, problem: PrinterProblem) -> [String] {
+        [
+            service, "Struk tidak tercetak (\(printerProblem(problem))).", "Catat nomor ini, lalu tunjukkan ke petugas.",
+        ]
+    }
+    public static func queueNotPrintedPrompt(_ number: String) -> String {
+        "Struk tidak tercetak. Nomor antrean Anda \(spokenNumber(number)). Catat nomor ini, lalu tunjukkan ke petugas."
+    }
+    /// The number as a voice should say it: the counter, and the station (the date is on the screen).
+    static func spokenNumber(_ number: String) -> String {
+        let parts = number.split(separator: "-")
+        guard parts.count >= 2, let counter = Int(parts[1]) else { return number }
+        return "\(counter)" + (parts.count > 2 ? ", kios \(parts[2].dropFirst())" : "")
+    }
+
     // Maintenance
     public static let maintenanceTitle = "Mode Petugas"
     public static func maintenanceLines(health: Health) -> [String] {

@@ -25,6 +25,9 @@ public enum KioskEffect: Hashable, Sendable {
     case setOutOfService(Bool, by: CardUID)
     /// Count one survey answer in today's totals.
     case recordSurvey(SurveyAnswer)
+    /// Take the day's next queue number and record the ticket (one transaction), print its slip, then answer
+    /// `.ticketTaken`.
+    case takeTicket(QueueRequest)
 }
 
 /// A PIN as typed. Printing it shows stars only.

@@ -34,6 +34,8 @@ public enum KioskEvent: Hashable, Sendable {
     case testPrinted(TestPrintResult)
     /// The printers answered the operator's "paper refilled": what they still report, `nil` when all are ready.
     case printerChecked(PrinterProblem?)
+    /// How taking a queue ticket ended.
+    case ticketTaken(TicketOutcome)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
     case tick
 

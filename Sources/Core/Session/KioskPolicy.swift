@@ -43,6 +43,11 @@ public struct KioskPolicy: Hashable, Sendable {
     /// How long the survey waits for a face; then it goes back to idle and records nothing.
     public var surveyTimeout: Duration = .seconds(20)
 
+    /// The services a queue number can be taken for (`[queue]`); empty: the kiosk hands no numbers.
+    public var queueServices: [QueueService] = []
+    /// Whether a queue number can be taken without a card, from the idle screen (`[queue] without_card`).
+    public var queueWithoutCard = false
+
     public init() {}
 
     /// The shortest lockout a kiosk may be configured with.

@@ -43,6 +43,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case letterCheck(operatorCard: CardUID, LetterEntry)
         /// "Bagaimana pelayanan kami?" after a service of kind `service` (a letter code); nothing personal.
         case survey(service: String)
+        /// "Ambil Nomor Antrean": `who` tapped a card and typed the PIN, `nil` for a visitor without a card.
+        case queueServices(Identified?)
+        /// The ticket asked for is recorded and printing. It finishes even if the card leaves.
+        case queueTaking(QueueRequest)
+        /// The number taken; `notPrinted` when the slip failed and the screen is what the resident has.
+        case queueTicket(QueueTicket, notPrinted: PrinterProblem?)
 
         /// The state's name, as logs may show it: never any of its data.
         public var description: String {
@@ -64,6 +70,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .board: "board"
             case .letterCheck: "letterCheck"
             case .survey: "survey"
+            case .queueServices: "queueServices"
+            case .queueTaking: "queueTaking"
+            case .queueTicket: "queueTicket"
             }
         }
     }
@@ -136,7 +145,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         self.letters = catalogue.selfService
         self.clock = clock
         self.health = health
-        self.screen = KioskScreens.idle(health: health)
+        self.screen = KioskScreens.idle(health: health, queue: policy.queueWithoutCard && !policy.queueServices.isEmpty)
     }
 
     /// When the runtime should send `.tick`; `nil` when nothing is waiting on time.
@@ -158,6 +167,18 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         switch event {
         case .tick:
             return tick(now: now)
+        case .ticketTaken(let outcome):
+            guard case .queueTaking(let request) = state else { return [] }
+            // The ticket is recorded (or not): the resident's data, if a card was tapped, goes now.
+            let cleared: [KioskEffect] = request.resident != nil ? [.clearSession] : []
+            switch outcome {
+            case .printed(let ticket): return cleared + enter(.queueTicket(ticket, notPrinted: nil), now: now)
+            case .notPrinted(let ticket, let problem):
+                return cleared + enter(.queueTicket(ticket, notPrinted: problem), now: now)
+            case .notTaken(let problem):
+                if problem == .diskFull { health.diskFull = true }
+                return cleared + enter(.error(problem == .diskFull ? .diskFull : .storageFailed), now: now)
+            }
         case .cardPresented(let uid, let chip):
             // One card at a time: a second card in the field changes nothing.
             guard acceptsCard else { return [] }
@@ -281,7 +302,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Redraws the screens that show the kiosk's health (idle, maintenance) after it changed.
     private mutating func showHealth() -> [KioskEffect] {
         switch state {
-        case .idle: return show(KioskScreens.idle(health: health))
+        case .idle: return show(KioskScreens.idle(health: health, queue: offersQueueWithoutCard))
         // Under a timeout warning the warning stays; `.extendTime` brings the screen back with the new health.
         case .maintenance: return isWarning || screen.id == .diagnostics ? [] : show(screen(for: state))
         default: return []
@@ -390,8 +411,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .done where policy.survey && surveyService != nil:
             // The resident took the card, as the done screen asks: their service is over, the survey follows.
             return enter(.survey(service: surveyService ?? ""), now: now)
-        case .survey:
-            // The card leaves before the survey is answered, as it should.
+        case .survey, .queueServices(.none), .queueTicket:
+            // The card leaves before the survey is answered, as it should; a visitor without a card, or with their
+            // ticket, has no session the card holds.
+            return []
+        case .queueTaking:
+            // Recorded and printing: it finishes, and the screen then holds nothing of the resident.
             return []
         case .printing:
             // The letter is numbered and recorded and its pages are on their way: finish it. The printing screen
@@ -441,6 +466,18 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case (.survey(let service), .rating(let rating)):
             return [.recordSurvey(SurveyAnswer(service: service, rating: rating))] + leaveToIdle(now: now)
         case (.survey, .cancel):
+            return leaveToIdle(now: now)
+        case (.idle, .openQueue) where policy.queueWithoutCard && !policy.queueServices.isEmpty:
+            return enter(.queueServices(.none), now: now)
+        case (.menu(let who, _), .openQueue) where !policy.queueServices.isEmpty:
+            return enter(.queueServices(who), now: now)
+        case (.queueServices(let who), .queueService(let code)):
+            guard let service = policy.queueServices.first(where: { $0.code == code }) else { return [] }
+            let request = QueueRequest(service: service, resident: who?.resident)
+            return enter(.queueTaking(request), now: now) + [.takeTicket(request)]
+        case (.queueServices(let who?), .back):
+            return enter(.menu(who, page: 0), now: now)
+        case (.queueServices, .cancel), (.queueTicket, .finish):
             return leaveToIdle(now: now)
         case (.pinEntry, .cancel), (.operatorPIN, .cancel), (.pickups, .cancel), (.menu, .cancel), (.purpose, .cancel),
             (.confirm, .cancel), (.done, .finish), (.error, .finish), (.maintenance, .exitMaintenance), (.board, .back):
@@ -604,7 +641,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             case .readingCard: return fail(.storageFailed, now: now)
             // The store did not answer: prepared letters never hold up the menu.
             case .findingPickups(let who): return enter(.menu(who, page: 0), now: now)
-            case .printing, .collecting:
+            case .printing, .collecting, .queueTaking:
                 // The printer never reported back: say so rather than wait forever.
                 health.printerProblem = .unknown
                 return fail(.printer(.unknown), now: now)
@@ -660,9 +697,12 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             switch state {
             case .idle: (nil, false)
             case .readingCard, .findingPickups: (policy.lookupTimeout, false)
-            case .pinEntry, .operatorPIN, .pickups, .menu, .purpose, .confirm: (policy.inactivityTimeout, true)
-            case .printing, .collecting: (policy.printTimeout, false)
-            case .done: (policy.doneDisplay, false)
+            case .pinEntry, .operatorPIN, .pickups, .menu, .purpose, .confirm, .queueServices:
+                (policy.inactivityTimeout, true)
+            case .printing, .collecting, .queueTaking: (policy.printTimeout, false)
+            case .done, .queueTicket(_, notPrinted: .none): (policy.doneDisplay, false)
+            // A number not printed stays up long enough to be written down.
+            case .queueTicket: (policy.inactivityTimeout, false)
             case .error: (policy.errorDisplay, false)
             case .maintenance, .letterCheck: (policy.maintenanceTimeout, true)
             // Nothing is lost when the board goes: back to idle without a warning.
@@ -682,7 +722,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether a card presented now starts a session: only when none runs.
     private var acceptsCard: Bool {
         switch state {
-        case .idle, .done, .error, .board, .survey: true
+        case .idle, .done, .error, .board, .survey, .queueTicket: true
         default: false
         }
     }
@@ -690,10 +730,14 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
     /// Whether the state holds a session's card or personal data, which leaving it clears.
     var holdsSession: Bool {
         switch state {
-        case .idle, .done, .error, .board, .survey: false
+        case .idle, .done, .error, .board, .survey, .queueServices(.none), .queueTicket: false
+        case .queueTaking(let request): request.resident != nil
         default: true
         }
     }
+
+    /// Whether idle offers a queue number to a visitor without a card.
+    private var offersQueueWithoutCard: Bool { policy.queueWithoutCard && !policy.queueServices.isEmpty }
 
     /// Whether the timeout warning is up.
     private var isWarning: Bool { deadline?.countdown != nil }
@@ -712,7 +756,7 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
 
     private func screen(for state: State) -> Screen {
         switch state {
-        case .idle: return KioskScreens.idle(health: health)
+        case .idle: return KioskScreens.idle(health: health, queue: offersQueueWithoutCard)
         case .readingCard: return KioskScreens.readingCard()
         case .pinEntry(_, let pin, _), .operatorPIN(_, let pin, _):
             return KioskScreens.pinEntry(entered: pin.digits.count, length: policy.pinLength)
@@ -729,7 +773,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .menu(let who, let page):
             let shown = self.page(page, of: letters)
             return KioskScreens.menu(
-                letters: shown.items, page: shown.page, pages: shown.pages, residentName: who.resident.name)
+                letters: shown.items, page: shown.page, pages: shown.pages, residentName: who.resident.name,
+                queue: !policy.queueServices.isEmpty)
         case .purpose(_, let letter, let page):
             let shown = self.page(page, of: Array(letter.purposes.enumerated()))
             return KioskScreens.purpose(
@@ -742,6 +787,9 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
         case .error(let error): return KioskScreens.error(error)
         case .maintenance: return KioskScreens.maintenance(health: health, note: maintenanceNote)
         case .survey: return KioskScreens.survey()
+        case .queueServices(let who): return KioskScreens.queueServices(policy.queueServices, withCard: who != nil)
+        case .queueTaking: return KioskScreens.queueTaking()
+        case .queueTicket(let ticket, let problem): return KioskScreens.queueTicket(ticket, notPrinted: problem)
         case .board(let page): return KioskScreens.boardDetail(page)
         case .letterCheck(_, let entry):
             if let result = entry.result {

@@ -8,7 +8,7 @@ struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract:
-            "Show the upload queue, the last upload and error, the enrollment and the printer as the last letter found it."
+            "Show the upload queue, the last upload and error, the enrollment, the printers, and what waits (counts only)."
     )
 
     @OptionGroup var options: ConfigOption
@@ -46,6 +46,17 @@ struct StatusCommand: AsyncParsableCommand {
             print("thermal printer: \(StoredPrinterState.inWords(thermal))\(at ?? "")\(job)")
         } else if settings.printing.thermal != nil {
             print("thermal printer: unknown (nothing printed or checked yet)")
+        }
+        // Counts only: what waits, never whose.
+        let waiting = try WaitingCounts.read(database, today: now.date())
+        print("pick-ups:        \(waiting.pickupsWaiting) prepared letter(s) waiting for collection")
+        print(
+            "survey:          \(waiting.surveyDaysNotUploaded) day(s) not uploaded (\(waiting.surveyAnswersNotUploaded) "
+                + "answer(s); today, and days with fewer than \(SurveyCells.minimumAnswers) answers, wait)")
+        if !settings.policy.queueServices.isEmpty || waiting.ticketsNotUploaded + waiting.ticketsToday > 0 {
+            print(
+                "queue tickets:   \(waiting.ticketsToday) taken today; \(waiting.ticketsNotUploaded) waiting for upload"
+                    + (waiting.ticketsRejected > 0 ? "; \(waiting.ticketsRejected) rejected (kept)" : ""))
         }
     }
 

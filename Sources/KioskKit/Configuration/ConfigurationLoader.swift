@@ -391,6 +391,9 @@ package enum ConfigurationLoader {
             policy.surveyTimeout = .seconds(survey.int("timeout_seconds", default: 20, range: 5...120))
             survey.rejectUnknownKeys()
         }
+        if let queue = root.section("queue") {
+            (policy.queueServices, policy.queueWithoutCard) = Self.queue(queue, thermal: printing.thermal != nil)
+        }
 
         root.rejectUnknownKeys()
         guard report.problems.isEmpty, let kioskID, let village, let villageName else {

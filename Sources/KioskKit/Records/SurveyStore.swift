@@ -62,6 +62,15 @@ package struct SurveyStore: Sendable {
         }
     }
 
+    /// Deletes the counts of days the province has and that are before `day` (the retention's first day).
+    @discardableResult
+    package func purge(uploadedBefore day: CalendarDate) throws -> Int {
+        try database.pool.write { db in
+            try db.execute(sql: "DELETE FROM survey_count WHERE uploaded = 1 AND day < ?", arguments: ["\(day)"])
+            return db.changesCount
+        }
+    }
+
     /// The province has `day`'s counts.
     package func markUploaded(_ day: String) throws {
         try database.pool.write { db in

@@ -116,7 +116,8 @@ package enum KioskApp {
                 speaker: options.speaker ?? speaker, pickups: pickups, issuedLetters: store,
                 maintenance: try options.maintenance ?? KioskPrinterMaintenance(setup: letterSetup, logger: logger),
                 serviceSwitch: ServiceSwitch(state: DeviceState(database: database)),
-                survey: SurveyStore(database: database)),
+                survey: SurveyStore(database: database),
+                queue: try queueDesk(settings: settings, setup: letterSetup, records: store)),
             events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)
@@ -151,7 +152,7 @@ package enum KioskApp {
                 .init(
                     service: HeartbeatService(
                         store: store, client: client, logger: Logger(label: "kiosk.heartbeat"),
-                        interval: settings.api.heartbeatInterval),
+                        interval: settings.api.heartbeatInterval, retentionDays: settings.records.retentionDays),
                     serviceName: "heartbeat"))
             services.append(
                 .init(
@@ -238,6 +239,18 @@ package enum KioskApp {
                 "the registry holds no residents: every card is unknown; run kiosk import residents FILE.csv")
         }
         return registry
+    }
+
+    /// The desk that hands queue tickets, where `[queue]` is on (the configuration made sure of a thermal printer).
+    private static func queueDesk(settings: KioskSettings, setup: LetterSetup, records: SQLiteRecordStore) throws
+        -> QueueDesk?
+    {
+        guard !settings.policy.queueServices.isEmpty,
+            let slips = setup.slips(renderer: try setup.composer().renderer)
+        else { return nil }
+        return QueueDesk(
+            store: QueueStore(records: records), slips: slips, village: settings.villageName,
+            logger: Logger(label: "kiosk.queue"))
     }
 }
 

@@ -24,6 +24,8 @@ package struct KioskRuntime: Service {
         var serviceSwitch: ServiceSwitch? = nil
         /// Where survey answers are counted; `nil` drops them.
         var survey: SurveyStore? = nil
+        /// Records and prints queue tickets; `nil` where the kiosk hands none (`[queue]` off).
+        var queue: QueueDesk? = nil
     }
 
     let policy: KioskPolicy
@@ -259,6 +261,13 @@ package struct KioskRuntime: Service {
                         logger.error("survey answer not counted", metadata: ["error": "\(error)"])
                     }
                 }
+            case .takeTicket(let request):
+                let question = asked.next(.takeTicket)
+                children.addTask {
+                    let outcome = await ports.queue?.take(request) ?? .notTaken(.storageFailed)
+                    await systemd?.outboxChanged()
+                    events.send(.ticketTaken(outcome), answering: question)
+                }
             case .checkLetter(let number):
                 // A read of the record store: a child task, like every effect that waits on the database.
                 let question = asked.next(.checkLetter)
@@ -276,6 +285,7 @@ package struct KioskRuntime: Service {
     struct Questions {
         enum Kind: Sendable {
             case lookUp, verifyPIN, issue, print, findPickups, collect, checkLetter, testPrint, checkPrinter, serviceSwitch
+            case takeTicket
         }
 
         struct Question: Sendable {

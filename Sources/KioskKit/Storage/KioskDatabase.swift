@@ -19,6 +19,7 @@ package struct KioskDatabase: Sendable {
         BoardStore.registerMigrations(in: &migrator)
         PickupStore.registerMigrations(in: &migrator)
         SurveyStore.registerMigrations(in: &migrator)
+        QueueStore.registerMigrations(in: &migrator)
         return migrator
     }
 

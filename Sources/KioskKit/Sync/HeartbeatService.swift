@@ -11,18 +11,23 @@ package struct HeartbeatService: Service {
     let client: ProvincialClient
     let logger: Logger
     var interval: Duration = .seconds(300)
+    /// Days an uploaded survey day or queue ticket is kept (`[records] retention_days`).
+    var retentionDays = 30
     let started = Date()
     /// The busy marker, read for the heartbeat's `busy`; only under systemd, where the runtime writes it.
     var busyMarker: BusyMarker? =
         ProcessInfo.processInfo.environment["RUNTIME_DIRECTORY"] == nil ? nil : BusyMarker.current()
 
     /// Beats through `client` every `interval`, with `store`'s queue.
-    package init(store: SQLiteRecordStore, client: ProvincialClient, logger: Logger, interval: Duration = .seconds(300))
-    {
+    package init(
+        store: SQLiteRecordStore, client: ProvincialClient, logger: Logger, interval: Duration = .seconds(300),
+        retentionDays: Int = 30
+    ) {
         self.store = store
         self.client = client
         self.logger = logger
         self.interval = interval
+        self.retentionDays = retentionDays
     }
 
     package func run() async throws {
@@ -72,8 +77,13 @@ package struct HeartbeatService: Service {
             try? store.deviceState.set([.lastHeartbeat: "\(Int64(Date().timeIntervalSince1970 * 1000))"])
             // Survey days that are over go with the heartbeat: as rarely, and as late, as it.
             await SurveyUpload(
-                store: SurveyStore(database: store.database), client: client, kioskID: store.kioskID, logger: logger
+                store: SurveyStore(database: store.database), client: client, kioskID: store.kioskID, logger: logger,
+                retentionDays: retentionDays
             ).sendDays(before: Timestamp.now().date())
+            // Queue tickets too: they carry no letter, and the province needs them the same day at most.
+            await QueueUpload(
+                store: QueueStore(records: store), client: client, logger: logger, retentionDays: retentionDays
+            ).send()
             return true
         } catch {
             logger.debug("heartbeat not sent", metadata: ["error": "\(error)"])

@@ -96,6 +96,10 @@ package final class ProvincialClient: Sendable {
         let _: Empty = try await call("POST", Endpoint.heartbeats, body: heartbeat)
     }
 
+    func tickets(_ batch: TicketBatch) async throws(APICallError) -> RecordBatchResult {
+        try await call("POST", Endpoint.tickets, body: batch)
+    }
+
     func surveyDay(_ day: SurveyDay) async throws(APICallError) {
         let _: Empty = try await call("POST", Endpoint.surveys, body: day)
     }

@@ -213,6 +213,18 @@ struct APICommand: AsyncParsableCommand {
             let deliveries = summary.deliveries.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             print("\(summary.records.count) record(s) applied; deliveries: \(deliveries.joined(separator: ", "))")
             for (id, state) in summary.pickups.sorted(by: { $0.key < $1.key }) { print("pickup \(id): \(state)") }
+            // Queue tickets as the province has them: the number, the service, whether it printed, and whether a
+            // resident's NIK came with it (masked); a ticket taken without a card has none.
+            for body in summary.tickets.values.sorted() {
+                guard let ticket = try? APIJSON.decoder().decode(QueueTicketUpload.self, from: Data(body.utf8)) else {
+                    continue
+                }
+                let nik = ticket.residentNik.map { "NIK \($0.prefix(6))******\($0.suffix(4))" } ?? "no personal data"
+                print(
+                    "ticket \(ticket.number)  \(ticket.service)  \(ticket.kioskId)  print \(ticket.printOutcome.rawValue)  "
+                        + nik)
+            }
+            for (key, body) in summary.surveys.sorted(by: { $0.key < $1.key }) { print("survey \(key): \(body)") }
             // The latest heartbeat of each kiosk: what a fleet updater looks at (version, build, busy).
             for (kiosk, body) in summary.heartbeats.sorted(by: { $0.key < $1.key }) {
                 guard let beat = try? APIJSON.decoder().decode(Heartbeat.self, from: Data(body.utf8)) else { continue }

@@ -45,6 +45,15 @@ struct APIServer: Sendable {
                 return try json(200, RecordBatchResult(results: results))
             }
         }
+        router.post(RouterPath(Endpoint.tickets)) { request, context in
+            try await signed(request, context) { body, kiosk in
+                let batch = try APIJSON.decoder().decode(TicketBatch.self, from: body)
+                guard !batch.tickets.isEmpty, batch.tickets.count <= Endpoint.maximumBatch else {
+                    return problem(413, "batch-size", "send 1 to \(Endpoint.maximumBatch) tickets per request")
+                }
+                return try json(200, RecordBatchResult(results: try store.apply(batch.tickets, from: kiosk)))
+            }
+        }
         router.post(RouterPath(Endpoint.heartbeats)) { request, context in
             try await signed(request, context) { body, kiosk in
                 let heartbeat = try APIJSON.decoder().decode(Heartbeat.self, from: body)
@@ -61,16 +70,18 @@ struct APIServer: Sendable {
                 guard day.kioskId == kiosk.id else {
                     return problem(400, "wrong-kiosk", "kioskId is not the kiosk that signed the request")
                 }
-                guard CalendarDate(iso: day.date) != nil, !day.services.isEmpty,
+                guard let last = CalendarDate(iso: day.date), !day.services.isEmpty,
+                    day.from.map({ CalendarDate(iso: $0).map { $0 <= last } ?? false }) ?? true,
                     day.services.allSatisfy({
-                        !$0.service.isEmpty
-                            && [$0.verySatisfied, $0.satisfied, $0.dissatisfied, $0.veryDissatisfied].allSatisfy {
-                                $0 >= 0
-                            }
+                        let counts = [$0.verySatisfied, $0.satisfied, $0.dissatisfied, $0.veryDissatisfied]
+                        return !$0.service.isEmpty && counts.allSatisfy { $0 >= 0 }
+                            && counts.reduce(0, +) >= SurveyDay.minimumCellAnswers
                     })
                 else {
                     return problem(
-                        400, "bad-survey", "a date YYYY-MM-DD and at least one service with counts of 0 or more")
+                        400, "bad-survey",
+                        "a date YYYY-MM-DD (and from, not after it) and at least one service, each with counts of 0 or "
+                            + "more and at least \(SurveyDay.minimumCellAnswers) answers in all")
                 }
                 try store.saveSurveyDay(day, body: body)
                 return Response(status: .noContent)

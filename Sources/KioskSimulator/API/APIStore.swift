@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 import GRDB
@@ -76,6 +77,14 @@ struct APIStore: Sendable {
                 sql: """
                     CREATE TABLE survey_day (kiosk_id TEXT NOT NULL, date TEXT NOT NULL, body TEXT NOT NULL,
                         PRIMARY KEY (kiosk_id, date))
+                    """)
+        }
+        migrator.registerMigration("api-v5-tickets") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE ticket (id TEXT PRIMARY KEY, kiosk_id TEXT NOT NULL, village_code TEXT NOT NULL,
+                        date TEXT NOT NULL, number TEXT NOT NULL, body TEXT NOT NULL,
+                        UNIQUE (village_code, date, number))
                     """)
         }
         try migrator.migrate(pool)
@@ -300,6 +309,56 @@ struct APIStore: Sendable {
         return nil
     }
 
+    /// Applies each valid queue ticket at most once (a known id is a duplicate); a number the village already has
+    /// for that day under another id is rejected: the province's own check that numbers are never given twice.
+    func apply(_ tickets: [QueueTicketUpload], from kiosk: Kiosk) throws -> [RecordResult] {
+        try pool.write { db in
+            var results: [RecordResult] = []
+            for ticket in tickets {
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM ticket WHERE id = ?", arguments: [ticket.id]) != nil {
+                    results.append(RecordResult(id: ticket.id, status: .duplicate))
+                    continue
+                }
+                if let reason = Self.problem(ticket, kiosk: kiosk) {
+                    results.append(RecordResult(id: ticket.id, status: .rejected, reason: reason))
+                    continue
+                }
+                let taken = try Int.fetchOne(
+                    db, sql: "SELECT 1 FROM ticket WHERE village_code = ? AND date = ? AND number = ?",
+                    arguments: [ticket.villageCode, ticket.date, ticket.number])
+                if taken != nil {
+                    results.append(
+                        RecordResult(
+                            id: ticket.id, status: .rejected,
+                            reason: "number: \(ticket.number) was given to another ticket on \(ticket.date)"))
+                    continue
+                }
+                let body = String(decoding: try APIJSON.encoder().encode(ticket), as: UTF8.self)
+                try db.execute(
+                    sql: """
+                        INSERT INTO ticket (id, kiosk_id, village_code, date, number, body)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [ticket.id, ticket.kioskId, ticket.villageCode, ticket.date, ticket.number, body])
+                results.append(RecordResult(id: ticket.id, status: .accepted))
+            }
+            return results
+        }
+    }
+
+    static func problem(_ ticket: QueueTicketUpload, kiosk: Kiosk) -> String? {
+        let crockford = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        if ticket.id.count != 26 || !ticket.id.allSatisfy(crockford.contains) { return "id: not a ULID" }
+        if ticket.kioskId != kiosk.id { return "kioskId: not the kiosk that signed the request" }
+        if ticket.villageCode != kiosk.villageCode { return "villageCode: the kiosk is enrolled for another village" }
+        if CalendarDate(iso: ticket.date) == nil { return "date: expected YYYY-MM-DD" }
+        if ticket.number.isEmpty || ticket.service.isEmpty { return "number and service: not empty" }
+        if let nik = ticket.residentNik, nik.count != 16 || !nik.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            return "residentNik: expected 16 digits, or none"
+        }
+        return nil
+    }
+
     func saveHeartbeat(_ heartbeat: Heartbeat, body: Data) throws {
         try pool.write { db in
             try db.execute(
@@ -389,6 +448,8 @@ struct APIStore: Sendable {
         var pickups: [String: String] = [:]
         /// Survey totals by `kioskId date`.
         var surveys: [String: String] = [:]
+        /// Queue tickets by id, as applied (the body the kiosk sent).
+        var tickets: [String: String] = [:]
     }
 
     struct AppliedRecord: Codable {
@@ -436,7 +497,11 @@ struct APIStore: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM survey_day") {
                 surveys["\(row["kiosk_id"] as String) \(row["date"] as String)"] = row["body"]
             }
-            return Summary(records: records, deliveries: deliveries, heartbeats: heartbeats, pickups: pickups, surveys: surveys)
+            var tickets: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, body FROM ticket") { tickets[row["id"]] = row["body"] }
+            return Summary(
+                records: records, deliveries: deliveries, heartbeats: heartbeats, pickups: pickups, surveys: surveys,
+                tickets: tickets)
         }
     }
 }
