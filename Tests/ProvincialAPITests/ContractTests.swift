@@ -150,6 +150,7 @@ struct ContractTests {
             Set(paths.keys) == [
                 Endpoint.enrollments, Endpoint.records, Endpoint.registry, Endpoint.heartbeats, Endpoint.kioskKeys,
                 Endpoint.letterVerification, Endpoint.letterPage, Endpoint.board, Endpoint.pickups, Endpoint.surveys,
+                Endpoint.tickets,
             ])
     }
 
