@@ -1303,7 +1303,10 @@ struct KioskExhaustiveTests {
         case .queueWithCard: h.toMenu(); h.press(.openQueue)
         case .queueTaking: h.press(.openQueue); h.press(.queueService("KK"))
         case .queueTakingWithCard: h.toMenu(); h.press(.openQueue); h.press(.queueService("KK"))
-        case .queueTicket: h.press(.openQueue); h.press(.queueService("KK")); h.send(.ticketTaken(.printed(Fixtures.queueTicket)))
+        case .queueTicket:
+            h.press(.openQueue)
+            h.press(.queueService("KK"))
+            h.send(.ticketTaken(.printed(Fixtures.queueTicket)))
         case .queueNotPrinted:
             h.press(.openQueue)
             h.press(.queueService("KK"))

@@ -97,8 +97,9 @@ struct QueueIntegrationTests {
         #expect(!second.contains("SITI") && !ProvincialAPIIntegrationTests.holdsNIKShapedNumber(second), "\(second)")
 
         // Uploaded with the heartbeat: the ticket without a card has no NIK, the one after the card has it.
-        #expect(try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
-            .status == 0)
+        #expect(
+            try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
+                .status == 0)
         let tickets = try Self.tickets(setup)
         #expect(tickets.count == 2, "\(tickets)")
         let anonymous = try #require(tickets.first { $0.contains(Self.number(1)) })
@@ -113,8 +114,9 @@ struct QueueIntegrationTests {
             "/usr/bin/sqlite3", [database, "SELECT count(*) FROM queue_ticket WHERE resident IS NOT NULL"])
         #expect(kept.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(kept.output)")
         // A second upload sends nothing again.
-        #expect(try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
-            .status == 0)
+        #expect(
+            try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
+                .status == 0)
         #expect(try Self.tickets(setup).count == 2)
     }
 
@@ -146,8 +148,9 @@ struct QueueIntegrationTests {
                 press Selesai
                 await idle
                 """, config: setup.config, folder: setup.folder)
-        #expect(try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
-            .status == 0)
+        #expect(
+            try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
+                .status == 0)
         let ticket = try #require(try Self.tickets(setup).first)
         #expect(ticket.contains(#""printOutcome":"failed""#) && ticket.contains(#""printProblem":"paperOut""#))
         #expect(ticket.contains(Self.number(1)), "\(ticket)")

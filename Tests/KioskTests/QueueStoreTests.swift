@@ -116,7 +116,9 @@ struct QueueStoreTests {
         _ = try await kiosk.take()
         _ = try await kiosk.take(RecordStoreTests.resident)
         let blobs = try await kiosk.database.pool.read {
-            try Row.fetchAll($0, sql: "SELECT resident FROM queue_ticket ORDER BY counter").map { $0["resident"] as Data? }
+            try Row.fetchAll($0, sql: "SELECT resident FROM queue_ticket ORDER BY counter").map {
+                $0["resident"] as Data?
+            }
         }
         #expect(blobs[0] == nil)
         let sealed = try #require(blobs[1])

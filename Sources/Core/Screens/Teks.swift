@@ -110,9 +110,7 @@ public enum Teks {
     }
     /// The slip did not print: the number stays the resident's, so the screen says it and asks them to note it.
     public static func queueNotPrintedLines(service: String, problem: PrinterProblem) -> [String] {
-        [
-            service, "Struk tidak tercetak (\(printerProblem(problem))).", "Catat nomor ini, lalu tunjukkan ke petugas.",
-        ]
+        [service, "Struk tidak tercetak (\(printerProblem(problem))).", "Catat nomor ini, lalu tunjukkan ke petugas."]
     }
     public static func queueNotPrintedPrompt(_ number: String) -> String {
         "Struk tidak tercetak. Nomor antrean Anda \(spokenNumber(number)). Catat nomor ini, lalu tunjukkan ke petugas."

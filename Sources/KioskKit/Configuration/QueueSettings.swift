@@ -24,7 +24,8 @@ extension ConfigurationLoader {
                 section.problem(
                     "service[\(index)].code", "found \"\(code)\", expected up to 12 capital letters, digits and dashes")
             } else if services.contains(where: { $0.code == code }) {
-                section.problem("service[\(index)].code", "\"\(code)\" is listed twice; each service needs its own code")
+                section.problem(
+                    "service[\(index)].code", "\"\(code)\" is listed twice; each service needs its own code")
             }
             if title.count > 60 {
                 section.problem("service[\(index)].title", "is \(title.count) characters; at most 60 fit a button")

@@ -284,8 +284,8 @@ package struct KioskRuntime: Service {
     /// answer of each kind, the one to the question asked last.
     struct Questions {
         enum Kind: Sendable {
-            case lookUp, verifyPIN, issue, print, findPickups, collect, checkLetter, testPrint, checkPrinter, serviceSwitch
-            case takeTicket
+            case lookUp, verifyPIN, issue, print, findPickups, collect, checkLetter, testPrint, checkPrinter
+            case serviceSwitch, takeTicket
         }
 
         struct Question: Sendable {

@@ -19,7 +19,8 @@ package struct WaitingCounts: Equatable, Sendable {
             return WaitingCounts(
                 pickupsWaiting: try count("SELECT count(*) FROM pickup_letter WHERE collected_at IS NULL"),
                 surveyDaysNotUploaded: try count("SELECT count(DISTINCT day) FROM survey_count WHERE uploaded = 0"),
-                surveyAnswersNotUploaded: try count("SELECT coalesce(sum(answers), 0) FROM survey_count WHERE uploaded = 0"),
+                surveyAnswersNotUploaded: try count(
+                    "SELECT coalesce(sum(answers), 0) FROM survey_count WHERE uploaded = 0"),
                 ticketsToday: try count("SELECT count(*) FROM queue_ticket WHERE day = ?", ["\(today)"]),
                 ticketsNotUploaded: try count(
                     "SELECT count(*) FROM queue_ticket WHERE uploaded_at IS NULL AND rejected IS NULL"),

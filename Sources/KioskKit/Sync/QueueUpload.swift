@@ -29,7 +29,9 @@ struct QueueUpload {
                 let results = try await client.tickets(TicketBatch(tickets: batch)).results
                 try store.markUploaded(results.filter { $0.status != .rejected }.map(\.id))
                 for result in results where result.status == .rejected {
-                    logger.error("queue ticket rejected", metadata: ["ticket": "\(result.id)", "reason": "\(result.reason ?? "")"])
+                    logger.error(
+                        "queue ticket rejected",
+                        metadata: ["ticket": "\(result.id)", "reason": "\(result.reason ?? "")"])
                     try store.markRejected(result.id, reason: result.reason ?? "rejected")
                 }
                 sent += results.count { $0.status != .rejected }
