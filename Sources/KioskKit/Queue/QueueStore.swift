@@ -99,7 +99,8 @@ package struct QueueStore: Sendable {
         }
     }
 
-    /// Up to `limit` tickets not uploaded yet whose slip's outcome is known (or overdue), oldest first, for the wire.
+    /// Up to `limit` tickets not uploaded yet whose slip's outcome is known (or overdue), in the order taken (rowid:
+    /// tickets of one millisecond, or of a clock that went back, keep it), for the wire.
     func nextBatch(limit: Int) throws -> [QueueTicketUpload] {
         let overdue = now().millisecondsSince1970 - printGrace.milliseconds
         let rows = try database.pool.read { db in
@@ -107,7 +108,7 @@ package struct QueueStore: Sendable {
                 db,
                 sql: """
                     SELECT * FROM queue_ticket WHERE uploaded_at IS NULL AND rejected IS NULL
-                    AND (print_outcome != 'pending' OR taken_at <= ?) ORDER BY taken_at, id LIMIT ?
+                    AND (print_outcome != 'pending' OR taken_at <= ?) ORDER BY rowid LIMIT ?
                     """, arguments: [overdue, limit])
         }
         return try rows.map { row in
