@@ -55,10 +55,7 @@ public enum MessageSignature {
         let signatureParams = try serializedParams(parameters)
         let base = signatureBase(message, signatureParams: signatureParams)
         let signature = try key.signature(for: Data(base.utf8))
-        return (
-            "\(label)=\(signatureParams)",
-            "\(label)=:\(Data(signature).base64EncodedString()):"
-        )
+        return SignatureFields.headers(label: label, serialized: signatureParams, signature: signature)
     }
 
     /// Checks the signature of a request whose body was `body`, with the key `publicKey(keyid)` gives; returns
@@ -69,7 +66,7 @@ public enum MessageSignature {
     ) throws(SignatureRejection) -> Parameters {
         guard let signatureInput, let signature,
             let (covered, parameters, serialized) = parseInput(signatureInput),
-            let signatureBytes = parseSignature(signature)
+            let signatureBytes = SignatureFields.signature(signature, label: label)
         else { throw .missing }
         guard covered == components else { throw .missing }
         guard ContentDigest.matches(message.contentDigest, body: body) else { throw .digestMismatch }
@@ -111,43 +108,20 @@ public enum MessageSignature {
         signatureParameters["nonce"] = .string(parameters.nonce)
         signatureParameters["keyid"] = .string(parameters.keyID)
         signatureParameters["alg"] = .string(algorithm)
-        let list = InnerList(bareInnerList: items, parameters: signatureParameters)
-        var serializer = StructuredFieldValueSerializer()
-        let field = try serializer.writeDictionaryFieldValue([label: .innerList(list)])
-        return String(decoding: field.dropFirst(label.utf8.count + 1), as: UTF8.self)
+        return try SignatureFields.serialize(
+            InnerList(bareInnerList: items, parameters: signatureParameters), label: label)
     }
 
     private static func parseInput(_ header: String) -> ([String], Parameters, String)? {
-        var parser = StructuredFieldValueParser(Array(header.utf8))
-        guard let dictionary = try? parser.parseDictionaryFieldValue(),
-            case .innerList(let list) = dictionary[label]
-        else { return nil }
-        var covered: [String] = []
-        for item in list.bareInnerList {
-            guard case .string(let name) = item.rfc9651BareItem else { return nil }
-            covered.append(name)
-        }
-        guard case .integer(let created) = list.rfc9651Parameters["created"],
+        guard let (list, serialized) = SignatureFields.input(header, label: label),
+            let covered = SignatureFields.components(of: list), !covered.contains(where: \.ofRequest),
+            case .integer(let created) = list.rfc9651Parameters["created"],
             case .string(let nonce) = list.rfc9651Parameters["nonce"],
             case .string(let keyID) = list.rfc9651Parameters["keyid"],
             case .string(algorithm) = list.rfc9651Parameters["alg"],
             !nonce.isEmpty
         else { return nil }
-        // The base is rebuilt from the sender's own serialisation of the parameters, as RFC 9421 §3.2 asks; a
-        // re-serialisation could differ (parameter order) and break a valid signature.
-        var serializer = StructuredFieldValueSerializer()
-        guard let field = try? serializer.writeDictionaryFieldValue([label: .innerList(list)]) else { return nil }
-        let serialized = String(decoding: field.dropFirst(label.utf8.count + 1), as: UTF8.self)
-        return (covered, Parameters(created: created, nonce: nonce, keyID: keyID), serialized)
-    }
-
-    private static func parseSignature(_ header: String) -> Data? {
-        var parser = StructuredFieldValueParser(Array(header.utf8))
-        guard let dictionary = try? parser.parseDictionaryFieldValue(),
-            case .item(let item) = dictionary[label],
-            case .undecodedByteSequence(let base64) = item.rfc9651BareItem
-        else { return nil }
-        return Data(base64Encoded: base64)
+        return (covered.map(\.name), Parameters(created: created, nonce: nonce, keyID: keyID), serialized)
     }
 }
 

@@ -41,9 +41,9 @@ public enum ResponseSignature {
         _ message: Message, created: Int64, keyID: String, with key: Curve25519.Signing.PrivateKey
     ) throws -> (signatureInput: String, signature: String) {
         let list = innerList(created: created, keyID: keyID)
-        let serialized = try serializedParams(list)
+        let serialized = try SignatureFields.serialize(list, label: label)
         let signature = try key.signature(for: Data(signatureBase(message, signatureParams: serialized).utf8))
-        return ("\(label)=\(serialized)", "\(label)=:\(Data(signature).base64EncodedString()):")
+        return SignatureFields.headers(label: label, serialized: serialized, signature: signature)
     }
 
     /// Checks the signature of an answer whose body was `body`; returns its `created` (the server's clock).
@@ -53,7 +53,7 @@ public enum ResponseSignature {
     ) throws(ResponseSignatureRejection) -> Int64 {
         guard let signatureInput, let signature else { throw .missing }
         guard let (covered, created, serialized) = parseInput(signatureInput),
-            let signatureBytes = parseSignature(signature)
+            let signatureBytes = SignatureFields.signature(signature, label: label)
         else { throw .malformed }
         guard covered.elementsEqual(components, by: { $0.name == $1.name && $0.ofRequest == $1.ofRequest }) else {
             throw .malformed
@@ -88,36 +88,13 @@ public enum ResponseSignature {
         return InnerList(bareInnerList: items, parameters: parameters)
     }
 
-    private static func serializedParams(_ list: InnerList) throws -> String {
-        var serializer = StructuredFieldValueSerializer()
-        let field = try serializer.writeDictionaryFieldValue([label: .innerList(list)])
-        return String(decoding: field.dropFirst(label.utf8.count + 1), as: UTF8.self)
-    }
-
     private static func parseInput(_ header: String) -> ([(name: String, ofRequest: Bool)], Int64, String)? {
-        var parser = StructuredFieldValueParser(Array(header.utf8))
-        guard let dictionary = try? parser.parseDictionaryFieldValue(),
-            case .innerList(let list) = dictionary[label]
-        else { return nil }
-        var covered: [(name: String, ofRequest: Bool)] = []
-        for item in list.bareInnerList {
-            guard case .string(let name) = item.rfc9651BareItem else { return nil }
-            covered.append((name, item.rfc9651Parameters["req"] == .bool(true)))
-        }
-        guard case .integer(let created) = list.rfc9651Parameters["created"],
-            case .string(MessageSignature.algorithm) = list.rfc9651Parameters["alg"],
-            let serialized = try? serializedParams(list)
+        guard let (list, serialized) = SignatureFields.input(header, label: label),
+            let covered = SignatureFields.components(of: list),
+            case .integer(let created) = list.rfc9651Parameters["created"],
+            case .string(MessageSignature.algorithm) = list.rfc9651Parameters["alg"]
         else { return nil }
         return (covered, created, serialized)
-    }
-
-    private static func parseSignature(_ header: String) -> Data? {
-        var parser = StructuredFieldValueParser(Array(header.utf8))
-        guard let dictionary = try? parser.parseDictionaryFieldValue(),
-            case .item(let item) = dictionary[label],
-            case .undecodedByteSequence(let base64) = item.rfc9651BareItem
-        else { return nil }
-        return Data(base64Encoded: base64)
     }
 }
 

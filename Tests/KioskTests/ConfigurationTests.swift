@@ -185,6 +185,27 @@ struct ConfigurationTests {
         #expect(problems[0].message.hasPrefix("not valid TOML"))
     }
 
+    /// Found by the `configuration` fuzz target: TOMLKit's toml++ aborts the process on these instead of reporting them.
+    @Test(arguments: ["[", "[=", "[[=", "[#", "[.a]", "[ ", "[=\r"])
+    func aTableHeaderWithoutANameGivesTheLineInsteadOfAborting(header: String) throws {
+        let lines = SampleConfig.valid.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex(of: "[display]")) + 1
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "[display]", with: "\(header)\n[display]"))
+        #expect(problems.count == 1)
+        #expect(problems.first?.line == line)
+        #expect(problems.first?.message.contains("table header needs a name") == true)
+    }
+
+    /// The same line inside a multi-line string or array is not a header, and is not refused as one.
+    @Test(arguments: ["purposes = \"\"\"\n[= Catatan\n\"\"\"", "purposes = [\n  \"Lainnya\",\n[+1],\n]"])
+    func aBracketLineInsideAValueIsNotTakenForAHeader(value: String) {
+        let text = SampleConfig.valid.replacingOccurrences(of: "purposes = [\"Lainnya\"]", with: value)
+        var messages: [String] = []
+        do { _ = try SampleConfig.parse(text) } catch { messages = error.problems.map(\.message) }
+        #expect(!messages.contains { $0.contains("table header") || $0.hasPrefix("not valid TOML") })
+    }
+
     @Test func anUnknownIdentityModeListsTheModes() {
         let problems = SampleConfig.problems(
             SampleConfig.valid.replacingOccurrences(of: "mode = \"card\"", with: "mode = \"fingerprint\""))

@@ -28,7 +28,15 @@ package enum ConfigurationLoader {
     {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
+            table = try TOMLDocument.parse(text)
+        } catch let error as TOMLDocument.BadTableHeader {
+            throw ConfigurationError(
+                file: file,
+                problems: [
+                    .init(
+                        key: "", line: error.line,
+                        message: "not valid TOML: a table header needs a name after its '[', as in [printer]")
+                ])
         } catch let error as TOMLParseError {
             throw ConfigurationError(
                 file: file,
