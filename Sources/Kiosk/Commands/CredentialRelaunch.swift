@@ -19,7 +19,8 @@ enum CredentialRelaunch {
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         let arguments =
-            systemdRun(credentials: held) + ["--", executable] + CommandLine.arguments.dropFirst()
+            systemdRun(credentials: held, command: CommandLine.arguments.dropFirst().first ?? "")
+            + ["--", executable] + CommandLine.arguments.dropFirst()
         let argv = arguments.map { strdup($0) } + [nil]
         execvp("systemd-run", argv)
         printError(
@@ -30,12 +31,15 @@ enum CredentialRelaunch {
     /// `systemd-run` as kiosk.service runs: its user and groups, its credentials; the caller's terminal (or pipes),
     /// waiting for the exit status. The caller's working directory too, when the kiosk user may enter it (root's home
     /// it may not: a relative path there fails as "not found", as it would under `runuser -u kiosk`).
+    /// The unit's description names only the subcommand: by default systemd would log the whole command line, card
+    /// UIDs and a letter's QR text included.
     static func systemdRun(
-        credentials: [(name: String, path: String)],
+        credentials: [(name: String, path: String)], command: String = "",
         workingDirectory: String = FileManager.default.currentDirectoryPath
     ) -> [String] {
         [
             "systemd-run", "--quiet", "--pipe", "--wait", "--collect", "--service-type=exec",
+            "--description=kiosk \(command) with kiosk.service's credentials",
             "-p", "User=kiosk", "-p", "Group=kiosk", "-p", "SupplementaryGroups=video input lp audio",
         ] + (enterableByAll(workingDirectory) ? ["--working-directory=" + workingDirectory] : [])
             + credentials.flatMap { ["-p", "LoadCredentialEncrypted=\($0.name):\($0.path)"] }
