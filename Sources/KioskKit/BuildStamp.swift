@@ -4,6 +4,6 @@
 /// What this binary was built from; `BuildInfo` presents it.
 enum BuildStamp {
     static let version = "0.1.0"
-    static let commit = "1fc8a8414fe8"
-    static let date = "2026-12-06T15:43:46Z"
+    static let commit = "unknown"
+    static let date = "unknown"
 }
