@@ -194,6 +194,7 @@ install:
 	install -m644 templates/*.mustache $(DESTDIR)$(DATADIR)/templates/
 	@grep -q '^templates = "../templates"' config/kiosk.sample.toml || \
 		{ echo "config/kiosk.sample.toml: no templates = \"../templates\" line to point at $(DATADIR)/templates"; exit 1; }
+	install -m755 systemd/kiosk-credentials $(DESTDIR)$(DATADIR)/kiosk-credentials
 	install -d $(DESTDIR)$(SYSCONFDIR)/kiosk
 	sed 's|^templates = "../templates"|templates = "$(DATADIR)/templates"|' config/kiosk.sample.toml \
 		> $(DESTDIR)$(DATADIR)/kiosk.sample.toml

@@ -287,10 +287,25 @@ struct ProvincialAPIIntegrationTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let setup = try Setup(serverOptions: ["--registry", folder.path])
         try setup.enroll()
+        let residents = Services.repository + "/Tests/KioskTests/Fixtures/opensid-residents.csv"
+        let imported = try setup.kiosk(["import", "residents", residents])
+        #expect(imported.status == 0, "\(imported.output)")
         let first = try setup.kiosk(["sync-registry"])
         #expect(first.status == 0 && first.output.contains("3 resident(s) added or changed"), "\(first.output)")
         let second = try setup.kiosk(["sync-registry"])
         #expect(second.status == 0 && second.output.contains("0 resident(s) added or changed"), "\(second.output)")
+
+        // What a stolen disk shows after the import and the sync: no NIK, name, address or card tag, in the
+        // database or its -wal (issue 18, item 5).
+        let csv = try String(contentsOfFile: residents, encoding: .utf8).components(separatedBy: .newlines)
+            .filter { !$0.isEmpty }.dropFirst()
+        let fixture = csv.flatMap { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return [fields[0], fields[4], fields[6]]  // alamat, nama, nik
+        }
+        let sent = changes.flatMap { [$0.nik, $0.resident!.cardTag!] } + [newcomer.name, newcomer.address]
+        let found = DatabaseBytes.found(fixture + sent, in: setup.folder + "/state/kiosk.sqlite")
+        #expect(fixture.count == 24 && found.isEmpty, "readable in kiosk.sqlite: \(found)")
     }
 
     // MARK: TLS

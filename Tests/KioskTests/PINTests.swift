@@ -339,7 +339,7 @@ struct PINTests {
         // A row as a kiosk before the pepper wrote it.
         let old = try PINHash.make(Self.goodPIN, parameters: RegistryFixture.fastScrypt)
         try await registry.database.pool.write { db in
-            try PINRow(old, residentID: holder.residentID, setAt: Self.start).upsert(db)
+            try PINRow(old, owner: holder.residentID, setAt: Self.start).upsert(db)
         }
         #expect(try await registry.pepperStoredPINs() == 1)
         #expect(try await registry.pepperStoredPINs() == 0, "once")

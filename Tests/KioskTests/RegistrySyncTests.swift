@@ -37,7 +37,7 @@ struct RegistrySyncTests {
                         .init(nik: "1809075403680011", removed: true),  // SITI AMINAH moved away
                         .init(nik: "1809070000000000", removed: false, resident: Self.newcomer),  // not a NIK
                         .init(nik: "1809074707850003", removed: false, resident: nil),
-                    ], cursor: "42"), pepper: RegistryFixture.pepper, db)
+                    ], cursor: "42"), pepper: RegistryFixture.pepper, keys: database.registryKeys, db)
         }
         #expect(report == .init(pages: 1, changed: 1, removed: 1, rejected: 2))
         let after = try await registry.statistics(at: .now())
@@ -53,7 +53,7 @@ struct RegistrySyncTests {
         let again = try await database.pool.write { db in
             try RegistrySync.apply(
                 Self.page([.init(nik: "1809074707850002", removed: false, resident: Self.newcomer)], cursor: "43"),
-                pepper: RegistryFixture.pepper, db)
+                pepper: RegistryFixture.pepper, keys: database.registryKeys, db)
         }
         #expect(again.changed == 0 && again.rejected == 0)
     }
@@ -99,7 +99,7 @@ struct RegistrySyncTests {
             try RegistrySync.apply(
                 Self.page(
                     [.init(nik: "1809074707850002", removed: false, resident: Self.newcomer, pin: costly)], cursor: "7"),
-                pepper: RegistryFixture.pepper, db)
+                pepper: RegistryFixture.pepper, keys: database.registryKeys, db)
         }
         #expect(report.changed == 1 && report.rejected == 1)
         #expect(report.problems == ["change 1: PIN hash not accepted: scrypt N=2^20, r=32, p=16 is not a known "

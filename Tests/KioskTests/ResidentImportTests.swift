@@ -43,15 +43,20 @@ struct ResidentImportTests {
         #expect(report == ResidentImport.Report(read: 8, new: 8, updated: 0, unchanged: 0, rejected: []))
         #expect(report.exitStatus == 0)
         #expect(try await Self.count(database, "resident") == 8)
+        // Each card is stored under the keyed index of its number (and of its UID for hex tags), its tag sealed.
+        let keys = database.registryKeys
         let cards = try await database.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT tag, number, hex FROM card ORDER BY id").map {
-                [$0["tag"] as String, $0["number"] as String, $0["hex"] as String? ?? "-"]
+            try CardRow.order(Column("id")).fetchAll(db).map {
+                [try $0.tagText(keys: keys), $0.numberIndex.lowercaseHex, $0.hexIndex?.lowercaseHex ?? "-"]
             }
         }
         #expect(cards.count == 7)
-        #expect(cards.contains(["1304138576973696", "1304138576973696", "-"]), "a 7-byte card's 16-digit tag")
-        #expect(cards.contains(["0489AB12CD34EF", "1277267754693871", "0489AB12CD34EF"]), "a hex tag")
-        #expect(cards.contains(["1376422841", "1376422841", "-"]))
+        func indexed(_ tag: String, _ number: String, _ hex: String?) -> [String] {
+            [tag, keys.index(cardNumber: number).lowercaseHex, hex.map { keys.index(cardHex: $0).lowercaseHex } ?? "-"]
+        }
+        #expect(cards.contains(indexed("1304138576973696", "1304138576973696", nil)), "a 7-byte card's 16-digit tag")
+        #expect(cards.contains(indexed("0489AB12CD34EF", "1277267754693871", "0489AB12CD34EF")), "a hex tag")
+        #expect(cards.contains(indexed("1376422841", "1376422841", nil)))
     }
 
     @Test func importingTheSameFileAgainLeavesEveryoneUnchanged() async throws {

@@ -72,11 +72,13 @@ struct SQLiteRegistryTests {
         let directory = try TemporaryDirectory()
         let database = try await RegistryFixture.imported(in: directory)
         let forms = RegisteredTag.searchForms(for: try CardUID(hex: "520A8BB9"), reversed: true)
+        let keys = database.registryKeys
+        let indexes = forms.numbers.map { keys.index(cardNumber: $0) } + forms.hexes.map { keys.index(cardHex: $0) }
         let plan = try await database.pool.read { db in
             try Row.fetchAll(
                 db,
-                sql: "EXPLAIN QUERY PLAN SELECT id FROM card WHERE number IN (?, ?) OR hex IN (?, ?)",
-                arguments: StatementArguments(forms.numbers + forms.hexes)
+                sql: "EXPLAIN QUERY PLAN SELECT id FROM card WHERE number_index IN (?, ?) OR hex_index IN (?, ?)",
+                arguments: StatementArguments(indexes)
             ).map { $0["detail"] as String }.joined(separator: "\n")
         }
         #expect(!plan.contains("SCAN card"), "\(plan)")

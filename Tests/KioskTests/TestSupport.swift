@@ -113,6 +113,9 @@ enum RegistryFixture {
             hardLimit: hardLimit, pepper: pepper, scrypt: scrypt)
     }
 
+    /// Registry keys for databases tests open by path.
+    static let keys = RegistryKeys(recordKey: Data(repeating: 9, count: 32))
+
     /// The pepper of the registries tests make in code.
     static let pepper = PINPepper(bytes: Data(repeating: 7, count: 32))
 

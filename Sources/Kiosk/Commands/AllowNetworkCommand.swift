@@ -19,7 +19,7 @@ struct AllowNetworkCommand: ParsableCommand {
     var dropInDirectory: String?
 
     func run() throws {
-        let settings = try options.loadSettings()
+        let settings = try options.loadSettings(withCredentials: false)
         let resolvConf = (try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8)) ?? ""
         let list: NetworkAllowList
         do {

@@ -14,8 +14,10 @@ enum ExitStatus {
 extension ConfigOption {
     /// The settings, or the configuration's problems on standard error and exit status 78.
     /// Every command that reads the configuration may go on to load the keys: from here on the process never
-    /// dumps core.
-    func loadSettings() throws -> KioskSettings {
+    /// dumps core, and run as root it runs again with kiosk.service's credentials (`CredentialRelaunch`) unless it
+    /// must stay root (`withCredentials: false`: `kiosk run` and `kiosk allow-network`).
+    func loadSettings(withCredentials: Bool = true) throws -> KioskSettings {
+        if withCredentials { CredentialRelaunch.ifNeeded() }
         do throws(SystemCallError) {
             try CoreDumps.forbid()
         } catch {

@@ -120,10 +120,23 @@ enum Doctor {
                             "free space on the state directory's disk; uploaded records are purged after retention_days"
                     ))
         }
-        guard FileManager.default.fileExists(atPath: settings.stateDirectory),
-            let database = try? KioskDatabase.open(stateDirectory: settings.stateDirectory),
-            let summary = try? database.pool.read({ db in try OutboxSummary.read(db) })
-        else { return findings }
+        guard FileManager.default.fileExists(atPath: settings.stateDirectory) else { return findings }
+        let database: KioskDatabase
+        do {
+            database = try KioskDatabase.open(stateDirectory: settings.stateDirectory)
+        } catch {
+            switch error {
+            case .key, .wrongKey:
+                // The registry and the records are sealed: without the right key the kiosk serves nobody.
+                findings.append(
+                    Finding(
+                        verdict: .fail, check: "keys", detail: "\(error)",
+                        fix: "run the doctor as root (sudo kiosk doctor), which gives it kiosk.service's credentials"))
+            case .cannotCreateDirectory, .cannotOpen: break
+            }
+            return findings
+        }
+        guard let summary = try? database.pool.read({ db in try OutboxSummary.read(db) }) else { return findings }
         let enrolled = (try? DeviceState(database: database).enrollment()) ?? nil
         if let enrolled {
             findings.append(

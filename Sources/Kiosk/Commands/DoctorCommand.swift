@@ -17,6 +17,8 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
+        // As root, the doctor looks as kiosk.service would: as the kiosk user, with its credentials.
+        CredentialRelaunch.ifNeeded()
         let findings = await Doctor.examine(configPath: options.config, machine: .live)
         print(Doctor.report(findings))
         if findings.contains(where: { $0.verdict == .fail }) { throw ExitCode(1) }

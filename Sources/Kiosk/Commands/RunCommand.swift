@@ -24,7 +24,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         NetworkThreads.useOneEventLoop()
-        let settings = try options.loadSettings()
+        let settings = try options.loadSettings(withCredentials: false)
         KioskLogging.bootstrap(level: logLevel)
         if settings.display.backend == .terminal, KioskLogging.underJournald {
             printError(

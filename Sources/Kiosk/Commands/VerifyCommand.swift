@@ -39,7 +39,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        // The kiosk's own key, when this runs on a kiosk.
+        // The kiosk's own key, when this runs on a kiosk: as root, with kiosk.service's credentials.
+        if keys == nil { CredentialRelaunch.ifNeeded() }
         if let settings = try? ConfigurationLoader.load(path: options.config),
             let database = try? KioskDatabase.open(stateDirectory: settings.stateDirectory),
             let sync = try? SyncSetup(settings: settings, database: database)

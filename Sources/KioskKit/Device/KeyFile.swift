@@ -6,6 +6,10 @@ package enum KeyFile {
     /// One of the kiosk's keys (32 bytes): the systemd credential `credential` (`LoadCredentialEncrypted=`, found in
     /// `$CREDENTIALS_DIRECTORY`) when the unit gives one, else `<stateDirectory>/<file>`, made by `make` at first
     /// start. The device key, the record key and the PIN pepper all load this way.
+    ///
+    /// Where the key is held as an encrypted credential (`CredentialStore`, made by the package) but this process was
+    /// not given it (a command run by hand as a user that cannot decrypt it), the plain file is neither read nor made:
+    /// a new key there would seal and sign with a key kiosk.service never sees.
     static func load(
         credential: String, file: String, stateDirectory: String, environment: [String: String],
         make: () -> Data
@@ -14,6 +18,8 @@ package enum KeyFile {
             let path = (credentials as NSString).appendingPathComponent(credential)
             if FileManager.default.fileExists(atPath: path) { return try read(path, length: 32) }
         }
+        let encrypted = CredentialStore.path(of: credential, environment: environment)
+        if FileManager.default.fileExists(atPath: encrypted) { throw .credentialNotGiven(encrypted) }
         return try readOrCreate((stateDirectory as NSString).appendingPathComponent(file), length: 32, make: make)
     }
 
@@ -44,6 +50,8 @@ package enum KeyFileError: Error, CustomStringConvertible {
     case wrongLength(String, found: Int, expected: Int)
     case tooOpen(String)
     case cannotCreate(String, reason: String)
+    /// The key is the encrypted credential at this path, and this process was not given it.
+    case credentialNotGiven(String)
 
     package var description: String {
         switch self {
@@ -56,6 +64,10 @@ package enum KeyFileError: Error, CustomStringConvertible {
             "the key file \(path) is readable by other users: chmod 600 it"
         case .cannotCreate(let path, let reason):
             "cannot create the key file \(path): \(reason)"
+        case .credentialNotGiven(let path):
+            "the key is held as the encrypted systemd credential \(path), and this process was not given it: run "
+                + "kiosk commands as root (sudo kiosk ...; they run as the kiosk user with the credentials), not as "
+                + "the kiosk user"
         }
     }
 }

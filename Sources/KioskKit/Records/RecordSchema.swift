@@ -18,8 +18,10 @@ package enum RecordSchema {
             // One row per letter issued. What identifies the resident (the NIK, and the purpose they typed or
             // chose) is sealed in `personal` with AES-GCM, the record id as associated data, so a sealed blob moved
             // to another row does not open. Sealing protects these fields only as far as the key is kept apart
-            // from the disk (a systemd credential, docs/DEPLOY.md); with record.key beside the database a stolen
-            // disk opens them. The resident registry (resident, card) is NOT sealed: it is plaintext in this file.
+            // from the disk: the package gives it to kiosk.service as a credential encrypted to the TPM2 (or to the
+            // host key, which is on the same disk), and only a development setup keeps record.key beside the
+            // database, where a stolen disk opens them (docs/DEPLOY.md). The resident registry is sealed the same
+            // way since registry-v4, under keys derived from the record key (RegistryKeys).
             try db.execute(
                 sql: """
                     CREATE TABLE service_record (

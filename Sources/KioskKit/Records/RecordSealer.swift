@@ -20,10 +20,14 @@ package struct RecordSealer: Sendable {
     static func load(stateDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(KeyFileError) -> RecordSealer
     {
-        let bytes = try KeyFile.load(
+        RecordSealer(key: SymmetricKey(data: try loadKey(stateDirectory: stateDirectory, environment: environment)))
+    }
+
+    /// The record key's 32 bytes: what `load` seals with, and what the registry's keys derive from (`RegistryKeys`).
+    static func loadKey(stateDirectory: String, environment: [String: String]) throws(KeyFileError) -> Data {
+        try KeyFile.load(
             credential: credentialName, file: fileName, stateDirectory: stateDirectory, environment: environment
         ) { SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) } }
-        return RecordSealer(key: SymmetricKey(data: bytes))
     }
 
     /// HMAC-SHA-256 of `text` under the record key, for `purpose`: what the kiosk keeps to recognise a value (a

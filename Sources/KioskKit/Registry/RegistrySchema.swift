@@ -1,9 +1,11 @@
+import Foundation
 import GRDB
 
 /// The registry's tables: residents, their registered cards, their PIN hashes, failed PIN attempts, and the
-/// operators' cards.
+/// operators' cards. Since registry-v4 a resident's fields and a card's tag are sealed under `keys`, and rows are
+/// found through keyed indexes (`RegistryKeys`).
 package enum RegistrySchema {
-    static func registerMigrations(in migrator: inout DatabaseMigrator) {
+    static func registerMigrations(in migrator: inout DatabaseMigrator, keys: RegistryKeys) {
         migrator.registerMigration("registry-v1") { db in
             // One row per resident as OpenSID exports them; the NIK is the key OpenSID and the province share.
             try db.execute(
@@ -94,5 +96,75 @@ package enum RegistrySchema {
             try db.execute(sql: "ALTER TABLE pin ADD COLUMN peppered INTEGER NOT NULL DEFAULT 0")
             try db.execute(sql: "ALTER TABLE operator_pin ADD COLUMN peppered INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("registry-v4") { db in
+            try sealRegistry(keys: keys, db)
+        }
+    }
+
+    /// registry-v4: the plaintext `resident` and `card` tables of registry-v1 rebuilt sealed, and the card numbers in
+    /// `pin_failure` replaced by their index. One transaction (GRDB's, foreign keys checked at its end), so a crash
+    /// leaves the old tables or the new, never a mix. The plaintext stays in the file's free pages until
+    /// `KioskDatabase` vacuums it away right after (`registry_seal.vacuumed`, so a crash before that vacuums at the
+    /// next open).
+    static func sealRegistry(keys: RegistryKeys, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE resident_sealed (
+                    id INTEGER PRIMARY KEY,
+                    nik_index BLOB NOT NULL UNIQUE,     -- HMAC of the NIK under the registry's index key
+                    personal BLOB NOT NULL              -- every field OpenSID exports, sealed (ResidentRow)
+                ) STRICT;
+                CREATE TABLE card_sealed (
+                    id INTEGER PRIMARY KEY,
+                    resident_id INTEGER NOT NULL UNIQUE REFERENCES resident(id) ON DELETE CASCADE,
+                    number_index BLOB NOT NULL UNIQUE,  -- HMAC of the card's number in decimal
+                    hex_index BLOB UNIQUE,              -- HMAC of the UID of a tag registered in hex
+                    tag BLOB NOT NULL                   -- tag_id_card as registered, sealed
+                ) STRICT;
+                """)
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM resident") {
+            let sealed = try ResidentRow(try ResidentFields(row: row), id: row["id"], keys: keys)
+            try db.execute(
+                sql: "INSERT INTO resident_sealed (id, nik_index, personal) VALUES (?, ?, ?)",
+                arguments: [sealed.id, sealed.nikIndex, sealed.personal])
+        }
+        var failureKeys: [String: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, resident_id, tag, number, hex FROM card") {
+            let number: String = row["number"]
+            let numberIndex = keys.index(cardNumber: number)
+            try db.execute(
+                sql: "INSERT INTO card_sealed (id, resident_id, number_index, hex_index, tag) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    row["id"], row["resident_id"], numberIndex, (row["hex"] as String?).map { keys.index(cardHex: $0) },
+                    try keys.seal(Data((row["tag"] as String).utf8), context: CardRow.context(numberIndex)),
+                ])
+            failureKeys[number] = numberIndex.lowercaseHex
+        }
+        // Wrong PINs were counted by card number; a card no longer registered has nothing to count against.
+        for row in try Row.fetchAll(
+            db, sql: "SELECT card_number FROM pin_failure WHERE card_number NOT LIKE 'operator:%'")
+        {
+            let number: String = row["card_number"]
+            if let key = failureKeys[number] {
+                try db.execute(
+                    sql: "UPDATE pin_failure SET card_number = ? WHERE card_number = ?", arguments: [key, number])
+            } else {
+                try db.execute(sql: "DELETE FROM pin_failure WHERE card_number = ?", arguments: [number])
+            }
+        }
+        try db.execute(
+            sql: """
+                DROP TABLE card;
+                DROP TABLE resident;
+                ALTER TABLE resident_sealed RENAME TO resident;
+                ALTER TABLE card_sealed RENAME TO card;
+                CREATE TABLE registry_seal (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    key_check BLOB NOT NULL,            -- RegistryKeys.check: which key sealed this registry
+                    vacuumed INTEGER NOT NULL           -- whether the plaintext's free pages are gone
+                ) STRICT;
+                """)
+        try db.execute(
+            sql: "INSERT INTO registry_seal (id, key_check, vacuumed) VALUES (1, ?, 0)", arguments: [keys.check])
     }
 }

@@ -52,7 +52,7 @@ package enum ResidentImport {
         try await database.pool.writeWithoutTransaction { db in
             var report = Report()
             try db.inTransaction(.immediate) {
-                report = try apply(export, db)
+                report = try apply(export, keys: database.registryKeys, db)
                 return dryRun ? .rollback : .commit
             }
             report.dryRun = dryRun
@@ -66,7 +66,7 @@ package enum ResidentImport {
         var tag: RegisteredTag?
     }
 
-    static func apply(_ export: OpenSIDExport.Result, _ db: Database) throws -> Report {
+    static func apply(_ export: OpenSIDExport.Result, keys: RegistryKeys, _ db: Database) throws -> Report {
         var report = Report(read: export.read)
         var rejected = export.rejected
 
@@ -95,21 +95,21 @@ package enum ResidentImport {
         // Residents: insert or update, remembering which card each should end up with.
         var wantedCards: [(residentID: Int64, tag: RegisteredTag?, storedTag: String?)] = []
         for row in taken {
-            if let stored = try ResidentRow.filter(ResidentRow.Columns.nik == row.resident.nik.digits).fetchOne(db),
-                let id = stored.id
-            {
-                let storedTag = try CardRow.filter(CardRow.Columns.residentID == id).fetchOne(db)?.tag
-                // A damaged stored row compares unequal, so the import repairs it.
-                let sameFields = (try? stored.resident(tag: nil)) == row.resident.withoutCard
+            if let stored = try ResidentRow.find(nik: row.resident.nik.digits, keys: keys, db), let id = stored.id {
+                // A damaged stored row (or card) compares unequal, so the import repairs it.
+                let storedTag = try CardRow.filter(CardRow.Columns.residentID == id).fetchOne(db).map {
+                    (try? $0.tagText(keys: keys)) ?? ""
+                }
+                let sameFields = (try? stored.resident(tag: nil, keys: keys)) == row.resident.withoutCard
                 if sameFields && storedTag == row.tag?.text {
                     report.unchanged += 1
                 } else {
                     report.updated += 1
-                    if !sameFields { try ResidentRow(row.resident, id: id).update(db) }
+                    if !sameFields { try ResidentRow(row.resident, id: id, keys: keys).update(db) }
                 }
                 wantedCards.append((id, row.tag, storedTag))
             } else {
-                var inserted = ResidentRow(row.resident)
+                var inserted = try ResidentRow(row.resident, keys: keys)
                 try inserted.insert(db)
                 report.new += 1
                 wantedCards.append((inserted.id!, row.tag, nil))
@@ -125,11 +125,12 @@ package enum ResidentImport {
         for change in changing {
             guard let tag = change.tag else { continue }
             // Still registered here: to a resident absent from the file. The newer export wins.
-            // (A tag without hex must not match every card without one: GRDB reads `== nil` as IS NULL.)
-            var sameCard = CardRow.Columns.number == tag.number || CardRow.Columns.tag == tag.text
-            if let hex = tag.hex { sameCard = sameCard || CardRow.Columns.hex == hex }
+            // (A tag without hex must not match every card without one: GRDB reads `== nil` as IS NULL. The same
+            // text always has the same number, so the number finds a card registered under the same text too.)
+            var card = try CardRow(residentID: change.residentID, tag: tag, keys: keys)
+            var sameCard = CardRow.Columns.numberIndex == card.numberIndex
+            if let hex = card.hexIndex { sameCard = sameCard || CardRow.Columns.hexIndex == hex }
             report.movedCards += try CardRow.filter(sameCard).deleteAll(db)
-            var card = CardRow(residentID: change.residentID, tag: tag)
             try card.insert(db)
         }
 

@@ -53,8 +53,8 @@ package struct SQLiteRegistry: ResidentRegistry {
     package struct Holder: Sendable {
         var residentID: Int64
         package var resident: Resident
-        /// The card's number (`card.number`): the key of its failed attempts.
-        var cardNumber: String
+        /// The key of the card's failed attempts (`CardRow.failureKey`).
+        var cardFailureKey: String
         package var hasPIN: Bool
     }
 
@@ -67,7 +67,7 @@ package struct SQLiteRegistry: ResidentRegistry {
         /// The key of the card's failed attempts in `pin_failure`.
         var failureKey: String {
             switch self {
-            case .resident(let holder): holder.cardNumber
+            case .resident(let holder): holder.cardFailureKey
             case .operatorCard(let uid, _): "operator:\(uid)"
             }
         }
@@ -211,21 +211,11 @@ package struct SQLiteRegistry: ResidentRegistry {
     @discardableResult
     package func pepperStoredPINs() async throws -> Int {
         try await database.pool.write { [pepper] db in
-            var count = 0
-            for row in try PINRow.filter(Column("peppered") == false).fetchAll(db) {
-                try PINRow(
-                    row.pinHash.peppered(with: pepper), residentID: row.residentID,
-                    setAt: Timestamp(millisecondsSince1970: row.setAt)
-                ).update(db)
-                count += 1
-            }
-            for row in try OperatorPINRow.filter(Column("peppered") == false).fetchAll(db) {
-                try OperatorPINRow(
-                    row.pinHash.peppered(with: pepper), uid: row.uid, setAt: Timestamp(millisecondsSince1970: row.setAt)
-                ).update(db)
-                count += 1
-            }
-            return count
+            let residents = try PINRow.filter(Column("peppered") == false).fetchAll(db)
+            let operators = try OperatorPINRow.filter(Column("peppered") == false).fetchAll(db)
+            for row in residents { try row.peppered(with: pepper).update(db) }
+            for row in operators { try row.peppered(with: pepper).update(db) }
+            return residents.count + operators.count
         }
     }
 
@@ -237,22 +227,25 @@ package struct SQLiteRegistry: ResidentRegistry {
 
     // MARK: Queries
 
-    /// The card row naming `card`: found through the `number`/`hex` indexes, confirmed by Core's `CardTag`
-    /// (a tag naming the card in reader order wins over one naming it reversed).
+    /// The card row naming `card`: found through the keyed `number_index`/`hex_index`, confirmed by Core's
+    /// `CardTag` on the unsealed tag (a tag naming the card in reader order wins over one naming it reversed).
     private func holder(of card: CardUID, _ db: Database) throws -> Holder? {
+        let keys = database.registryKeys
         let forms = RegisteredTag.searchForms(for: card, reversed: matchReversed)
+        let numbers = forms.numbers.map { keys.index(cardNumber: $0) }
+        let hexes = forms.hexes.map { keys.index(cardHex: $0) }
         let cards = try CardRow.filter(
-            forms.numbers.contains(CardRow.Columns.number) || forms.hexes.contains(CardRow.Columns.hex)
-        ).fetchAll(db)
-        func matching(_ uid: CardUID) -> CardRow? {
+            numbers.contains(CardRow.Columns.numberIndex) || hexes.contains(CardRow.Columns.hexIndex)
+        ).fetchAll(db).map { row throws(RegistryError) in (row: row, tag: try row.tagText(keys: keys)) }
+        func matching(_ uid: CardUID) -> (row: CardRow, tag: String)? {
             cards.first { CardTag($0.tag)?.matches(uid) == true }
         }
         guard let found = matching(card) ?? (matchReversed ? matching(card.reversed) : nil),
-            let row = try ResidentRow.fetchOne(db, key: found.residentID)
+            let row = try ResidentRow.fetchOne(db, key: found.row.residentID)
         else { return nil }
         return Holder(
-            residentID: found.residentID, resident: try row.resident(tag: found.tag), cardNumber: found.number,
-            hasPIN: try PINRow.exists(db, key: found.residentID))
+            residentID: found.row.residentID, resident: try row.resident(tag: found.tag, keys: keys),
+            cardFailureKey: found.row.failureKey, hasPIN: try PINRow.exists(db, key: found.row.residentID))
     }
 
     /// Wrong PINs that still count: those of the last `lockout`. A last failure more than `lockout` in the
@@ -289,13 +282,13 @@ package struct SQLiteRegistry: ResidentRegistry {
     }
 
     static func store(_ hash: PINHash, for residentID: Int64, at now: Timestamp, _ db: Database) throws {
-        try PINRow(hash, residentID: residentID, setAt: now).upsert(db)
+        try PINRow(hash, owner: residentID, setAt: now).upsert(db)
     }
 
     static func store(_ hash: PINHash, for owner: PINOwner, at now: Timestamp, _ db: Database) throws {
         switch owner {
         case .resident(let holder): try store(hash, for: holder.residentID, at: now, db)
-        case .operatorCard(let uid, _): try OperatorPINRow(hash, uid: uid, setAt: now).upsert(db)
+        case .operatorCard(let uid, _): try OperatorPINRow(hash, owner: uid, setAt: now).upsert(db)
         }
     }
 

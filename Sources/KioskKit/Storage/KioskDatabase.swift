@@ -12,9 +12,10 @@ package struct KioskDatabase: Sendable {
     package static let fileName = "kiosk.sqlite"
 
     /// Every migration, in the order they run. A migration, once shipped, never changes: add a new one instead.
-    static var migrator: DatabaseMigrator {
+    /// The registry's are sealed under `keys`.
+    static func migrator(keys: RegistryKeys) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        RegistrySchema.registerMigrations(in: &migrator)
+        RegistrySchema.registerMigrations(in: &migrator, keys: keys)
         RecordSchema.registerMigrations(in: &migrator)
         BoardStore.registerMigrations(in: &migrator)
         PickupStore.registerMigrations(in: &migrator)
@@ -25,9 +26,14 @@ package struct KioskDatabase: Sendable {
 
     package let pool: DatabasePool
     let path: String
+    /// What the registry's rows are sealed and indexed with (derived from the record key).
+    let registryKeys: RegistryKeys
 
-    /// Opens (and creates, and migrates) the database of the kiosk whose state lives in `stateDirectory`.
-    package static func open(stateDirectory: String) throws(KioskDatabaseError) -> KioskDatabase {
+    /// Opens (and creates, and migrates) the database of the kiosk whose state lives in `stateDirectory`, with the
+    /// kiosk's record key (its credential, or its file there).
+    package static func open(
+        stateDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(KioskDatabaseError) -> KioskDatabase {
         do {
             // Private like systemd's StateDirectory= (0700); the folders above it keep the usual mode.
             if !FileManager.default.fileExists(atPath: stateDirectory) {
@@ -41,12 +47,20 @@ package struct KioskDatabase: Sendable {
         } catch {
             throw .cannotCreateDirectory(stateDirectory, reason: "\(error.localizedDescription)")
         }
-        return try KioskDatabase(path: (stateDirectory as NSString).appendingPathComponent(fileName))
+        let keys: RegistryKeys
+        do {
+            keys = try RegistryKeys.load(stateDirectory: stateDirectory, environment: environment)
+        } catch {
+            throw .key(error)
+        }
+        return try KioskDatabase(path: (stateDirectory as NSString).appendingPathComponent(fileName), keys: keys)
     }
 
-    /// Opens the database file at `path`, creating it readable by its owner only, and runs pending migrations.
-    init(path: String) throws(KioskDatabaseError) {
+    /// Opens the database file at `path`, creating it readable by its owner only, runs pending migrations (sealing a
+    /// plaintext registry under `keys`), and checks that its registry was sealed under `keys`.
+    init(path: String, keys: RegistryKeys) throws(KioskDatabaseError) {
         self.path = path
+        registryKeys = keys
         try Self.createPrivately(path)
         var configuration = Configuration()
         configuration.label = "kiosk"
@@ -63,10 +77,35 @@ package struct KioskDatabase: Sendable {
             // GRDB switches the writer to WAL after `prepareDatabase` and sets NORMAL with it (durable against a
             // crash of the process, not of the power): set FULL again on the one connection that writes.
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try Self.migrator.migrate(pool)
+            try Self.migrator(keys: keys).migrate(pool)
         } catch {
             throw .cannotOpen(path, reason: "\(error)")
         }
+        try checkRegistrySeal()
+    }
+
+    /// Refuses a registry sealed under other keys (every card would be "unknown", every import a duplicate), and
+    /// vacuums once after registry-v4 sealed a plaintext registry: VACUUM rewrites the file without the old free
+    /// pages, and the TRUNCATE checkpoint empties the -wal, which held the plaintext pages too.
+    private func checkRegistrySeal() throws(KioskDatabaseError) {
+        let sealedUnderKeys: Bool
+        let check = registryKeys.check
+        do {
+            sealedUnderKeys = try pool.writeWithoutTransaction { db in
+                guard let seal = try Row.fetchOne(db, sql: "SELECT key_check, vacuumed FROM registry_seal"),
+                    seal["key_check"] as Data == check
+                else { return false }
+                if seal["vacuumed"] as Bool == false {
+                    try db.execute(sql: "VACUUM")
+                    try db.execute(sql: "UPDATE registry_seal SET vacuumed = 1")
+                    try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                }
+                return true
+            }
+        } catch {
+            throw .cannotOpen(path, reason: "\(error)")
+        }
+        if !sealedUnderKeys { throw .wrongKey(path) }
     }
 
     /// Creates an empty file with mode 0600 (SQLite gives its -wal and -shm files the same mode), and tightens
@@ -92,6 +131,10 @@ package struct KioskDatabase: Sendable {
 package enum KioskDatabaseError: Error, CustomStringConvertible {
     case cannotCreateDirectory(String, reason: String)
     case cannotOpen(String, reason: String)
+    /// The record key (the registry's keys derive from it) cannot be loaded.
+    case key(KeyFileError)
+    /// The registry was sealed under another record key.
+    case wrongKey(String)
 
     package var description: String {
         switch self {
@@ -101,6 +144,13 @@ package enum KioskDatabaseError: Error, CustomStringConvertible {
         case .cannotOpen(let path, let reason):
             "cannot open the kiosk database \(path): \(reason); check that the state directory is writable by the "
                 + "user running this command (run it as the kiosk user) and that the disk is not full"
+        case .key(let error):
+            "cannot load the record key, which seals the registry and the records: \(error)"
+        case .wrongKey(let path):
+            "the registry in \(path) was sealed under another record key: this is not the key it was written with "
+                + "(the record-key credential, or record.key in the state directory). Restore that key (a command run "
+                + "by hand outside kiosk.service sees no credentials: see docs/DEPLOY.md); if it is lost, so are the "
+                + "sealed records: move the database aside and import the OpenSID export again"
         }
     }
 }

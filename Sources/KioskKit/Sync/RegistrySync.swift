@@ -74,7 +74,9 @@ package struct RegistrySync: Service {
         var cursor = try DeviceState(database: database).get(.registryCursor)
         while true {
             let page = try await client.registryChanges(after: cursor, limit: pageSize)
-            let applied = try await database.pool.write { [pepper] db in try Self.apply(page, pepper: pepper, db) }
+            let applied = try await database.pool.write { [pepper, keys = database.registryKeys] db in
+                try Self.apply(page, pepper: pepper, keys: keys, db)
+            }
             report.pages += 1
             report.changed += applied.changed
             report.removed += applied.removed
@@ -87,13 +89,14 @@ package struct RegistrySync: Service {
     }
 
     /// One page: changed residents through the same upsert as the OpenSID import, PIN hashes, removals, cursor.
-    static func apply(_ page: RegistryPage, pepper: PINPepper, _ db: Database) throws -> Report {
+    static func apply(_ page: RegistryPage, pepper: PINPepper, keys: RegistryKeys, _ db: Database) throws -> Report {
         var report = Report(pages: 1)
         var rows: [OpenSIDExport.Row] = []
         var pins: [(nik: String, hash: PINHash)] = []
         for (index, change) in page.changes.enumerated() {
             if change.removed {
-                try ResidentRow.filter(ResidentRow.Columns.nik == change.nik).deleteAll(db)
+                try ResidentRow.filter(ResidentRow.Columns.nikIndex == keys.index(nik: Self.normalised(change.nik)))
+                    .deleteAll(db)
                 report.removed += db.changesCount
                 continue
             }
@@ -104,7 +107,7 @@ package struct RegistrySync: Service {
             rows.append(.init(line: index + 1, resident: resident, tagText: wire.cardTag ?? ""))
             if let pin = change.pin {
                 switch pinHash(pin) {
-                case .success(let hash): pins.append((change.nik, hash))
+                case .success(let hash): pins.append((resident.nik.digits, hash))
                 case .failure(let problem):
                     // The resident's other fields are still applied; the old PIN (if any) stays.
                     report.rejected += 1
@@ -112,12 +115,12 @@ package struct RegistrySync: Service {
                 }
             }
         }
-        let imported = try ResidentImport.apply(.init(rows: rows, rejected: []), db)
+        let imported = try ResidentImport.apply(.init(rows: rows, rejected: []), keys: keys, db)
         report.changed = imported.new + imported.updated
         report.rejected += imported.rejected.count
         let now = Timestamp.now()
         for pin in pins {
-            guard let id = try ResidentRow.filter(ResidentRow.Columns.nik == pin.nik).fetchOne(db)?.id
+            guard let id = try ResidentRow.find(nik: pin.nik, keys: keys, db)?.id
             else { continue }
             try SQLiteRegistry.store(pin.hash.peppered(with: pepper), for: id, at: now, db)
         }
@@ -125,6 +128,9 @@ package struct RegistrySync: Service {
         try DeviceState.set(.lastRegistrySync, "\(now.millisecondsSince1970)", db)
         return report
     }
+
+    /// The NIK as the registry's index takes it (its 16 digits), or as sent when it is no NIK (then nothing matches).
+    static func normalised(_ nik: String) -> String { (try? NIK(nik))?.digits ?? nik }
 
     static func resident(_ nik: String, _ wire: RegistryResident) -> Resident? {
         guard let nik = try? NIK(nik), let birthDate = CalendarDate(iso: wire.birthDate),
