@@ -18,10 +18,24 @@ public struct ScreenLayout: Hashable, Sendable {
         self.size = size
     }
 
-    var titleHeight: Double { min(24, max(11, size.height * 0.12)) }
-    var lineHeight: Double { min(10, max(5, size.height * 0.055)) }
+    /// The smallest x-height of body text, in mm: older readers, at arm's length from the panel (issue 19).
+    public static let minimumXHeight = 3.5
+
+    /// Body text's x-height, in mm: the floor on a 7-inch panel, growing with the panel's short side up to 5 mm.
+    /// The painter turns it into a font size through the font's own x-height.
+    public var bodyXHeight: Double { min(5, max(Self.minimumXHeight, min(size.width, size.height) * 0.033)) }
+    /// Titles' x-height, in mm: a quarter above the body's, so a title reads as one.
+    public var titleXHeight: Double { bodyXHeight * 1.25 }
+
+    /// A title's row, icon beside it; a title too long for one row gets a second.
+    var titleHeight: Double { min(24, max(11, size.height * 0.12, titleXHeight * 2.3)) }
+    /// One row of body text, baseline to baseline: 2.08 x-heights (1.1 em in Liberation Sans), so three lines and
+    /// a row of 20 mm choices still fit the smallest panel.
+    var lineHeight: Double { bodyXHeight * 2.08 }
     var barHeight: Double { max(Self.minimumTarget, min(26, size.height * 0.16)) }
     var choiceHeight: Double { max(Self.minimumTarget, min(26, size.height * 0.16)) }
+    /// The row of PIN dots: not a target, so shorter than one; room for a wrapped line above it on a 7-inch panel.
+    var pinDotsHeight: Double { 14 }
     /// Choices are at least this wide, so a letter's title fits in large type.
     var choiceMinWidth: Double { 45 }
 
@@ -35,6 +49,31 @@ public struct ScreenLayout: Hashable, Sendable {
         let available = size.height - top - barHeight - gap - margin
         let rows = max(0, Int((available + gap) / (choiceHeight + gap)))
         return rows * choiceColumns
+    }
+
+    /// The rows a text is given at an x-height of `xHeight` mm in a column `width` mm wide, at most `most`. An
+    /// estimate of what the painter will measure, word by word: Indonesian text in Liberation Sans averages a
+    /// little under one x-height a character (bold a tenth more); 5 % more keeps the estimate on the safe side.
+    /// The painter wraps into these rows at the font's real metrics, and cuts with an ellipsis what still does
+    /// not fit, never going below `minimumXHeight`.
+    static func rows(_ text: String, xHeight: Double, bold: Bool, width: Double, most: Int) -> Int {
+        let character = xHeight * (bold ? 1.15 : 1.05)
+        let space = max(1, width)
+        var rows = 1
+        var used = 0.0
+        // Word by word, as the painter's line breaker goes; a word wider than the column takes rows of its own.
+        for word in text.split(separator: " ") {
+            let needed = Double(word.count) * character
+            if used > 0, used + character + needed <= space {
+                used += character + needed
+                continue
+            }
+            if used > 0 { rows += 1 }
+            let wordRows = max(1, Int((needed / space).rounded(.up)))
+            rows += wordRows - 1
+            used = needed - Double(wordRows - 1) * space
+        }
+        return min(most, rows)
     }
 
     public func layout(_ screen: Screen) -> LaidOutScreen {
@@ -66,9 +105,13 @@ public struct ScreenLayout: Hashable, Sendable {
                 (wide ? [(5, 3)] : [(3, 4), (4, 3), (6, 2)]).first { _, rows in
                     Double(rows) * Self.minimumTarget + Double(rows - 1) * gap <= height
                 } ?? (wide ? (5, 3) : (6, 2))
+            // A PIN pad leaves the text at least 45 % of the width (keys no smaller than 20 mm), so its lines are
+            // not squeezed into a column of single words on a 7-inch panel.
             let key = min(
-                26, (height - Double(rows - 1) * gap) / Double(rows),
-                wide ? (size.width * 0.72 - Double(columns - 1) * gap) / Double(columns) : 26)
+                (height - Double(rows - 1) * gap) / Double(rows),
+                max(
+                    Self.minimumTarget,
+                    min(26, (size.width * (wide ? 0.72 : 0.55) - Double(columns - 1) * gap) / Double(columns))))
             let padWidth = Double(columns) * key + Double(columns - 1) * gap
             let left = size.width - margin - padWidth
             for (index, button) in keys.enumerated() {
@@ -86,23 +129,28 @@ public struct ScreenLayout: Hashable, Sendable {
                 .init(kind: .icon(icon), frame: RectMM(x: margin, y: y, width: titleHeight, height: titleHeight)))
         }
         let titleX = margin + (screen.icon == nil ? 0 : titleHeight + gap)
+        let titleWidth = contentWidth - (titleX - margin)
+        let titleRows = Self.rows(screen.title, xHeight: titleXHeight, bold: true, width: titleWidth, most: 2)
+        let titleFrameHeight = max(titleHeight, Double(titleRows) * titleXHeight * 2.3)
         elements.append(
             .init(
                 kind: .title(screen.title),
-                frame: RectMM(x: titleX, y: y, width: contentWidth - (titleX - margin), height: titleHeight)))
-        y += titleHeight + gap
+                frame: RectMM(x: titleX, y: y, width: titleWidth, height: titleFrameHeight)))
+        y += titleFrameHeight + gap
         for line in screen.lines {
+            let rows = Self.rows(line, xHeight: bodyXHeight, bold: false, width: contentWidth, most: 3)
+            let height = Double(rows) * lineHeight
             elements.append(
-                .init(kind: .line(line), frame: RectMM(x: margin, y: y, width: contentWidth, height: lineHeight)))
-            y += lineHeight
+                .init(kind: .line(line), frame: RectMM(x: margin, y: y, width: contentWidth, height: height)))
+            y += height
         }
         y += gap
         if let pad = screen.pinPad {
             elements.append(
                 .init(
                     kind: .pinDots(entered: pad.entered, length: pad.length),
-                    frame: RectMM(x: margin, y: y, width: contentWidth, height: Self.minimumTarget)))
-            y += Self.minimumTarget + gap
+                    frame: RectMM(x: margin, y: y, width: contentWidth, height: pinDotsHeight)))
+            y += pinDotsHeight + gap
         }
         if let progress = screen.progress {
             elements.append(

@@ -32,7 +32,9 @@ public enum Teks {
     // Letters prepared elsewhere (OpenSID: Siap Diambil)
     public static let pickupsTitle = "Surat Siap Diambil"
     public static func pickupsLines(resident: String) -> [String] {
-        ["Halo, \(resident).", "Surat Anda sudah siap. Sentuh surat untuk mencetaknya."]
+        // The title says the letters are ready; at body size "Surat Anda sudah siap." would take a row of its own
+        // that a 7-inch panel does not have above its choices.
+        ["Halo, \(resident).", "Sentuh surat untuk mencetaknya."]
     }
     public static let pickupsPrompt = "Surat Anda sudah siap. Sentuh surat untuk mencetaknya."
     /// The letter's title only: its number (up to 64 characters) would shrink the label below a readable size; the
