@@ -106,8 +106,8 @@ enum Fixtures {
             .diskChecked(hasRoom: false), .diskChecked(hasRoom: true),
             .letterChecked(.issued(kindCode: "S-41", on: CalendarDate(year: 2026, month: 11, day: 30)!)),
             .letterChecked(.notIssued), .letterChecked(.failed),
-            .testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))), .printerChecked(nil),
-            .printerChecked(.paperOut),
+            .testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))), .printerChecked(.ready),
+            .printerChecked(.problem(.paperOut)), .printerChecked(.unreported(testPrint: .printed)),
         ]
 
     static let allErrors: [KioskError] =
@@ -168,7 +168,7 @@ enum Fixtures {
         h.press(.toggleService)
         h.press(.toggleService)
         h.press(.paperRefilled)
-        h.send(.printerChecked(nil))
+        h.send(.printerChecked(.ready))
         h.advanceAndTick(.seconds(285))
         h.press(.extendTime)
         h.press(.exitMaintenance)

@@ -125,6 +125,17 @@ public enum Teks {
     public static func printerStillReports(_ problem: PrinterProblem) -> String {
         "Printer masih melaporkan: \(printerProblem(problem))."
     }
+    /// The answer to "Kertas Sudah Diisi", in words: a printer that cannot report its status is named as such,
+    /// with how its test print went.
+    public static func printerChecked(_ check: PrinterCheck) -> String {
+        switch check {
+        case .ready: printerReady
+        case .problem(let problem): printerStillReports(problem)
+        // The operator stands at the printer: the words say the kiosk went by the test print, so they look at it.
+        case .unreported(.printed): "Status printer tidak terbaca; uji cetak terkirim, layanan dilanjutkan."
+        case .unreported(let outcome): "Status printer tidak terbaca; uji cetak \(printed(outcome))."
+        }
+    }
     public static let exit = "Keluar"
     public static let checkLetter = "Periksa Surat"
 
