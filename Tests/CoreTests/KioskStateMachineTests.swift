@@ -1071,7 +1071,9 @@ struct KioskMaintenanceTests {
         // Asked again, it is ready: cleared.
         h.press(.paperRefilled)
         #expect(
-            h.send(.printerChecked(.ready)) == [.show(KioskScreens.maintenance(health: Health(), note: Teks.printerReady))]
+            h.send(.printerChecked(.ready)) == [
+                .show(KioskScreens.maintenance(health: Health(), note: Teks.printerReady))
+            ]
         )
         #expect(h.machine.health.printerProblem == nil)
         #expect(h.press(.exitMaintenance).lastScreen == KioskScreens.idle(health: Health()))

@@ -57,7 +57,8 @@ struct ScreenTextSizeTests {
     static func isLine(_ kind: LaidOutScreen.Kind) -> Bool { if case .line = kind { true } else { false } }
     static func isTitle(_ kind: LaidOutScreen.Kind) -> Bool { if case .title = kind { true } else { false } }
 
-    @Test("every body line of every screen has an x-height of at least 3.5 mm, whole, under a larger title",
+    @Test(
+        "every body line of every screen has an x-height of at least 3.5 mm, whole, under a larger title",
         arguments: panels)
     func bodyXHeight(panel: Panel) throws {
         let layout = try ScreenLayout(size: panel.mm)
@@ -114,7 +115,8 @@ struct ScreenTextSizeTests {
         let layout = try ScreenLayout(size: panel.mm)
         let painter = ScreenPainter(layout: layout, size: panel.pixels, measurer: Self.renderer)
         let long = String(repeating: "Pengumuman panjang sekali ", count: 20)
-        let screen = Screen(id: .readingCard, icon: .card, title: Teks.readingTitle, lines: [long, "Mohon tunggu."], prompt: "")
+        let screen = Screen(
+            id: .readingCard, icon: .card, title: Teks.readingTitle, lines: [long, "Mohon tunggu."], prompt: "")
         let laidOut = layout.layout(screen)
         let lines = Self.runs(of: painter.page(screen), in: laidOut, painter: painter, where: Self.isLine)
         let (element, runs) = try #require(lines.first)
