@@ -79,6 +79,10 @@ public struct ScreenLayout: Hashable, Sendable {
     public func layout(_ screen: Screen) -> LaidOutScreen {
         var elements: [LaidOutScreen.Element] = []
         var contentWidth = size.width - 2 * margin
+        // Where text must end: above the action bar, or above a keypad standing under it.
+        var textBottom = size.height - margin - (screen.actions.isEmpty ? 0 : barHeight + gap)
+        // A letter number's wide keypad leaves a narrow column: the title then spans the width above the keypad.
+        var titleSpansWidth = false
 
         // On a portrait panel the PIN pad sits under the text, above the action bar, in telephone order.
         // A letter number's keypad has more keys than a PIN pad: five across, three down.
@@ -91,6 +95,7 @@ public struct ScreenLayout: Hashable, Sendable {
                 (bottom - size.height * 0.4 - Double(rows - 1) * gap) / Double(rows))
             let left = (size.width - (Double(columns) * key + Double(columns - 1) * gap)) / 2
             let top = bottom - (Double(rows) * key + Double(rows - 1) * gap)
+            textBottom = top - gap
             for (index, button) in keys.enumerated() {
                 let frame = RectMM(
                     x: left + Double(index % columns) * (key + gap), y: top + Double(index / columns) * (key + gap),
@@ -100,7 +105,9 @@ public struct ScreenLayout: Hashable, Sendable {
         } else if let keys = screen.keypad {
             // The keypad takes the right-hand side, keys at least 20 mm square, in the first grid that fits (a
             // letter number's wider pad leaves at least a quarter of the width to the number typed).
-            let height = size.height - 2 * margin
+            titleSpansWidth = wide
+            let padTop = margin + (wide ? titleHeight + gap : 0)
+            let height = size.height - padTop - margin
             let (columns, rows) =
                 (wide ? [(5, 3)] : [(3, 4), (4, 3), (6, 2)]).first { _, rows in
                     Double(rows) * Self.minimumTarget + Double(rows - 1) * gap <= height
@@ -116,7 +123,7 @@ public struct ScreenLayout: Hashable, Sendable {
             let left = size.width - margin - padWidth
             for (index, button) in keys.enumerated() {
                 let frame = RectMM(
-                    x: left + Double(index % columns) * (key + gap), y: margin + Double(index / columns) * (key + gap),
+                    x: left + Double(index % columns) * (key + gap), y: padTop + Double(index / columns) * (key + gap),
                     width: key, height: key)
                 elements.append(.init(kind: .button(button), frame: frame))
             }
@@ -129,7 +136,7 @@ public struct ScreenLayout: Hashable, Sendable {
                 .init(kind: .icon(icon), frame: RectMM(x: margin, y: y, width: titleHeight, height: titleHeight)))
         }
         let titleX = margin + (screen.icon == nil ? 0 : titleHeight + gap)
-        let titleWidth = contentWidth - (titleX - margin)
+        let titleWidth = (titleSpansWidth ? size.width - 2 * margin : contentWidth) - (titleX - margin)
         let titleRows = Self.rows(screen.title, xHeight: titleXHeight, bold: true, width: titleWidth, most: 2)
         let titleFrameHeight = max(titleHeight, Double(titleRows) * titleXHeight * 2.3)
         elements.append(
@@ -137,9 +144,20 @@ public struct ScreenLayout: Hashable, Sendable {
                 kind: .title(screen.title),
                 frame: RectMM(x: titleX, y: y, width: titleWidth, height: titleFrameHeight)))
         y += titleFrameHeight + gap
-        for line in screen.lines {
-            let rows = Self.rows(line, xHeight: bodyXHeight, bold: false, width: contentWidth, most: 3)
-            let height = Double(rows) * lineHeight
+        // Lines never run under a button. Where they need more rows at body size than the room left (the column
+        // beside a letter number's keypad on a 7-inch panel), the earliest give way, as a text field scrolls to
+        // what was typed last; a line alone too long for the room keeps the rows there are (the painter ends it
+        // with an ellipsis).
+        let below =
+            gap + (screen.pinPad == nil ? 0 : pinDotsHeight + gap) + (screen.progress == nil ? 0 : 10 + gap)
+            + (screen.choices.isEmpty ? 0 : choiceHeight)
+        let room = max(1, Int(((textBottom - below - y) / lineHeight + 1e-9).rounded(.down)))
+        var lines = screen.lines.map { line in
+            (line, Self.rows(line, xHeight: bodyXHeight, bold: false, width: contentWidth, most: 3))
+        }
+        while lines.count > 1, lines.map(\.1).reduce(0, +) > room { lines.removeFirst() }
+        for (line, rows) in lines {
+            let height = Double(min(rows, room)) * lineHeight
             elements.append(
                 .init(kind: .line(line), frame: RectMM(x: margin, y: y, width: contentWidth, height: height)))
             y += height

@@ -327,12 +327,15 @@ public struct ScreenPainter: Sendable {
                 in: Rect(x: x, y: bars.origin.y + bars.size.height * 0.7, width: width, height: bars.size.height * 0.3),
                 size: size * 0.8, color: theme.text, centered: true, maxLines: 1)
         }
-        var y = bars.maxY + size * 0.6
+        // The technician's facts fill the room left above the action bar, smaller than the body if they must.
+        let barTop = laidOut.buttonFrames.map { pixels($0.1).origin.y }.min() ?? self.size.height
+        let factSize = min(size, (barTop - bars.maxY) / (Double(max(1, facts.count)) * 1.25 + 0.6))
+        var y = bars.maxY + factSize * 0.6
         for fact in facts {
             items += text(
-                fact, in: Rect(x: bars.origin.x, y: y, width: bars.size.width, height: size * 1.2), size: size,
-                color: theme.text, centered: false, maxLines: 1)
-            y += size * 1.25
+                fact, in: Rect(x: bars.origin.x, y: y, width: bars.size.width, height: factSize * 1.2),
+                size: factSize, color: theme.text, centered: false, maxLines: 1)
+            y += factSize * 1.25
         }
         if let touch {
             let arm = 8 * sy
