@@ -36,6 +36,9 @@ public protocol LetterPrinter: Sendable {
 public protocol TextMeasurer: Sendable {
     /// The advance width of `text` set in `font`, in the font's units (points on paper, pixels on screens).
     func width(of text: String, in font: Font) -> Double
+    /// The height of a lowercase "x" set in `font`, in the same units: the x-height a reader judges a text's size
+    /// by, from the font's own outline (screens size body text by it).
+    func xHeight(of font: Font) -> Double
     /// How many modules a side the QR of `payload` has, quiet zone excluded, as the renderer will encode it; `nil`
     /// when the measurer does not encode QRs (layout then assumes the densest code a letter's QR can be).
     func qrModules(for payload: String) -> Int?

@@ -106,10 +106,10 @@ enum Fixtures {
             .diskChecked(hasRoom: false), .diskChecked(hasRoom: true),
             .letterChecked(.issued(kindCode: "S-41", on: CalendarDate(year: 2026, month: 11, day: 30)!)),
             .letterChecked(.notIssued), .letterChecked(.failed),
-            .testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))), .printerChecked(nil),
-            .printerChecked(.paperOut), .ticketTaken(.printed(queueTicket)),
-            .ticketTaken(.notPrinted(queueTicket, .paperOut)), .ticketTaken(.notTaken(.diskFull)),
-            .ticketTaken(.notTaken(.storageFailed)),
+            .testPrinted(TestPrintResult(letter: .printed, slip: .failed(.paperOut))), .printerChecked(.ready),
+            .printerChecked(.problem(.paperOut)), .printerChecked(.unreported(testPrint: .printed)),
+            .ticketTaken(.printed(queueTicket)), .ticketTaken(.notPrinted(queueTicket, .paperOut)),
+            .ticketTaken(.notTaken(.diskFull)), .ticketTaken(.notTaken(.storageFailed)),
         ]
 
     static let queueTicket = QueueTicket(
@@ -182,7 +182,7 @@ enum Fixtures {
         h.press(.toggleService)
         h.press(.toggleService)
         h.press(.paperRefilled)
-        h.send(.printerChecked(nil))
+        h.send(.printerChecked(.ready))
         h.advanceAndTick(.seconds(285))
         h.press(.extendTime)
         h.press(.exitMaintenance)

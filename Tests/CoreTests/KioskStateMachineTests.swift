@@ -1061,7 +1061,7 @@ struct KioskMaintenanceTests {
         #expect(h.press(.paperRefilled).isEmpty)
 
         // The printer still reports no paper: the problem stays, and the screen says what the printer reports.
-        let still = h.send(.printerChecked(.paperOut))
+        let still = h.send(.printerChecked(.problem(.paperOut)))
         #expect(
             still == [
                 .show(KioskScreens.maintenance(health: paperOut, note: "Printer masih melaporkan: kertas habis."))
@@ -1071,7 +1071,9 @@ struct KioskMaintenanceTests {
         // Asked again, it is ready: cleared.
         h.press(.paperRefilled)
         #expect(
-            h.send(.printerChecked(nil)) == [.show(KioskScreens.maintenance(health: Health(), note: Teks.printerReady))]
+            h.send(.printerChecked(.ready)) == [
+                .show(KioskScreens.maintenance(health: Health(), note: Teks.printerReady))
+            ]
         )
         #expect(h.machine.health.printerProblem == nil)
         #expect(h.press(.exitMaintenance).lastScreen == KioskScreens.idle(health: Health()))
@@ -1080,8 +1082,35 @@ struct KioskMaintenanceTests {
         h.toMaintenance()
         #expect(h.screen.lines.count == 3, "the note is forgotten when maintenance is left")
         h.press(.paperRefilled)
-        h.send(.printerChecked(.coverOpen))
+        h.send(.printerChecked(.problem(.coverOpen)))
         #expect(h.machine.health.printerProblem == .coverOpen)
+    }
+
+    @Test("paper refilled on a printer that cannot report its status: a test print that printed clears the problem")
+    func paperRefilledUnreported() {
+        var h = Harness()
+        h.toPrinting(issued: true)
+        h.send(.printFinished(.failed(.paperOut)))
+        h.toMaintenance()
+        // The test print did not come out: the problem it met is kept, and said.
+        h.press(.paperRefilled)
+        h.send(.printerChecked(.unreported(testPrint: .failed(.paperOut))))
+        #expect(h.machine.health.printerProblem == .paperOut)
+        #expect(h.screen.lines.last == "Status printer tidak terbaca; uji cetak gagal (kertas habis).")
+        // Sent, but nothing says it reached paper: not cleared on a guess.
+        h.press(.paperRefilled)
+        h.send(.printerChecked(.unreported(testPrint: .pending)))
+        #expect(h.machine.health.printerProblem == .unknown)
+        // It printed: cleared, and the screen says why the kiosk believes it.
+        h.press(.paperRefilled)
+        #expect(
+            h.send(.printerChecked(.unreported(testPrint: .printed))) == [
+                .show(
+                    KioskScreens.maintenance(
+                        health: Health(),
+                        note: "Status printer tidak terbaca; uji cetak terkirim, layanan dilanjutkan."))
+            ])
+        #expect(h.machine.health.printerProblem == nil)
     }
 
     @Test("test print: the outcome per printer on screen, one print at a time")

@@ -8,6 +8,8 @@ struct FixedWidthMeasurer: TextMeasurer {
     func width(of text: String, in font: Font) -> Double {
         Double(text.count) * font.size * (font.bold ? 0.55 : 0.5)
     }
+
+    func xHeight(of font: Font) -> Double { font.size * 0.5 }
 }
 
 @Suite("Letter composition, numbering, seal and layout")

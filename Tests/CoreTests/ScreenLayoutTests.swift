@@ -77,6 +77,19 @@ struct ScreenLayoutTests {
         }
     }
 
+    @Test("titles, lines, PIN dots and progress never run under a button", arguments: displays)
+    func textClearOfButtons(display: Panel) throws {
+        for (screen, laid) in try Self.laidOut(display) {
+            let buttons = laid.buttonFrames
+            for element in laid.elements {
+                if case .button = element.kind { continue }
+                for (id, frame) in buttons {
+                    #expect(!element.frame.intersects(frame), "\(screen.id): \(element.kind) runs under \(id)")
+                }
+            }
+        }
+    }
+
     @Test("a touch at a button's centre hits that button", arguments: displays)
     func hitCentres(display: Panel) throws {
         for (screen, laid) in try Self.laidOut(display) {

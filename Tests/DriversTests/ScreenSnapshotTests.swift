@@ -55,7 +55,7 @@ struct ScreenSnapshotTests {
             panAndVsync: framebuffer.canPanAndWait, pages: framebuffer.flips ? 2 : 1)
         let folder = Self.fixtures + "/" + panel.name
         if Self.updating { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-        for (name, screen) in ScreenGallery.screens() {
+        for (name, screen) in ScreenGallery.screens(pageSize: painter.layout.choiceCapacity()) {
             try await display.present(
                 screen.id == .diagnostics ? painter.page(screen, facts: facts) : painter.page(screen))
             let golden = folder + "/" + name + ".png"
@@ -137,7 +137,8 @@ struct ScreenSnapshotTests {
         let folder = Self.fixtures + "/" + panel.name
         for (name, screen, phase, board) in Self.boardScreens {
             let page = painter.page(screen, phase: phase, board: board)
-            let texts = page.texts.joined(separator: "\n")
+            // Joined by spaces: a body line wrapped over two rows reads on as one.
+            let texts = page.texts.joined(separator: " ")
             if screen.id == .idle {
                 // The idle screen's job first: its title and instructions are on every page of the board.
                 for line in [Teks.idleTitle] + Teks.idleLines {
@@ -243,6 +244,7 @@ struct ScreenSnapshotTests {
                 }
                 if screen.id == .idle {
                     let texts = painter.page(screen, phase: index * BoardPanel.secondsPerPage, board: panelBoard).texts
+                        .joined(separator: " ")
                     #expect(texts.contains(Teks.idleTitle) && texts.contains(Teks.idleLines[0]))
                 }
             }
@@ -256,7 +258,7 @@ struct ScreenSnapshotTests {
         let painter = ScreenPainter(
             layout: try ScreenLayout(size: SizeMM(width: mm.width, height: mm.height)), size: drawn,
             measurer: Self.renderer)
-        for (name, screen) in ScreenGallery.screens() {
+        for (name, screen) in ScreenGallery.screens(pageSize: painter.layout.choiceCapacity()) {
             // A pressed button has one colour pair whatever its role: the first button stands for all.
             for highlighted in [nil, screen.buttons.first?.id] {
                 let items = painter.page(screen, highlighted: highlighted).items
@@ -277,7 +279,7 @@ struct ScreenSnapshotTests {
         let mm = panel.rotation.drawnSize(width: panel.mm.width, height: panel.mm.height)
         let layout = try ScreenLayout(size: SizeMM(width: mm.width, height: mm.height))
         let painter = ScreenPainter(layout: layout, size: drawn, measurer: Self.renderer)
-        for (name, screen) in ScreenGallery.screens() {
+        for (name, screen) in ScreenGallery.screens(pageSize: layout.choiceCapacity()) {
             let page = painter.page(screen)
             let buttons = layout.layout(screen).buttonFrames.map { painter.pixels($0.1) }
             for case .text(let run) in page.items {

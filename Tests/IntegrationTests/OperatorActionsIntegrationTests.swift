@@ -122,6 +122,45 @@ struct OperatorActionsIntegrationTests {
         #expect(status.contains("printer:         ready"), "\(status)")
     }
 
+    @Test func kertasSudahDiisiOnAPrinterThatCannotReportItsStatusClearsAfterATestSlipGoesThrough() async throws {
+        // An RT post whose slip failed for want of paper; the new roll goes into a printer that then never answers
+        // DLE EOT (firmware without status, or a status line that died). Its silence must not keep the kiosk shut.
+        let thermal = try ThermalPrinterTests.VirtualPrinter(["--paper", "out", "--control-port", "0"])
+        let config = try ThermalPrinterTests.rtPostConfig(thermal)
+        try await Self.addOperator(to: config)
+        let resident = """
+            tap 04A21B6C9E4F80
+            press Surat Keterangan Domisili
+            press Melamar pekerjaan
+            await confirm
+            press Cetak
+            """
+        _ = try await Self.run(
+            "await idle\n" + resident + "\nawait error-printer-paper-out\nremove\n", config: config,
+            folder: thermal.folder)
+        #expect(try thermal.control("paper ok").hasPrefix("ok paper=ok"))
+        #expect(try thermal.control("silent on").contains("silent=on"))
+        // After a restart the kiosk still knows about the paper; the printer cannot say, so a test slip is sent,
+        // and the screen says the kiosk went by it.
+        let output = try await Self.run(
+            Self.openMaintenance.replacingOccurrences(of: "await idle", with: "await error-printer-paper-out") + """
+
+                see Printer: kertas habis
+                press Kertas Sudah Diisi
+                see Status printer tidak terbaca; uji cetak terkirim, layanan dilanjutkan.
+                see Printer: siap
+                press Keluar
+                await idle
+                """ + "\n" + resident + "\nawait done\n", config: config, folder: thermal.folder)
+        #expect(output.contains("test print=printed"), "\(output)")
+        let test = try #require(await thermal.transcript(1))
+        #expect(test.contains("UJI/001-K2/1809072001/"), "the test slip came first: \(test)")
+        let slip = try #require(await thermal.transcript(2))
+        #expect(slip.contains("S-41/002-K2/1809072001/"), "then the resident's slip: \(slip)")
+        let status = try await Services.runDetached(Self.kiosk, ["status", "--config", config]).output
+        #expect(status.contains("printer:         ready"), "\(status)")
+    }
+
     @Test func hentikanLayananSurvivesARestartAndTheHeartbeatSaysWhoAndWhen() async throws {
         let setup = try ProvincialAPIIntegrationTests.Setup()
         try setup.enroll()

@@ -193,8 +193,8 @@ struct ScreenPresenterTests {
         await display.show(KioskScreens.diagnostics())
         let facts = await display.panelFacts
         #expect(facts[0].contains("1024x600") && facts[0].contains("BGR565"))
-        // The first bar is red on the panel, through its BGR565 format.
-        let redBar = (x: 60, y: 200)
+        // The first bar is red on the panel, through its BGR565 format (under two lines of 4 mm body text).
+        let redBar = (x: 60, y: 255)
         #expect(
             framebuffer.color(x: redBar.x, y: redBar.y) == (255, 0, 0), "\(framebuffer.color(x: redBar.x, y: redBar.y))"
         )

@@ -175,10 +175,13 @@ public enum KioskScreens {
     }
 
     /// `note`: what the operator's last action came to (a test print, the printer's answer to "paper refilled").
+    /// Both are about the printer, so the note stands under the printer's line in place of the service and storage
+    /// lines: at body size a 7-inch panel has room for two lines' worth of text above the choices, not four.
     public static func maintenance(health: Health, note: String? = nil) -> Screen {
-        Screen(
+        let status = Teks.maintenanceLines(health: health)
+        return Screen(
             id: .maintenance, icon: .wrench, title: Teks.maintenanceTitle,
-            lines: Teks.maintenanceLines(health: health) + (note.map { [$0] } ?? []),
+            lines: note.map { [status[0], $0] } ?? status,
             choices: [
                 Button(.testPrint, Teks.testPrint, role: .choice),
                 Button(.paperRefilled, Teks.paperRefilled, role: .choice),

@@ -18,10 +18,24 @@ public struct ScreenLayout: Hashable, Sendable {
         self.size = size
     }
 
-    var titleHeight: Double { min(24, max(11, size.height * 0.12)) }
-    var lineHeight: Double { min(10, max(5, size.height * 0.055)) }
+    /// The smallest x-height of body text, in mm: older readers, at arm's length from the panel (issue 19).
+    public static let minimumXHeight = 3.5
+
+    /// Body text's x-height, in mm: the floor on a 7-inch panel, growing with the panel's short side up to 5 mm.
+    /// The painter turns it into a font size through the font's own x-height.
+    public var bodyXHeight: Double { min(5, max(Self.minimumXHeight, min(size.width, size.height) * 0.033)) }
+    /// Titles' x-height, in mm: a quarter above the body's, so a title reads as one.
+    public var titleXHeight: Double { bodyXHeight * 1.25 }
+
+    /// A title's row, icon beside it; a title too long for one row gets a second.
+    var titleHeight: Double { min(24, max(11, size.height * 0.12, titleXHeight * 2.3)) }
+    /// One row of body text, baseline to baseline: 2.08 x-heights (1.1 em in Liberation Sans), so three lines and
+    /// a row of 20 mm choices still fit the smallest panel.
+    var lineHeight: Double { bodyXHeight * 2.08 }
     var barHeight: Double { max(Self.minimumTarget, min(26, size.height * 0.16)) }
     var choiceHeight: Double { max(Self.minimumTarget, min(26, size.height * 0.16)) }
+    /// The row of PIN dots: not a target, so shorter than one; room for a wrapped line above it on a 7-inch panel.
+    var pinDotsHeight: Double { 14 }
     /// Choices are at least this wide, so a letter's title fits in large type.
     var choiceMinWidth: Double { 45 }
 
@@ -37,9 +51,38 @@ public struct ScreenLayout: Hashable, Sendable {
         return rows * choiceColumns
     }
 
+    /// The rows a text is given at an x-height of `xHeight` mm in a column `width` mm wide, at most `most`. An
+    /// estimate of what the painter will measure, word by word: Indonesian text in Liberation Sans averages a
+    /// little under one x-height a character (bold a tenth more); 5 % more keeps the estimate on the safe side.
+    /// The painter wraps into these rows at the font's real metrics, and cuts with an ellipsis what still does
+    /// not fit, never going below `minimumXHeight`.
+    static func rows(_ text: String, xHeight: Double, bold: Bool, width: Double, most: Int) -> Int {
+        let character = xHeight * (bold ? 1.15 : 1.05)
+        let space = max(1, width)
+        var rows = 1
+        var used = 0.0
+        // Word by word, as the painter's line breaker goes; a word wider than the column takes rows of its own.
+        for word in text.split(separator: " ") {
+            let needed = Double(word.count) * character
+            if used > 0, used + character + needed <= space {
+                used += character + needed
+                continue
+            }
+            if used > 0 { rows += 1 }
+            let wordRows = max(1, Int((needed / space).rounded(.up)))
+            rows += wordRows - 1
+            used = needed - Double(wordRows - 1) * space
+        }
+        return min(most, rows)
+    }
+
     public func layout(_ screen: Screen) -> LaidOutScreen {
         var elements: [LaidOutScreen.Element] = []
         var contentWidth = size.width - 2 * margin
+        // Where text must end: above the action bar, or above a keypad standing under it.
+        var textBottom = size.height - margin - (screen.actions.isEmpty ? 0 : barHeight + gap)
+        // A letter number's wide keypad leaves a narrow column: the title then spans the width above the keypad.
+        var titleSpansWidth = false
 
         // On a portrait panel the PIN pad sits under the text, above the action bar, in telephone order.
         // A letter number's keypad has more keys than a PIN pad: five across, three down.
@@ -52,6 +95,7 @@ public struct ScreenLayout: Hashable, Sendable {
                 (bottom - size.height * 0.4 - Double(rows - 1) * gap) / Double(rows))
             let left = (size.width - (Double(columns) * key + Double(columns - 1) * gap)) / 2
             let top = bottom - (Double(rows) * key + Double(rows - 1) * gap)
+            textBottom = top - gap
             for (index, button) in keys.enumerated() {
                 let frame = RectMM(
                     x: left + Double(index % columns) * (key + gap), y: top + Double(index / columns) * (key + gap),
@@ -61,19 +105,25 @@ public struct ScreenLayout: Hashable, Sendable {
         } else if let keys = screen.keypad {
             // The keypad takes the right-hand side, keys at least 20 mm square, in the first grid that fits (a
             // letter number's wider pad leaves at least a quarter of the width to the number typed).
-            let height = size.height - 2 * margin
+            titleSpansWidth = wide
+            let padTop = margin + (wide ? titleHeight + gap : 0)
+            let height = size.height - padTop - margin
             let (columns, rows) =
                 (wide ? [(5, 3)] : [(3, 4), (4, 3), (6, 2)]).first { _, rows in
                     Double(rows) * Self.minimumTarget + Double(rows - 1) * gap <= height
                 } ?? (wide ? (5, 3) : (6, 2))
+            // A PIN pad leaves the text at least 45 % of the width (keys no smaller than 20 mm), so its lines are
+            // not squeezed into a column of single words on a 7-inch panel.
             let key = min(
-                26, (height - Double(rows - 1) * gap) / Double(rows),
-                wide ? (size.width * 0.72 - Double(columns - 1) * gap) / Double(columns) : 26)
+                (height - Double(rows - 1) * gap) / Double(rows),
+                max(
+                    Self.minimumTarget,
+                    min(26, (size.width * (wide ? 0.72 : 0.55) - Double(columns - 1) * gap) / Double(columns))))
             let padWidth = Double(columns) * key + Double(columns - 1) * gap
             let left = size.width - margin - padWidth
             for (index, button) in keys.enumerated() {
                 let frame = RectMM(
-                    x: left + Double(index % columns) * (key + gap), y: margin + Double(index / columns) * (key + gap),
+                    x: left + Double(index % columns) * (key + gap), y: padTop + Double(index / columns) * (key + gap),
                     width: key, height: key)
                 elements.append(.init(kind: .button(button), frame: frame))
             }
@@ -86,23 +136,39 @@ public struct ScreenLayout: Hashable, Sendable {
                 .init(kind: .icon(icon), frame: RectMM(x: margin, y: y, width: titleHeight, height: titleHeight)))
         }
         let titleX = margin + (screen.icon == nil ? 0 : titleHeight + gap)
+        let titleWidth = (titleSpansWidth ? size.width - 2 * margin : contentWidth) - (titleX - margin)
+        let titleRows = Self.rows(screen.title, xHeight: titleXHeight, bold: true, width: titleWidth, most: 2)
+        let titleFrameHeight = max(titleHeight, Double(titleRows) * titleXHeight * 2.3)
         elements.append(
             .init(
                 kind: .title(screen.title),
-                frame: RectMM(x: titleX, y: y, width: contentWidth - (titleX - margin), height: titleHeight)))
-        y += titleHeight + gap
-        for line in screen.lines {
+                frame: RectMM(x: titleX, y: y, width: titleWidth, height: titleFrameHeight)))
+        y += titleFrameHeight + gap
+        // Lines never run under a button. Where they need more rows at body size than the room left (the column
+        // beside a letter number's keypad on a 7-inch panel), the earliest give way, as a text field scrolls to
+        // what was typed last; a line alone too long for the room keeps the rows there are (the painter ends it
+        // with an ellipsis).
+        let below =
+            gap + (screen.pinPad == nil ? 0 : pinDotsHeight + gap) + (screen.progress == nil ? 0 : 10 + gap)
+            + (screen.choices.isEmpty ? 0 : choiceHeight)
+        let room = max(1, Int(((textBottom - below - y) / lineHeight + 1e-9).rounded(.down)))
+        var lines = screen.lines.map { line in
+            (line, Self.rows(line, xHeight: bodyXHeight, bold: false, width: contentWidth, most: 3))
+        }
+        while lines.count > 1, lines.map(\.1).reduce(0, +) > room { lines.removeFirst() }
+        for (line, rows) in lines {
+            let height = Double(min(rows, room)) * lineHeight
             elements.append(
-                .init(kind: .line(line), frame: RectMM(x: margin, y: y, width: contentWidth, height: lineHeight)))
-            y += lineHeight
+                .init(kind: .line(line), frame: RectMM(x: margin, y: y, width: contentWidth, height: height)))
+            y += height
         }
         y += gap
         if let pad = screen.pinPad {
             elements.append(
                 .init(
                     kind: .pinDots(entered: pad.entered, length: pad.length),
-                    frame: RectMM(x: margin, y: y, width: contentWidth, height: Self.minimumTarget)))
-            y += Self.minimumTarget + gap
+                    frame: RectMM(x: margin, y: y, width: contentWidth, height: pinDotsHeight)))
+            y += pinDotsHeight + gap
         }
         if let progress = screen.progress {
             elements.append(

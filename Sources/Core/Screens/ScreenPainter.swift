@@ -42,11 +42,16 @@ public struct ScreenPainter: Sendable {
     ) -> DisplayPage {
         let laidOut = layout.layout(screen)
         var items: [DisplayItem] = [.fill(Rect(x: 0, y: 0, width: size.width, height: size.height), theme.background)]
-        // All lines of a screen in one size: the largest at which the longest of them fits its line.
+        // All lines of a screen in one size: the layout's body x-height, or smaller where a line does not fit its
+        // rows, never below the floor (what still does not fit is cut with an ellipsis).
         let lineSize = laidOut.elements.reduce(Double.infinity) { size, element in
             guard case .line(let line) = element.kind else { return size }
             let frame = pixels(element.frame)
-            return min(size, singleLineSize(line, width: frame.size.width, preferred: frame.size.height * 0.8))
+            return min(
+                size,
+                fittedSize(
+                    line, width: frame.size.width, rows: rows(of: element.frame), preferred: bodySize,
+                    minimum: minimumBodySize))
         }
         var isError = false
         if case .error = screen.id { isError = true }
@@ -56,11 +61,16 @@ public struct ScreenPainter: Sendable {
             case .icon(let icon):
                 items += ScreenIcons.draw(icon, in: frame, color: isError ? theme.alert : theme.accent)
             case .title(let title):
+                // Never smaller than the body text under it.
                 items += text(
-                    title, in: frame, size: frame.size.height * 0.58, bold: true,
-                    color: isError ? theme.alert : theme.title, centered: false, maxLines: 2)
+                    title, in: frame, size: max(titleSize, layout.titleHeight * sy * 0.58), bold: true,
+                    color: isError ? theme.alert : theme.title, centered: false, maxLines: 2,
+                    minimum: lineSize.isFinite ? lineSize : bodySize)
             case .line(let line):
-                items += text(line, in: frame, size: lineSize, color: theme.text, centered: false, maxLines: 1)
+                let rows = rows(of: element.frame)
+                items += text(
+                    line, in: frame, size: lineSize, color: theme.text, centered: false, maxLines: rows,
+                    minimum: lineSize, rowHeight: frame.size.height / Double(rows))
             case .button(let button):
                 items += self.button(button, in: frame, pressed: button.id == highlighted)
             case .pinDots(let entered, let length):
@@ -119,20 +129,64 @@ public struct ScreenPainter: Sendable {
 
     // MARK: Text
 
-    /// `text` fitted into `box`: the largest size from `size` down to half of it at which it takes at most
-    /// `maxLines` lines; below that, the last line is cut with an ellipsis rather than run out of its box.
+    /// The font size, in pixels, at which the screens' font has an x-height of `millimetres` on this panel: from
+    /// the font's own x-height (its "x" as the renderer draws it), not a rule of thumb.
+    public func fontSize(xHeight millimetres: Double, bold: Bool = false) -> Double {
+        let target = millimetres * sy
+        let reference = Font(.sans, size: 100, bold: bold)
+        var size = target * reference.size / measurer.xHeight(of: reference)
+        // Hinting fits the x-height to whole pixels, which can round it down: step up until the drawn one reaches
+        // the target.
+        var steps = 0
+        while measurer.xHeight(of: Font(.sans, size: size, bold: bold)) < target, steps < 40 {
+            size *= 1.01
+            steps += 1
+        }
+        return size
+    }
+
+    /// Body lines' size as the layout asks for it, and the floor they never go below.
+    var bodySize: Double { fontSize(xHeight: layout.bodyXHeight) }
+    var minimumBodySize: Double { fontSize(xHeight: ScreenLayout.minimumXHeight) }
+    var titleSize: Double { fontSize(xHeight: layout.titleXHeight, bold: true) }
+
+    /// How many rows of body text the layout gave a line's frame.
+    func rows(of frame: RectMM) -> Int { max(1, Int((frame.height / layout.lineHeight).rounded())) }
+
+    /// The largest size from `preferred` down to `minimum` at which `text` takes at most `rows` rows of `width`
+    /// without cutting a word; `minimum` when none does.
+    func fittedSize(_ text: String, width: Double, rows: Int, preferred: Double, minimum: Double) -> Double {
+        let words = text.split(separator: " ").map(String.init)
+        var size = preferred
+        while size * 0.96 >= minimum {
+            let font = Font(.sans, size: size)
+            if breaker.lines(text, font: font, width: width).count <= rows,
+                !words.contains(where: { measurer.width(of: $0, in: font) > width })
+            {
+                return size
+            }
+            size *= 0.96
+        }
+        return minimum
+    }
+
+    /// `text` fitted into `box`: the largest size from `size` down to `minimum` (half of it unless given) at which
+    /// it takes at most `maxLines` lines, each `rowHeight` tall (1.15 em unless given); below that, the last line
+    /// is cut with an ellipsis rather than run out of its box.
     func text(
         _ text: String, in box: Rect, size preferred: Double, bold: Bool = false, color: Color, centered: Bool,
-        maxLines: Int
+        maxLines: Int, minimum: Double? = nil, rowHeight: Double? = nil
     ) -> [DisplayItem] {
+        let floor = min(preferred, minimum ?? preferred * 0.5)
         var size = preferred
         var font = Font(.sans, size: size, bold: bold)
         var lines = breaker.lines(text, font: font, width: box.size.width)
         let words = text.split(separator: " ").map(String.init)
         // Smaller type before a word is cut in two ("Hap-us" on a key reads as nothing).
         func cutsAWord() -> Bool { words.contains { measurer.width(of: $0, in: font) > box.size.width } }
-        while lines.count > maxLines || Double(lines.count) * size * 1.15 > box.size.height || cutsAWord(),
-            size * 0.92 >= preferred * 0.5
+        while lines.count > maxLines || Double(lines.count) * (rowHeight ?? size * 1.15) > box.size.height + 0.01
+            || cutsAWord(),
+            size * 0.92 >= floor
         {
             size *= 0.92
             font = Font(.sans, size: size, bold: bold)
@@ -142,7 +196,7 @@ public struct ScreenPainter: Sendable {
             lines = Array(lines.prefix(maxLines))
             lines[maxLines - 1] = ellipsized(lines[maxLines - 1], font: font, width: box.size.width)
         }
-        let lineHeight = size * 1.15
+        let lineHeight = rowHeight ?? size * 1.15
         // Cap height is about 0.72 em in Liberation Sans: this centres the capitals of the block in the box.
         let firstBaseline =
             box.origin.y + box.size.height / 2 - Double(lines.count - 1) * lineHeight / 2 + 0.36 * size
@@ -152,15 +206,6 @@ public struct ScreenPainter: Sendable {
             return .text(
                 TextRun(line, at: Point(x: x, y: firstBaseline + Double(index) * lineHeight), font: font, color: color))
         }
-    }
-
-    /// The largest size from `preferred` down to half of it at which `text` fits `width` on one line.
-    func singleLineSize(_ text: String, width: Double, preferred: Double) -> Double {
-        var size = preferred
-        while measurer.width(of: text, in: Font(.sans, size: size)) > width, size * 0.92 >= preferred * 0.5 {
-            size *= 0.92
-        }
-        return size
     }
 
     private func ellipsized(_ line: String, font: Font, width: Double) -> String {
@@ -282,12 +327,15 @@ public struct ScreenPainter: Sendable {
                 in: Rect(x: x, y: bars.origin.y + bars.size.height * 0.7, width: width, height: bars.size.height * 0.3),
                 size: size * 0.8, color: theme.text, centered: true, maxLines: 1)
         }
-        var y = bars.maxY + size * 0.6
+        // The technician's facts fill the room left above the action bar, smaller than the body if they must.
+        let barTop = laidOut.buttonFrames.map { pixels($0.1).origin.y }.min() ?? self.size.height
+        let factSize = min(size, (barTop - bars.maxY) / (Double(max(1, facts.count)) * 1.25 + 0.6))
+        var y = bars.maxY + factSize * 0.6
         for fact in facts {
             items += text(
-                fact, in: Rect(x: bars.origin.x, y: y, width: bars.size.width, height: size * 1.2), size: size,
-                color: theme.text, centered: false, maxLines: 1)
-            y += size * 1.25
+                fact, in: Rect(x: bars.origin.x, y: y, width: bars.size.width, height: factSize * 1.2),
+                size: factSize, color: theme.text, centered: false, maxLines: 1)
+            y += factSize * 1.25
         }
         if let touch {
             let arm = 8 * sy

@@ -32,7 +32,9 @@ public enum Teks {
     // Letters prepared elsewhere (OpenSID: Siap Diambil)
     public static let pickupsTitle = "Surat Siap Diambil"
     public static func pickupsLines(resident: String) -> [String] {
-        ["Halo, \(resident).", "Surat Anda sudah siap. Sentuh surat untuk mencetaknya."]
+        // The title says the letters are ready; at body size "Surat Anda sudah siap." would take a row of its own
+        // that a 7-inch panel does not have above its choices.
+        ["Halo, \(resident).", "Sentuh surat untuk mencetaknya."]
     }
     public static let pickupsPrompt = "Surat Anda sudah siap. Sentuh surat untuk mencetaknya."
     /// The letter's title only: its number (up to 64 characters) would shrink the label below a readable size; the
@@ -153,6 +155,17 @@ public enum Teks {
     public static let printerReady = "Printer siap: layanan dapat dilanjutkan."
     public static func printerStillReports(_ problem: PrinterProblem) -> String {
         "Printer masih melaporkan: \(printerProblem(problem))."
+    }
+    /// The answer to "Kertas Sudah Diisi", in words: a printer that cannot report its status is named as such,
+    /// with how its test print went.
+    public static func printerChecked(_ check: PrinterCheck) -> String {
+        switch check {
+        case .ready: printerReady
+        case .problem(let problem): printerStillReports(problem)
+        // The operator stands at the printer: the words say the kiosk went by the test print, so they look at it.
+        case .unreported(.printed): "Status printer tidak terbaca; uji cetak terkirim, layanan dilanjutkan."
+        case .unreported(let outcome): "Status printer tidak terbaca; uji cetak \(printed(outcome))."
+        }
     }
     public static let exit = "Keluar"
     public static let checkLetter = "Periksa Surat"

@@ -32,8 +32,8 @@ public enum KioskEvent: Hashable, Sendable {
     case letterChecked(LetterCheck)
     /// The operator's test print ended on the printers the kiosk has.
     case testPrinted(TestPrintResult)
-    /// The printers answered the operator's "paper refilled": what they still report, `nil` when all are ready.
-    case printerChecked(PrinterProblem?)
+    /// The printers answered the operator's "paper refilled".
+    case printerChecked(PrinterCheck)
     /// How taking a queue ticket ended.
     case ticketTaken(TicketOutcome)
     /// Time passed: the runtime sends it when `nextWakeUp` is reached.
@@ -85,6 +85,28 @@ public struct TestPrintResult: Hashable, Sendable {
     public init(letter: PrintOutcome?, slip: PrintOutcome?) {
         self.letter = letter
         self.slip = slip
+    }
+}
+
+/// The printers' answer to the operator's "paper refilled" ("Kertas Sudah Diisi").
+public enum PrinterCheck: Hashable, Sendable {
+    /// Every printer asked says it is ready.
+    case ready
+    /// A printer still reports a problem.
+    case problem(PrinterProblem)
+    /// A printer cannot report its status (no status channel, no answer to `DLE EOT`, a queue state CUPS does not
+    /// know), so it was given a test print instead, which ended so: without it, such a printer could never clear
+    /// a paper error. The operator stands at the printer and sees the test print come out (or not).
+    case unreported(testPrint: PrintOutcome)
+
+    /// The problem the kiosk keeps after this answer; `nil`: cleared.
+    public var problem: PrinterProblem? {
+        switch self {
+        case .ready, .unreported(testPrint: .printed): nil
+        case .problem(let problem), .unreported(testPrint: .failed(let problem)): problem
+        // Sent, but nothing says it reached paper.
+        case .unreported(testPrint: .pending): .unknown
+        }
     }
 }
 

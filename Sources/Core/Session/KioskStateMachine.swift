@@ -288,12 +288,13 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             guard case .maintenance = state else { return [] }
             maintenanceNote = Teks.testPrinted(letter: result.letter, slip: result.slip)
             return showHealth()
-        case .printerChecked(let problem):
+        case .printerChecked(let check):
             printerActionRunning = false
-            // Only the printer's own answer clears a problem; an answer with one keeps (or sets) it.
-            health.printerProblem = problem
+            // Only the printer's own answer (or, from one that cannot answer, a test print that printed) clears a
+            // problem; an answer with one keeps (or sets) it.
+            health.printerProblem = check.problem
             if case .maintenance = state {
-                maintenanceNote = problem.map(Teks.printerStillReports) ?? Teks.printerReady
+                maintenanceNote = Teks.printerChecked(check)
             }
             return showHealth()
         }
@@ -547,7 +548,8 @@ public struct KioskStateMachine<C: Clock>: Sendable where C.Duration == Duration
             maintenanceNote = Teks.testPrinting
             return show(screen(for: state)) + [.testPrint]
         case (.maintenance, .paperRefilled):
-            // The problem stays until the printer itself says it is ready (`.printerChecked`).
+            // The problem stays until the printer itself says it is ready, or one that cannot say prints a test
+            // (`.printerChecked`).
             armTimer(now: now)
             guard !printerActionRunning else { return [] }
             printerActionRunning = true

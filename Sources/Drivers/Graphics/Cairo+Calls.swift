@@ -166,6 +166,20 @@ final class CairoCanvas {
         return extents.x_advance
     }
 
+    /// The ink height of "x" above the baseline (`cairo_text_extents`' `y_bearing`, negated): the font's real
+    /// x-height at `font`'s size.
+    func xHeight(of font: Font) -> Double {
+        if let height = xHeights[font] { return height }
+        setFont(font)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(cr, "x", &extents)
+        if xHeights.count >= 256 { xHeights.removeAll(keepingCapacity: true) }
+        xHeights[font] = -extents.y_bearing
+        return -extents.y_bearing
+    }
+
+    private var xHeights: [Font: Double] = [:]
+
     private struct MeasuredText: Hashable {
         let text: String
         let font: Font

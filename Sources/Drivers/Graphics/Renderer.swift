@@ -20,6 +20,10 @@ public final class Renderer: TextMeasurer {
         scratch.withLock { $0.width(of: text, in: font) }
     }
 
+    public func xHeight(of font: Font) -> Double {
+        scratch.withLock { $0.xHeight(of: font) }
+    }
+
     /// The side of `payload`'s QR in modules, as `draw` will encode it (libqrencode, level M); `nil` when it does
     /// not fit a QR at all.
     public func qrModules(for payload: String) -> Int? {

@@ -70,7 +70,10 @@ struct ScreensCommand: AsyncParsableCommand {
             size: SizeMM(rotation.drawnSize(width: widthMM, height: heightMM)), renderer: renderer,
             animatesIdle: false)
         var written: [(name: String, path: String)] = []
-        for (name, screen) in ScreenGallery.screens() {
+        // Menus paged as the kiosk pages them on this panel (`policy.menuPageSize`).
+        let pageSize = try ScreenLayout(size: SizeMM(rotation.drawnSize(width: widthMM, height: heightMM)))
+            .choiceCapacity()
+        for (name, screen) in ScreenGallery.screens(pageSize: pageSize) {
             await display.show(screen)
             let path = output + "/" + name + ".png"
             try Data(try await display.png()).write(to: URL(fileURLWithPath: path))
@@ -104,7 +107,7 @@ struct ScreensCommand: AsyncParsableCommand {
         }
         let layout = try ScreenLayout(size: size)
         var screens: [String: [Placed]] = [:]
-        for (name, screen) in ScreenGallery.screens() {
+        for (name, screen) in ScreenGallery.screens(pageSize: layout.choiceCapacity()) {
             screens[name] = layout.layout(screen).elements.compactMap { element in
                 guard case .button(let button) = element.kind else { return nil }
                 let f = element.frame

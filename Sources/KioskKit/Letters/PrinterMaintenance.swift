@@ -7,9 +7,10 @@ package import Logging
 package protocol PrinterMaintenance: Sendable {
     /// Prints the test page on the letter printer and a test slip on the thermal printer, where the kiosk has them.
     func testPrint() async -> TestPrintResult
-    /// Asks the printers the residents' letters need for their status: the problem one still reports, `nil` when
-    /// every one says it is ready. A printer that cannot say counts as a problem (`unknown`), never as ready.
-    func check() async -> PrinterProblem?
+    /// Asks the printers the residents' letters need for their status: the problem one still reports, or `ready`
+    /// when every one says it is ready. A printer that cannot say is never taken as ready on its silence: it gets
+    /// a test print (the test page or slip), and only one that printed clears the problem.
+    func check() async -> PrinterCheck
 }
 
 /// The configured printers: the letter output (CUPS or the letters folder) unless letters are pengantar slips, and
@@ -44,51 +45,68 @@ package struct KioskPrinterMaintenance: PrinterMaintenance {
     }
 
     package func testPrint() async -> TestPrintResult {
-        let (request, issued) = TestPage.request(settings: settings, at: .now())
-        var result = TestPrintResult(letter: nil, slip: nil)
-        if let letters {
-            do {
-                let pdf = try composer.pdf(request, issued)
-                result.letter = await letters.deliver(
-                    pdf: pdf, title: PDFLetterPrinter.jobTitle(TestPage.kind, issued), progress: { _ in })
-            } catch {
-                logger.error("test page not composed", metadata: ["error": "\(error)"])
-                result.letter = .failed(.unknown)
-            }
-        }
-        if let slips {
-            do {
-                result.slip = await slips.print(
-                    .pengantar(
-                        request: request, number: issued.number, issuedOn: issued.recordID.timestamp.date(),
-                        letterhead: settings.letterhead, seal: try composer.qrText(request, issued)))
-            } catch {
-                logger.error("test slip not composed", metadata: ["error": "\(error)"])
-                result.slip = .failed(.unknown)
-            }
-        }
-        return result
+        let test = TestPage.request(settings: settings, at: .now())
+        return TestPrintResult(
+            letter: letters == nil ? nil : await testPage(test), slip: slips == nil ? nil : await testSlip(test))
     }
 
-    package func check() async -> PrinterProblem? {
-        var problem: PrinterProblem?
+    /// The test page on the letter output.
+    private func testPage(_ test: (LetterRequest, IssuedLetter)) async -> PrintOutcome {
+        guard let letters else { return .failed(.unknown) }
+        do {
+            let pdf = try composer.pdf(test.0, test.1)
+            return await letters.deliver(
+                pdf: pdf, title: PDFLetterPrinter.jobTitle(TestPage.kind, test.1), progress: { _ in })
+        } catch {
+            logger.error("test page not composed", metadata: ["error": "\(error)"])
+            return .failed(.unknown)
+        }
+    }
+
+    /// The test slip on the thermal printer.
+    private func testSlip(_ test: (LetterRequest, IssuedLetter)) async -> PrintOutcome {
+        guard let slips else { return .failed(.unknown) }
+        let (request, issued) = test
+        do {
+            return await slips.print(
+                .pengantar(
+                    request: request, number: issued.number, issuedOn: issued.recordID.timestamp.date(),
+                    letterhead: settings.letterhead, seal: try composer.qrText(request, issued)))
+        } catch {
+            logger.error("test slip not composed", metadata: ["error": "\(error)"])
+            return .failed(.unknown)
+        }
+    }
+
+    package func check() async -> PrinterCheck {
+        var check = PrinterCheck.ready
         if let queue {
+            let problem: PrinterProblem?
             do {
                 problem = try await queue.status().problem
             } catch {
                 problem = error.problem
             }
+            if problem == .unknown {
+                check = .unreported(testPrint: await testPage(TestPage.request(settings: settings, at: .now())))
+            } else if let problem {
+                check = .problem(problem)
+            }
         }
         // The thermal printer matters when it prints the letters (pengantar) or their receipts.
-        if problem == nil, let slips, letters == nil || settings.printing.receipt {
+        if check.problem == nil, let slips, letters == nil || settings.printing.receipt {
             do {
-                problem = try await slips.printer.status().map { $0.problem } ?? .unknown
+                if let status = try await slips.printer.status() {
+                    if let problem = status.problem { check = .problem(problem) }
+                } else {
+                    check = .unreported(testPrint: await testSlip(TestPage.request(settings: settings, at: .now())))
+                }
             } catch {
-                problem = .offline
+                check = .problem(.offline)
             }
         }
         // The letter printer's stored status is what a restart brings back and the heartbeat reports.
-        try? state.set([.printerStatus: problem?.rawValue ?? "ready"])
-        return problem
+        try? state.set([.printerStatus: check.problem?.rawValue ?? "ready"])
+        return check
     }
 }

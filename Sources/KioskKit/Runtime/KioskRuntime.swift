@@ -233,9 +233,11 @@ package struct KioskRuntime: Service {
                 let question = asked.next(.checkPrinter)
                 children.addTask {
                     // Without printers to ask (a kiosk keeping letters as files) there is nothing to wait for.
-                    let problem = await ports.maintenance?.check()
-                    logger.notice("printer checked", metadata: ["printer": "\(problem?.rawValue ?? "ready")"])
-                    events.send(.printerChecked(problem), answering: question)
+                    let check = await ports.maintenance?.check() ?? .ready
+                    var metadata: Logger.Metadata = ["printer": "\(check.problem?.rawValue ?? "ready")"]
+                    if case .unreported(let outcome) = check { metadata["test print"] = "\(outcome.rawValue)" }
+                    logger.notice("printer checked", metadata: metadata)
+                    events.send(.printerChecked(check), answering: question)
                 }
             case .setOutOfService(let off, let card):
                 logger.notice(
