@@ -32,7 +32,9 @@ public enum TestProcess {
         try inPipe.fileHandleForWriting.close()
         let errorData = Mutex(Data())
         let errorRead = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        // A queue of its own, not a global one: this read blocks for as long as the program runs, and on Linux the
+        // global queues' few threads are shared with the kiosk code under test (BlockingQueue says more).
+        DispatchQueue(label: "test.stderr").async {
             let data = err.fileHandleForReading.readDataToEndOfFile()
             errorData.withLock { $0 = data }
             errorRead.signal()

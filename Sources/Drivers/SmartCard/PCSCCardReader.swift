@@ -9,10 +9,11 @@ import Synchronization
 /// on the Swift concurrency pool. `SCardTransmit` has no timeout, and a mute card (or vpcd's) keeps it waiting until
 /// the card leaves the field; pcsc-lite cannot cancel it either (`SCardCancel` stops only `SCardGetStatusChange`, and
 /// `SCardDisconnect` waits for the context's lock the transmit holds). So a read is given up after `answerLimit`:
-/// the caller hears `SmartCardError.noAnswer` in time, and the blocked thread ends when the card leaves. The queue
-/// is concurrent so that a card still stuck there does not hold up the next one.
+/// the caller hears `SmartCardError.noAnswer` in time, and the blocked thread ends when the card leaves. Each read has a
+/// serial queue of its own, and so a thread of its own (`BlockingQueue` says why not a global or concurrent queue): a
+/// card still stuck there holds up neither the next card nor the time limit, which runs on a queue that never blocks.
 public final class PCSCCardReader: Sendable {
-    private let queue = DispatchQueue(label: "kiosk.smartcard", attributes: .concurrent)
+    private let limits = DispatchQueue(label: "kiosk.smartcard.limit")
     /// How long a whole read (connect, UID, the chip's files) may take.
     public let answerLimit: Duration
 
@@ -47,10 +48,10 @@ public final class PCSCCardReader: Sendable {
             let finish = { @Sendable (result: Result<T, any Error>) in
                 pending.withLock { $0.take() }?.resume(with: result)
             }
-            queue.async {
+            DispatchQueue(label: "kiosk.smartcard.read").async {
                 finish(Result { try body(try SmartCardConnection(reader: reader)) })
             }
-            queue.asyncAfter(deadline: .now() + .milliseconds(Int(limit.milliseconds))) {
+            limits.asyncAfter(deadline: .now() + .milliseconds(Int(limit.milliseconds))) {
                 finish(.failure(SmartCardError.noAnswer(within: limit)))
             }
         }

@@ -1,6 +1,5 @@
 import Core
 import Crypto
-import Dispatch
 import _CryptoExtras
 
 /// scrypt's cost parameters, stored with every hash so they can be raised later without invalidating old PINs.
@@ -112,15 +111,5 @@ package enum ConstantTime {
         var difference: UInt8 = 0
         for index in a.indices { difference |= a[index] ^ b[index] }
         return difference == 0
-    }
-}
-
-/// Runs CPU-heavy synchronous work (one scrypt hash) on a Dispatch queue, so it does not hold a thread of Swift's
-/// small cooperative pool, which the kiosk's event loop shares, for tens of milliseconds.
-package func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global(qos: .userInitiated).async {
-            continuation.resume(with: Result { try work() })
-        }
     }
 }

@@ -1,4 +1,5 @@
 package import Core
+import Drivers
 import Foundation
 package import GRDB
 
@@ -7,9 +8,14 @@ package import GRDB
 /// restarting the kiosk (or pulling its plug) buys a guesser fresh attempts.
 ///
 /// SQLite work runs through GRDB's async `read`/`write`, on GRDB's own queues; scrypt runs on a Dispatch queue
-/// (`offThePool`). Neither holds a thread of the concurrency pool while it works.
+/// (`BlockingQueue`). Neither holds a thread of the concurrency pool while it works.
 package struct SQLiteRegistry: ResidentRegistry {
     let database: KioskDatabase
+
+    /// One scrypt hash (tens of milliseconds of CPU), on a queue and so a thread of its own.
+    private static func hashing<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await BlockingQueue(label: "kiosk.pin-hash").run(work)
+    }
     /// Also match tags registered by a reader that reversed the UID's bytes (`registry.match_reversed_uids`).
     var matchReversed: Bool
     /// Wrong PINs before a card is locked (`identity.pin_attempts`).
@@ -115,13 +121,13 @@ package struct SQLiteRegistry: ResidentRegistry {
         // A card without a PIN (an operator card before `kiosk pin set`) is checked against a placeholder, so the
         // answer takes as long either way, and it never matches.
         let hash = stored ?? placeholderHash
-        let correct = try await offThePool { [pepper] in try hash.verifies(pin, pepper: pepper) } && stored != nil
+        let correct = try await Self.hashing { [pepper] in try hash.verifies(pin, pepper: pepper) } && stored != nil
         if correct {
             // Hashes made with older parameters (or not yet peppered) are upgraded while the PIN is at hand.
             let upgrade =
                 hash.parameters == scrypt && hash.peppered
                 ? nil
-                : try await offThePool { [scrypt, pepper] in try PINHash.make(pin, parameters: scrypt, pepper: pepper) }
+                : try await Self.hashing { [scrypt, pepper] in try PINHash.make(pin, parameters: scrypt, pepper: pepper) }
             return try await database.pool.write { db in
                 // A concurrent check may have locked the card meanwhile.
                 if try isLocked(owner, at: now, db) { return .locked }
@@ -173,7 +179,7 @@ package struct SQLiteRegistry: ResidentRegistry {
 
     /// Stores a new PIN for a resident's or an operator's card and clears its failed attempts.
     package func setPIN(_ pin: PIN, for owner: PINOwner, at now: Timestamp) async throws {
-        let hash = try await offThePool { [scrypt, pepper] in try PINHash.make(pin, parameters: scrypt, pepper: pepper) }
+        let hash = try await Self.hashing { [scrypt, pepper] in try PINHash.make(pin, parameters: scrypt, pepper: pepper) }
         try await database.pool.write { db in
             try Self.store(hash, for: owner, at: now, db)
             try PINFailureRow.deleteOne(db, key: owner.failureKey)
