@@ -64,7 +64,7 @@ struct BoardDetailSessionTests {
     static func run(_ script: String, folder: String, config: String) async throws -> (status: Int32, output: String) {
         let file = folder + "/session.txt"
         try script.write(toFile: file, atomically: true, encoding: .utf8)
-        return try await Services.runDetached(
+        return try await Services.run(
             Self.kiosk, ["run", "--config", config, "--script", file, "--await-seconds", "60"])
     }
 
@@ -79,7 +79,7 @@ struct BoardDetailSessionTests {
         1,1,2026,4.,00.00.00.,4.1.1.,1000000000.00,456000000.00
         2,1,2026,5.,2.1.01.,5.3.1.,800000000.00,200000000.00
         """.write(toFile: csv, atomically: true, encoding: .utf8)
-        let imported = try Services.run(Self.kiosk, ["import", "board", csv, "--config", config])
+        let imported = try await Services.run(Self.kiosk, ["import", "board", csv, "--config", config])
         try #require(imported.status == 0, "\(imported.output)")
 
         // The centre of the board's box on the idle screen, as the panel lays it out.

@@ -21,37 +21,36 @@ struct BoardSyncIntegrationTests {
         return path
     }
 
-    // The kiosk and server processes block while they run: the checks run off the concurrency pool.
     @Test func theBoardSyncsWithItsETagAndTheKeptOneSurvivesOutagesAndBadBoards() async throws {
-        try await LetterVerificationPageTests.offPool { try Self.syncsWithItsETag() }
+        try await Self.syncsWithItsETag()
     }
 
-    static func syncsWithItsETag() throws {
+    static func syncsWithItsETag() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let first = try Self.write(Self.board(asOf: "2026-11-30"), in: folder, name: "first")
         let setup = try ProvincialAPIIntegrationTests.Setup(serverOptions: ["--board", first])
         defer { setup.server.stop() }
-        try setup.enroll()
+        try await setup.enroll()
 
-        let fetched = try setup.kiosk(["sync-board"])
+        let fetched = try await setup.kiosk(["sync-board"])
         #expect(
             fetched.status == 0 && fetched.output.contains("board updated (data per 30 November 2026)"),
             "\(fetched.output)")
-        let again = try setup.kiosk(["sync-board"])
+        let again = try await setup.kiosk(["sync-board"])
         #expect(again.status == 0 && again.output.contains("board unchanged"), "\(again.output)")
 
         // The province unreachable: the sync fails, the board stays.
         setup.server.stop()
-        let offline = try setup.kiosk(["sync-board"])
+        let offline = try await setup.kiosk(["sync-board"])
         #expect(offline.status == 1 && offline.output.contains("board sync failed"), "\(offline.output)")
 
         // A new board: fetched whole, with a new ETag.
         let second = try Self.write(Self.board(asOf: "2026-12-05"), in: folder, name: "second")
         let updated = try APIServerProcess(
             state: setup.folder + "/api", options: ["--board", second], port: setup.server.port)
-        let changed = try setup.kiosk(["sync-board"])
+        let changed = try await setup.kiosk(["sync-board"])
         #expect(changed.output.contains("board updated (data per 5 Desember 2026)"), "\(changed.output)")
         updated.stop()
 
@@ -59,7 +58,7 @@ struct BoardSyncIntegrationTests {
         let bad = try Self.write(Self.board(asOf: "2026-12-06", budget: -1), in: folder, name: "bad")
         let hostile = try APIServerProcess(
             state: setup.folder + "/api", options: ["--board", bad], port: setup.server.port)
-        let refused = try setup.kiosk(["sync-board"])
+        let refused = try await setup.kiosk(["sync-board"])
         #expect(refused.status == 1 && refused.output.contains("negative amount"), "\(refused.output)")
         #expect(refused.output.contains("keeps the board it had"))
         hostile.stop()
@@ -69,15 +68,15 @@ struct BoardSyncIntegrationTests {
             state: FileManager.default.temporaryDirectory.appendingPathComponent("board-empty-\(UUID().uuidString)")
                 .path, options: ["--token", ProvincialAPIIntegrationTests.Setup.tokenOption], port: setup.server.port)
         defer { empty.stop() }
-        let noBoard = try setup.kiosk(["sync-board"])
+        let noBoard = try await setup.kiosk(["sync-board"])
         #expect(noBoard.status == 1, "\(noBoard.output)")
     }
 
     @Test func anImportedBoardIsReplacedByTheProvincesOnceTheVillageIsConnected() async throws {
-        try await LetterVerificationPageTests.offPool { try Self.importThenSync() }
+        try await Self.importThenSync()
     }
 
-    static func importThenSync() throws {
+    static func importThenSync() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("board-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -90,13 +89,13 @@ struct BoardSyncIntegrationTests {
         let first = try Self.write(Self.board(asOf: "2026-11-30"), in: folder, name: "first")
         let setup = try ProvincialAPIIntegrationTests.Setup(serverOptions: ["--board", first])
         defer { setup.server.stop() }
-        let imported = try setup.kiosk(["import", "board", csv, "--as-of", "2026-10-31"])
+        let imported = try await setup.kiosk(["import", "board", csv, "--as-of", "2026-10-31"])
         #expect(
             imported.status == 0
                 && imported.output.contains("board imported: APBDes 2026, 2 row(s), data per 31 Oktober 2026"),
             "\(imported.output)")
-        try setup.enroll()
-        let fetched = try setup.kiosk(["sync-board"])
+        try await setup.enroll()
+        let fetched = try await setup.kiosk(["sync-board"])
         #expect(fetched.output.contains("board updated (data per 30 November 2026)"), "\(fetched.output)")
     }
 }

@@ -33,7 +33,7 @@ struct CUPSPrinterTests {
 
         let kept = try rig.keptDocuments()
         #expect(kept.count == 1, "\(kept)")
-        let text = try #require(kept.first.map { try Services.run("/usr/bin/pdftotext", [$0, "-"]).output })
+        let text = try await Services.run("/usr/bin/pdftotext", [try #require(kept.first), "-"]).output
         #expect(text.contains(Self.marker), "the printer got: \(text)")
     }
 

@@ -25,9 +25,9 @@ struct InputIntegrationTests {
     }
 
     /// `kiosk test-input` on the touchscreen playing `events`, until `count` presses.
-    static func testTouch(events: String, count: Int) throws -> (status: Int32, output: String, presses: [String]) {
+    static func testTouch(events: String, count: Int) async throws -> (status: Int32, output: String, presses: [String]) {
         let runner = try Umockdev.runner()
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.run(
             runner,
             touchscreen(events: events) + [
                 "--", kiosk, "test-input", "--touch", touchNode, "--count", "\(count)", "--timeout", "30",
@@ -38,8 +38,8 @@ struct InputIntegrationTests {
         return (status, output, presses)
     }
 
-    @Test func theSharedTapAtTheCentreIsOnePressAtTheCentre() throws {
-        let (status, output, presses) = try Self.testTouch(events: Umockdev.fixtures + "/tap-centre.events", count: 1)
+    @Test func theSharedTapAtTheCentreIsOnePressAtTheCentre() async throws {
+        let (status, output, presses) = try await Self.testTouch(events: Umockdev.fixtures + "/tap-centre.events", count: 1)
         #expect(status == 0, "\(output)")
         #expect(
             output.contains(
@@ -49,7 +49,7 @@ struct InputIntegrationTests {
         #expect(output.contains("  down (0.5, 0.5)"), "\(output)")
     }
 
-    @Test func aDragOutOfTheCentreIsNoPress() throws {
+    @Test func aDragOutOfTheCentreIsNoPress() async throws {
         var touch = TouchStream()
         touch.down(slot: 0, x: 2048, y: 2048)
         touch.move(slot: 0, x: 2600, y: 2048)
@@ -57,13 +57,13 @@ struct InputIntegrationTests {
         touch.up(slot: 0)
         touch.tap(x: 300, y: 300)  // the marker: top-left
         let folder = try WedgeReaderIntegrationTests.Folder()
-        let (status, output, presses) = try Self.testTouch(
+        let (status, output, presses) = try await Self.testTouch(
             events: try folder.write("drag.events", touch.evemu), count: 1)
         #expect(status == 0, "\(output)")
         #expect(presses == ["top-left"], "\(output)")
     }
 
-    @Test func aSecondFingerIsIgnored() throws {
+    @Test func aSecondFingerIsIgnored() async throws {
         var touch = TouchStream()
         touch.down(slot: 0, x: 2048, y: 2048)
         touch.down(slot: 1, x: 3900, y: 3900)  // a second finger on the bottom-right cell
@@ -71,13 +71,13 @@ struct InputIntegrationTests {
         touch.up(slot: 0)
         touch.tap(x: 300, y: 300)
         let folder = try WedgeReaderIntegrationTests.Folder()
-        let (status, output, presses) = try Self.testTouch(
+        let (status, output, presses) = try await Self.testTouch(
             events: try folder.write("two.events", touch.evemu), count: 2)
         #expect(status == 0, "\(output)")
         #expect(presses == ["centre", "top-left"], "\(output)")
     }
 
-    @Test func theWedgeReaderAsAKeypadTypesKioskKeys() throws {
+    @Test func theWedgeReaderAsAKeypadTypesKioskKeys() async throws {
         let runner = try Umockdev.runner()
         var keys = KeyStream()
         keys.type("12")
@@ -89,7 +89,7 @@ struct InputIntegrationTests {
         keys.type("\n")
         let folder = try WedgeReaderIntegrationTests.Folder()
         let events = try folder.write("keys.events", keys.evemu)
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.run(
             runner,
             Umockdev.wedge(events: events) + [
                 "--", Self.kiosk, "test-input", "--keypad", Umockdev.wedgeNode, "--count", "5", "--timeout", "30",
@@ -100,9 +100,9 @@ struct InputIntegrationTests {
         #expect(typed == ["  key digit(1)", "  key digit(2)", "  key escape", "  key backspace", "  key enter"])
     }
 
-    @Test func aTouchscreenThatIsNoKeypadIsRefusedAsOne() throws {
+    @Test func aTouchscreenThatIsNoKeypadIsRefusedAsOne() async throws {
         let runner = try Umockdev.runner()
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.run(
             runner,
             Self.touchscreen(events: Umockdev.fixtures + "/tap-centre.events") + [
                 "--", Self.kiosk, "test-input", "--keypad", Self.touchNode, "--count", "1", "--timeout", "1",

@@ -18,7 +18,7 @@ struct InputSessionIntegrationTests {
 
     /// A PIN kiosk on the virtual display (snapshots kept) with the three umockdev devices; SITI AMINAH (wedge tag
     /// 1376422841, card 520A8BB9) has PIN 250713.
-    static func prepare(_ folder: WedgeReaderIntegrationTests.Folder) throws -> String {
+    static func prepare(_ folder: WedgeReaderIntegrationTests.Folder) async throws -> String {
         let repository = Services.repository
         let config = try WedgeReaderIntegrationTests.config(
             in: folder, identity: "card-pin",
@@ -47,14 +47,14 @@ struct InputSessionIntegrationTests {
         template = "\(letter.template)"
         purposes = [\(letter.purposes.map { "\"\($0)\"" }.joined(separator: ", "))]
         """.appendLine(to: config)
-        let imported = try Services.run(
+        let imported = try await Services.run(
             kiosk,
             [
                 "import", "residents", "\(repository)/Tests/KioskTests/Fixtures/opensid-residents.csv", "--config",
                 config,
             ])
         try #require(imported.status == 0, "\(imported.output)")
-        let pin = try Services.run(
+        let pin = try await Services.run(
             "/bin/sh", ["-c", "echo 250713 | '\(kiosk)' pin set --card 520A8BB9 --config '\(config)'"])
         try #require(pin.status == 0, "\(pin.output)")
         return config
@@ -64,9 +64,9 @@ struct InputSessionIntegrationTests {
     static func play(_ steps: String, folder: WedgeReaderIntegrationTests.Folder, config: String) async throws -> (
         status: Int32, output: String
     ) {
-        let wrapper = try Umockdev.wrapper()
+        let wrapper = try await Umockdev.wrapper()
         let stepsFile = try folder.write("steps.txt", steps)
-        return try await Services.runDetached(
+        return try await Services.run(
             wrapper,
             [
                 "/usr/bin/python3", "\(Umockdev.fixtures)/session.py", Umockdev.fixtures, stepsFile, kiosk, "run",
@@ -103,7 +103,7 @@ struct InputSessionIntegrationTests {
     /// session goes on with it.
     @Test func aKeypadOnlySessionPrintsTheLetterAndSurvivesTheKeypadUnpluggedOnTheMenu() async throws {
         let folder = try WedgeReaderIntegrationTests.Folder()
-        let config = try Self.prepare(folder)
+        let config = try await Self.prepare(folder)
         let (status, output) = try await Self.play(
             """
             expect input device connected device=/dev/input/event9 kind=keypad
@@ -166,7 +166,7 @@ struct InputSessionIntegrationTests {
                 "expect screen=done", tap(.finish, on: done), "expect screen=idle", "stop", "expect kiosk stopped",
             ]
         let folder = try WedgeReaderIntegrationTests.Folder()
-        let config = try Self.prepare(folder)
+        let config = try await Self.prepare(folder)
         let (status, output) = try await Self.play(steps.joined(separator: "\n"), folder: folder, config: config)
         #expect(status == 0, "\(output)")
         #expect(Self.screens(output) == Self.session, "\(output)")

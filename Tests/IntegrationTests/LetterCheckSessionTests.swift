@@ -27,7 +27,7 @@ struct LetterCheckSessionTests {
             .path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let config = try BoardDetailSessionTests.configure(folder)
-        let pin = try Services.run(
+        let pin = try await Services.run(
             "/bin/sh",
             ["-c", "echo 482915 | '\(BoardDetailSessionTests.kiosk)' pin set --card DEADBEEF --config '\(config)'"])
         try #require(pin.status == 0, "\(pin.output)")

@@ -63,10 +63,10 @@ struct LetterPrintingIntegrationTests {
         let config = try config(in: rig.folder, server: rig.server)
         let scriptFile = rig.folder + "/session.txt"
         try script.write(toFile: scriptFile, atomically: true, encoding: .utf8)
-        let (code, output) = try await Services.runDetached(
+        let (code, output) = try await Services.run(
             kiosk, ["run", "--config", config, "--script", scriptFile, "--await-seconds", "60"])
         #expect(code == 0, "\(output)")
-        let status = try Services.run(kiosk, ["status", "--config", config]).output
+        let status = try await Services.run(kiosk, ["status", "--config", config]).output
         return (output, status)
     }
 
@@ -77,7 +77,7 @@ struct LetterPrintingIntegrationTests {
         #expect(status.contains("printer:         ready"), "\(status)")
         let kept = try rig.keptDocuments()
         #expect(kept.count == 1)
-        let text = try #require(kept.first.map { try Services.run("/usr/bin/pdftotext", [$0, "-"]).output })
+        let text = try await Services.run("/usr/bin/pdftotext", [try #require(kept.first), "-"]).output
         for expected in [
             "PEMERINTAH KABUPATEN PESAWARAN", "SURAT KETERANGAN DOMISILI", "S-41/001-K2/1809072001/",
             "I KETUT WIRAWAN", "1809072107790013",

@@ -86,13 +86,13 @@ struct LetterVerificationPageTests {
             try? FileManager.default.removeItem(atPath: folder)
         }
 
-        func kiosk(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            try Services.run(LetterVerificationPageTests.kiosk, arguments + ["--config", config])
+        func kiosk(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+            try await Services.run(LetterVerificationPageTests.kiosk, arguments + ["--config", config])
         }
 
         /// Enrolls, lets I KETUT WIRAWAN print a domicile letter, uploads its record; returns the letter's PDF.
         func printLetter() async throws -> String {
-            let enrolled = try await Services.runDetached(
+            let enrolled = try await Services.run(
                 LetterVerificationPageTests.kiosk,
                 [
                     "enroll", "--url", server.url, "--token-file",
@@ -109,11 +109,11 @@ struct LetterVerificationPageTests {
             press Cetak
             await done
             """.write(toFile: script, atomically: true, encoding: .utf8)
-            let (code, output) = try await Services.runDetached(
+            let (code, output) = try await Services.run(
                 LetterVerificationPageTests.kiosk,
                 ["run", "--config", config, "--script", script, "--await-seconds", "60"])
             #expect(code == 0, "\(output)")
-            let uploaded = try await Services.runDetached(
+            let uploaded = try await Services.run(
                 LetterVerificationPageTests.kiosk, ["upload", "--include-recent", "--config", config])
             #expect(uploaded.status == 0, "\(uploaded.output)")
             let pdfs = try FileManager.default.contentsOfDirectory(atPath: letters).filter { $0.hasSuffix(".pdf") }
@@ -122,23 +122,23 @@ struct LetterVerificationPageTests {
     }
 
     /// Page 1 of `pdf` at `dpi` (poppler's pdftoppm), and what zbarimg reads from it; `nil` when it finds no QR.
-    static func scan(_ pdf: String, dpi: Int) throws -> String? {
+    static func scan(_ pdf: String, dpi: Int) async throws -> String? {
         let base = pdf + "-\(dpi)"
-        let drawn = try Services.run(
+        let drawn = try await Services.run(
             "/usr/bin/pdftoppm", ["-png", "-r", "\(dpi)", "-f", "1", "-l", "1", "-singlefile", pdf, base])
         #expect(drawn.status == 0, "\(drawn.output)")
-        let read = try TestProcess.run("/usr/bin/zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", base + ".png"])
+        let read = try await TestProcess.run("/usr/bin/zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", base + ".png"])
         let text = read.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         return read.status == 0 && !text.isEmpty ? text : nil
     }
 
     /// The page's text as Chromium renders it (its DOM after load; the page has no script to change it), and a
     /// screenshot at a phone's width beside it.
-    static func browse(_ url: String, screenshot: String) throws -> String {
+    static func browse(_ url: String, screenshot: String) async throws -> String {
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars"]
-        let dom = try TestProcess.run("/usr/bin/chromium", common + ["--dump-dom", url])
+        let dom = try await TestProcess.run("/usr/bin/chromium", common + ["--dump-dom", url])
         #expect(dom.status == 0, "chromium --dump-dom: \(dom.stderr)")
-        let shot = try TestProcess.run(
+        let shot = try await TestProcess.run(
             "/usr/bin/chromium", common + ["--window-size=412,915", "--screenshot=\(screenshot)", url])
         #expect(shot.status == 0 && FileManager.default.fileExists(atPath: screenshot), "\(shot.stderr)")
         // Tags out: what a reader sees.
@@ -148,22 +148,16 @@ struct LetterVerificationPageTests {
 
     /// Runs `body` on a thread outside the concurrency pool: zbarimg, Chromium and `kiosk verify` block while they
     /// run, and the pool has one thread per core (see `Services.runDetached`).
-    static func offPool(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-        }
-    }
-
     @Test func aPrintedLettersQRIsALinkAPhoneOpensAndThePageTellsGenuineFromForgedAlteredAndUnknown() async throws {
         let rig = try Rig()
         let pdf = try await rig.printLetter()
-        try await Self.offPool { try Self.checkPages(rig: rig, pdf: pdf) }
+        try await Self.checkPages(rig: rig, pdf: pdf)
     }
 
-    static func checkPages(rig: Rig, pdf: String) throws {
+    static func checkPages(rig: Rig, pdf: String) async throws {
 
         // The page as a scanner sees it: at 150 dpi the link decodes (the issue's 100 dpi demo image did not).
-        let link = try #require(try Self.scan(pdf, dpi: 150), "zbarimg finds no QR on page 1 at 150 dpi")
+        let link = try #require(try await Self.scan(pdf, dpi: 150), "zbarimg finds no QR on page 1 at 150 dpi")
         #expect(link.hasPrefix(rig.server.url + Endpoint.letterPage + "?s=VK1:"), "\(link)")
         #expect(!link.contains(Self.nik), "the QR never carries the NIK")
         let payload = try #require(LetterSeal.payload(scanned: link))
@@ -192,7 +186,7 @@ struct LetterVerificationPageTests {
             ("damaged", damaged, Teks.Verification.damaged, "REFUSED"),
         ]
         for item in cases {
-            let text = try Self.browse(item.url, screenshot: rig.folder + "/page-\(item.name).png")
+            let text = try await Self.browse(item.url, screenshot: rig.folder + "/page-\(item.name).png")
             #expect(text.contains(item.verdict), "\(item.name): the page lacks \(item.verdict): \(text)")
             for other in cases.map(\.verdict) where other != item.verdict {
                 #expect(!text.contains(" \(other) "), "\(item.name): the page also says \(other)")
@@ -200,12 +194,12 @@ struct LetterVerificationPageTests {
             #expect(!text.contains(Self.nik), "\(item.name): the page shows the NIK")
             #expect(!text.contains("KETUT"), "\(item.name): the page shows the holder's name unmasked")
             // The kiosk's offline check: valid only for the genuine letter, and says so in its own words.
-            let offline = try rig.kiosk(["verify", item.url])
+            let offline = try await rig.kiosk(["verify", item.url])
             #expect(offline.output.hasPrefix(item.kioskSays), "\(item.name): kiosk verify says \(offline.output)")
             #expect((offline.status == 0) == (item.name == "valid"), "\(item.name): \(offline.output)")
         }
         // What the genuine letter's page says of it: its facts, the holder masked.
-        let genuine = try Self.browse(link, screenshot: rig.folder + "/page-valid.png")
+        let genuine = try await Self.browse(link, screenshot: rig.folder + "/page-valid.png")
         for expected in [
             seal.number.formatted, "Surat Keterangan Domisili", IndonesianDate.long(seal.issuedOn),
             "Hanura (1809072001)",
@@ -214,22 +208,22 @@ struct LetterVerificationPageTests {
             #expect(genuine.contains(expected), "the genuine letter's page lacks \(expected)")
         }
         // The altered letter's page shows the genuine letter's number, not the changed one.
-        let alteredText = try Self.browse(altered, screenshot: rig.folder + "/page-altered.png")
+        let alteredText = try await Self.browse(altered, screenshot: rig.folder + "/page-altered.png")
         #expect(alteredText.contains(seal.number.formatted) && !alteredText.contains("/002-K2/"))
     }
 
     @Test func nothingAnswersForANumberAloneSoNobodyCanStepThroughTheLetters() async throws {
         let rig = try Rig()
         let pdf = try await rig.printLetter()
-        try await Self.offPool { try Self.checkNumbersAlone(rig: rig, pdf: pdf) }
+        try await Self.checkNumbersAlone(rig: rig, pdf: pdf)
     }
 
-    static func checkNumbersAlone(rig: Rig, pdf: String) throws {
-        let link = try #require(try Self.scan(pdf, dpi: 150))
+    static func checkNumbersAlone(rig: Rig, pdf: String) async throws {
+        let link = try #require(try await Self.scan(pdf, dpi: 150))
         let seal = try LetterSeal(payload: try #require(LetterSeal.payload(scanned: link)))
         let number = seal.number.formatted
         // The old query by number and kiosk id is refused; the page given a number says the code is unreadable.
-        let byNumber = try TestProcess.run(
+        let byNumber = try await TestProcess.run(
             "/usr/bin/curl",
             [
                 "-s", "-o", "/dev/null", "-w", "%{http_code}",
@@ -237,7 +231,7 @@ struct LetterVerificationPageTests {
             ])
         #expect(byNumber.stdout == "400")
         for guess in [number, "VK1:\(number):\(seal.signedText.split(separator: ":")[2])", "1", "../v1/kiosks/keys"] {
-            let page = try TestProcess.run(
+            let page = try await TestProcess.run(
                 "/usr/bin/curl",
                 [
                     "-s", "-G", "\(rig.server.url)\(Endpoint.letterPage)",
@@ -247,7 +241,7 @@ struct LetterVerificationPageTests {
             #expect(!page.stdout.contains(number), "\(guess): the page names the letter")
         }
         // The page links to nothing and runs no script.
-        let page = try TestProcess.run("/usr/bin/curl", ["-s", "-i", link])
+        let page = try await TestProcess.run("/usr/bin/curl", ["-s", "-i", link])
         #expect(!page.stdout.contains("<a ") && !page.stdout.contains("<script"))
         #expect(page.stdout.lowercased().contains("content-security-policy: default-src 'none'"))
     }

@@ -29,7 +29,7 @@ struct OperatorActionsIntegrationTests {
         let text = try String(contentsOfFile: config, encoding: .utf8)
         try (text + "\n[operators]\ncards = [\"DEADBEEF\"]\n" + extra).write(
             toFile: config, atomically: true, encoding: .utf8)
-        let set = try await Services.runDetached(
+        let set = try await Services.run(
             "/bin/sh", ["-c", "printf '250713\\n' | '\(kiosk)' pin set --card DEADBEEF --config '\(config)'"])
         #expect(set.status == 0, "\(set.output)")
     }
@@ -38,7 +38,7 @@ struct OperatorActionsIntegrationTests {
     static func run(_ script: String, config: String, folder: String) async throws -> String {
         let file = folder + "/session-\(UUID().uuidString).txt"
         try script.write(toFile: file, atomically: true, encoding: .utf8)
-        let (code, output) = try await Services.runDetached(
+        let (code, output) = try await Services.run(
             kiosk, ["run", "--config", config, "--script", file, "--await-seconds", "60"])
         #expect(code == 0, "\(output)")
         return output
@@ -64,13 +64,13 @@ struct OperatorActionsIntegrationTests {
         #expect(output.contains("test print finished"), "\(output)")
         let kept = try rig.keptDocuments()
         #expect(kept.count == 1, "one test page reached the printer")
-        let page = try #require(kept.first.map { try Services.run("/usr/bin/pdftotext", [$0, "-"]).output })
+        let page = try await Services.run("/usr/bin/pdftotext", [try #require(kept.first), "-"]).output
         #expect(page.contains("SURAT UJI CETAK") && page.contains("UJI/001-K2/1809072001/"), "\(page)")
         #expect(await PrintRig.eventually { (try? rig.jobNames().count) == 1 })
         #expect(try rig.jobNames().allSatisfy { $0.hasPrefix("Surat UJI ") })
         // The slip never reached a printer without paper; the printer's state is kept for `kiosk status`.
         #expect(!FileManager.default.fileExists(atPath: thermal.folder + "/job-1.txt"))
-        let status = try await Services.runDetached(Self.kiosk, ["status", "--config", config]).output
+        let status = try await Services.run(Self.kiosk, ["status", "--config", config]).output
         #expect(status.contains("thermal printer: out of paper"), "\(status)")
         // Nothing was recorded: a test print is no service.
         #expect(status.contains("queue:           0 record(s)"), "\(status)")
@@ -118,7 +118,7 @@ struct OperatorActionsIntegrationTests {
                 """ + "\n" + resident + "\nawait done\n", config: config, folder: thermal.folder)
         let slip = try #require(await thermal.transcript())
         #expect(slip.contains("S-41/002-K2/1809072001/"), "the second number: the first slip's record stays \(slip)")
-        let status = try await Services.runDetached(Self.kiosk, ["status", "--config", config]).output
+        let status = try await Services.run(Self.kiosk, ["status", "--config", config]).output
         #expect(status.contains("printer:         ready"), "\(status)")
     }
 
@@ -157,13 +157,13 @@ struct OperatorActionsIntegrationTests {
         #expect(test.contains("UJI/001-K2/1809072001/"), "the test slip came first: \(test)")
         let slip = try #require(await thermal.transcript(2))
         #expect(slip.contains("S-41/002-K2/1809072001/"), "then the resident's slip: \(slip)")
-        let status = try await Services.runDetached(Self.kiosk, ["status", "--config", config]).output
+        let status = try await Services.run(Self.kiosk, ["status", "--config", config]).output
         #expect(status.contains("printer:         ready"), "\(status)")
     }
 
     @Test func hentikanLayananSurvivesARestartAndTheHeartbeatSaysWhoAndWhen() async throws {
         let setup = try ProvincialAPIIntegrationTests.Setup()
-        try setup.enroll()
+        try await setup.enroll()
         let rig = try await PrintRig(command: .accept)
         let config = try LetterPrintingIntegrationTests.config(in: rig.folder, server: rig.server)
         // The enrolled kiosk's state and API, with the rig's letters.
@@ -186,11 +186,11 @@ struct OperatorActionsIntegrationTests {
                 await error-out-of-service
                 """, config: config, folder: rig.folder)
         // The heartbeat `kiosk upload` sends says it, with the card masked.
-        #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", config]).status == 0)
-        let stopped = try #require(try setup.applied().heartbeats["1809072001-01"])
+        #expect(try await Services.run(Self.kiosk, ["upload", "--config", config]).status == 0)
+        let stopped = try await #require(try setup.applied().heartbeats["1809072001-01"])
         #expect(stopped.contains(#""service":{"#) && stopped.contains(#""status":"stopped""#), "\(stopped)")
         #expect(stopped.contains(#""changedBy":"****BEEF""#) && !stopped.contains("DEADBEEF"), "\(stopped)")
-        let lines = try await Services.runDetached(
+        let lines = try await Services.run(
             Services.kioskSim, ["api", "records", "--state", setup.folder + "/api"]
         ).output
         #expect(lines.contains("service stopped by ****BEEF at "), "\(lines)")
@@ -213,8 +213,8 @@ struct OperatorActionsIntegrationTests {
                 remove
                 await idle
                 """, config: config, folder: rig.folder)
-        #expect(try await Services.runDetached(Self.kiosk, ["upload", "--config", config]).status == 0)
-        let open = try #require(try setup.applied().heartbeats["1809072001-01"])
+        #expect(try await Services.run(Self.kiosk, ["upload", "--config", config]).status == 0)
+        let open = try await #require(try setup.applied().heartbeats["1809072001-01"])
         #expect(open.contains(#""status":"open""#) && open.contains(#""changedBy":"****BEEF""#), "\(open)")
     }
 }

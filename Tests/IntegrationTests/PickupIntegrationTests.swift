@@ -99,8 +99,8 @@ struct PickupIntegrationTests {
         let config = folder + "/kiosk.toml"
         try Self.config(folder: folder, url: server.url, rig: rig).write(
             toFile: config, atomically: true, encoding: .utf8)
-        func kiosk(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
-            let outcome = try TestProcess.run(Self.kiosk, arguments + ["--config", config], input: input)
+        func kiosk(_ arguments: [String], input: String? = nil) async throws -> (status: Int32, output: String) {
+            let outcome = try await TestProcess.run(Self.kiosk, arguments + ["--config", config], input: input)
             return (outcome.status, outcome.all)
         }
         // A second kiosk of the same village, printing to the same printer: it syncs the letter while it is ready.
@@ -109,25 +109,25 @@ struct PickupIntegrationTests {
         let otherConfig = otherFolder + "/kiosk.toml"
         try Self.config(folder: otherFolder, url: server.url, rig: rig).write(
             toFile: otherConfig, atomically: true, encoding: .utf8)
-        func other(_ arguments: [String], input: String? = nil) throws -> (status: Int32, output: String) {
-            let outcome = try TestProcess.run(Self.kiosk, arguments + ["--config", otherConfig], input: input)
+        func other(_ arguments: [String], input: String? = nil) async throws -> (status: Int32, output: String) {
+            let outcome = try await TestProcess.run(Self.kiosk, arguments + ["--config", otherConfig], input: input)
             return (outcome.status, outcome.all)
         }
 
-        let enrolled = try kiosk([
+        let enrolled = try await kiosk([
             "enroll", "--url", server.url, "--token-file",
             try ProvincialAPIIntegrationTests.tokenFile(ProvincialAPIIntegrationTests.token, in: folder),
         ])
         #expect(enrolled.status == 0, "\(enrolled.output)")
-        let imported = try kiosk([
+        let imported = try await kiosk([
             "import", "residents", Services.repository + "/Tests/KioskTests/Fixtures/opensid-residents.csv",
         ])
         #expect(imported.status == 0, "\(imported.output)")
-        let pinSet = try kiosk(["pin", "set", "--card", Self.card], input: Self.pin + "\n")
+        let pinSet = try await kiosk(["pin", "set", "--card", Self.card], input: Self.pin + "\n")
         #expect(pinSet.status == 0, "\(pinSet.output)")
 
         // Online: the letters are synced; the hostile ones are refused by id, never by holder.
-        let synced = try kiosk(["sync-pickups"])
+        let synced = try await kiosk(["sync-pickups"])
         #expect(synced.status == 0, "\(synced.output)")
         #expect(synced.output.contains("1 ready"), "\(synced.output)")
         #expect(synced.output.contains("3 refused"), "\(synced.output)")
@@ -136,16 +136,16 @@ struct PickupIntegrationTests {
         }
         #expect(!synced.output.contains(Self.nik))
 
-        let otherEnrolled = try other([
+        let otherEnrolled = try await other([
             "enroll", "--url", server.url, "--token-file",
             try ProvincialAPIIntegrationTests.tokenFile(Self.secondToken, in: otherFolder),
         ])
         #expect(otherEnrolled.status == 0, "\(otherEnrolled.output)")
-        #expect(
+        await #expect(
             try other(["import", "residents", Services.repository + "/Tests/KioskTests/Fixtures/opensid-residents.csv"])
                 .status == 0)
-        #expect(try other(["pin", "set", "--card", Self.card], input: Self.pin + "\n").status == 0)
-        let otherSynced = try other(["sync-pickups"])
+        await #expect(try other(["pin", "set", "--card", Self.card], input: Self.pin + "\n").status == 0)
+        let otherSynced = try await other(["sync-pickups"])
         #expect(otherSynced.output.contains("1 ready"), "\(otherSynced.output)")
 
         // Offline: the province is down on the day of collection.
@@ -166,7 +166,7 @@ struct PickupIntegrationTests {
         remove
         await idle
         """.write(toFile: script, atomically: true, encoding: .utf8)
-        let (code, output) = try await Services.runDetached(
+        let (code, output) = try await Services.run(
             Self.kiosk, ["run", "--config", config, "--script", script, "--await-seconds", "60"])
         #expect(code == 0, "\(output)")
         #expect(output.contains("screen screen=pickups"), "\(output)")
@@ -190,7 +190,7 @@ struct PickupIntegrationTests {
         remove
         await idle
         """.write(toFile: again, atomically: true, encoding: .utf8)
-        let secondTap = try await Services.runDetached(
+        let secondTap = try await Services.run(
             Self.kiosk, ["run", "--config", config, "--script", again, "--await-seconds", "60"])
         #expect(secondTap.status == 0, "\(secondTap.output)")
         #expect(!secondTap.output.contains("screen screen=pickups"), "\(secondTap.output)")
@@ -199,17 +199,17 @@ struct PickupIntegrationTests {
         // Online again: the collection record uploads and the province moves the request to Sudah Diambil.
         let back = try APIServerProcess(state: apiState, options: options, port: server.port)
         defer { back.stop() }
-        let upload = try kiosk(["upload", "--include-recent"])
+        let upload = try await kiosk(["upload", "--include-recent"])
         #expect(upload.status == 0, "\(upload.output)")
         #expect(upload.output.contains("uploaded 1 record(s)"), "\(upload.output)")
-        let records = try Services.run(Services.kioskSim, ["api", "records", "--state", apiState])
+        let records = try await Services.run(Services.kioskSim, ["api", "records", "--state", apiState])
         #expect(records.output.contains("pickup PM-1: 4 Sudah Diambil"), "\(records.output)")
         #expect(records.output.contains("pickup NOT-A-PDF: 3 Siap Diambil"), "\(records.output)")
 
         // The other kiosk learns it at its next sync: a tap there goes straight to the menu, nothing prints twice.
-        let learnt = try other(["sync-pickups"])
+        let learnt = try await other(["sync-pickups"])
         #expect(learnt.output.contains("1 collected elsewhere"), "\(learnt.output)")
-        let elsewhere = try await Services.runDetached(
+        let elsewhere = try await Services.run(
             Self.kiosk, ["run", "--config", otherConfig, "--script", again, "--await-seconds", "60"])
         #expect(elsewhere.status == 0, "\(elsewhere.output)")
         #expect(!elsewhere.output.contains("screen screen=pickups"), "\(elsewhere.output)")

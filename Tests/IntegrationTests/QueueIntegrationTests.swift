@@ -10,9 +10,9 @@ import Testing
 struct QueueIntegrationTests {
     /// A kiosk enrolled with a fresh reference server, station 2, card mode on a supervised kiosk (no PIN), its
     /// slips on `thermal`, tickets with and without a card.
-    static func setup(_ thermal: ThermalPrinterTests.VirtualPrinter) throws -> ProvincialAPIIntegrationTests.Setup {
+    static func setup(_ thermal: ThermalPrinterTests.VirtualPrinter) async throws -> ProvincialAPIIntegrationTests.Setup {
         let setup = try ProvincialAPIIntegrationTests.Setup()
-        try setup.enroll()
+        try await setup.enroll()
         let text = try String(contentsOfFile: setup.config, encoding: .utf8).replacingOccurrences(
             of: "village_name = \"Hanura\"", with: "village_name = \"Hanura\"\nstation = 2")
         try
@@ -54,8 +54,8 @@ struct QueueIntegrationTests {
         """
 
     /// The tickets the server applied, by id: the bodies the kiosk sent.
-    static func tickets(_ setup: ProvincialAPIIntegrationTests.Setup) throws -> [String] {
-        let (status, output) = try Services.run(
+    static func tickets(_ setup: ProvincialAPIIntegrationTests.Setup) async throws -> [String] {
+        let (status, output) = try await Services.run(
             Services.kioskSim, ["api", "records", "--state", setup.folder + "/api", "--json"])
         #expect(status == 0)
         struct Summary: Decodable { var tickets: [String: String] }
@@ -66,7 +66,7 @@ struct QueueIntegrationTests {
         async throws
     {
         let thermal = try ThermalPrinterTests.VirtualPrinter()
-        let setup = try Self.setup(thermal)
+        let setup = try await Self.setup(thermal)
         let output = try await OperatorActionsIntegrationTests.run(
             "await idle\n" + Self.withoutCard + """
 
@@ -98,9 +98,9 @@ struct QueueIntegrationTests {
 
         // Uploaded with the heartbeat: the ticket without a card has no NIK, the one after the card has it.
         #expect(
-            try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
+            try await Services.run(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
                 .status == 0)
-        let tickets = try Self.tickets(setup)
+        let tickets = try await Self.tickets(setup)
         #expect(tickets.count == 2, "\(tickets)")
         let anonymous = try #require(tickets.first { $0.contains(Self.number(1)) })
         #expect(anonymous.contains(#""service":"KK""#) && anonymous.contains(#""printOutcome":"printed""#))
@@ -110,19 +110,19 @@ struct QueueIntegrationTests {
         #expect(carded.contains(#""residentNik":""#), "\(carded)")
         // The kiosk dropped the NIK once the province had it.
         let database = setup.folder + "/state/kiosk.sqlite"
-        let kept = try Services.run(
+        let kept = try await Services.run(
             "/usr/bin/sqlite3", [database, "SELECT count(*) FROM queue_ticket WHERE resident IS NOT NULL"])
         #expect(kept.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(kept.output)")
         // A second upload sends nothing again.
         #expect(
-            try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
+            try await Services.run(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
                 .status == 0)
-        #expect(try Self.tickets(setup).count == 2)
+        await #expect(try Self.tickets(setup).count == 2)
     }
 
     @Test func numbersGoOnAfterTheKioskRestarts() async throws {
         let thermal = try ThermalPrinterTests.VirtualPrinter()
-        let setup = try Self.setup(thermal)
+        let setup = try await Self.setup(thermal)
         _ = try await OperatorActionsIntegrationTests.run(
             "await idle\n" + Self.withoutCard + "\nsee Nomor Antrean: \(Self.number(1))\n",
             config: setup.config, folder: setup.folder)
@@ -132,13 +132,13 @@ struct QueueIntegrationTests {
             config: setup.config, folder: setup.folder)
         let second = try #require(await thermal.transcript(2))
         #expect(second.contains(Self.number(2)), "\(second)")
-        let status = try await Services.runDetached(Services.binaries + "/kiosk", ["status", "--config", setup.config])
+        let status = try await Services.run(Services.binaries + "/kiosk", ["status", "--config", setup.config])
         #expect(status.output.contains("queue tickets:   2 taken today; "), "\(status.output)")
     }
 
     @Test func aPrinterOutOfPaperShowsTheNumberAndTheTicketIsRecordedAsNotPrinted() async throws {
         let thermal = try ThermalPrinterTests.VirtualPrinter(["--paper", "out"])
-        let setup = try Self.setup(thermal)
+        let setup = try await Self.setup(thermal)
         _ = try await OperatorActionsIntegrationTests.run(
             "await idle\n" + Self.withoutCard + """
 
@@ -149,9 +149,9 @@ struct QueueIntegrationTests {
                 await idle
                 """, config: setup.config, folder: setup.folder)
         #expect(
-            try await Services.runDetached(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
+            try await Services.run(Services.binaries + "/kiosk", ["upload", "--config", setup.config])
                 .status == 0)
-        let ticket = try #require(try Self.tickets(setup).first)
+        let ticket = try await #require(try Self.tickets(setup).first)
         #expect(ticket.contains(#""printOutcome":"failed""#) && ticket.contains(#""printProblem":"paperOut""#))
         #expect(ticket.contains(Self.number(1)), "\(ticket)")
     }

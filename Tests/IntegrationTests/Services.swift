@@ -61,24 +61,14 @@ enum Services {
 
     /// Starts a daemon that forks (pcscd): its output goes nowhere, since the forked daemon would hold a pipe open
     /// for ever.
-    static func startDaemon(_ command: String) throws {
-        try run("/bin/sh", ["-c", "\(command) </dev/null >/dev/null 2>&1"])
+    static func startDaemon(_ command: String) async throws {
+        try await run("/bin/sh", ["-c", "\(command) </dev/null >/dev/null 2>&1"])
     }
 
     /// Runs a command to completion and returns its status and output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        try TestProcess.runMerged(executable, arguments)
-    }
-
-    /// `run`, awaited on a thread outside the concurrency pool: the pool has one thread per core (two in CI), and a
-    /// test blocking one for a whole `kiosk run` session held back every other test's timers (two wedge reader
-    /// tests timed out in a full run).
-    static func runDetached(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String)
-    {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try run(executable, arguments) }) }
-        }
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await TestProcess.runMerged(executable, arguments)
     }
 }
 

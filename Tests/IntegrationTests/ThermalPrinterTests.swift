@@ -156,7 +156,7 @@ struct ThermalPrinterTests {
             try encoder.slip(Slip([.text("PENGANTAR"), .qr(link)]), renderer: renderer)
             #expect(await virtual.printer.print(encoder.bytes) == .printed)
             _ = try #require(await virtual.transcript())
-            let read = try await Services.runDetached(
+            let read = try await Services.run(
                 "/usr/bin/zbarimg", ["--quiet", "--raw", "-Sqrcode.enable", virtual.folder + "/job-1.png"])
             // zbarimg may complain about D-Bus on standard error first: the decoded text is its last line.
             let decoded = read.output.split(separator: "\n").last.map(String.init) ?? ""
@@ -231,7 +231,7 @@ struct ThermalPrinterTests {
         let script = virtual.folder + "/session.txt"
         try LetterPrintingIntegrationTests.session(ending: "await done").write(
             toFile: script, atomically: true, encoding: .utf8)
-        let (status, output) = try await Services.runDetached(
+        let (status, output) = try await Services.run(
             Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
         #expect(status == 0, "\(output)")
         let transcript = try #require(await virtual.transcript())
@@ -251,10 +251,10 @@ struct ThermalPrinterTests {
         let script = virtual.folder + "/session.txt"
         try LetterPrintingIntegrationTests.session(ending: "await error-printer-paper-out").write(
             toFile: script, atomically: true, encoding: .utf8)
-        let (status, output) = try await Services.runDetached(
+        let (status, output) = try await Services.run(
             Services.binaries + "/kiosk", ["run", "--config", config, "--script", script, "--await-seconds", "30"])
         #expect(status == 0, "\(output)")
-        let kioskStatus = try Services.run(Services.binaries + "/kiosk", ["status", "--config", config]).output
+        let kioskStatus = try await Services.run(Services.binaries + "/kiosk", ["status", "--config", config]).output
         #expect(kioskStatus.contains("printer:         out of paper: load a new roll"), "\(kioskStatus)")
         #expect(kioskStatus.contains("thermal printer: out of paper: load a new roll and close the cover (as of "))
         #expect(kioskStatus.contains("; last job: not printed, out of paper"), "\(kioskStatus)")
@@ -264,7 +264,7 @@ struct ThermalPrinterTests {
     @Test func testPrintThermalSaysTheStatusAndPrintsASample() async throws {
         let virtual = try VirtualPrinter(["--paper", "near-end"])
         let config = try Self.rtPostConfig(virtual)
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.run(
             Services.binaries + "/kiosk", ["test-print", "--thermal", "--config", config])
         #expect(status == 0, "\(output)")
         #expect(output.contains("ready (paper near end)"), "\(output)")
@@ -308,11 +308,11 @@ struct ThermalPrinterTests {
 
     /// `kiosk test-print --thermal --raw` to the POS58 printer (0416:5011) umockdev emulates from a trace in which
     /// every OUT byte must match: the status request, the job, the status request again.
-    static func usb(trace: String) throws -> (status: Int32, output: String) {
+    static func usb(trace: String) async throws -> (status: Int32, output: String) {
         let runner = try Umockdev.runner()
         let fixtures = Self.usbFixtures
-        return try Self.withUSBConfig { path in
-            try Services.run(
+        return try await Self.withUSBConfig { path in
+            try await Services.run(
                 runner,
                 [
                     "--device", fixtures + "/device.umockdev", "--ioctl", "/dev/bus/usb/001/002=\(fixtures)/\(trace)",
@@ -325,7 +325,7 @@ struct ThermalPrinterTests {
     static let usbFixtures = Bundle.module.bundleURL.appendingPathComponent("Fixtures/usb-thermal").path
 
     /// A kiosk configuration with the POS58 printer on USB (auto-detach off: umockdev cannot detach usblp).
-    static func withUSBConfig<T>(_ body: (String) throws -> T) throws -> T {
+    static func withUSBConfig<T>(_ body: (String) async throws -> T) async throws -> T {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("usb-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -334,18 +334,18 @@ struct ThermalPrinterTests {
             of: "letters = \"cups\"",
             with: "thermal = \"usb:0416:5011\"\nthermal_profile = \"pos58\"\nthermal_detach_kernel_driver = false")
         try config.write(toFile: path, atomically: true, encoding: .utf8)
-        return try body(path)
+        return try await body(path)
     }
 
-    @Test func aJobReachesTheUSBPrinterByteForByteBetweenTwoStatusChecks() throws {
-        let (status, output) = try Self.usb(trace: "ready-job.ioctl")
+    @Test func aJobReachesTheUSBPrinterByteForByteBetweenTwoStatusChecks() async throws {
+        let (status, output) = try await Self.usb(trace: "ready-job.ioctl")
         #expect(status == 0, "\(output)")
         #expect(output.contains("sent 5 byte(s) to usb:0416:5011: printed"), "\(output)")
     }
 
-    @Test func aUSBPrinterOutOfPaperGetsNoJob() throws {
+    @Test func aUSBPrinterOutOfPaperGetsNoJob() async throws {
         // The trace has no OUT record for the job: had it been sent, the replay would have failed the transfer.
-        let (status, output) = try Self.usb(trace: "paper-out.ioctl")
+        let (status, output) = try await Self.usb(trace: "paper-out.ioctl")
         #expect(status == 1, "\(output)")
         #expect(output.contains("out of paper: load a new roll"), "\(output)")
         #expect(Self.speaksWords(output), "\(output)")
@@ -355,10 +355,10 @@ struct ThermalPrinterTests {
     /// sent while no printer is there waits and prints when it arrives (libusb hotplug ARRIVED); the printer is
     /// pulled (LEFT), the next job waits and prints on the printer plugged back in under a new address. Each step
     /// is started by what the kiosk said, never by a delay; each job's OUT bytes are checked by its trace.
-    @Test func aUSBPrinterPluggedInLateAndRepluggedServesTheWaitingJobs() throws {
-        let wrapper = try Umockdev.wrapper()
-        let (status, output) = try Self.withUSBConfig { path in
-            try Services.run(
+    @Test func aUSBPrinterPluggedInLateAndRepluggedServesTheWaitingJobs() async throws {
+        let wrapper = try await Umockdev.wrapper()
+        let (status, output) = try await Self.withUSBConfig { path in
+            try await Services.run(
                 wrapper,
                 [
                     "/usr/bin/python3", Self.usbFixtures + "/plug.py", Self.usbFixtures,
@@ -409,15 +409,15 @@ struct ThermalPrinterTests {
         let config = try Self.rtPostConfig(virtual)
         let kiosk = Services.binaries + "/kiosk"
         #expect(try virtual.control("paper out").hasPrefix("ok paper=out"))
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.run(
             kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config])
         #expect(status == 1 && output.contains("not printed, out of paper: load a new roll"), "\(output)")
         #expect(Self.speaksWords(output), "\(output)")
-        let kioskStatus = try Services.run(kiosk, ["status", "--config", config]).output
+        let kioskStatus = try await Services.run(kiosk, ["status", "--config", config]).output
         #expect(kioskStatus.contains("thermal printer: out of paper: load a new roll"), "\(kioskStatus)")
         #expect(try virtual.control("paper near-end").hasPrefix("ok paper=near-end"))
-        #expect(try Services.run(kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config]).status == 0)
-        let nearEnd = try Services.run(kiosk, ["status", "--config", config]).output
+        #expect(try await Services.run(kiosk, ["test-print", "--thermal", "--raw", "1B40", "--config", config]).status == 0)
+        let nearEnd = try await Services.run(kiosk, ["status", "--config", config]).output
         #expect(
             nearEnd.contains("thermal printer: ready, paper near end: load a new roll soon (as of ")
                 && nearEnd.contains("; last job: printed"),

@@ -22,11 +22,11 @@ enum Umockdev {
 
     /// umockdev-wrapper's path, for a python script holding a UMockdev.Testbed (plug.py, session.py); missing
     /// umockdev, python3-gi or its typelib fail the test with the packages to install.
-    static func wrapper(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    static func wrapper(sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         let wrapper = try runner(sourceLocation: sourceLocation).replacingOccurrences(
             of: "umockdev-run", with: "umockdev-wrapper")
         let probe = "import gi; gi.require_version('UMockdev', '1.0')"
-        guard try Services.run("/usr/bin/python3", ["-c", probe]).status == 0 else {
+        guard try await Services.run("/usr/bin/python3", ["-c", probe]).status == 0 else {
             let missing =
                 "python3-gi and gir1.2-umockdev-1.0 are missing: apt-get install python3-gi gir1.2-umockdev-1.0"
             Issue.record("\(missing) (`make test` installs them)", sourceLocation: sourceLocation)

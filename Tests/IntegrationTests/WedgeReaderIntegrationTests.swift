@@ -67,19 +67,19 @@ struct WedgeReaderIntegrationTests {
     }
 
     /// `kiosk test-card --wedge /dev/input/event8` with the reader playing `events`; its status and output.
-    static func testCard(events: String, timeout: Int = 10) throws -> (status: Int32, output: String) {
+    static func testCard(events: String, timeout: Int = 10) async throws -> (status: Int32, output: String) {
         let runner = try Umockdev.runner()
         let folder = try Folder()
         let config = try config(in: folder)
-        return try Services.run(
+        return try await Services.run(
             runner,
             Umockdev.wedge(events: events) + [
                 "--", kiosk, "test-card", "--wedge", Umockdev.wedgeNode, "--config", config, "--timeout", "\(timeout)",
             ])
     }
 
-    @Test func theSharedFixtureTapShowsSitiAminahsCard() throws {
-        let (status, output) = try Self.testCard(events: Umockdev.fixtures + "/wedge-tap-1376422841.events")
+    @Test func theSharedFixtureTapShowsSitiAminahsCard() async throws {
+        let (status, output) = try await Self.testCard(events: Umockdev.fixtures + "/wedge-tap-1376422841.events")
         #expect(status == 0, "\(output)")
         #expect(output.contains("  + Kiosk Test Wedge Reader"))
         #expect(output.contains("Reader: Kiosk Test Wedge Reader (/dev/input/event8, keyboard wedge)"))
@@ -91,7 +91,7 @@ struct WedgeReaderIntegrationTests {
     }
 
     /// A reader's second event node (media keys) types no numbers: EVIOCGBIT says so, and test-card tells.
-    @Test func aNodeWithoutDigitKeysIsPointedOut() throws {
+    @Test func aNodeWithoutDigitKeysIsPointedOut() async throws {
         let runner = try Umockdev.runner()
         let folder = try Folder()
         let config = try Self.config(in: folder)
@@ -101,7 +101,7 @@ struct WedgeReaderIntegrationTests {
         let bitmap = String(repeating: "00", count: 14) + "08" + String(repeating: "00", count: 81)
         let ioctl = try folder.write(
             "media.ioctl", recorded.replacingOccurrences(of: keys, with: "EVIOCGBIT(1) 96 " + bitmap))
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.run(
             runner,
             [
                 "-d", Umockdev.fixtures + "/wedge.umockdev", "-i", "\(Umockdev.wedgeNode)=\(ioctl)",
@@ -112,7 +112,7 @@ struct WedgeReaderIntegrationTests {
         #expect(output.contains("    it has no digit or Enter keys: try the reader's other event node"), "\(output)")
     }
 
-    @Test func garbageThenAValidTapShowsTheRejectionThenTheCard() throws {
+    @Test func garbageThenAValidTapShowsTheRejectionThenTheCard() async throws {
         var keys = KeyStream()
         keys.type("13Q64\n")  // a stray Q in the middle
         keys.pause(.milliseconds(600))
@@ -122,7 +122,7 @@ struct WedgeReaderIntegrationTests {
         keys.pause(.milliseconds(600))
         keys.type("1376422841\n")
         let folder = try Folder()
-        let (status, output) = try Self.testCard(events: try folder.write("garbage.events", keys.evemu))
+        let (status, output) = try await Self.testCard(events: try folder.write("garbage.events", keys.evemu))
         #expect(status == 0, "\(output)")
         let lines = output.split(separator: "\n").map(String.init)
         let rejected = lines.filter { $0.hasPrefix("  rejected: ") }
@@ -138,13 +138,13 @@ struct WedgeReaderIntegrationTests {
         for line in rejected { #expect(!line.contains("13") && !line.contains("64")) }
     }
 
-    @Test func slowTypingIsRejectedAndTheNextTapRead() throws {
+    @Test func slowTypingIsRejectedAndTheNextTapRead() async throws {
         var keys = KeyStream()
         keys.type("1304\n", step: .milliseconds(180))  // a person at the keys: too slow for a reader
         keys.pause(.seconds(1))
         keys.type("1376422841\n")
         let folder = try Folder()
-        let (status, output) = try Self.testCard(events: try folder.write("slow.events", keys.evemu))
+        let (status, output) = try await Self.testCard(events: try folder.write("slow.events", keys.evemu))
         #expect(status == 0, "\(output)")
         let lines = output.split(separator: "\n").map(String.init)
         #expect(
@@ -154,7 +154,7 @@ struct WedgeReaderIntegrationTests {
         #expect(lines.contains("UID:    520A8BB9 (4 bytes)"), "\(output)")
     }
 
-    @Test func aSevenByteAndAHexCardAreRead() throws {
+    @Test func aSevenByteAndAHexCardAreRead() async throws {
         for (typed, hex) in [("1304138576973696", "04A21B6C9E4F80"), ("0489AB12CD34EF", "0489AB12CD34EF")] {
             var keys = KeyStream()
             keys.type(String(typed.prefix(5)))
@@ -163,7 +163,7 @@ struct WedgeReaderIntegrationTests {
             keys.pause(.milliseconds(3))
             keys.type(String(typed.dropFirst(5)) + "\n")
             let folder = try Folder()
-            let (status, output) = try Self.testCard(events: try folder.write("card.events", keys.evemu))
+            let (status, output) = try await Self.testCard(events: try folder.write("card.events", keys.evemu))
             #expect(status == 0, "\(output)")
             #expect(output.contains("UID:    \(hex) (7 bytes)"), "\(output)")
             #expect(output.contains("Registry: resident with NIK"), "\(output)")
@@ -207,11 +207,11 @@ struct WedgeReaderIntegrationTests {
         #expect(!output.contains("UID:"))
     }
 
-    @Test func aMissingReaderIsReportedAndWaitedFor() throws {
+    @Test func aMissingReaderIsReportedAndWaitedFor() async throws {
         let runner = try Umockdev.runner()
         let folder = try Folder()
         let config = try Self.config(in: folder)
-        let (status, output) = try Services.run(
+        let (status, output) = try await Services.run(
             runner,
             Umockdev.wedge(events: Umockdev.fixtures + "/wedge-tap-1376422841.events") + [
                 "--", Self.kiosk, "test-card", "--wedge", "/dev/input/event9", "--config", config, "--timeout", "1",
@@ -227,7 +227,7 @@ struct WedgeReaderIntegrationTests {
         let folder = try Folder()
         let config = try Self.config(in: folder, cardReader: "backend = \"script\"\nwedge = \"/dev/input/event8\"")
         let script = try folder.write("resident.txt", "await menu\n")
-        let (status, output) = try await Services.runDetached(
+        let (status, output) = try await Services.run(
             runner,
             Umockdev.wedge(events: Umockdev.fixtures + "/wedge-tap-1376422841.events") + [
                 "--", Self.kiosk, "run", "--config", config, "--script", script, "--await-seconds", "10",

@@ -20,13 +20,13 @@ struct ConfigurationTests {
         #expect(settings.display.backend == .framebuffer)
     }
 
-    @Test func theTerminalDisplayRefusesToPrintScreensIntoTheJournal() throws {
+    @Test func theTerminalDisplayRefusesToPrintScreensIntoTheJournal() async throws {
         let directory = try TemporaryDirectory()
         let config = directory.path + "/kiosk.toml"
         try SampleConfig.withState(in: directory.path).write(toFile: config, atomically: true, encoding: .utf8)
         // A script that ends at once: without the refusal the kiosk would serve it and exit 0.
         let script = try directory.write("session.txt", "await idle\n")
-        let run = try KioskBinary.run(
+        let run = try await KioskBinary.run(
             ["run", "--config", config, "--script", script], environment: ["JOURNAL_STREAM": "8:4242"])
         #expect(run.status == 78, "\(run.stderr)")
         #expect(run.stderr.contains("goes to the journal") && run.stderr.contains("backend = \"framebuffer\""))

@@ -90,21 +90,21 @@ struct DoctorTests {
         #expect(finding.detail.contains("holds no PINs"))
     }
 
-    @Test func theKioskBinaryExitsNonZeroOnABrokenConfiguration() throws {
+    @Test func theKioskBinaryExitsNonZeroOnABrokenConfiguration() async throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write(
             "kiosk.toml", SampleConfig.valid.replacingOccurrences(of: "height_mm", with: "heigth_mm"))
-        let (status, output) = try run(TestPaths.binaries + "/kiosk", ["doctor", "--config", path])
+        let (status, output) = try await run(TestPaths.binaries + "/kiosk", ["doctor", "--config", path])
         #expect(status == 1)
         #expect(output.contains("FAIL configuration"))
         #expect(output.contains("line 19"))
-        let (runStatus, runOutput) = try run(TestPaths.binaries + "/kiosk", ["run", "--config", path])
+        let (runStatus, runOutput) = try await run(TestPaths.binaries + "/kiosk", ["run", "--config", path])
         #expect(runStatus == 78, "EX_CONFIG, so systemd shows status=78/CONFIG")
         #expect(runOutput.contains("display.heigth_mm"))
     }
 
-    private func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-        try TestProcess.runMerged(executable, arguments)
+    private func run(_ executable: String, _ arguments: [String]) async throws -> (Int32, String) {
+        try await TestProcess.runMerged(executable, arguments)
     }
 
     @Test func missingLetterFontsFailWithThePackageToInstall() {

@@ -48,9 +48,13 @@ struct KioskRuntimeTests {
 
     /// Runs one script against a fresh kiosk, wired by `KioskApp.services` as `kiosk run` wires it, with its state in
     /// a temporary folder; returns what it showed, the store's records and the printed letters' text.
+    ///
+    /// `awaitLimit` only ends a session that hangs, so it is generous: in a full parallel run on two cores, hundreds of
+    /// tests share Swift's two pool threads, and a screen was seen to come more than 20 s after its PIN on a loaded
+    /// machine (all four PIN sessions failed that way in helpers' runs, and passed in 2 s alone).
     static func play(
         _ script: String, config: String = SampleConfig.valid, printer: (any LetterPrinter)? = nil,
-        awaitLimit: Duration = .seconds(20), busy: BusyMarker? = nil, speaker: (any PromptSpeaker)? = nil,
+        awaitLimit: Duration = .seconds(180), busy: BusyMarker? = nil, speaker: (any PromptSpeaker)? = nil,
         prepare: (SQLiteRegistry) async throws -> Void = { _ in },
         afterwards: (SQLiteRegistry) async throws -> Void = { _ in }
     ) async throws -> (Capture, [ServiceRecord], String) {

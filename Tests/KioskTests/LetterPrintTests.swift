@@ -172,33 +172,33 @@ struct LetterPrintTests {
     }
 
     @Test("kiosk test-print composes a sample letter whose PDF kiosk verify accepts, and a changed one it refuses")
-    func testPrintAndVerifyCommands() throws {
+    func testPrintAndVerifyCommands() async throws {
         let directory = try TemporaryDirectory()
         let config = try directory.write("kiosk.toml", SampleConfig.withState(in: directory.path + "/state"))
         let pdf = directory.path + "/uji.pdf"
-        let printed = try KioskBinary.run(["test-print", "--config", config, "--no-print", "--pdf", pdf])
+        let printed = try await KioskBinary.run(["test-print", "--config", config, "--no-print", "--pdf", pdf])
         #expect(printed.status == 0, "\(printed.all)")
         #expect(printed.stdout.contains("1 page(s) on F4"))
         let text = try TestLetters.text(ofPDF: pdf)
         #expect(text.contains("SURAT UJI CETAK") && text.contains("PEMERINTAH KABUPATEN PESAWARAN"))
 
-        let verified = try KioskBinary.run(["verify", "--config", config, "--file", pdf])
+        let verified = try await KioskBinary.run(["verify", "--config", config, "--file", pdf])
         #expect(verified.status == 0, "\(verified.all)")
         #expect(verified.stdout.hasPrefix("VALID: letter UJI/001/1809072001/"))
 
         // The same QR text with its serial changed, and one cut short.
         let payload = try #require(verified.stdout.isEmpty ? nil : try LetterDocument.read(pdf).payload)
-        let changed = try KioskBinary.run(
+        let changed = try await KioskBinary.run(
             ["verify", "--config", config, payload.replacingOccurrences(of: "UJI/001", with: "UJI/002")])
         #expect(changed.status == 1)
         #expect(changed.stdout.hasPrefix("FORGED"))
-        let cut = try KioskBinary.run(["verify", "--config", config, String(payload.prefix(50))])
+        let cut = try await KioskBinary.run(["verify", "--config", config, String(payload.prefix(50))])
         #expect(cut.status == 1)
         #expect(cut.stdout.hasPrefix("REFUSED: damaged letter QR"))
         // Without this kiosk's key (another kiosk's config would not have it) and no key list: a clear error.
         let keys = try directory.write(
             "keys.txt", "# no keys yet\nOTHER-KIOSK \(Data(repeating: 7, count: 32).base64EncodedString())\n")
-        let unknown = try KioskBinary.run(["verify", "--config", "/nonexistent.toml", "--keys", keys, payload])
+        let unknown = try await KioskBinary.run(["verify", "--config", "/nonexistent.toml", "--keys", keys, payload])
         #expect(unknown.stdout.hasPrefix("UNKNOWN KIOSK"))
     }
 

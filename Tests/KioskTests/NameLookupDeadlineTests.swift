@@ -10,7 +10,7 @@ import Testing
 @Suite("Name lookups under a deadline")
 struct NameLookupDeadlineTests {
     @Test(.enabled(if: getuid() == 0, "needs root for unshare -m"))
-    func aNameServerThatNeverAnswersEndsInTheConnectTimeout() throws {
+    func aNameServerThatNeverAnswersEndsInTheConnectTimeout() async throws {
         let directory = try TemporaryDirectory()
         // A loopback address of its own for port 53: other programs on the machine may hold 127.0.0.1:53.
         let address = "127.0.\(Int.random(in: 1...254)).\(Int.random(in: 2...254))"
@@ -29,7 +29,7 @@ struct NameLookupDeadlineTests {
         let resolv = try directory.write("resolv.conf", "nameserver \(address)\noptions timeout:60 attempts:3\n")
         // https needs a trust anchor; any certificate does, the connection never gets that far.
         let anchor = directory.path + "/ca.pem"
-        let made = try TestProcess.run(
+        let made = try await TestProcess.run(
             "/usr/bin/openssl",
             [
                 "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
@@ -41,7 +41,7 @@ struct NameLookupDeadlineTests {
             SampleConfig.withState(in: directory.path + "/state") + "\n[api]\ntrust_anchor = \"\(anchor)\"\n")
         let kiosk = TestPaths.binaries + "/kiosk"
         // `timeout 120`: a lookup left to glibc would take 180 s; the kiosk's connect timeout is 10 s.
-        let outcome = try TestProcess.run(
+        let outcome = try await TestProcess.run(
             "/usr/bin/unshare",
             [
                 "-m", "sh", "-c",

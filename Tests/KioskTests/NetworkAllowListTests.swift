@@ -63,23 +63,23 @@ struct NetworkAllowListTests {
         #expect(list.dropIn(configPath: "k.toml").contains("# Nothing beyond loopback"))
     }
 
-    @Test func aNameThatDoesNotResolveIsAnErrorNamingIt() throws {
+    @Test func aNameThatDoesNotResolveIsAnErrorNamingIt() async throws {
         let directory = try TemporaryDirectory()
         let config = try directory.write(
             "kiosk.toml",
             SampleConfig.withState(in: directory.path + "/state")
                 + "\n[api]\nurl = \"https://kiosk-api.invalid\"\ntrust_anchor = \"\(try directory.write("ca.pem", "-"))\"\n")
-        let outcome = try KioskBinary.run(["allow-network", "--config", config])
+        let outcome = try await KioskBinary.run(["allow-network", "--config", config])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("kiosk-api.invalid does not resolve"), "\(outcome.all)")
     }
 
-    @Test func theCommandWritesTheDropInWhereItIsTold() throws {
+    @Test func theCommandWritesTheDropInWhereItIsTold() async throws {
         let directory = try TemporaryDirectory()
         let config = try directory.write(
             "kiosk.toml",
             SampleConfig.withState(in: directory.path + "/state") + "\n[printing]\nthermal = \"192.0.2.9:9100\"\n")
-        let outcome = try KioskBinary.run(
+        let outcome = try await KioskBinary.run(
             ["allow-network", "--config", config, "--write", "--drop-in-directory", directory.path + "/kiosk.service.d"])
         #expect(outcome.status == 0, "\(outcome.all)")
         #expect(outcome.stdout.contains("1 address beyond loopback"), "\(outcome.all)")

@@ -30,8 +30,8 @@ struct RegistryCommandTests {
             self.directory = directory
         }
 
-        func run(_ arguments: [String], input: String? = nil) throws -> TestProcess.Outcome {
-            try KioskBinary.run(arguments + ["--config", config], input: input)
+        func run(_ arguments: [String], input: String? = nil) async throws -> TestProcess.Outcome {
+            try await KioskBinary.run(arguments + ["--config", config], input: input)
         }
 
         func registry() throws -> SQLiteRegistry {
@@ -51,34 +51,34 @@ struct RegistryCommandTests {
 
         """
 
-    @Test func importingTheFixtureExitsZeroWithTheCounts() throws {
+    @Test func importingTheFixtureExitsZeroWithTheCounts() async throws {
         let kiosk = try TestKiosk()
-        let first = try kiosk.run(["import", "residents", TestPaths.residents])
+        let first = try await kiosk.run(["import", "residents", TestPaths.residents])
         #expect(first.status == 0, "\(first.all)")
         #expect(first.stdout == Self.fixtureReport)
-        let again = try kiosk.run(["import", "residents", TestPaths.residents])
+        let again = try await kiosk.run(["import", "residents", TestPaths.residents])
         #expect(again.status == 0)
         #expect(again.stdout.contains("  unchanged:    8"))
     }
 
-    @Test func rejectedRowsExitOneAndNameTheirLines() throws {
+    @Test func rejectedRowsExitOneAndNameTheirLines() async throws {
         let kiosk = try TestKiosk()
         let text = try String(contentsOfFile: TestPaths.residents, encoding: .utf8)
             .replacingOccurrences(of: "1809070211650012", with: "18090702116500")
         let file = try kiosk.directory.write("partly-bad.csv", text)
-        let outcome = try kiosk.run(["import", "residents", file])
+        let outcome = try await kiosk.run(["import", "residents", file])
         #expect(outcome.status == 1)
         #expect(outcome.stdout.contains("  imported new: 7"))
         #expect(outcome.stdout.contains("  rejected:     1"))
         #expect(outcome.stdout.contains("  line 3: nik: a NIK has 16 digits, this one has 14"))
     }
 
-    @Test func anUnreadableFileExitsTwo() throws {
+    @Test func anUnreadableFileExitsTwo() async throws {
         let kiosk = try TestKiosk()
-        let missing = try kiosk.run(["import", "residents", kiosk.directory.path + "/nowhere.csv"])
+        let missing = try await kiosk.run(["import", "residents", kiosk.directory.path + "/nowhere.csv"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("nowhere.csv: the file does not exist"))
-        let notAnExport = try kiosk.run([
+        let notAnExport = try await kiosk.run([
             "import", "residents", try kiosk.directory.write("x.csv", "name,number\nA,1\n"),
         ])
         #expect(notAnExport.status == 2)
@@ -86,19 +86,19 @@ struct RegistryCommandTests {
         #expect(!FileManager.default.fileExists(atPath: kiosk.state + "/kiosk.sqlite"), "nothing to write, no file")
     }
 
-    @Test func aDryRunWritesNothing() throws {
+    @Test func aDryRunWritesNothing() async throws {
         let kiosk = try TestKiosk()
-        let outcome = try kiosk.run(["import", "residents", TestPaths.residents, "--dry-run"])
+        let outcome = try await kiosk.run(["import", "residents", TestPaths.residents, "--dry-run"])
         #expect(outcome.status == 0)
         #expect(outcome.stdout.hasPrefix("Dry run: nothing was written"))
-        let after = try kiosk.run(["import", "residents", TestPaths.residents])
+        let after = try await kiosk.run(["import", "residents", TestPaths.residents])
         #expect(after.stdout.contains("  imported new: 8"))
     }
 
     @Test func aPINIsReadFromStandardInputAndVerifiesAfterwards() async throws {
         let kiosk = try TestKiosk()
-        _ = try kiosk.run(["import", "residents", TestPaths.residents])
-        let outcome = try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: "250713\n")
+        _ = try await kiosk.run(["import", "residents", TestPaths.residents])
+        let outcome = try await kiosk.run(["pin", "set", "--card", "520A8BB9"], input: "250713\n")
         #expect(outcome.status == 0, "\(outcome.all)")
         #expect(outcome.stdout.hasPrefix("PIN set for the resident of card 520A8BB9 (scrypt N=2^15, r=8, p=1)"))
         let registry = try kiosk.registry()
@@ -116,8 +116,8 @@ struct RegistryCommandTests {
     ])
     func weakOrMissingPINsAreRefusedAndNothingIsStored(input: String, says: String) async throws {
         let kiosk = try TestKiosk()
-        _ = try kiosk.run(["import", "residents", TestPaths.residents])
-        let outcome = try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: input)
+        _ = try await kiosk.run(["import", "residents", TestPaths.residents])
+        let outcome = try await kiosk.run(["pin", "set", "--card", "520A8BB9"], input: input)
         #expect(outcome.status == 1)
         #expect(outcome.stderr.hasPrefix("PIN not set: "))
         #expect(outcome.stderr.contains(says), "\(outcome.stderr)")
@@ -126,54 +126,54 @@ struct RegistryCommandTests {
 
     @Test func unknownAndMalformedCardsGetNoPINAndAnOperatorCardGetsItsOwn() async throws {
         let kiosk = try TestKiosk()
-        _ = try kiosk.run(["import", "residents", TestPaths.residents])
-        let unknown = try kiosk.run(["pin", "set", "--card", "01020304"], input: "250713\n")
+        _ = try await kiosk.run(["import", "residents", TestPaths.residents])
+        let unknown = try await kiosk.run(["pin", "set", "--card", "01020304"], input: "250713\n")
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("no resident has the card 01020304"))
         // The configuration's operator card, before any `kiosk run` synced it: the command syncs them itself.
-        let operatorCard = try kiosk.run(["pin", "set", "--card", "DEADBEEF"], input: "250713\n")
+        let operatorCard = try await kiosk.run(["pin", "set", "--card", "DEADBEEF"], input: "250713\n")
         #expect(operatorCard.status == 0, "\(operatorCard.all)")
         #expect(operatorCard.stdout.hasPrefix("PIN set for operator card DEADBEEF"))
         let deadbeef = try CardUID(hex: "DEADBEEF")
         #expect(try await kiosk.registry().verifyPIN(PIN(digits: [2, 5, 0, 7, 1, 3]), for: deadbeef) == .accepted)
-        let malformed = try kiosk.run(["pin", "set", "--card", "zz"], input: "250713\n")
+        let malformed = try await kiosk.run(["pin", "set", "--card", "zz"], input: "250713\n")
         #expect(malformed.status == 64, "ArgumentParser's usage error")
         #expect(malformed.stderr.contains("--card zz: a card UID in hex"))
     }
 
     @Test func resetLiftsALockout() async throws {
         let kiosk = try TestKiosk()
-        _ = try kiosk.run(["import", "residents", TestPaths.residents])
-        _ = try kiosk.run(["pin", "set", "--card", "04A21B6C9E4F80"], input: "250713\n")
+        _ = try await kiosk.run(["import", "residents", TestPaths.residents])
+        _ = try await kiosk.run(["pin", "set", "--card", "04A21B6C9E4F80"], input: "250713\n")
         let card = try CardUID(hex: "04A21B6C9E4F80")
         do {
             let registry = try kiosk.registry()
             for _ in 0..<3 { _ = try await registry.verifyPIN(PIN(digits: [9, 9, 1, 2, 8, 3]), for: card) }
             #expect(try await registry.lookUp(card) == .locked)
         }
-        let reset = try kiosk.run(["pin", "reset", "--card", "04A21B6C9E4F80"])
+        let reset = try await kiosk.run(["pin", "reset", "--card", "04A21B6C9E4F80"])
         #expect(reset.status == 0, "\(reset.all)")
         #expect(reset.stdout == "Cleared 3 failed PIN attempts of card 04A21B6C9E4F80; it is no longer locked.\n")
         #expect(try await kiosk.registry().lookUp(card) != .locked)
-        let again = try kiosk.run(["pin", "reset", "--card", "04A21B6C9E4F80"])
+        let again = try await kiosk.run(["pin", "reset", "--card", "04A21B6C9E4F80"])
         #expect(again.stdout.contains("had no failed PIN attempts"))
     }
 
-    @Test func nothingTheCommandsPrintOrLogHoldsANIKOrAName() throws {
+    @Test func nothingTheCommandsPrintOrLogHoldsANIKOrAName() async throws {
         let kiosk = try TestKiosk()
         var outcomes: [TestProcess.Outcome] = []
-        outcomes.append(try kiosk.run(["import", "residents", TestPaths.residents, "--dry-run"]))
-        outcomes.append(try kiosk.run(["import", "residents", TestPaths.residents]))
+        await outcomes.append(try kiosk.run(["import", "residents", TestPaths.residents, "--dry-run"]))
+        await outcomes.append(try kiosk.run(["import", "residents", TestPaths.residents]))
         let bad = try String(contentsOfFile: TestPaths.residents, encoding: .utf8)
             .replacingOccurrences(of: ",P,METRO,", with: ",L,METRO,")
             .replacingOccurrences(of: "1809070211650012", with: "180907021165001X")
-        outcomes.append(try kiosk.run(["import", "residents", try kiosk.directory.write("bad.csv", bad)]))
+        await outcomes.append(try kiosk.run(["import", "residents", try kiosk.directory.write("bad.csv", bad)]))
         for input in ["250713\n", "140368\n", "123456\n", "54036\n"] {
-            outcomes.append(try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: input))
+            await outcomes.append(try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: input))
         }
-        outcomes.append(try kiosk.run(["pin", "set", "--card", "B98B0A52"], input: "250713\n"))
-        outcomes.append(try kiosk.run(["pin", "reset", "--card", "520A8BB9"]))
-        outcomes.append(try kiosk.run(["doctor"]))
+        await outcomes.append(try kiosk.run(["pin", "set", "--card", "B98B0A52"], input: "250713\n"))
+        await outcomes.append(try kiosk.run(["pin", "reset", "--card", "520A8BB9"]))
+        await outcomes.append(try kiosk.run(["doctor"]))
         // `kiosk run` imports the configured export at start and logs the counts: a scripted session that ends
         // at once shows what it logs.
         let withExport = try kiosk.directory.write(
@@ -183,7 +183,7 @@ struct RegistryCommandTests {
                     of: "opensid_export = \"\(TestPaths.residents)\"", with: "opensid_export = \"bad.csv\"")
             })
         let script = try kiosk.directory.write("session.txt", "await idle\n")
-        let run = try KioskBinary.run(["run", "--config", withExport, "--script", script])
+        let run = try await KioskBinary.run(["run", "--config", withExport, "--script", script])
         #expect(run.status == 0, "\(run.all)")
         #expect(run.stderr.contains("OpenSID export imported"))
         #expect(run.stderr.contains("rejected=2"), "\(run.stderr)")
@@ -198,19 +198,19 @@ struct RegistryCommandTests {
         }
     }
 
-    @Test func doctorReportsTheRegistryFromTheDatabase() throws {
+    @Test func doctorReportsTheRegistryFromTheDatabase() async throws {
         let kiosk = try TestKiosk()
-        let before = try kiosk.run(["doctor"])
+        let before = try await kiosk.run(["doctor"])
         #expect(before.stdout.contains("WARN resident registry: no residents: every card is unknown"))
-        _ = try kiosk.run(["import", "residents", TestPaths.residents])
-        let imported = try kiosk.run(["doctor"])
+        _ = try await kiosk.run(["import", "residents", TestPaths.residents])
+        let imported = try await kiosk.run(["doctor"])
         #expect(
             imported.stdout.contains(
                 "WARN resident registry: 8 residents, 7 cards, 0 PINs registered, 0 locked cards; "
                     + "the registry holds no PINs"
             ))
-        _ = try kiosk.run(["pin", "set", "--card", "520A8BB9"], input: "250713\n")
-        let withPIN = try kiosk.run(["doctor"])
+        _ = try await kiosk.run(["pin", "set", "--card", "520A8BB9"], input: "250713\n")
+        let withPIN = try await kiosk.run(["doctor"])
         #expect(
             withPIN.stdout.contains("OK   resident registry: 8 residents, 7 cards, 1 PIN registered, 0 locked cards"))
         #expect(!withPIN.stdout.contains("holds no PINs"))

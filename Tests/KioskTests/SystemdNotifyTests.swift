@@ -310,7 +310,8 @@ struct WatchdogRuntimeTests {
 
     /// Waits for `condition`; a generous deadline bounds a failure, nothing is measured.
     static func eventually(_ condition: () -> Bool) async -> Bool {
-        let end = ContinuousClock.now + .seconds(30)
+        // Generous: it ends only a wait that will never succeed (KioskRuntimeTests.play says why).
+        let end = ContinuousClock.now + .seconds(180)
         while ContinuousClock.now < end {
             if condition() { return true }
             try? await Task.sleep(for: .milliseconds(5))

@@ -150,10 +150,10 @@ extension SampleConfig {
 
 /// The built `kiosk` binary as a subprocess.
 enum KioskBinary {
-    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) async throws
         -> TestProcess.Outcome
     {
-        try TestProcess.run(TestPaths.binaries + "/kiosk", arguments, input: input, environment: environment)
+        try await TestProcess.run(TestPaths.binaries + "/kiosk", arguments, input: input, environment: environment)
     }
 }
 

@@ -2,6 +2,10 @@ public import Foundation
 import Synchronization
 
 /// A program run to its end by a test, with what it wrote: the one process runner of the test targets.
+///
+/// Awaited, never waited for on the caller's thread: Swift's concurrency pool has one thread per core (two in CI), and
+/// a test blocking one for a whole `kiosk run` session held back every other test's timers and answers. Scripted
+/// sessions and wedge reader tests ran out of their 20 s in loaded full runs, "showing" the very screen they awaited.
 public enum TestProcess {
     /// How a run ended and what it wrote.
     public struct Outcome: Sendable {
@@ -16,6 +20,34 @@ public enum TestProcess {
     /// the process runs, or a chatty child would block on a full pipe.
     public static func run(
         _ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String] = [:]
+    ) async throws -> Outcome {
+        try await onThreadOfItsOwn { try runBlocking(executable, arguments, input: input, environment: environment) }
+    }
+
+    /// Runs `executable` to its end with standard output and error in one pipe, in the order they were written.
+    public static func runMerged(_ executable: String, _ arguments: [String]) async throws
+        -> (status: Int32, output: String)
+    {
+        try await onThreadOfItsOwn { try runMergedBlocking(executable, arguments) }
+    }
+
+    /// Waits for `process` to end, on a thread outside the concurrency pool.
+    public static func exit(of process: Process) async {
+        nonisolated(unsafe) let process = process
+        await onThreadOfItsOwn { process.waitUntilExit() }
+    }
+
+    private static func onThreadOfItsOwn<T: Sendable, Failure: Error>(
+        _ work: @escaping @Sendable () throws(Failure) -> T
+    ) async throws(Failure) -> T {
+        let result: Result<T, Failure> = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Result(catching: work)) }
+        }
+        return try result.get()
+    }
+
+    private static func runBlocking(
+        _ executable: String, _ arguments: [String], input: String?, environment: [String: String]
     ) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -47,8 +79,8 @@ public enum TestProcess {
             stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
     }
 
-    /// Runs `executable` to its end with standard output and error in one pipe, in the order they were written.
-    public static func runMerged(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String)
+    private static func runMergedBlocking(_ executable: String, _ arguments: [String]) throws
+        -> (status: Int32, output: String)
     {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
