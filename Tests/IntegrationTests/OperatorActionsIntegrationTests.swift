@@ -76,18 +76,26 @@ struct OperatorActionsIntegrationTests {
         #expect(status.contains("queue:           0 record(s)"), "\(status)")
     }
 
-    @Test func kertasSudahDiisiClearsThePaperErrorOnlyOnceThePrinterSaysItIsReady() async throws {
-        // An RT post: its letters are pengantar slips on the thermal printer, which has run out of paper.
+    /// An RT post with an operator card, whose thermal printer (its letter printer) is out of paper.
+    static func rtPostWithoutPaper() async throws -> (ThermalPrinterTests.VirtualPrinter, String) {
         let thermal = try ThermalPrinterTests.VirtualPrinter(["--paper", "out", "--control-port", "0"])
         let config = try ThermalPrinterTests.rtPostConfig(thermal)
         try await Self.addOperator(to: config)
-        let resident = """
-            tap 04A21B6C9E4F80
-            press Surat Keterangan Domisili
-            press Melamar pekerjaan
-            await confirm
-            press Cetak
-            """
+        return (thermal, config)
+    }
+
+    static let residentPrintsASlip = """
+        tap 04A21B6C9E4F80
+        press Surat Keterangan Domisili
+        press Melamar pekerjaan
+        await confirm
+        press Cetak
+        """
+
+    @Test func kertasSudahDiisiClearsThePaperErrorOnlyOnceThePrinterSaysItIsReady() async throws {
+        // An RT post: its letters are pengantar slips on the thermal printer, which has run out of paper.
+        let (thermal, config) = try await Self.rtPostWithoutPaper()
+        let resident = Self.residentPrintsASlip
         // The resident's slip fails; the operator says the paper is in, but the printer still reports none.
         _ = try await Self.run(
             "await idle\n" + resident + """
@@ -125,16 +133,8 @@ struct OperatorActionsIntegrationTests {
     @Test func kertasSudahDiisiOnAPrinterThatCannotReportItsStatusClearsAfterATestSlipGoesThrough() async throws {
         // An RT post whose slip failed for want of paper; the new roll goes into a printer that then never answers
         // DLE EOT (firmware without status, or a status line that died). Its silence must not keep the kiosk shut.
-        let thermal = try ThermalPrinterTests.VirtualPrinter(["--paper", "out", "--control-port", "0"])
-        let config = try ThermalPrinterTests.rtPostConfig(thermal)
-        try await Self.addOperator(to: config)
-        let resident = """
-            tap 04A21B6C9E4F80
-            press Surat Keterangan Domisili
-            press Melamar pekerjaan
-            await confirm
-            press Cetak
-            """
+        let (thermal, config) = try await Self.rtPostWithoutPaper()
+        let resident = Self.residentPrintsASlip
         _ = try await Self.run(
             "await idle\n" + resident + "\nawait error-printer-paper-out\nremove\n", config: config,
             folder: thermal.folder)

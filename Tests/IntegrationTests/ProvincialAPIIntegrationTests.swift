@@ -87,6 +87,29 @@ struct ProvincialAPIIntegrationTests {
 
         func applied() async throws -> Applied { try await ProvincialAPIIntegrationTests.applied(folder + "/api") }
 
+        /// Makes the enrolled kiosk one that serves resident sessions by `kiosk run --script`: card mode on a
+        /// supervised kiosk (no PIN), the fixture's residents, the terminal display, the domicile letter, and `extra`.
+        func serveSessions(_ extra: String) throws {
+            let text = try String(contentsOfFile: config, encoding: .utf8)
+            try
+                (text + """
+
+                    [identity]
+                    mode = "card"
+                    supervised = true
+
+                    [registry]
+                    opensid_export = "\(Services.repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
+
+                    [display]
+                    backend = "terminal"
+
+                    \(extra)
+
+                    \(KioskTOML.domicileLetter)
+                    """).write(toFile: config, atomically: true, encoding: .utf8)
+        }
+
         deinit {
             server.stop()
             try? FileManager.default.removeItem(atPath: folder)

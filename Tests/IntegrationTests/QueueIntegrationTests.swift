@@ -13,30 +13,18 @@ struct QueueIntegrationTests {
     static func setup(_ thermal: ThermalPrinterTests.VirtualPrinter) async throws -> ProvincialAPIIntegrationTests.Setup {
         let setup = try ProvincialAPIIntegrationTests.Setup()
         try await setup.enroll()
-        let text = try String(contentsOfFile: setup.config, encoding: .utf8).replacingOccurrences(
-            of: "village_name = \"Hanura\"", with: "village_name = \"Hanura\"\nstation = 2")
-        try
-            (text + """
+        try setup.serveSessions(
+            """
+            [printing]
+            thermal = "127.0.0.1:\(thermal.port)"
 
-                [identity]
-                mode = "card"
-                supervised = true
-
-                [registry]
-                opensid_export = "\(Services.repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
-
-                [display]
-                backend = "terminal"
-
-                [printing]
-                thermal = "127.0.0.1:\(thermal.port)"
-
-                [queue]
-                enabled = true
-                without_card = true
-
-                \(KioskTOML.domicileLetter)
-                """).write(toFile: setup.config, atomically: true, encoding: .utf8)
+            [queue]
+            enabled = true
+            without_card = true
+            """)
+        let text = try String(contentsOfFile: setup.config, encoding: .utf8)
+        try text.replacingOccurrences(of: "village_name = \"Hanura\"", with: "village_name = \"Hanura\"\nstation = 2")
+            .write(toFile: setup.config, atomically: true, encoding: .utf8)
         return setup
     }
 

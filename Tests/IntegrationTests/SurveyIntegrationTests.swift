@@ -11,25 +11,7 @@ struct SurveyIntegrationTests {
     @Test func anAnswerIsCountedAnonymouslyAndTheDayIsUploadedOnlyOnceItIsOver() async throws {
         let setup = try ProvincialAPIIntegrationTests.Setup()
         try await setup.enroll()
-        let text = try String(contentsOfFile: setup.config, encoding: .utf8)
-        try
-            (text + """
-
-                [identity]
-                mode = "card"
-                supervised = true
-
-                [registry]
-                opensid_export = "\(Services.repository)/Tests/KioskTests/Fixtures/opensid-residents.csv"
-
-                [display]
-                backend = "terminal"
-
-                [survey]
-                enabled = true
-
-                \(KioskTOML.domicileLetter)
-                """).write(toFile: setup.config, atomically: true, encoding: .utf8)
+        try setup.serveSessions("[survey]\nenabled = true")
         let script = setup.folder + "/session.txt"
         // Two residents: one answers "Puas", one skips (nothing counted).
         try """
