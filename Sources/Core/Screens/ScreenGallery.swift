@@ -87,7 +87,8 @@ public enum ScreenGallery {
                     note: Teks.testPrinted(letter: .printed, slip: .failed(.paperOut)))
             ))
         gallery.append(("survey", KioskScreens.survey()))
-        // Queue tickets: idle offering one without a card, the services, the number printed and not printed.
+        // Queue tickets: idle offering one without a card, the services, the number printed and not printed, and the
+        // moment between (the number being taken and printed).
         let ticket = QueueTicket(
             number: QueueNumber(day: CalendarDate(year: 2026, month: 12, day: 6)!, counter: 7, station: 2),
             service: QueueService.defaults[0], takenAt: Timestamp(millisecondsSince1970: 1_796_540_700_000))
@@ -95,6 +96,7 @@ public enum ScreenGallery {
         gallery.append(("queue-services", KioskScreens.queueServices(QueueService.defaults, withCard: false)))
         gallery.append(("queue-ticket", KioskScreens.queueTicket(ticket)))
         gallery.append(("queue-ticket-not-printed", KioskScreens.queueTicket(ticket, notPrinted: .paperOut)))
+        gallery.append(("queue-taking", KioskScreens.queueTaking()))
         return gallery.enumerated().map { index, entry in
             ((index + 1 < 10 ? "0" : "") + "\(index + 1)-" + entry.0, entry.1)
         }
