@@ -160,9 +160,15 @@ RELEASE_KIOSK := .build/release/kiosk
 # carries 137,000 of them, a 3.3 MB .rela.dyn the loader reads at every start and that stays resident, and the
 # pages it patches stay dirty. As RELR the table is 27 kB; measured on the idle kiosk (demo configuration, virtual
 # 1024x600 panel): PSS 37.0 -> 31.8 MB. The binary stays PIE (ASLR).
-RELEASE_LINK := -Xlinker --no-export-dynamic -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
+# ICU's data, a third of the binary (34 MB for 800 locales, legacy code pages and CJK/Thai dictionaries), is linked
+# as the subset the kiosk uses (root, Indonesian, English): scripts/icu-subset says what it keeps and why, and
+# writes it from the toolchain's own lib_FoundationICU.a into an object the linker takes in place of the archive's.
+ICU_SUBSET := $(CURDIR)/.build/icu/icudata-subset.o
+RELEASE_LINK := -Xlinker --no-export-dynamic -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+	-Xlinker $(ICU_SUBSET)
 
 release: deps
+	scripts/icu-subset $(ICU_SUBSET)
 	scripts/build-stamp "$(VERSION)" "$(GIT_COMMIT)" "$(BUILD_DATE)" > $(STAMP)
 	$(SWIFT) build -c release --product kiosk --static-swift-stdlib $(RELEASE_LINK); status=$$?; \
 		scripts/build-stamp "$(VERSION)" unknown unknown > $(STAMP); exit $$status
@@ -181,12 +187,22 @@ UNITDIR ?= /lib/systemd/system
 SYSUSERSDIR ?= /usr/lib/sysusers.d
 TMPFILESDIR ?= /usr/lib/tmpfiles.d
 UDEVRULESDIR ?= /lib/udev/rules.d
+DEBUGDIR ?= /usr/lib/debug
 POLKITRULESDIR ?= /usr/share/polkit-1/rules.d
 install:
 	@[ -x $(RELEASE_KIOSK) ] || { echo "no $(RELEASE_KIOSK): run make release first"; exit 1; }
-	install -Dm755 $(RELEASE_KIOSK) $(DESTDIR)$(BINDIR)/kiosk
-	@# Debug info off (178 MB -> 112 MB); the symbol table stays, so a crash's backtrace in the journal names functions.
-	strip --strip-debug $(DESTDIR)$(BINDIR)/kiosk
+	@# The installed binary carries neither debug info nor symbols (the symbol table of Swift's mangled names alone is
+	@# 26 MB): on a kiosk nothing reads them, because the Swift runtime's backtracer is a toolchain program
+	@# (swift-backtrace) a kiosk does not have, and core dumps are forbidden (Drivers/System/CoreDumps.swift). Both go
+	@# to a file of their own named by the binary's build id, where gdb and elfutils look (/usr/lib/debug/.build-id,
+	@# Debian's -dbgsym layout); `make deb` packages it as kiosk-dbgsym.
+	build_id=$$(readelf -n $(RELEASE_KIOSK) | sed -n 's/^ *Build ID: *//p'); \
+		[ -n "$$build_id" ] || { echo "$(RELEASE_KIOSK) has no build id"; exit 1; }; \
+		debug=$(DESTDIR)$(DEBUGDIR)/.build-id/$$(echo $$build_id | cut -c1-2)/$$(echo $$build_id | cut -c3-).debug; \
+		install -d $$(dirname $$debug) && \
+		objcopy --only-keep-debug --compress-debug-sections=zlib $(RELEASE_KIOSK) $$debug && chmod 644 $$debug && \
+		install -d $(DESTDIR)$(BINDIR) && strip --strip-all -o $(DESTDIR)$(BINDIR)/kiosk $(RELEASE_KIOSK) && \
+		chmod 755 $(DESTDIR)$(BINDIR)/kiosk
 	install -d $(DESTDIR)$(UNITDIR)
 	sed -e 's|/usr/bin/kiosk|$(BINDIR)/kiosk|g' -e 's|/usr/share/doc/kiosk|$(DOCDIR)|g' \
 		-e 's|/etc/kiosk/|$(SYSCONFDIR)/kiosk/|g' systemd/kiosk.service > $(DESTDIR)$(UNITDIR)/kiosk.service
@@ -216,9 +232,18 @@ install:
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 DEB := $(OUT)/kiosk_$(VERSION)_$(DEB_ARCH).deb
 DEB_ROOT := .build/deb/root
+# The binary's symbols and debug info, the way Debian ships them: a kiosk-dbgsym package beside kiosk.
+DBGSYM_DEB := $(OUT)/kiosk-dbgsym_$(VERSION)_$(DEB_ARCH).deb
+DBGSYM_ROOT := .build/deb/dbgsym
 deb: release
-	rm -rf .build/deb && mkdir -p $(DEB_ROOT)/DEBIAN $(OUT)
+	rm -rf .build/deb && mkdir -p $(DEB_ROOT)/DEBIAN $(DBGSYM_ROOT)/DEBIAN $(OUT)
 	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(DEB_ROOT) PREFIX=/usr
+	mkdir -p $(DBGSYM_ROOT)/usr/lib && mv $(DEB_ROOT)/usr/lib/debug $(DBGSYM_ROOT)/usr/lib/
+	sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@ARCH@|$(DEB_ARCH)|' \
+		-e "s|@BUILD_ID@|$$(ls $(DBGSYM_ROOT)/usr/lib/debug/.build-id/*/*.debug | sed 's|.*/\(..\)/\(.*\)\.debug|\1\2|')|" \
+		-e "s|@SIZE@|$$(du -sk --exclude=DEBIAN $(DBGSYM_ROOT) | cut -f1)|" packaging/debian/dbgsym-control.in \
+		> $(DBGSYM_ROOT)/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(DBGSYM_ROOT) $(DBGSYM_DEB)
 	install -Dm644 packaging/debian/copyright $(DEB_ROOT)/usr/share/doc/kiosk/copyright
 	install -m755 packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm $(DEB_ROOT)/DEBIAN/
 	echo /etc/kiosk/kiosk.toml > $(DEB_ROOT)/DEBIAN/conffiles
@@ -230,7 +255,7 @@ deb: release
 		-e "s|@SIZE@|$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1)|" packaging/debian/control.in \
 		> $(DEB_ROOT)/DEBIAN/control
 	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB)
-	@ls -l $(DEB)
+	@ls -l $(DEB) $(DBGSYM_DEB)
 
 # The package as a kiosk would get it: its metadata and contents, then unpacked into a temporary root and
 # `kiosk doctor` run from there against the packaged configuration.
