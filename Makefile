@@ -162,10 +162,11 @@ RELEASE_KIOSK := .build/release/kiosk
 # 1024x600 panel): PSS 37.0 -> 31.8 MB. The binary stays PIE (ASLR).
 # ICU's data, a third of the binary (34 MB for 800 locales, legacy code pages and CJK/Thai dictionaries), is linked
 # as the subset the kiosk uses (root, Indonesian, English): scripts/icu-subset says what it keeps and why, and
-# writes it from the toolchain's own lib_FoundationICU.a into an object the linker takes in place of the archive's.
-ICU_SUBSET := $(CURDIR)/.build/icu/icudata-subset.o
+# writes it from the toolchain's own lib_FoundationICU.a into an object, with the linker options (a response file)
+# that link it in place of the archive's.
+ICU_SUBSET := $(CURDIR)/.build/icu
 RELEASE_LINK := -Xlinker --no-export-dynamic -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
-	-Xlinker $(ICU_SUBSET)
+	-Xlinker @$(ICU_SUBSET)/link.rsp
 
 release: deps
 	scripts/icu-subset $(ICU_SUBSET)

@@ -64,7 +64,11 @@ def start_to_ready(rig: Rig, runs: int) -> dict:
 
 
 def idle_memory(rig: Rig, out: pathlib.Path, settle: float) -> dict:
-    """PSS, threads and the PSS of each mapping of the kiosk showing its idle screen (animation on)."""
+    """PSS, threads and the PSS of each mapping of the kiosk showing its idle screen (animation on), past its first
+    minute: under systemd (a NOTIFY_SOCKET here) the kiosk unmaps the pages of its binary read since the last time
+    at READY=1 and then once a minute (KioskRuntime.releaseUnusedPages), so a kiosk idling for hours holds what the
+    last minute touched. The PSS 12 s after READY=1 (start-up's last work: the first sync, the first prompt) is
+    reported beside it."""
     config = rig.config("idle")
     notify = NotifySocket(rig.work / "notify-idle")
     child = Process([rig.kiosk, "run", "--config", config], env=dict(os.environ, NOTIFY_SOCKET=str(notify.path)),
@@ -72,7 +76,9 @@ def idle_memory(rig: Rig, out: pathlib.Path, settle: float) -> dict:
     try:
         notify.wait_ready()
         pid = child.popen.pid
-        time.sleep(2)  # the first screen's spoken prompt and the registry's first sync are over
+        time.sleep(12)
+        early = rigmodule.pss_kb(pid)
+        time.sleep(52)  # past the first minute's unmapping
         cpu_before, switches_before = rigmodule.cpu_ticks(pid), rigmodule.switches(pid)
         time.sleep(settle)
         cpu = (rigmodule.cpu_ticks(pid) - cpu_before) / os.sysconf("SC_CLK_TCK")
@@ -86,11 +92,13 @@ def idle_memory(rig: Rig, out: pathlib.Path, settle: float) -> dict:
         child.stop()
         notify.close()
     with open(out / "idle-smaps.txt", "w") as f:
-        f.write(f"kiosk run, demo configuration, idle screen: PSS {pss} kB, {threads} threads: {', '.join(names)}\n")
+        f.write(f"kiosk run, demo configuration, idle screen, {64 + settle:.0f} s after READY=1: PSS {pss} kB "
+                f"({early} kB 12 s after READY=1), {threads} threads: {', '.join(names)}\n")
         for name, kb in mappings:
             if kb:
                 f.write(f"{kb:8d} kB  {name}\n")
-    return {"pss_mb": pss / 1024, "threads": threads, "top": mappings[:6], "cpu_percent": 100 * cpu / settle,
+    return {"pss_mb": pss / 1024, "early_mb": early / 1024, "threads": threads, "top": mappings[:6],
+            "cpu_percent": 100 * cpu / settle,
             "wakeups_per_minute": wakeups * 60 / settle}
 
 
@@ -135,12 +143,18 @@ def descendants(pid: int) -> list[int]:
 def card_tap(rig: Rig, taps: int) -> dict:
     """A virtual e-KTP tapped on pcscd's vpcd reader under `kiosk run`, pcsc_scan watching the same reader: tap ->
     pcscd's event (pcsc_scan's "Card inserted") -> the PIN screen drawn, which needs the UID read over PC/SC and the
-    resident found in the SQLite registry."""
+    resident found in the SQLite registry. The kiosk runs under a NOTIFY_SOCKET, as systemd runs it, and so unmaps
+    its start-up pages after READY=1: the first tap, 2 s after it, maps back what a session needs, and is reported
+    on its own."""
     # vpcd's second reader: the first is where tests and the demo put their cards.
     config = rig.config("tap", printing={"card_reader.reader": '"Virtual PCD 00 01"'})
     scan = rig.spawn(["stdbuf", "-oL", need("pcsc_scan", "apt-get install pcsc-tools"), "-n"])
-    kiosk = rig.kiosk_run(config)
+    notify = NotifySocket(rig.work / "notify-tap")
+    kiosk = rig.kiosk_run(config, env=dict(os.environ, NOTIFY_SOCKET=str(notify.path)))
+    notify.wait_ready()
+    notify.close()
     kiosk.err.wait(r"kiosk ready", what="kiosk run starting")
+    time.sleep(2)
     card = rig.spawn([rig.sim, "card", "--uid", DEMO_CARD, "--steps-from-stdin", "--port", "35964"],
                      stdin=subprocess.PIPE)
     card.out.wait(r"reader ready", what="kiosk-sim card")
@@ -153,6 +167,8 @@ def card_tap(rig: Rig, taps: int) -> dict:
             card.out.wait(r"^inserted", after=c, what="kiosk-sim card tap")
             _, seen, _ = scan.out.wait(r"Card inserted", after=s, what="pcsc_scan")
             _, shown, _ = kiosk.err.wait(r"screen screen=pin\b", after=k, what="the PIN screen")
+            if tap == 0:
+                first = shown - seen
             if tap >= 2:
                 event_to_screen.append(shown - seen)
                 tap_to_screen.append(shown - tapped)
@@ -166,7 +182,7 @@ def card_tap(rig: Rig, taps: int) -> dict:
         kiosk.stop()
         scan.stop(signal.SIGKILL)
     return {"event_ms": median_ms(event_to_screen), "tap_ms": median_ms(tap_to_screen),
-            "scan_ms": median_ms(tap_to_scan), "taps": taps}
+            "scan_ms": median_ms(tap_to_scan), "taps": taps, "first_ms": first / MS}
 
 
 # Confirm to printer.
@@ -265,9 +281,10 @@ def jmh_median_ms(entries: list, suffix: str, per: float = 1.0) -> float:
 
 
 def binary_size(kiosk: str) -> dict:
+    """The binary as `make install` installs it: symbols and debug info stripped (they go to kiosk-dbgsym)."""
     with tempfile.TemporaryDirectory() as folder:
         copy = pathlib.Path(folder) / "kiosk"
-        subprocess.run(["strip", "--strip-debug", "-o", copy, kiosk], check=True)
+        subprocess.run(["strip", "--strip-all", "-o", copy, kiosk], check=True)
         return {"mib": copy.stat().st_size / 2**20}
 
 
@@ -310,7 +327,8 @@ def main():
         if "idle" in only:
             idle = idle_memory(rig, args.out, 3 if quick else 10)
             chromium = chromium_page(args.out, 5 if quick else 10)
-            rows.append(row(f"idle PSS ({idle['threads']} threads)", f"{idle['pss_mb']:.1f} MB", "≤ 24 MB",
+            rows.append(row(f"idle PSS after the first minute ({idle['threads']} threads; "
+                            f"{idle['early_mb']:.1f} MB 12 s after READY=1)", f"{idle['pss_mb']:.1f} MB", "≤ 24 MB",
                             idle["pss_mb"] <= 24, f"Chromium one page {chromium['pss_mb']:.0f} MB "
                             f"({chromium['processes']} processes)",
                             f"{chromium['pss_mb'] / idle['pss_mb']:.0f}× less"))
@@ -319,13 +337,15 @@ def main():
                             idle["cpu_percent"] < 0.5))
         if "size" in only:
             size = binary_size(rig.kiosk)
-            rows.append(row("binary after strip --strip-debug", f"{size['mib']:.1f} MiB", "≤ 62.4 MiB",
+            rows.append(row("binary as installed (strip --strip-all)", f"{size['mib']:.1f} MiB", "≤ 62.4 MiB",
                             size["mib"] <= 62.4))
         if "tap" in only:
             tap = card_tap(rig, 5 if quick else 20)
             rows.append(row("card: pcscd event → PIN screen (UID, SQLite)", f"{tap['event_ms']:.1f} ms",
                             "≤ 100 ms", tap["event_ms"] <= 100, f"pcsc_scan: tap → seen {tap['scan_ms']:.1f} ms",
                             f"tap → PIN screen {tap['tap_ms']:.1f} ms"))
+            rows.append(row("card: the first tap after start (pages mapped back)", f"{tap['first_ms']:.1f} ms",
+                            "≤ 100 ms", tap["first_ms"] <= 100))
         if "print" in only:
             for thermal in (False, True):
                 printed = confirm_to_printer(rig, 3 if quick else 10, thermal)

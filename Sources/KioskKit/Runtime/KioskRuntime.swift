@@ -62,6 +62,7 @@ package struct KioskRuntime: Service {
             // The configuration, the database, the registry and the printer were set up before this runtime was made,
             // and the first screen is up: from here the kiosk serves, so this is where systemd hears READY=1.
             await systemd?.ready(health: machine.health)
+            if systemd != nil { children.addTask { await releaseUnusedPages() } }
             for await input in events.stream.cancelOnGracefulShutdown() {
                 let event: KioskEvent
                 switch input {
@@ -116,6 +117,27 @@ package struct KioskRuntime: Service {
     /// every second): debug.
     static func screenLogLevel(_ screen: ScreenID, after event: KioskEvent?, last: ScreenID) -> Logger.Level {
         event == .tick && screen == last ? .debug : .info
+    }
+
+    /// The kiosk serves: the pages of its binary that start-up read once (argument parsing, configuration, database
+    /// setup, the Swift runtime's type lookups) are unmapped now, and once a minute from then on what a session, a
+    /// sync or a heartbeat read since, instead of staying in the kiosk's memory for as long as it runs (measured on
+    /// the demo configuration: idle PSS 40.8 -> 21 MB, README "Size and speed"). The page cache keeps them, so
+    /// what is touched again costs a minor fault, not a disk read. Only under systemd, the kiosk's service: tests and
+    /// a developer's `kiosk run` keep theirs. Stops at graceful shutdown.
+    private func releaseUnusedPages() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let bytes = try ExecutablePages.release()
+                    logger.debug("binary pages unmapped", metadata: ["advised_kb": "\(bytes / 1024)"])
+                } catch {
+                    logger.notice("binary pages kept", metadata: ["error": "\(error)"])
+                    return
+                }
+                try? await Task.sleep(for: .seconds(60))
+            }
+        }
     }
 
     /// `event` is what the effects answer; the timer's ticks repaint the countdown in place every second, and
