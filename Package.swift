@@ -70,6 +70,9 @@ let package = Package(
                 "CLibUSB",
                 "CLinuxIO",
                 .product(name: "Logging", package: "swift-log"),
+                // Locks that ThreadSanitizer sees (pthread mutexes): Synchronization.Mutex's Linux futex is invisible
+                // to it, so every access under one was reported as a race (`make sanitize`).
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -94,6 +97,7 @@ let package = Package(
                 "Drivers",
                 "ProvincialAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -151,6 +155,7 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -161,12 +166,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What the test targets share: the process runner, temporary folders, pieces of kiosk.toml.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "CoreTests", dependencies: ["Core"], swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "NIOConcurrencyHelpers", package: "swift-nio")], path: "Tests/TestSupport",
+            swiftSettings: swiftSettings),
+        .testTarget(name: "CoreTests", dependencies: ["Core", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], swiftSettings: swiftSettings),
         // Fixtures/screens holds the golden PNGs; the tests read them from the source tree (so that
         // KIOSK_UPDATE_SNAPSHOTS=1 can rewrite them), not as bundle resources.
         .testTarget(
-            name: "DriversTests", dependencies: ["Drivers", "Core"], exclude: ["Fixtures"], swiftSettings: swiftSettings
+            name: "DriversTests", dependencies: ["Drivers", "Core", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")], exclude: ["Fixtures"], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ProvincialAPITests",
@@ -207,6 +214,7 @@ let package = Package(
                 "Kiosk", "KioskKit", "Core", "Drivers", "ProvincialAPI", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings

@@ -9,8 +9,7 @@ public struct SplitMix64: RandomNumberGenerator, Hashable, Sendable {
 
     /// Seeded from the system generator, for runs that need no reproducibility.
     public init() {
-        var system = SystemRandomNumberGenerator()
-        state = system.next()
+        state = UInt64.random(in: .min ... .max)
     }
 
     public mutating func next() -> UInt64 {

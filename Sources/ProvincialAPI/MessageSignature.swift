@@ -79,8 +79,7 @@ public enum MessageSignature {
 
     /// A random nonce: 16 bytes, base64url.
     public static func makeNonce() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }

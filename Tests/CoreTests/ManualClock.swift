@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A clock that moves only when a test says so. Its instants are offsets from an arbitrary zero.
 ///
@@ -15,17 +15,17 @@ final class ManualClock: Clock, Sendable {
         var description: String { "t+\(offset)" }
     }
 
-    private let elapsed: Mutex<Duration>
+    private let elapsed: NIOLockedValueBox<Duration>
 
-    init(start: Duration = .zero) { elapsed = Mutex(start) }
+    init(start: Duration = .zero) { elapsed = NIOLockedValueBox(start) }
 
-    var now: Instant { Instant(offset: elapsed.withLock { $0 }) }
+    var now: Instant { Instant(offset: elapsed.withLockedValue { $0 }) }
     var minimumResolution: Duration { .zero }
 
     /// Moves the clock forward (never backward).
     func advance(by duration: Duration) {
         precondition(duration >= .zero, "a manual clock only moves forward")
-        elapsed.withLock { $0 += duration }
+        elapsed.withLockedValue { $0 += duration }
     }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {

@@ -2,7 +2,7 @@ import CLinuxIO
 import Core
 import Foundation
 import Glibc
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import Drivers
@@ -28,7 +28,7 @@ struct InputDevicesTests {
     /// Hands out pipe devices and keeps their write ends, by path.
     final class Pipes: Sendable {
         /// The write ends by device name, and the names opened, in order.
-        private let state = Mutex<(writers: [String: CInt], opened: [String])>(([:], []))
+        private let state = NIOLockedValueBox<(writers: [String: CInt], opened: [String])>(([:], []))
         let kinds: [String: InputDevices.Kind]
         let touchProtocol: TouchPanel.TouchProtocol
 
@@ -55,7 +55,7 @@ struct InputDevicesTests {
             _ = fcntl(fds[0], F_SETFL, O_NONBLOCK)
             let device = try EvdevDevice(descriptor: fds[0], path: path, name: "Pipe \(name)", monotonicTime: true)
             let range = AxisRange(minimum: 0, maximum: 4095)
-            state.withLock {
+            state.withLockedValue {
                 $0.writers[name] = fds[1]
                 $0.opened.append(name)
             }
@@ -69,19 +69,19 @@ struct InputDevicesTests {
 
         func write(_ name: String, _ events: [InputEvent]) {
             let bytes = Evemu.records(events)
-            let fd = state.withLock { $0.writers[name] }!
+            let fd = state.withLockedValue { $0.writers[name] }!
             #expect(bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } == bytes.count)
         }
 
         /// Unplugs: the reader sees the hang-up.
         func unplug(_ name: String) {
-            let fd = state.withLock { $0.writers.removeValue(forKey: name) }!
+            let fd = state.withLockedValue { $0.writers.removeValue(forKey: name) }!
             close(fd)
         }
 
-        var openCount: Int { state.withLock { $0.opened.count } }
+        var openCount: Int { state.withLockedValue { $0.opened.count } }
 
-        deinit { for fd in state.withLock({ $0.writers.values }) { close(fd) } }
+        deinit { for fd in state.withLockedValue({ $0.writers.values }) { close(fd) } }
     }
 
     /// What the pipes' touch panels say of themselves: 0...4095, uncalibrated.

@@ -3,7 +3,7 @@ import Drivers
 import Foundation
 import Glibc
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 /// The speaker against the real espeak-ng (files output) and against a stand-in espeak-ng that records what it got
@@ -17,7 +17,7 @@ struct SpeakerTests {
         let logs = Logs()
 
         final class Logs: Sendable {
-            let lines = Mutex<[String]>([])
+            let lines = NIOLockedValueBox<[String]>([])
         }
 
         init(_ options: SpeechOptions) {
@@ -25,7 +25,7 @@ struct SpeakerTests {
             let logs = logs
             let logger = Logger(label: "kiosk.speech") { label in
                 JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
-                    logs.lines.withLock { $0.append(line) }
+                    logs.lines.withLockedValue { $0.append(line) }
                 }
             }
             speaker = Speaker(options: options, logger: logger) { continuation.yield($0) }
@@ -293,7 +293,7 @@ struct SpeakerTests {
         #expect(
             try await observed.next()
                 == .finished(name: "002-reading", outcome: .failed(.programMissing(program: "/nonexistent/espeak-ng"))))
-        let logs = observed.logs.lines.withLock { $0 }
+        let logs = observed.logs.lines.withLockedValue { $0 }
         #expect(logs.filter { $0.contains("the kiosk goes on without speech") }.count == 1)
         #expect(logs.contains { $0.contains("002-reading") })  // the repeat, at debug level
         #expect(!logs.contains { $0.contains("Selamat") || $0.contains("tunggu") })

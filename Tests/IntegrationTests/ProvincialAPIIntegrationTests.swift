@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 import ProvincialAPI
@@ -500,7 +501,7 @@ struct ProvincialAPIIntegrationTests {
             "--seed", "7",
         ])
         try await setup.enroll()
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64()
         var captured = Set<String>()
         var logs = ""
         var killedMidway = 0

@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import TestSupport
 import Testing
 
@@ -161,16 +161,16 @@ struct DoctorMachineTests {
     @Test func aUSBThermalPrinterMustBePluggedInBeforeItIsAsked() async throws {
         let root = try TemporaryDirectory()
         var machine = Self.machine(root: root.path)
-        let asked = Mutex(false)
+        let asked = NIOLockedValueBox(false)
         machine.thermalStatus = { _ in
-            asked.withLock { $0 = true }
+            asked.withLockedValue { $0 = true }
             return .success(ThermalStatus())
         }
         let thermal = PrintingSettings.Thermal(
             address: .usb(vendor: 0x0416, product: 0x5011, detach: false), profile: Self.pos80)
         let unplugged = await Doctor.thermalPrinter(thermal, machine: machine)
         #expect(unplugged.map(\.verdict) == [.fail] && unplugged[0].detail == "usb:0416:5011 is not plugged in (lsusb)")
-        #expect(!asked.withLock { $0 }, "an unplugged printer is not asked for its status")
+        #expect(!asked.withLockedValue { $0 }, "an unplugged printer is not asked for its status")
 
         // The printer in sysfs, its libusb node not (yet) made by udev.
         let device = machine.path("/sys/bus/usb/devices/1-1.2")

@@ -43,7 +43,7 @@ struct FleetTests {
         let marker = BusyMarker(directory: directory.path)
         let (capture, records, _) = try await KioskRuntimeTests.play(KioskRuntimeTests.domicileSession, busy: marker)
         #expect(records.count == 1)
-        let seen = capture.busyByScreen.withLock { $0 }
+        let seen = capture.busyByScreen.withLockedValue { $0 }
         // The screen is drawn after the state changed, so each screen sees the marker of its own state.
         #expect(seen.first?.screen == "idle" && seen.first?.busy == false)
         for name in ["reading", "menu", "purpose", "confirm", "printing", "done"] {

@@ -2,7 +2,7 @@ import Core
 import Drivers
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import KioskKit
@@ -115,21 +115,21 @@ struct InputSettingsTests {
 struct InputServiceTests {
     /// A screen whose left half is "Batal" and right half "Lanjut"; records highlights.
     final class Screen: TouchScreen {
-        let highlights = Mutex<[ButtonID?]>([])
+        let highlights = NIOLockedValueBox<[ButtonID?]>([])
         func target(at point: PanelPoint) async -> ButtonID? { point.x < 0.5 ? .cancel : .confirm }
-        func highlight(_ button: ButtonID?) async { highlights.withLock { $0.append(button) } }
-        let inputFacts = Mutex<[[String]]>([])
-        func inputDevicesChanged(_ lines: [String]) async { inputFacts.withLock { $0.append(lines) } }
+        func highlight(_ button: ButtonID?) async { highlights.withLockedValue { $0.append(button) } }
+        let inputFacts = NIOLockedValueBox<[[String]]>([])
+        func inputDevicesChanged(_ lines: [String]) async { inputFacts.withLockedValue { $0.append(lines) } }
     }
 
     final class Logs: Sendable {
-        let lines = Mutex<[String]>([])
+        let lines = NIOLockedValueBox<[String]>([])
     }
 
     static func service(_ screen: any TouchScreen, _ events: KioskEvents, logs: Logs = Logs()) -> InputService {
         let logger = Logger(label: "kiosk.input") { label in
             JournalLogHandler(label: label, level: .trace, underJournald: true) { line in
-                logs.lines.withLock { $0.append(line) }
+                logs.lines.withLockedValue { $0.append(line) }
             }
         }
         return InputService(
@@ -172,8 +172,8 @@ struct InputServiceTests {
         await service.handle(.touch(TouchContact(.up, right, at: .milliseconds(580))), state: &state)
         events.send(.tick)  // a marker: everything before it was sent
         #expect(await Self.sent(events, count: 2) == [.press(.confirm), .tick])
-        #expect(screen.highlights.withLock { $0 } == [.cancel, nil, .confirm, nil])
-        #expect(logs.lines.withLock { $0.contains { $0.contains("touch press") && $0.contains("confirm") } })
+        #expect(screen.highlights.withLockedValue { $0 } == [.cancel, nil, .confirm, nil])
+        #expect(logs.lines.withLockedValue { $0.contains { $0.contains("touch press") && $0.contains("confirm") } })
     }
 
     @Test func pinKeysAreNeverLoggedWithTheirDigit() {
@@ -214,16 +214,16 @@ struct ConsoleServiceTests {
         let logs = InputServiceTests.Logs()
         let logger = Logger(label: "kiosk.console") { label in
             JournalLogHandler(label: label, level: .info, underJournald: true) { line in
-                logs.lines.withLock { $0.append(line) }
+                logs.lines.withLockedValue { $0.append(line) }
             }
         }
         let service = ConsoleService(console: .tty("/dev/tty-kiosk-missing"), logger: logger)
         let running = Task { try await service.run() }
         // The error is logged at once; the service then waits (a returning service would stop the kiosk).
-        while logs.lines.withLock({ $0.isEmpty }) { await Task.yield() }
+        while logs.lines.withLockedValue({ $0.isEmpty }) { await Task.yield() }
         running.cancel()
         _ = await running.result
-        let lines = logs.lines.withLock { $0 }
+        let lines = logs.lines.withLockedValue { $0 }
         #expect(lines.count == 1)
         #expect(lines.first?.contains("console not taken; the kiosk runs without it") == true)
         #expect(lines.first?.contains("/dev/tty-kiosk-missing does not exist") == true)

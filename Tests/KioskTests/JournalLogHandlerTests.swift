@@ -1,19 +1,19 @@
 import Drivers
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @Suite("journald log lines")
 struct JournalLogHandlerTests {
     static func lines(underJournald: Bool, _ body: (Logger) -> Void) -> [String] {
-        let lines = Mutex<[String]>([])
+        let lines = NIOLockedValueBox<[String]>([])
         let logger = Logger(label: "kiosk.test") { label in
             JournalLogHandler(label: label, level: .info, underJournald: underJournald) { line in
-                lines.withLock { $0.append(line) }
+                lines.withLockedValue { $0.append(line) }
             }
         }
         body(logger)
-        return lines.withLock { $0 }
+        return lines.withLockedValue { $0 }
     }
 
     @Test func journaldGetsSyslogPrioritiesAndOneLinePerEvent() {

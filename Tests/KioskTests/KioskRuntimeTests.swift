@@ -2,8 +2,8 @@ import Core
 import Drivers
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 import TestSupport
 import Testing
 
@@ -15,12 +15,12 @@ import Testing
 struct KioskRuntimeTests {
     /// Everything a run shows and logs.
     final class Capture: Sendable {
-        let screens = Mutex<[Screen]>([])
-        let logs = Mutex<[String]>([])
+        let screens = NIOLockedValueBox<[Screen]>([])
+        let logs = NIOLockedValueBox<[String]>([])
         /// Each screen with whether the busy marker was there when it was drawn (with a marker only).
-        let busyByScreen = Mutex<[(screen: String, busy: Bool)]>([])
+        let busyByScreen = NIOLockedValueBox<[(screen: String, busy: Bool)]>([])
 
-        var screenNames: [String] { screens.withLock { $0.map { "\($0.id)" } } }
+        var screenNames: [String] { screens.withLockedValue { $0.map { "\($0.id)" } } }
         /// The screen names without repeats (progress updates show the printing screen several times).
         var distinctScreenNames: [String] {
             screenNames.reduce(into: []) { names, name in if names.last != name { names.append(name) } }
@@ -31,8 +31,8 @@ struct KioskRuntimeTests {
         let capture: Capture
         var busy: BusyMarker? = nil
         func show(_ screen: Screen) async {
-            capture.screens.withLock { $0.append(screen) }
-            if let busy { capture.busyByScreen.withLock { $0.append(("\(screen.id)", busy.isBusy)) } }
+            capture.screens.withLockedValue { $0.append(screen) }
+            if let busy { capture.busyByScreen.withLockedValue { $0.append(("\(screen.id)", busy.isBusy)) } }
         }
     }
 
@@ -67,7 +67,7 @@ struct KioskRuntimeTests {
         var options = KioskApp.Options()
         options.logger = Logger(label: "kiosk") { label in
             JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
-                capture.logs.withLock { $0.append(line) }
+                capture.logs.withLockedValue { $0.append(line) }
             }
         }
         options.script = try ScriptedSession(text: script)
@@ -175,8 +175,8 @@ struct KioskRuntimeTests {
         let (capture, records, _) = try await Self.play(script, printer: BrokenPrinter(problem: .paperOut))
         #expect(records.map(\.printOutcome) == [.failed(.paperOut)])
         // Back at rest, the kiosk shows it is out of paper instead of inviting the next resident.
-        #expect(capture.screens.withLock { $0.last?.id } == .error(.printer(.paperOut)))
-        #expect(capture.screens.withLock { $0.last?.actions.isEmpty } == true)
+        #expect(capture.screens.withLockedValue { $0.last?.id } == .error(.printer(.paperOut)))
+        #expect(capture.screens.withLockedValue { $0.last?.actions.isEmpty } == true)
     }
 
     /// Registers PIN 250713 for the operator card DEADBEEF, as `kiosk pin set --card DEADBEEF` would.
@@ -259,7 +259,7 @@ struct KioskRuntimeTests {
 
     @Test func noLogLineHoldsANIKOrAName() async throws {
         let (capture, _, _) = try await Self.play(Self.domicileSession)
-        let logs = capture.logs.withLock { $0 }
+        let logs = capture.logs.withLockedValue { $0 }
         #expect(logs.contains { $0.contains("service recorded") })
         #expect(logs.allSatisfy { $0.hasPrefix("<") }, "journald priority prefixes")
         let nikShaped = try Regex("[0-9]{16}")

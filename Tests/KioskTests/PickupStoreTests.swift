@@ -1,8 +1,8 @@
 import Core
 import Foundation
 import GRDB
+import NIOConcurrencyHelpers
 import ProvincialAPI
-import Synchronization
 import TestSupport
 import Testing
 
@@ -18,7 +18,7 @@ struct PickupStoreTests {
 
     /// Keeps what it was given to print, and answers `outcome`.
     final class Output: LetterOutput, Sendable {
-        let printed = Mutex<[[UInt8]]>([])
+        let printed = NIOLockedValueBox<[[UInt8]]>([])
         let outcome: PrintOutcome
         init(_ outcome: PrintOutcome = .printed) { self.outcome = outcome }
         func deliver(pdf: [UInt8], title: String, progress: @escaping @Sendable (Int) -> Void) async -> PrintOutcome {
@@ -28,7 +28,7 @@ struct PickupStoreTests {
         func deliverUnchanged(pdf: [UInt8], title: String, progress: @escaping @Sendable (Int) -> Void) async
             -> PrintOutcome
         {
-            printed.withLock { $0.append(pdf) }
+            printed.withLockedValue { $0.append(pdf) }
             return outcome
         }
     }
@@ -124,10 +124,10 @@ struct PickupStoreTests {
         let letter = try #require(try await kiosk.letters().first)
         let outcome = await kiosk.store.collect(letter, by: Self.holder, card: Self.card) { _ in }
         guard case .printed = outcome else { Issue.record("\(outcome)"); return }
-        #expect(kiosk.output.printed.withLock { $0 } == [[UInt8](Self.pdf)])
+        #expect(kiosk.output.printed.withLockedValue { $0 } == [[UInt8](Self.pdf)])
         let again = await kiosk.store.collect(letter, by: Self.holder, card: Self.card) { _ in }
         guard case .alreadyCollected = again else { Issue.record("\(again)"); return }
-        #expect(kiosk.output.printed.withLock { $0.count } == 1)
+        #expect(kiosk.output.printed.withLockedValue { $0.count } == 1)
         #expect(try await kiosk.letters().first?.collectedOn != nil)
         // One service record, naming the request, on its way to the province.
         let batch = try await kiosk.records.store.nextBatch(limit: 10)
@@ -148,7 +148,7 @@ struct PickupStoreTests {
         #expect(report.collected == 1)
         let outcome = await kiosk.store.collect(letter, by: Self.holder, card: Self.card) { _ in }
         guard case .alreadyCollected = outcome else { Issue.record("\(outcome)"); return }
-        #expect(kiosk.output.printed.withLock { $0.isEmpty })
+        #expect(kiosk.output.printed.withLockedValue { $0.isEmpty })
         #expect(try kiosk.records.count("service_record") == 0)
     }
 

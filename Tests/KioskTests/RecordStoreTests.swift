@@ -222,7 +222,7 @@ struct RecordStoreTests {
     }
 
     @Test func backoffIsFullJitterUnderTheCapAndRespectsRetryAfter() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 2026)
         let backoff = Backoff(base: .seconds(1), cap: .seconds(60))
         for failures in 1...20 {
             let ceiling = min(Duration.seconds(60), .seconds(1 << min(failures - 1, 30)))
@@ -249,7 +249,7 @@ struct RecordStoreTests {
 
     @Test func aServersRetryAfterIsCappedAtAnHour() {
         // A Retry-After of days (or a date years ahead) once kept the outbox from draining for as long.
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 2026)
         let backoff = Backoff(base: .seconds(1), cap: .seconds(60))
         for asked in [Duration.seconds(3601), .seconds(86_400 * 365), .seconds(Int64.max / 2)] {
             #expect(backoff.delay(afterFailures: 1, retryAfter: asked, using: &generator) == Backoff.longestRetryAfter)

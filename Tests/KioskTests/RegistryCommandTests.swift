@@ -2,7 +2,7 @@ import Core
 import Drivers
 import Foundation
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import TestSupport
 import Testing
 
@@ -228,10 +228,10 @@ struct RunRegistryTests {
             SampleConfig.withState(in: directory.path + "/state") {
                 $0.replacingOccurrences(of: TestPaths.residents, with: broken)
             })
-        let logs = Mutex<[String]>([])
+        let logs = NIOLockedValueBox<[String]>([])
         let logger = Logger(label: "kiosk") { label in
             JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
-                logs.withLock { $0.append(line) }
+                logs.withLockedValue { $0.append(line) }
             }
         }
         let registry = try await KioskApp.registry(
@@ -241,7 +241,7 @@ struct RunRegistryTests {
             Issue.record("the residents already imported are still served")
             return
         }
-        let lines = logs.withLock { $0 }
+        let lines = logs.withLockedValue { $0 }
         #expect(lines.contains { $0.contains("OpenSID export not imported") && $0.contains("the header lacks") })
         #expect(lines.contains { $0.contains("registry ready") && $0.contains("residents=8") })
     }

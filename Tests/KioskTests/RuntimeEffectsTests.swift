@@ -1,7 +1,7 @@
 import Core
 import Drivers
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import KioskKit
@@ -16,18 +16,18 @@ struct RuntimeEffectsTests {
         private struct State {
             var waiting: [CardUID: CheckedContinuation<KioskEvent.Lookup, Never>] = [:]
         }
-        private let state = Mutex(State())
+        private let state = NIOLockedValueBox(State())
 
         func lookUp(_ card: CardUID) async throws -> KioskEvent.Lookup {
-            await withCheckedContinuation { continuation in state.withLock { $0.waiting[card] = continuation } }
+            await withCheckedContinuation { continuation in state.withLockedValue { $0.waiting[card] = continuation } }
         }
 
         func verifyPIN(_ pin: PIN, for card: CardUID) async throws -> KioskEvent.PINCheck { .rejected }
 
-        func isWaiting(for card: CardUID) -> Bool { state.withLock { $0.waiting[card] != nil } }
+        func isWaiting(for card: CardUID) -> Bool { state.withLockedValue { $0.waiting[card] != nil } }
 
         func answer(_ card: CardUID, with lookup: KioskEvent.Lookup) {
-            state.withLock { $0.waiting.removeValue(forKey: card) }?.resume(returning: lookup)
+            state.withLockedValue { $0.waiting.removeValue(forKey: card) }?.resume(returning: lookup)
         }
     }
 
@@ -61,7 +61,7 @@ struct RuntimeEffectsTests {
         let events = KioskEvents()
         let logger = Logger(label: "kiosk") { label in
             JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
-                capture.logs.withLock { $0.append(line) }
+                capture.logs.withLockedValue { $0.append(line) }
             }
         }
         let runtime = KioskRuntime(
@@ -71,7 +71,7 @@ struct RuntimeEffectsTests {
                 printer: NoPrinter()),
             events: events, logger: logger)
         let loop = Task { try await runtime.run() }
-        var lastScreen: ScreenID? { capture.screens.withLock { $0.last?.id } }
+        var lastScreen: ScreenID? { capture.screens.withLockedValue { $0.last?.id } }
 
         // The first card's lookup hangs (a busy database); the resident gives up and takes the card away.
         events.send(.cardPresented(Self.first, chip: nil))
@@ -85,12 +85,12 @@ struct RuntimeEffectsTests {
 
         // The first lookup answers now: an operator's card. It must not open the operator PIN for the second card.
         registry.answer(Self.first, with: .operatorCard)
-        #expect(await Self.eventually { capture.logs.withLock { $0.contains { $0.contains("stale answer dropped") } } })
+        #expect(await Self.eventually { capture.logs.withLockedValue { $0.contains { $0.contains("stale answer dropped") } } })
         #expect(lastScreen == .readingCard)
 
         registry.answer(Self.second, with: .unknownCard)
         #expect(await Self.eventually { lastScreen == .error(.unknownCard) })
-        #expect(!capture.screens.withLock { $0.contains { $0.id == .pinEntry } })
+        #expect(!capture.screens.withLockedValue { $0.contains { $0.id == .pinEntry } })
 
         events.finish()
         try await loop.value

@@ -1,7 +1,7 @@
 import Core
 import Drivers
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import Kiosk
@@ -68,21 +68,21 @@ struct SpeechTests {
             case silence
         }
 
-        let calls = Mutex<[Call]>([])
+        let calls = NIOLockedValueBox<[Call]>([])
 
         func speak(_ prompt: String, screen: ScreenID, sequence: Int) {
-            calls.withLock { $0.append(.speak(prompt, screen, sequence)) }
+            calls.withLockedValue { $0.append(.speak(prompt, screen, sequence)) }
         }
 
-        func silence() { calls.withLock { $0.append(.silence) } }
+        func silence() { calls.withLockedValue { $0.append(.silence) } }
     }
 
     @Test func eachNewScreenIsSpokenWithTheNumberOfItsSnapshotAndTheCardLeavingSilencesIt() async throws {
         let speaker = RecordingSpeaker()
         let (capture, _, _) = try await KioskRuntimeTests.play(
             KioskRuntimeTests.domicileSession, config: Self.config("enabled = true"), speaker: speaker)
-        let calls = speaker.calls.withLock { $0 }
-        let screens = capture.screens.withLock { $0 }
+        let calls = speaker.calls.withLockedValue { $0 }
+        let screens = capture.screens.withLockedValue { $0 }
         let spoken = calls.compactMap { call -> (String, ScreenID, Int)? in
             if case .speak(let prompt, let screen, let sequence) = call { return (prompt, screen, sequence) }
             return nil
@@ -105,10 +105,10 @@ struct SpeechTests {
         let speaker = RecordingSpeaker()
         let (capture, _, _) = try await KioskRuntimeTests.play(
             KioskRuntimeTests.removalMidFlow, config: Self.config("enabled = true"), speaker: speaker)
-        let count = capture.screens.withLock { $0.count }
+        let count = capture.screens.withLockedValue { $0.count }
         // The last silence is the kiosk stopping (the script ended): nothing is left speaking after it.
         #expect(
-            speaker.calls.withLock { $0 }.suffix(4) == [
+            speaker.calls.withLockedValue { $0 }.suffix(4) == [
                 .speak(Teks.purposePrompt, .purpose, count - 1), .silence, .speak(Teks.idlePrompt, .idle, count),
                 .silence,
             ])
@@ -117,7 +117,7 @@ struct SpeechTests {
     @Test func withSpeechOffNothingIsSpoken() async throws {
         let speaker = RecordingSpeaker()
         _ = try await KioskRuntimeTests.play(KioskRuntimeTests.domicileSession, speaker: speaker)
-        #expect(!speaker.calls.withLock { $0 }.contains { if case .speak = $0 { true } else { false } })
+        #expect(!speaker.calls.withLockedValue { $0 }.contains { if case .speak = $0 { true } else { false } })
     }
 
     // MARK: - The doctor

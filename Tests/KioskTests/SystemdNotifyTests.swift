@@ -3,7 +3,7 @@ import Drivers
 import Foundation
 import Glibc
 import Logging
-import Synchronization
+import NIOConcurrencyHelpers
 import TestSupport
 import Testing
 
@@ -17,7 +17,7 @@ final class NotifyListener: Sendable {
     private let fd: Int32
     /// Shared with the reading thread, which must not keep the listener itself alive.
     private final class Inbox: Sendable {
-        let datagrams = Mutex<[String]>([])
+        let datagrams = NIOLockedValueBox<[String]>([])
     }
     private let received = Inbox()
     private let done = DispatchSemaphore(value: 0)
@@ -44,7 +44,7 @@ final class NotifyListener: Sendable {
             while true {
                 let count = recv(fd, &buffer, buffer.count, 0)
                 if count > 0 {
-                    received.datagrams.withLock { $0.append(String(decoding: buffer[..<count], as: UTF8.self)) }
+                    received.datagrams.withLockedValue { $0.append(String(decoding: buffer[..<count], as: UTF8.self)) }
                 } else if count < 0, errno == EAGAIN || errno == EINTR {
                     continue
                 } else {
@@ -57,7 +57,7 @@ final class NotifyListener: Sendable {
     }
 
     /// Every datagram so far, in order.
-    var datagrams: [String] { received.datagrams.withLock { $0 } }
+    var datagrams: [String] { received.datagrams.withLockedValue { $0 } }
     /// Every line of every datagram so far.
     var lines: [String] { datagrams.flatMap { $0.split(separator: "\n").map(String.init) } }
 
@@ -178,32 +178,32 @@ struct KioskStatusLineTests {
 struct WatchdogGateTests {
     /// A main loop the test answers for: `hung` loops do not answer their probes.
     final class FakeLoop: LivenessSource {
-        let state = Mutex((sent: UInt64(0), answered: UInt64(0), hung: false))
+        let state = NIOLockedValueBox((sent: UInt64(0), answered: UInt64(0), hung: false))
         func probe() -> UInt64 {
-            state.withLock { state in
+            state.withLockedValue { state in
                 state.sent += 1
                 // A live loop gets to the probe (here: at once); a hung one never does.
                 if !state.hung { state.answered = state.sent }
                 return state.sent
             }
         }
-        func hasAnswered(_ number: UInt64) -> Bool { state.withLock { $0.answered >= number } }
+        func hasAnswered(_ number: UInt64) -> Bool { state.withLockedValue { $0.answered >= number } }
         /// The loop comes back and works through its inbox.
         func recover() {
-            state.withLock {
+            state.withLockedValue {
                 $0.hung = false; $0.answered = $0.sent
             }
         }
-        func hang() { state.withLock { $0.hung = true } }
-        var probesSent: UInt64 { state.withLock { $0.sent } }
+        func hang() { state.withLockedValue { $0.hung = true } }
+        var probesSent: UInt64 { state.withLockedValue { $0.sent } }
     }
 
     final class Log: Sendable {
-        let lines = Mutex<[String]>([])
+        let lines = NIOLockedValueBox<[String]>([])
         var logger: Logger {
             Logger(label: "kiosk.watchdog") { label in
                 JournalLogHandler(label: label, underJournald: false) { line in
-                    self.lines.withLock { $0.append(line) }
+                    self.lines.withLockedValue { $0.append(line) }
                 }
             }
         }
@@ -211,13 +211,13 @@ struct WatchdogGateTests {
 
     @Test func pingsStopWhileTheLoopHangsAndResumeWhenItRecovers() {
         let loop = FakeLoop()
-        let pings = Mutex(0)
+        let pings = NIOLockedValueBox(0)
         let log = Log()
-        let gate = WatchdogGate(liveness: loop, logger: log.logger) { pings.withLock { $0 += 1 } }
+        let gate = WatchdogGate(liveness: loop, logger: log.logger) { pings.withLockedValue { $0 += 1 } }
         gate.start()
         #expect(gate.turn() == .pinged)
         #expect(gate.turn() == .pinged)
-        #expect(pings.withLock { $0 } == 2)
+        #expect(pings.withLockedValue { $0 } == 2)
 
         loop.hang()
         // The probe sent at the last ping was answered before the hang; the one sent now is not.
@@ -226,14 +226,14 @@ struct WatchdogGateTests {
         #expect(gate.turn() == .withheld)
         #expect(gate.turn() == .withheld)
         #expect(gate.turn() == .withheld)
-        #expect(pings.withLock { $0 } == 3, "no ping while the loop does not answer")
+        #expect(pings.withLockedValue { $0 } == 3, "no ping while the loop does not answer")
         #expect(loop.probesSent == probesWhenHung, "no probes pile up behind a hung loop")
 
         loop.recover()
         #expect(gate.turn() == .pinged)
         #expect(gate.turn() == .pinged)
-        #expect(pings.withLock { $0 } == 5)
-        let lines = log.lines.withLock { $0 }
+        #expect(pings.withLockedValue { $0 } == 5)
+        let lines = log.lines.withLockedValue { $0 }
         #expect(lines.count { $0.contains("withholding the ping") } == 1, "said once per hang: \(lines)")
         #expect(lines.contains { $0.contains("watchdog pings resume") })
     }
@@ -242,16 +242,16 @@ struct WatchdogGateTests {
         let loop = FakeLoop()
         let log = Log()
         let failure = SystemdNotifyError(code: ECONNREFUSED, call: "sendto", socket: "/run/systemd/notify")
-        let failing = Mutex(true)
+        let failing = NIOLockedValueBox(true)
         let gate = WatchdogGate(liveness: loop, logger: log.logger) { () throws(SystemdNotifyError) in
-            if failing.withLock({ $0 }) { throw failure }
+            if failing.withLockedValue({ $0 }) { throw failure }
         }
         gate.start()
         #expect(gate.turn() == .failed(failure))
         #expect(gate.turn() == .failed(failure))
-        failing.withLock { $0 = false }
+        failing.withLockedValue { $0 = false }
         #expect(gate.turn() == .pinged)
-        let lines = log.lines.withLock { $0 }
+        let lines = log.lines.withLockedValue { $0 }
         #expect(lines.count { $0.contains("watchdog ping not sent") } == 1, "\(lines)")
         #expect(lines.contains { $0.contains("gets the watchdog pings again") })
     }
@@ -284,11 +284,11 @@ struct WatchdogRuntimeTests {
             var block = false
             var waiting: CheckedContinuation<Void, Never>?
         }
-        private let state = Mutex(State())
+        private let state = NIOLockedValueBox(State())
 
         func show(_ screen: Screen) async {
             await withCheckedContinuation { continuation in
-                let hang = state.withLock { state in
+                let hang = state.withLockedValue { state in
                     if state.block { state.waiting = continuation }
                     return state.block
                 }
@@ -296,10 +296,10 @@ struct WatchdogRuntimeTests {
             }
         }
 
-        func hang() { state.withLock { $0.block = true } }
-        var isHanging: Bool { state.withLock { $0.waiting != nil } }
+        func hang() { state.withLockedValue { $0.block = true } }
+        var isHanging: Bool { state.withLockedValue { $0.waiting != nil } }
         func release() {
-            let waiting = state.withLock { state in
+            let waiting = state.withLockedValue { state in
                 state.block = false
                 defer { state.waiting = nil }
                 return state.waiting
@@ -331,8 +331,8 @@ struct WatchdogRuntimeTests {
         let events = kiosk.events
         // The main loop alone: the gate below stands in for the watchdog service.
         let loop = Task { try await kiosk.runtime.run() }
-        let pings = Mutex(0)
-        let gate = WatchdogGate(liveness: events, logger: Logger(label: "test")) { pings.withLock { $0 += 1 } }
+        let pings = NIOLockedValueBox(0)
+        let gate = WatchdogGate(liveness: events, logger: Logger(label: "test")) { pings.withLockedValue { $0 += 1 } }
 
         gate.start()
         // Probes are answered in order: once a later one is, the gate's is too. One probe is sent and waited for
@@ -350,13 +350,13 @@ struct WatchdogRuntimeTests {
         #expect(gate.turn() == .pinged, "the probe of the last ping was answered before the hang")
         #expect(gate.turn() == .withheld)
         #expect(gate.turn() == .withheld)
-        #expect(pings.withLock { $0 } == 2)
+        #expect(pings.withLockedValue { $0 } == 2)
 
         display.release()
         let afterRelease = events.probe()
         #expect(await Self.eventually { events.hasAnswered(afterRelease) })
         #expect(gate.turn() == .pinged)
-        #expect(pings.withLock { $0 } == 3)
+        #expect(pings.withLockedValue { $0 } == 3)
 
         events.finish()
         try await loop.value

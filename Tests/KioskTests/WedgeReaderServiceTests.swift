@@ -2,8 +2,8 @@ import Core
 import Drivers
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 import TestSupport
 import Testing
 
@@ -24,7 +24,7 @@ struct WedgeReaderServiceTests {
         var options = KioskApp.Options()
         options.logger = Logger(label: "kiosk") { label in
             JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
-                capture.logs.withLock { $0.append(line) }
+                capture.logs.withLockedValue { $0.append(line) }
             }
         }
         options.display = KioskRuntimeTests.CapturingDisplay(capture: capture)
@@ -59,8 +59,8 @@ struct WedgeReaderServiceTests {
         // SITI AMINAH's card, tapped before the kiosk starts.
         let capture = try await Self.run(script: "await idle\nawait menu\n", taps: [(nil, "520A8BB9")])
         #expect(capture.distinctScreenNames == ["idle", "reading", "menu"])
-        #expect(capture.screens.withLock { $0.last?.lines.first } == "Halo, SITI AMINAH.")
-        let logs = capture.logs.withLock { $0.joined(separator: "\n") }
+        #expect(capture.screens.withLockedValue { $0.last?.lines.first } == "Halo, SITI AMINAH.")
+        let logs = capture.logs.withLockedValue { $0.joined(separator: "\n") }
         #expect(logs.contains("card tapped on the wedge reader"))
         #expect(logs.contains("wedge card reader connected"))
         #expect(!logs.contains("520A8BB9") && !logs.contains("1376422841"), "no card number in the logs")
@@ -96,16 +96,16 @@ struct WedgeReaderServiceTests {
                 await menu
                 """,
             taps: [("menu", "520A8BB9")])
-        let greetings = capture.screens.withLock { $0.filter { $0.id == .menu }.compactMap(\.lines.first) }
+        let greetings = capture.screens.withLockedValue { $0.filter { $0.id == .menu }.compactMap(\.lines.first) }
         #expect(Set(greetings) == ["Halo, I KETUT WIRAWAN.", "Halo, SUPARMAN."], "\(greetings)")
         #expect(capture.distinctScreenNames == ["idle", "reading", "menu", "idle", "reading", "menu"])
     }
 
     @Test func rejectionsOutagesAndAWrongNodeAreLoggedWithoutWhatWasTyped() throws {
-        let lines = Mutex<[String]>([])
+        let lines = NIOLockedValueBox<[String]>([])
         let logger = Logger(label: "kiosk") { label in
             JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
-                lines.withLock { $0.append(line) }
+                lines.withLockedValue { $0.append(line) }
             }
         }
         let events = KioskEvents()
@@ -114,7 +114,7 @@ struct WedgeReaderServiceTests {
         service.handle(.rejected(.tooShort(count: 6)))
         service.handle(.unavailable(InputError(code: ENODEV, call: "poll", device: "/dev/input/event8")))
         service.handle(.connected(name: "Consumer Control", typesNumbers: false))
-        let logged = lines.withLock { $0 }
+        let logged = lines.withLockedValue { $0 }
         #expect(logged.count == 4)
         #expect(logged[0].contains("wedge reader input rejected"))
         #expect(logged[0].contains("Enter after 6 characters"))

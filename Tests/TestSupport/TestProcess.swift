@@ -1,5 +1,5 @@
 public import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A program run to its end by a test, with what it wrote: the one process runner of the test targets.
 ///
@@ -62,13 +62,13 @@ public enum TestProcess {
         try process.run()
         if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
         try inPipe.fileHandleForWriting.close()
-        let errorData = Mutex(Data())
+        let errorData = NIOLockedValueBox(Data())
         let errorRead = DispatchSemaphore(value: 0)
         // A queue of its own, not a global one: this read blocks for as long as the program runs, and on Linux the
         // global queues' few threads are shared with the kiosk code under test (BlockingQueue says more).
         DispatchQueue(label: "test.stderr").async {
             let data = err.fileHandleForReading.readDataToEndOfFile()
-            errorData.withLock { $0 = data }
+            errorData.withLockedValue { $0 = data }
             errorRead.signal()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -76,7 +76,7 @@ public enum TestProcess {
         errorRead.wait()
         return Outcome(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+            stderr: String(decoding: errorData.withLockedValue { $0 }, as: UTF8.self))
     }
 
     private static func runMergedBlocking(_ executable: String, _ arguments: [String]) throws

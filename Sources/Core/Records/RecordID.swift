@@ -7,11 +7,23 @@ public struct RecordID: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
+    /// An id of `time` with the system's random bits: the one the kiosk makes.
+    public init(at time: Timestamp) {
+        self.init(at: time, random: (UInt16.random(in: .min ... .max), UInt64.random(in: .min ... .max)))
+    }
+
+    /// An id of `time` with random bits from `generator` (a seeded one makes reproducible ids).
     public init(at time: Timestamp, using generator: inout some RandomNumberGenerator) {
+        self.init(
+            at: time,
+            random: (UInt16.random(in: .min ... .max, using: &generator), UInt64.random(in: .min ... .max, using: &generator)))
+    }
+
+    private init(at time: Timestamp, random: (UInt16, UInt64)) {
         let ms = UInt64(max(0, time.millisecondsSince1970)) & 0xFFFF_FFFF_FFFF
         // 128 bits as two halves: 48-bit time + 16 random bits, then 64 random bits.
-        let high = ms << 16 | UInt64(UInt16.random(in: .min ... .max, using: &generator))
-        let low = UInt64.random(in: .min ... .max, using: &generator)
+        let high = ms << 16 | UInt64(random.0)
+        let low = random.1
         var chars = [UInt8](repeating: 0, count: 26)
         // 26 characters of 5 bits = 130 bits: the first character holds the top 3 bits.
         for i in 0..<26 {

@@ -1,27 +1,29 @@
 public import Core
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Draws Core's display lists with cairo: a letter into PDF for CUPS, a page into PNG for tests and the demo, or
 /// into memory for screens and thermal rasters. Also the `TextMeasurer` layout wraps lines with, so that what
 /// layout measured is exactly what gets drawn.
-public final class Renderer: TextMeasurer {
+///
+/// Unchecked: its one mutable part, the scratch canvas, is reached only under its lock.
+public final class Renderer: TextMeasurer, @unchecked Sendable {
     public let fonts: Fonts
     /// One scratch context for measuring; cairo contexts are not thread-safe, so it is used under a lock.
-    private let scratch: Mutex<CairoCanvas>
+    private let scratch: NIOLockedValueBox<CairoCanvas>
 
     /// Checks the fonts first: a missing font is an error at start, not a letter set in the wrong metrics.
     public init(fonts: Fonts = Fonts()) throws(GraphicsError) {
         try fonts.verify()
         self.fonts = fonts
-        scratch = Mutex(try CairoCanvas(surface: CairoCanvas.imageSurface(width: 1, height: 1), scale: 1, fonts: fonts))
+        scratch = NIOLockedValueBox(try CairoCanvas(surface: CairoCanvas.imageSurface(width: 1, height: 1), scale: 1, fonts: fonts))
     }
 
     public func width(of text: String, in font: Font) -> Double {
-        scratch.withLock { $0.width(of: text, in: font) }
+        scratch.withLockedValue { $0.width(of: text, in: font) }
     }
 
     public func xHeight(of font: Font) -> Double {
-        scratch.withLock { $0.xHeight(of: font) }
+        scratch.withLockedValue { $0.xHeight(of: font) }
     }
 
     /// The side of `payload`'s QR in modules, as `draw` will encode it (libqrencode, level M); `nil` when it does

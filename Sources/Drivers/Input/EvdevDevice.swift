@@ -1,6 +1,6 @@
 public import Core
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// One evdev input device, `/dev/input/eventN`: a keyboard-wedge card reader, a keypad, a touch panel.
 ///
@@ -33,7 +33,7 @@ public final class EvdevDevice: Sendable {
     private let fd: CInt
     private let wakeRead: CInt
     private let wakeWrite: CInt
-    private let shared = Mutex<Shared>(Shared())
+    private let shared = NIOLockedValueBox<Shared>(Shared())
 
     private struct Shared {
         var started = false
@@ -85,7 +85,7 @@ public final class EvdevDevice: Sendable {
     /// The codes of one event type the device can send (EVIOCGBIT), e.g. which keys it has for `EV_KEY`.
     public func codes(ofType type: UInt16) throws(InputError) -> Set<UInt16> {
         // Under the lock: once the reading thread has closed the descriptor, its number may be another file's.
-        try shared.withLock { state throws(InputError) in
+        try locked { state throws(InputError) in
             guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGBIT", device: path) }
             return try Evdev.codes(fd, type: type, device: path)
         }
@@ -94,7 +94,7 @@ public final class EvdevDevice: Sendable {
     /// Takes the device for this process alone (EVIOCGRAB), after it was opened without: a device is classified
     /// first, so a mouse or a keyboard the kiosk does not want is never taken from anyone.
     public func grab() throws(InputError) {
-        try shared.withLock { state throws(InputError) in
+        try locked { state throws(InputError) in
             guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGRAB", device: path) }
             try Evdev.grab(fd, device: path)
         }
@@ -102,7 +102,7 @@ public final class EvdevDevice: Sendable {
 
     /// An absolute axis's current value and range (EVIOCGABS), e.g. `ABS_MT_POSITION_X` of a touch panel.
     public func axis(_ code: UInt16) throws(InputError) -> (value: Int32, range: AxisRange) {
-        try shared.withLock { state throws(InputError) in
+        try locked { state throws(InputError) in
             guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGABS", device: path) }
             return try Evdev.axis(fd, Int32(code), device: path)
         }
@@ -110,7 +110,7 @@ public final class EvdevDevice: Sendable {
 
     /// The keys and buttons down now (EVIOCGKEY), e.g. whether `BTN_TOUCH` is.
     public func keysDown() throws(InputError) -> Set<UInt16> {
-        try shared.withLock { state throws(InputError) in
+        try locked { state throws(InputError) in
             guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGKEY", device: path) }
             return try Evdev.keysDown(fd, device: path)
         }
@@ -119,7 +119,7 @@ public final class EvdevDevice: Sendable {
     /// The current value of a multi-touch code (`ABS_MT_TRACKING_ID`, `ABS_MT_POSITION_X`...) in slots 0..<count
     /// (EVIOCGMTSLOTS).
     public func slotValues(_ code: UInt16, count: Int) throws(InputError) -> [Int32] {
-        try shared.withLock { state throws(InputError) in
+        try locked { state throws(InputError) in
             guard !state.closed else { throw InputError(code: EBADF, call: "EVIOCGMTSLOTS", device: path) }
             return try Evdev.slotValues(fd, code: Int32(code), count: count, device: path)
         }
@@ -127,7 +127,7 @@ public final class EvdevDevice: Sendable {
 
     /// The node's major and minor device number (fstat(2)): the name of its udev database entry.
     public func deviceNumber() throws(InputError) -> (major: UInt32, minor: UInt32) {
-        try shared.withLock { state throws(InputError) in
+        try locked { state throws(InputError) in
             guard !state.closed else { throw InputError(code: EBADF, call: "fstat", device: path) }
             return try Evdev.deviceNumber(fd, device: path)
         }
@@ -135,7 +135,7 @@ public final class EvdevDevice: Sendable {
 
     /// Starts the reading thread; events flow until `stop()` or a failure.
     public func start() {
-        let first = shared.withLock { state in
+        let first = shared.withLockedValue { state in
             defer { state.started = true }
             return !state.started && !state.stopped
         }
@@ -147,7 +147,7 @@ public final class EvdevDevice: Sendable {
 
     /// Ends the wait (through the wake-up pipe) and the thread; `events` finishes. The grab goes with the descriptor.
     public func stop() {
-        let finishNow = shared.withLock { state in
+        let finishNow = shared.withLockedValue { state in
             guard !state.stopped else { return false }
             state.stopped = true
             if state.started {
@@ -162,8 +162,13 @@ public final class EvdevDevice: Sendable {
         }
     }
 
+    /// `body` under the lock, keeping its typed error (`withLockedValue` only rethrows).
+    private func locked<T>(_ body: (inout Shared) throws(InputError) -> T) throws(InputError) -> T {
+        try shared.withLockedValue { state in Result { () throws(InputError) in try body(&state) } }.get()
+    }
+
     private func closeDescriptors() {
-        shared.withLock { state in
+        shared.withLockedValue { state in
             guard !state.closed else { return }
             state.closed = true
             for descriptor in [fd, wakeRead, wakeWrite] { Evdev.close(descriptor) }

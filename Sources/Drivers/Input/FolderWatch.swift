@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// New and changed entries in folders (inotify `IN_CREATE`, `IN_ATTRIB`, `IN_MOVED_TO`), as a stream of "look
 /// again" notices: how input devices plugged in after the start are found without polling. A thread waits in
@@ -26,7 +26,7 @@ final class FolderWatch: Sendable {
         // The thread closes the descriptors under this lock, so a late wake-up never writes to a reused number.
         let flag = ClosedFlag()
         continuation.onTermination = { _ in
-            flag.closed.withLock { if !$0 { Evdev.wake(pipe.write) } }
+            flag.closed.withLockedValue { if !$0 { Evdev.wake(pipe.write) } }
         }
         let thread = Thread {
             watching: while true {
@@ -38,7 +38,7 @@ final class FolderWatch: Sendable {
                     break watching
                 }
             }
-            flag.closed.withLock {
+            flag.closed.withLockedValue {
                 $0 = true
                 for descriptor in [fd, pipe.read, pipe.write] { Evdev.close(descriptor) }
             }
@@ -50,5 +50,5 @@ final class FolderWatch: Sendable {
 }
 
 private final class ClosedFlag: Sendable {
-    let closed = Mutex(false)
+    let closed = NIOLockedValueBox(false)
 }

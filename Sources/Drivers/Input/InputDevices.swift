@@ -1,7 +1,7 @@
 import CLinuxIO
 public import Core
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The kiosk's touch panels and keypads: the configured device paths, or every suitable `/dev/input/event*`
 /// ("auto"), opened, classified, read and decoded into one stream of keys and touch contacts.
@@ -131,7 +131,7 @@ public final class InputDevices: Sendable {
 
     public let configuration: Configuration
     private let prober: Prober
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     private struct State {
         /// Open devices by node identity, with their path.
@@ -226,7 +226,7 @@ public final class InputDevices: Sendable {
                 }
                 continue
             }
-            let alreadyOpen = state.withLock { $0.open[identity] != nil }
+            let alreadyOpen = state.withLockedValue { $0.open[identity] != nil }
             guard !alreadyOpen, !excluded.contains(identity) else { continue }
             let probe: Probe?
             do {
@@ -251,7 +251,7 @@ public final class InputDevices: Sendable {
                 }
                 continue
             }
-            state.withLock {
+            state.withLockedValue {
                 $0.open[identity] = path
                 $0.problems[path] = nil
             }
@@ -270,7 +270,7 @@ public final class InputDevices: Sendable {
     }
 
     private func report(_ path: String, _ problem: String, _ continuation: AsyncStream<Event>.Continuation) {
-        let changed = state.withLock { state in
+        let changed = state.withLockedValue { state in
             defer { state.problems[path] = problem }
             return state.problems[path] != problem
         }
@@ -302,7 +302,7 @@ public final class InputDevices: Sendable {
             }
         }
         device.stop()
-        state.withLock { _ = $0.open.removeValue(forKey: identity) }
+        state.withLockedValue { _ = $0.open.removeValue(forKey: identity) }
         if let failure { continuation.yield(.removed(path: device.path, error: failure)) }
     }
 

@@ -1,6 +1,6 @@
 import CLinuxIO
 public import Core
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A keyboard-wedge card reader: a USB keyboard that types each card's UID and Enter. Reads its evdev device
 /// (grabbed, so the numbers never reach the console) and turns its keys into card UIDs through Core's
@@ -34,7 +34,7 @@ public final class WedgeReader: Sendable {
     private let grab: Bool
     private let decoder: WedgeDecoder
     private let retryInterval: Duration
-    private let task = Mutex<(started: Bool, task: Task<Void, Never>?)>((false, nil))
+    private let task = NIOLockedValueBox<(started: Bool, task: Task<Void, Never>?)>((false, nil))
 
     /// `grab: false` leaves the keys visible to others too (to watch the reader with `evtest` beside the kiosk).
     public init(
@@ -50,7 +50,7 @@ public final class WedgeReader: Sendable {
 
     /// Opens the reader (or starts waiting for it); events flow until `stop()`.
     public func start() {
-        task.withLock { state in
+        task.withLockedValue { state in
             guard !state.started else { return }
             state.started = true
             state.task = Task { [self] in
@@ -62,7 +62,7 @@ public final class WedgeReader: Sendable {
 
     /// Closes the reader or ends the wait for it; `events` finishes.
     public func stop() {
-        let running = task.withLock { state in
+        let running = task.withLockedValue { state in
             defer { state.started = true }  // a reader stopped before it started never starts
             return state.task
         }

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What happens at the card readers.
 public enum CardMonitorEvent: Hashable, Sendable {
@@ -22,7 +22,7 @@ public enum CardMonitorEvent: Hashable, Sendable {
 public final class CardMonitor: Sendable {
     public let events: AsyncStream<CardMonitorEvent>
     private let continuation: AsyncStream<CardMonitorEvent>.Continuation
-    private let shared = Mutex<Shared>(Shared())
+    private let shared = NIOLockedValueBox<Shared>(Shared())
     private let wake = DispatchSemaphore(value: 0)
     /// Signalled once when the monitor's thread ends.
     private let finished = DispatchSemaphore(value: 0)
@@ -41,7 +41,7 @@ public final class CardMonitor: Sendable {
 
     /// Starts the monitor's thread; events flow until `stop()`.
     public func start() {
-        let first = shared.withLock { state in
+        let first = shared.withLockedValue { state in
             defer { state.started = true }
             return !state.started
         }
@@ -58,7 +58,7 @@ public final class CardMonitor: Sendable {
     /// seen in the demo). So the cancel is repeated, from a helper thread, until the monitor's thread has finished:
     /// a few calls at shutdown, nothing while the kiosk runs.
     public func stop() {
-        let running = shared.withLock { state in
+        let running = shared.withLockedValue { state in
             let wasRunning = state.started && !state.stopped
             state.stopped = true
             if let context = state.context { PCSC.cancel(context) }
@@ -68,14 +68,14 @@ public final class CardMonitor: Sendable {
         guard running else { return }
         let repeater = Thread { [self] in
             while finished.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
-                shared.withLock { state in if let context = state.context { PCSC.cancel(context) } }
+                shared.withLockedValue { state in if let context = state.context { PCSC.cancel(context) } }
             }
         }
         repeater.name = "card-monitor-stop"
         repeater.start()
     }
 
-    private var stopped: Bool { shared.withLock { $0.stopped } }
+    private var stopped: Bool { shared.withLockedValue { $0.stopped } }
 
     private func run() {
         var cardsPresent: Set<String> = []
@@ -92,7 +92,7 @@ public final class CardMonitor: Sendable {
                 _ = wake.wait(timeout: .now() + retryInterval)
                 continue
             }
-            let proceed = shared.withLock { state in
+            let proceed = shared.withLockedValue { state in
                 state.context = context
                 return !state.stopped
             }
@@ -114,7 +114,7 @@ public final class CardMonitor: Sendable {
                     _ = wake.wait(timeout: .now() + retryInterval)
                 }
             }
-            shared.withLock { $0.context = nil }
+            shared.withLockedValue { $0.context = nil }
             PCSC.releaseContext(context)
         }
         continuation.finish()

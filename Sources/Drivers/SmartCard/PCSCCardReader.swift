@@ -1,6 +1,6 @@
 public import Core
 import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Reads the card on a PC/SC reader: its UID (`FF CA 00 00 00`) and, in identity mode `chip`, the e-KTP's biodata
 /// through the SAM, over one connection.
@@ -44,9 +44,9 @@ public final class PCSCCardReader: Sendable {
     ) async throws -> T {
         let limit = answerLimit
         return try await withCheckedThrowingContinuation { continuation in
-            let pending = Mutex<CheckedContinuation<T, any Error>?>(continuation)
+            let pending = NIOLockedValueBox<CheckedContinuation<T, any Error>?>(continuation)
             let finish = { @Sendable (result: Result<T, any Error>) in
-                pending.withLock { $0.take() }?.resume(with: result)
+                pending.withLockedValue { $0.take() }?.resume(with: result)
             }
             DispatchQueue(label: "kiosk.smartcard.read").async {
                 finish(Result { try body(try SmartCardConnection(reader: reader)) })

@@ -1,7 +1,7 @@
 import CLinuxIO
 import Dispatch
 import Glibc
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Why the console (a virtual terminal) could not be taken, with what to do about it.
 public struct ConsoleError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -73,7 +73,7 @@ public final class Console: Sendable {
     private let fd: CInt
     private let keyboardMode: CInt
     private let continuation: AsyncStream<Switch>.Continuation
-    private let held = Mutex<Held>(Held())
+    private let held = NIOLockedValueBox<Held>(Held())
 
     private struct Held: @unchecked Sendable {  // dispatch sources are thread-safe; they are only cancelled here
         /// Some mode was changed: `restore` has something to give back.
@@ -113,7 +113,7 @@ public final class Console: Sendable {
     /// Takes the VT: graphics mode, keyboard off, VT switches through signals (SIGUSR1 release, SIGUSR2 acquire),
     /// no blanking, no cursor. Undone by `restore()`, and by the crash handler.
     public func take() throws(ConsoleError) {
-        let first = held.withLock { held in
+        let first = held.withLockedValue { held in
             defer { held.taken = true }
             return !held.taken
         }
@@ -142,7 +142,7 @@ public final class Console: Sendable {
             }
             release.resume()
             acquire.resume()
-            held.withLock {
+            held.withLockedValue {
                 $0.release = release
                 $0.acquire = acquire
             }
@@ -164,7 +164,7 @@ public final class Console: Sendable {
     /// Gives the VT back: text mode, the keyboard mode it had, automatic VT switching, the cursor. Safe to call
     /// more than once.
     public func restore() {
-        let taken = held.withLock { held in
+        let taken = held.withLockedValue { held in
             defer { held = Held() }
             return held
         }

@@ -1,6 +1,6 @@
 package import Core
 package import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The operator's service switch ("Hentikan Layanan" / "Buka Layanan") and the printer's last problem, kept in
 /// `device_state`: a kiosk that restarts (a power cut, an update) comes back as the operator left it, and the
@@ -11,7 +11,7 @@ package struct ServiceSwitch: Sendable {
     private let written = Written()
 
     private final class Written: Sendable {
-        let order = Mutex<UInt64>(0)
+        let order = NIOLockedValueBox<UInt64>(0)
     }
 
     package init(state: DeviceState) { self.state = state }
@@ -25,7 +25,7 @@ package struct ServiceSwitch: Sendable {
 
     /// Keeps the switch numbered `order` (increasing with each press), unless a later one was kept already.
     package func record(outOfService: Bool, by card: CardUID, order: UInt64, at date: Date = Date()) throws {
-        try written.order.withLock { last in
+        try written.order.withLockedValue { last in
             guard order > last else { return }
             try state.set([
                 .serviceStatus: outOfService ? "stopped" : "open", .serviceChangedBy: card.masked,

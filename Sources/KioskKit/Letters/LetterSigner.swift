@@ -22,10 +22,9 @@ package struct LetterSigner: Sendable {
     )
         throws -> LetterSeal
     {
-        var generator = SystemRandomNumberGenerator()
         let salt =
             recordID.map(LetterSalt.derive(recordID:))
-            ?? (0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            ?? (0..<8).map { _ in UInt8.random(in: .min ... .max) }
         var seal = LetterSeal(
             number: number, issuedOn: date, kioskID: kioskID, salt: salt,
             holderDigest: Self.holderDigest(salt: salt, nik: resident.nik, name: resident.name))

@@ -19,10 +19,9 @@ package enum TestPage {
 
     /// The sample request, numbered 1 in the UJI series of this month, with a record id that is never stored.
     package static func request(settings: KioskSettings, at now: Timestamp) -> (LetterRequest, IssuedLetter) {
-        var generator = SystemRandomNumberGenerator()
         let today = now.date()
         let issued = IssuedLetter(
-            recordID: RecordID(at: now, using: &generator),
+            recordID: RecordID(at: now),
             number: LetterNumber(
                 kindCode: kind.code, serial: 1, station: settings.station, village: settings.village,
                 month: today.month, year: today.year))

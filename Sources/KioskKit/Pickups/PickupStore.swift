@@ -225,8 +225,7 @@ package struct PickupStore: LetterPickups {
     /// Claims the letter, writes its collection record and outbox row, and opens its PDF, in one transaction.
     func claim(_ letter: PickupLetter, resident: Resident, card: CardUID) async throws -> Claim {
         let now = now()
-        var generator = SystemRandomNumberGenerator()
-        let id = RecordID(at: now, using: &generator)
+        let id = RecordID(at: now)
         let personal = try sealer.seal(
             try JSONEncoder().encode(SealedFields(nik: resident.nik.digits, purpose: Self.purpose)), recordID: id.text)
         let nik = sealer.digest(resident.nik.digits, purpose: Self.nikPurpose)

@@ -59,8 +59,7 @@ package struct QueueStore: Sendable {
         guard diskGuard.hasRoom else { throw .diskFull }
         do {
             let now = now()
-            var generator = SystemRandomNumberGenerator()
-            let id = RecordID(at: now, using: &generator).text
+            let id = RecordID(at: now).text
             let resident = try request.resident.map { try sealer.seal(Data($0.nik.digits.utf8), recordID: id) }
             let day = now.date()
             let synced = clockSynced()

@@ -56,8 +56,7 @@ package struct SQLiteRecordStore: LetterIssuer {
     /// Numbers the letter and writes its record and outbox row in one transaction.
     package func capture(_ request: LetterRequest) async throws -> IssuedLetter {
         let now = now()
-        var generator = SystemRandomNumberGenerator()
-        let id = RecordID(at: now, using: &generator)
+        let id = RecordID(at: now)
         let personal = try JSONEncoder().encode(
             SealedFields(nik: request.resident.nik.digits, purpose: request.purpose))
         let sealed = try sealer.seal(personal, recordID: id.text)

@@ -52,8 +52,7 @@ package struct PINHash: Sendable, Equatable {
     /// Hashes `pin` with a fresh salt, peppered when a pepper is given. Takes as long as `parameters` say: call it
     /// off the concurrency pool.
     static func make(_ pin: PIN, parameters: ScryptParameters = .current, pepper: PINPepper? = nil) throws -> PINHash {
-        var generator = SystemRandomNumberGenerator()
-        let salt = (0..<saltLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let salt = (0..<saltLength).map { _ in UInt8.random(in: .min ... .max) }
         let plain = PINHash(hash: try derive(pin, salt: salt, parameters: parameters), salt: salt, parameters: parameters)
         return pepper.map { plain.peppered(with: $0) } ?? plain
     }

@@ -1,13 +1,13 @@
 package import Core
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Taps a virtual e-KTP on the real PC/SC stack: `tap` starts `kiosk-sim card` (which connects to pcscd's vpcd
 /// reader, so pcscd sees a card arrive), `remove` stops it. What a scripted session uses with
 /// `[card_reader] backend = "pcsc"`: the kiosk meets the card exactly as it meets a real one.
 package final class VirtualCardProcess: CardPlacer {
     let simulator: String
-    private let running = Mutex<Process?>(nil)
+    private let running = NIOLockedValueBox<Process?>(nil)
 
     /// `simulator`: the `kiosk-sim` executable (by default the one beside the running `kiosk`).
     init(simulator: String = VirtualCardProcess.simulatorBesideKiosk) {
@@ -32,12 +32,12 @@ package final class VirtualCardProcess: CardPlacer {
         } catch {
             throw Failure(description: "cannot start the virtual card \(simulator): \(error)")
         }
-        running.withLock { $0 = process }
+        running.withLockedValue { $0 = process }
     }
 
     package func remove() async throws {
         guard
-            let process = running.withLock({ current -> Process? in
+            let process = running.withLockedValue({ current -> Process? in
                 defer { current = nil }
                 return current
             })
@@ -47,7 +47,7 @@ package final class VirtualCardProcess: CardPlacer {
     }
 
     deinit {
-        running.withLock { $0?.terminate() }
+        running.withLockedValue { $0?.terminate() }
     }
 
     package struct Failure: Error, CustomStringConvertible {

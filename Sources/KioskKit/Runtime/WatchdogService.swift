@@ -1,7 +1,7 @@
 package import Drivers
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 
 /// Something that can prove the kiosk's main loop still turns: a probe sent through the loop's own inbox and
 /// answered when the loop gets to it. A loop stuck in an effect never answers.
@@ -53,7 +53,7 @@ package final class WatchdogGate: Sendable {
     let liveness: any LivenessSource
     let ping: @Sendable () throws(SystemdNotifyError) -> Void
     let logger: Logger
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     init(
         liveness: any LivenessSource, logger: Logger, ping: @escaping @Sendable () throws(SystemdNotifyError) -> Void
@@ -65,14 +65,14 @@ package final class WatchdogGate: Sendable {
 
     /// Sends the first probe.
     func start() {
-        state.withLock { $0.outstanding = liveness.probe() }
+        state.withLockedValue { $0.outstanding = liveness.probe() }
     }
 
     /// One turn: ping if the loop answered the outstanding probe, then probe again. An unanswered probe stays
     /// outstanding (no new one piles up behind a hung loop) until the loop gets to it.
     @discardableResult
     func turn() -> Step {
-        state.withLock { state in
+        state.withLockedValue { state in
             if let outstanding = state.outstanding, !liveness.hasAnswered(outstanding) {
                 if !state.withholding {
                     logger.critical(

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// Wakes a waiting service early: the record store rings it when a record becomes ready, the uploader waits on it
 /// with its idle timer as the limit. A ring with nobody waiting is kept for the next wait, so none is lost.
@@ -8,10 +8,10 @@ package final class Doorbell: Sendable {
         var rung = false
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     }
-    private let state = Mutex(State())
+    private let state = NIOLockedValueBox(State())
 
     func ring() {
-        let waiters = state.withLock { state in
+        let waiters = state.withLockedValue { state in
             let waiters = state.waiters
             state.waiters = [:]
             if waiters.isEmpty { state.rung = true }
@@ -34,7 +34,7 @@ package final class Doorbell: Sendable {
         let id = UUID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let now = state.withLock { state in
+                let now = state.withLockedValue { state in
                     if state.rung || Task.isCancelled {
                         state.rung = false
                         return true
@@ -45,7 +45,7 @@ package final class Doorbell: Sendable {
                 if now { continuation.resume() }
             }
         } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+            state.withLockedValue { $0.waiters.removeValue(forKey: id) }?.resume()
         }
     }
 }

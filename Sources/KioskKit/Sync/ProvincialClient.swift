@@ -1,12 +1,12 @@
 import AsyncHTTPClient
 import Crypto
 package import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
 package import ProvincialAPI
-import Synchronization
 
 /// The kiosk's side of the provincial API (`api/provincial-api.yaml`) over async-http-client: JSON bodies, every
 /// request but enrollment signed with the device key (RFC 9421 + Content-Digest), and the server's answers
@@ -24,7 +24,7 @@ package final class ProvincialClient: Sendable {
         let kioskID: String
         let key: DeviceKey
         let serverKey: Data?
-        private let offset = Mutex<Int64>(0)
+        private let offset = NIOLockedValueBox<Int64>(0)
 
         init(kioskID: String, key: DeviceKey, serverKey: Data?) {
             self.kioskID = kioskID
@@ -33,8 +33,8 @@ package final class ProvincialClient: Sendable {
         }
 
         var clockOffsetSeconds: Int64 {
-            get { offset.withLock { $0 } }
-            set { offset.withLock { $0 = newValue } }
+            get { offset.withLockedValue { $0 } }
+            set { offset.withLockedValue { $0 = newValue } }
         }
     }
 

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 package import Logging
 import ProvincialAPI
@@ -41,7 +42,9 @@ package struct Uploader: Service {
         // so a shutdown is not reported as this service's failure.
         await cancelWhenGracefulShutdown {
             var failures = 0
-            var generator = SystemRandomNumberGenerator()
+            // Jitter needs spread, not secrecy. (The system generator, an empty struct, passed inout crashes
+            // ThreadSanitizer builds: swiftlang/swift#66099.)
+            var generator = SplitMix64()
             while !Task.isCancelled {
                 switch await drainOnce() {
                 case .drained:

@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// What can go wrong between a kiosk and the province, injected by `kiosk-sim api` options: each signed request
 /// draws one fault (or none) from a seeded generator, so a failing run can be replayed with the same seed.
@@ -37,7 +37,7 @@ final class APIFaults: Sendable {
     /// Seconds the server's clock runs ahead (or behind) of the machine's, for signatures only: its `Date` header
     /// keeps the machine's time, as a proxy in front of it might send.
     let clockSkew: Int64
-    private let generator: Mutex<SplitMix64>
+    private let generator: NIOLockedValueBox<SplitMix64>
 
     enum AnswerSignature: String, Sendable, CaseIterable {
         case signed
@@ -58,14 +58,14 @@ final class APIFaults: Sendable {
         self.status = status
         self.retryAfterSeconds = retryAfterSeconds
         self.delay = delay
-        generator = Mutex(SplitMix64(seed: seed))
+        generator = NIOLockedValueBox(SplitMix64(seed: seed))
     }
 
     /// The server's clock, in unix seconds.
     var now: Int64 { Int64(Date().timeIntervalSince1970) + clockSkew }
 
     func draw() -> Fault? {
-        let roll = generator.withLock { Double($0.next() >> 11) / Double(1 << 53) }
+        let roll = generator.withLockedValue { Double($0.next() >> 11) / Double(1 << 53) }
         if roll < rates.drop { return .drop }
         if roll < rates.drop + rates.status { return .status(status) }
         if roll < rates.drop + rates.status + rates.loseAnswer { return .loseAnswer }

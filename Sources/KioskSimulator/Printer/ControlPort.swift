@@ -72,7 +72,7 @@ private final class ControlHandler: ChannelInboundHandler, @unchecked Sendable {
             let line = String(decoding: pending[..<end], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             pending.removeSubrange(...end)
             guard !line.isEmpty else { continue }
-            let answer = printer.condition.withLock { $0.apply(command: line) }
+            let answer = printer.condition.withLockedValue { $0.apply(command: line) }
             var out = context.channel.allocator.buffer(capacity: answer.utf8.count + 1)
             out.writeString(answer + "\n")
             context.writeAndFlush(wrapOutboundOut(out), promise: nil)

@@ -1,6 +1,7 @@
 import Core
 import Drivers
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -41,7 +42,7 @@ struct PrinterCondition: Sendable {
 final class VirtualThermalPrinter: Sendable {
     let output: String
     let widthDots: Int
-    let condition: Mutex<PrinterCondition>
+    let condition: NIOLockedValueBox<PrinterCondition>
     private let jobs = Atomic<Int>(0)
     private let renderer: Renderer
     /// Says "job data" on stdout at each job's first printing byte (`--announce-jobs`).
@@ -51,7 +52,7 @@ final class VirtualThermalPrinter: Sendable {
         self.output = output
         self.announcesJobs = announcesJobs
         self.widthDots = widthDots
-        self.condition = Mutex(condition)
+        self.condition = NIOLockedValueBox(condition)
         renderer = try Renderer(fonts: Fonts(serif: "DejaVu Serif", sans: "DejaVu Sans Mono"))
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
     }
@@ -117,7 +118,7 @@ private final class JobHandler: ChannelInboundHandler, @unchecked Sendable {
             announced = true
             FileHandle.standardOutput.write(Data("kiosk-sim printer: job data\n".utf8))
         }
-        let condition = printer.condition.withLock { condition in
+        let condition = printer.condition.withLockedValue { condition in
             if let left = condition.paperLeft, printing > 0 {
                 condition.paperLeft = max(left - printing, 0)
                 if condition.paperLeft == 0 { condition.paper = .out }

@@ -1,6 +1,6 @@
 public import Core
 import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A CUPS queue that prints letter PDFs: submits a document, then follows the job until the printer has finished it.
 ///
@@ -201,11 +201,11 @@ public struct CUPSPrinter: Sendable {
             (try? await calls.run { () throws(CUPSError) in
                 CUPS.cancel(try CUPS.connect(server), queue: queue, job: number)
             }) ?? false
-        if !answered { unsentCancels.jobs.withLock { _ = $0.insert(number) } }
+        if !answered { unsentCancels.jobs.withLockedValue { _ = $0.insert(number) } }
     }
 
     private func sendUnsentCancels() async {
-        let numbers = unsentCancels.jobs.withLock { unsent in
+        let numbers = unsentCancels.jobs.withLockedValue { unsent in
             defer { unsent.removeAll() }
             return unsent
         }
@@ -213,13 +213,13 @@ public struct CUPSPrinter: Sendable {
     }
 
     /// Jobs whose Cancel-Job cupsd has not answered yet.
-    public var cancelsWaiting: Int { unsentCancels.jobs.withLock { $0.count } }
+    public var cancelsWaiting: Int { unsentCancels.jobs.withLockedValue { $0.count } }
 
 }
 
 /// Shared by a printer's copies: the struct is passed around by value.
 private final class UnsentCancels: Sendable {
-    let jobs = Mutex<Set<Int32>>([])
+    let jobs = NIOLockedValueBox<Set<Int32>>([])
 }
 
 /// A job in a CUPS queue: `kiosk-letters-12` in `lpstat`.
