@@ -179,11 +179,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def pss_kb(pid: int) -> int:
+def smaps_rollup(pid: int) -> dict[str, int]:
+    """The process's memory in kB by kind (Rss, Pss, Anonymous, ...), summed over its mappings by the kernel."""
+    fields = {}
     for line in open(f"/proc/{pid}/smaps_rollup"):
-        if line.startswith("Pss:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no Pss in /proc/{pid}/smaps_rollup")
+        name, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            fields[name] = int(rest.split()[0])
+    return fields
+
+
+def pss_kb(pid: int) -> int:
+    return smaps_rollup(pid)["Pss"]
 
 
 def threads(pid: int) -> int:
@@ -245,6 +252,18 @@ def smaps_by_mapping(pid: int) -> list[tuple[str, int]]:
         elif fields[0] == "Pss:":
             totals[name] = totals.get(name, 0) + int(fields[1])
     return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def session_script(sessions: int, card_steps: bool = True) -> str:
+    """`sessions` resident sessions for `kiosk run --script`: the demo's card and PIN, Surat Keterangan Domisili for
+    "Melamar pekerjaan" printed, the card taken, the survey answered (a survey left alone would hold the kiosk for its
+    20 s timeout), then the idle screen. Without `card_steps` the script only waits for the card: the caller taps it
+    on a reader itself."""
+    tap, remove = (f"tap {DEMO_CARD}\n", "remove\n") if card_steps else ("", "")
+    pin = "".join(f"key {digit}\n" for digit in DEMO_PIN)
+    one = (f"await idle\n{tap}await pin\n{pin}press Surat Keterangan Domisili\npress Melamar pekerjaan\n"
+           f"await confirm\npress Cetak\nawait done\n{remove}await survey\npress Sangat Puas\n")
+    return one * sessions + "await idle\n"
 
 
 class Rig:
