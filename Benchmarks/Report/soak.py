@@ -44,6 +44,10 @@ PSS_ABOVE_FIRST_KB = 1024
 #   a slope is indistinguishable from the noise above over 10 checkpoints.
 SLOPE_BYTES_PER_SESSION = 100
 # - Descriptors and threads are counted, not estimated: the same number at every checkpoint from the first on.
+#   Two kinds come and go by themselves: libdispatch lets an idle worker thread go after 5 s, AsyncHTTPClient closes a
+#   pooled connection to the API after 60 s idle (a heartbeat, every 300 s, may open one at any time). A checkpoint
+#   therefore reads the kiosk once both counts held for SETTLE_SECONDS, longer than either; a leaked one never goes.
+SETTLE_SECONDS = 65
 
 # pcscd's second vpcd reader: tests, the demo and scripts put their cards on the first (report.py's card_tap too).
 READER = "Virtual PCD 00 01"
@@ -96,13 +100,27 @@ def children(pid: int) -> list[str]:
     return found
 
 
+def sockets(pid: int) -> dict[str, str]:
+    """The process's TCP sockets by inode, as "tcp to PORT" (the rig's services are on loopback ports)."""
+    found = {}
+    for table in ("tcp", "tcp6"):
+        for line in open(f"/proc/{pid}/net/{table}").readlines()[1:]:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            found[inode] = f"tcp {int(local.rsplit(':', 1)[1], 16)} to {int(remote.rsplit(':', 1)[1], 16)}"
+    return found
+
+
 def fd_targets(pid: int) -> list[str]:
-    targets = []
+    """Each descriptor and what it is: a file, a pipe, a TCP connection by its ports."""
+    targets, tcp = [], sockets(pid)
     for fd in sorted(os.listdir(f"/proc/{pid}/fd"), key=int):
         try:
-            targets.append(f"{fd} -> {os.readlink(f'/proc/{pid}/fd/{fd}')}")
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
         except OSError:
-            pass
+            continue
+        inode = target[len("socket:["):-1] if target.startswith("socket:[") else None
+        targets.append(f"{fd} -> {target}" + (f" ({tcp[inode]})" if inode in tcp else ""))
     return targets
 
 
@@ -166,6 +184,7 @@ class Soak:
         until(f"{sessions} records applied by kiosk-sim api", lambda: sum(api_records(self.rig).values()) >= sessions)
         until("the spoken prompts written (no espeak-ng running)", lambda: not children(self.pid), timeout=60)
         self.prompts.collect()
+        settled = self.settle()
         rollup = rigmodule.smaps_rollup(self.pid)
         point = {
             "sessions": sessions, "pss_kb": rollup["Pss"], "anonymous_kb": rollup["Anonymous"],
@@ -173,10 +192,25 @@ class Soak:
             "thread_names": rigmodule.thread_names(self.pid), "fd_targets": fd_targets(self.pid),
             "letters": self.letters.total, "slips": self.slips.total, "prompts": self.prompts.total,
             "records": api_records(self.rig), "at": time.monotonic(), "load": os.getloadavg()[0],
+            "settled_s": settled,
         }
         self.checkpoints.append(point)
         print(f"soak: {sessions:6d} sessions  PSS {point['pss_kb']:7d} kB  anonymous {point['anonymous_kb']:7d} kB  "
               f"fds {point['fds']:3d}  threads {point['threads']:2d}  load {point['load']:.1f}", flush=True)
+
+    def settle(self) -> float:
+        """Waits until descriptors and threads held for SETTLE_SECONDS (at most 300 s in all: a count that keeps
+        changing is read as it is then); returns the seconds waited."""
+        began = time.monotonic()
+        counts, changed = None, began
+        while True:
+            now = time.monotonic()
+            current = (rigmodule.fds(self.pid), rigmodule.threads(self.pid))
+            if current != counts:
+                counts, changed = current, now
+            if now - changed >= SETTLE_SECONDS or now - began >= 300:
+                return now - began
+            time.sleep(1)
 
     def verdict(self) -> list[str]:
         """What failed, in words; empty when the soak passed."""
