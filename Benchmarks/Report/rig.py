@@ -173,6 +173,42 @@ class NotifySocket:
         self.socket.close()
 
 
+class PrivatePCSCD:
+    """A pcscd of its own with one vpcd reader, `name 00 00` (its card on `port`) and `name 00 01`, as the tests'
+    PrivatePCSCD: a long run then shares no reader with a demo, a bench or tests on the system's pcscd. pcscd
+    insists on /run/pcscd, so it runs in a mount namespace where that is a folder of its own."""
+
+    def __init__(self, folder: pathlib.Path, name: str, log):
+        need("pcscd", "apt-get install pcscd vsmartcard-vpcd")
+        need("unshare", "apt-get install util-linux")
+        self.port = free_port()
+        while not port_free(self.port + 1):
+            self.port = free_port()
+        (folder / "reader.conf.d").mkdir(parents=True)
+        (folder / "run").mkdir()
+        (folder / "reader.conf.d/vpcd").write_text(
+            f'FRIENDLYNAME "{name}"\nDEVICENAME   /dev/null:{self.port:#x}\n'
+            f"LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    {self.port:#x}\n")
+        self.environment = dict(os.environ, PCSCLITE_CSOCK_NAME=str(folder / "run/pcscd.comm"))
+        self.daemon = Process(["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                               f"mount --bind {folder}/run /run/pcscd && exec pcscd --foreground --config "
+                               f"{folder}/reader.conf.d"], env=self.environment, log=log)
+        deadline = time.monotonic() + 10
+        while not (folder / "run/pcscd.comm").exists():
+            if time.monotonic() > deadline or self.daemon.popen.poll() is not None:
+                raise Missing(f"the private pcscd made no socket: {self.daemon.err.lines[-5:]}")
+            time.sleep(0.05)
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

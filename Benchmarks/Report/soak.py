@@ -5,7 +5,8 @@ kiosk-sim api over TLS). At every checkpoint (every 1,000 sessions) the kiosk is
 finished; its PSS, anonymous memory, file descriptors and threads are read from /proc. The run fails when memory
 grows after the first checkpoint, when a descriptor or a thread is left over, or when a record or a print is missing.
 
-A session is a resident's: the card tapped on pcscd's second vpcd reader (kiosk-sim card, from here), the PIN typed,
+A session is a resident's: the card tapped on a vpcd reader of a pcscd of the soak's own (kiosk-sim card, from here:
+a run of hours then shares no reader with a demo or a bench on the system's pcscd), the PIN typed,
 Surat Keterangan Domisili for "Melamar pekerjaan" confirmed, the letter printed through cupsd to ippeveprinter and
 the receipt on kiosk-sim printer, the card taken, the survey answered; the record is captured, then uploaded over
 TLS. The touches come from `kiosk run --script` (a kiosk has no other way in from outside without a touch panel);
@@ -31,7 +32,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import rig as rigmodule  # noqa: E402
-from rig import DEMO_CARD, Rig, session_script  # noqa: E402
+from rig import DEMO_CARD, PrivatePCSCD, Rig, session_script  # noqa: E402
 
 # What "grows" means. Checkpoint 1 (after the first `every` sessions) is the baseline: by then every cache the
 # kiosk has is warm and every lazily started thread runs.
@@ -44,14 +45,12 @@ PSS_ABOVE_FIRST_KB = 1024
 #   a slope is indistinguishable from the noise above over 10 checkpoints.
 SLOPE_BYTES_PER_SESSION = 100
 # - Descriptors and threads are counted, not estimated: the same number at every checkpoint from the first on.
-#   Two kinds come and go by themselves: libdispatch lets an idle worker thread go after 5 s, AsyncHTTPClient closes a
-#   pooled connection to the API after 60 s idle (a heartbeat, every 300 s, may open one at any time). A checkpoint
-#   therefore reads the kiosk once both counts held for SETTLE_SECONDS, longer than either; a leaked one never goes.
-SETTLE_SECONDS = 65
-
-# pcscd's second vpcd reader: tests, the demo and scripts put their cards on the first (report.py's card_tap too).
-READER = "Virtual PCD 00 01"
-READER_PORT = 35964
+#   Some come and go by themselves on a quiet kiosk: a connection of a printer's status poll, a prompt's pipe, a
+#   dispatch worker; AsyncHTTPClient keeps a connection to the API for 60 s after its last request (a heartbeat,
+#   every 300 s, may open one at any time). A checkpoint therefore counts the fewest seen over SETTLE_SECONDS,
+#   sampled twice a second: twice the pool's 60 s and a margin, so that the upload's connection and a heartbeat's
+#   right after it have both closed within the window. A leaked descriptor or thread is there at every sample.
+SETTLE_SECONDS = 130
 
 
 class Tally:
@@ -131,15 +130,18 @@ def slope(xs: list[float], ys: list[float]) -> float:
 
 
 class Soak:
-    def __init__(self, rig: Rig, sessions: int, every: int, out: pathlib.Path):
-        self.rig, self.sessions, self.every, self.out = rig, sessions, every, out
-        self.config = rig.config("soak", printing={"card_reader.reader": f'"{READER}"'})
+    def __init__(self, rig: Rig, sessions: int, every: int, out: pathlib.Path, minutes: float | None):
+        self.rig, self.sessions, self.every, self.out, self.minutes = rig, sessions, every, out, minutes
+        self.config = rig.config("soak")
+        self.pcscd = PrivatePCSCD(rig.work / "pcscd", "Soak PCD", rig.log)
+        rig.children.append(self.pcscd.daemon)
         folder = self.config.parent
         self.letters = Tally(rig.printers / "printer", ".pdf")
         self.slips = Tally(rig.work / "thermal", ".txt", also=(".png",))
         self.prompts = Tally(folder / "speech", ".wav")
         self.checkpoints: list[dict] = []
         self.done, self.elapsed, self.measuring, self.slope = 0, 0.0, 0.0, 0.0
+        self.load_before = os.getloadavg()[0]
 
     def run(self):
         rig = self.rig
@@ -147,10 +149,10 @@ class Soak:
         # The card comes from here; after the last session one more tap ends the script (at the PIN screen), so the
         # last checkpoint is read from a kiosk still running.
         script.write_text(session_script(self.sessions, card_steps=False) + "await pin\n")
-        card = rig.spawn([rig.sim, "card", "--uid", DEMO_CARD, "--steps-from-stdin", "--port", str(READER_PORT)],
+        card = rig.spawn([rig.sim, "card", "--uid", DEMO_CARD, "--steps-from-stdin", "--port", str(self.pcscd.port)],
                          stdin=subprocess.PIPE)
-        card.out.wait(r"reader ready", what="kiosk-sim card on vpcd's second reader")
-        kiosk = rig.kiosk_run(self.config, "--script", script, "--await-seconds", "600")
+        card.out.wait(r"reader ready", what="kiosk-sim card on the private pcscd's vpcd reader")
+        kiosk = rig.kiosk_run(self.config, "--script", script, "--await-seconds", "600", env=self.pcscd.environment)
         kiosk.err.wait(r"kiosk ready", timeout=60, what="kiosk run starting")
         self.pid = kiosk.popen.pid
         kiosk.err.wait(r"screen screen=idle\b", what="the first idle screen")
@@ -170,6 +172,13 @@ class Soak:
                 self.checkpoint(session, kiosk)
                 self.measuring += time.monotonic() - began
                 self.done, self.elapsed = session, time.monotonic() - started
+                self.report(self.verdict(), partial=True)
+                if self.minutes and self.elapsed > self.minutes * 60 and session < self.sessions:
+                    # Out of time: the kiosk is stopped as systemd stops it, mid-script.
+                    if kiosk.stop() != 0:
+                        raise RuntimeError(f"soak: kiosk run exited {kiosk.popen.returncode} on SIGTERM")
+                    card.stop()
+                    return
         # The last tap: the script's last step sees the PIN screen and the kiosk stops, as a scripted kiosk does.
         card.send("tap\n")
         if kiosk.popen.wait(120) != 0:
@@ -184,33 +193,27 @@ class Soak:
         until(f"{sessions} records applied by kiosk-sim api", lambda: sum(api_records(self.rig).values()) >= sessions)
         until("the spoken prompts written (no espeak-ng running)", lambda: not children(self.pid), timeout=60)
         self.prompts.collect()
-        settled = self.settle()
+        fds, threads = self.settle()
         rollup = rigmodule.smaps_rollup(self.pid)
         point = {
             "sessions": sessions, "pss_kb": rollup["Pss"], "anonymous_kb": rollup["Anonymous"],
-            "rss_kb": rollup["Rss"], "fds": rigmodule.fds(self.pid), "threads": rigmodule.threads(self.pid),
+            "rss_kb": rollup["Rss"], "fds": fds, "threads": threads,
             "thread_names": rigmodule.thread_names(self.pid), "fd_targets": fd_targets(self.pid),
             "letters": self.letters.total, "slips": self.slips.total, "prompts": self.prompts.total,
             "records": api_records(self.rig), "at": time.monotonic(), "load": os.getloadavg()[0],
-            "settled_s": settled,
         }
         self.checkpoints.append(point)
         print(f"soak: {sessions:6d} sessions  PSS {point['pss_kb']:7d} kB  anonymous {point['anonymous_kb']:7d} kB  "
               f"fds {point['fds']:3d}  threads {point['threads']:2d}  load {point['load']:.1f}", flush=True)
 
-    def settle(self) -> float:
-        """Waits until descriptors and threads held for SETTLE_SECONDS (at most 300 s in all: a count that keeps
-        changing is read as it is then); returns the seconds waited."""
-        began = time.monotonic()
-        counts, changed = None, began
-        while True:
-            now = time.monotonic()
-            current = (rigmodule.fds(self.pid), rigmodule.threads(self.pid))
-            if current != counts:
-                counts, changed = current, now
-            if now - changed >= SETTLE_SECONDS or now - began >= 300:
-                return now - began
-            time.sleep(1)
+    def settle(self) -> tuple[int, int]:
+        """The fewest descriptors and threads seen over SETTLE_SECONDS."""
+        fewest = (rigmodule.fds(self.pid), rigmodule.threads(self.pid))
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            fewest = (min(fewest[0], rigmodule.fds(self.pid)), min(fewest[1], rigmodule.threads(self.pid)))
+        return fewest
 
     def verdict(self) -> list[str]:
         """What failed, in words; empty when the soak passed."""
@@ -248,12 +251,12 @@ class Soak:
                 problems.append(f"{last[key]} {name} for {last['sessions']} sessions")
         return problems
 
-    def report(self, problems: list[str], load_before: float):
+    def report(self, problems: list[str], partial: bool = False):
         lines = [f"make soak-memory, {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()}, {os.cpu_count()} "
                  f"cores: {self.done} of {self.sessions} sessions through `kiosk run` (release binary, demo "
                  f"configuration) in {self.elapsed:.0f} s, {self.done / max(self.elapsed, 1e-9):.2f} sessions/s "
                  f"({self.done / max(self.elapsed - self.measuring, 1e-9):.2f} without the checkpoints' waits); "
-                 f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
+                 f"load average {self.load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
                  "",
                  "| sessions | PSS kB | anonymous kB | RSS kB | fds | threads | letters | slips | records | prompts | "
                  "load |",
@@ -268,11 +271,13 @@ class Soak:
                       f"the same fds and threads."]
         if self.checkpoints:
             lines.append(f"Threads at the last checkpoint: {', '.join(self.checkpoints[-1]['thread_names'])}")
-        lines.append("PASSED" if not problems else "FAILED:\n" + "\n".join(problems))
+        verdict = "PASSED" if not problems else "FAILED:\n" + "\n".join(problems)
+        lines.append(("(running) so far: " if partial else "") + verdict)
         table = "\n".join(lines)
         (self.out / "soak-memory.md").write_text(table + "\n")
         (self.out / "soak-memory.json").write_text(json.dumps(self.checkpoints, indent=1) + "\n")
-        print(table)
+        if not partial:
+            print(table)
 
 
 def main():
@@ -283,15 +288,16 @@ def main():
     parser.add_argument("--sessions", type=int, default=int(os.environ.get("SOAK_SESSIONS", 10000)))
     parser.add_argument("--every", type=int, default=int(os.environ.get("SOAK_EVERY", 0)),
                         help="sessions between checkpoints (default: 1,000, or a tenth of a shorter run)")
+    parser.add_argument("--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES", 0)) or None,
+                        help="stop at the first checkpoint after this long (a shorter run, reported as such)")
     args = parser.parse_args()
     every = args.every or min(1000, max(1, args.sessions // 10))
     args.out.mkdir(parents=True, exist_ok=True)
-    load_before = os.getloadavg()[0]
     stopped = []
     with open(args.out / "rig.log", "w") as log:
         rig = Rig(args.bin, args.out, log, sim=args.sim).start()
         try:
-            soak = Soak(rig, args.sessions, every, args.out)
+            soak = Soak(rig, args.sessions, every, args.out, args.minutes)
             try:
                 soak.run()
             except RuntimeError as error:  # a session or a checkpoint failed: the checkpoints so far are reported
@@ -299,7 +305,7 @@ def main():
         finally:
             rig.stop()
     problems = stopped + soak.verdict()
-    soak.report(problems, load_before)
+    soak.report(problems)
     sys.exit(1 if problems else 0)
 
 
