@@ -272,7 +272,8 @@ class Soak:
                       f"{SLOPE_BYTES_PER_SESSION} bytes a session (measured: {self.slope:.1f}), "
                       f"the same fds and threads."]
         if self.exit is not None:
-            lines.append(f"Stopped after {self.minutes} minutes (SOAK_MINUTES): kiosk run exited {self.exit} on SIGTERM.")
+            lines.append(f"Stopped after {self.minutes} minutes (SOAK_MINUTES): kiosk run exited {self.exit} "
+                         "on SIGTERM.")
         if self.checkpoints:
             lines.append(f"Threads at the last checkpoint: {', '.join(self.checkpoints[-1]['thread_names'])}")
         verdict = "PASSED" if not problems else "FAILED:\n" + "\n".join(problems)
