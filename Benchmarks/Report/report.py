@@ -29,7 +29,7 @@ import time
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Peers"))
 import rig as rigmodule  # noqa: E402
-from rig import DEMO_CARD, DEMO_PIN, ROOT, Missing, NotifySocket, Process, Rig, need  # noqa: E402
+from rig import DEMO_CARD, ROOT, Missing, NotifySocket, Process, Rig, need, session_script  # noqa: E402
 
 MS = 1e6
 
@@ -186,22 +186,6 @@ def card_tap(rig: Rig, taps: int) -> dict:
 
 
 # Confirm to printer.
-
-
-def session_script(sessions: int) -> str:
-    one = f"""await idle
-tap {DEMO_CARD}
-await pin
-{chr(10).join("key " + digit for digit in DEMO_PIN)}
-press Surat Keterangan Domisili
-press Melamar pekerjaan
-await confirm
-press Cetak
-await done
-remove
-await idle
-"""
-    return one * sessions
 
 
 def confirm_to_printer(rig: Rig, sessions: int, thermal: bool) -> dict:

@@ -173,17 +173,60 @@ class NotifySocket:
         self.socket.close()
 
 
+class PrivatePCSCD:
+    """A pcscd of its own with one vpcd reader, `name 00 00` (its card on `port`) and `name 00 01`, as the tests'
+    PrivatePCSCD: a long run then shares no reader with a demo, a bench or tests on the system's pcscd. pcscd
+    insists on /run/pcscd, so it runs in a mount namespace where that is a folder of its own."""
+
+    def __init__(self, folder: pathlib.Path, name: str, log):
+        need("pcscd", "apt-get install pcscd vsmartcard-vpcd")
+        need("unshare", "apt-get install util-linux")
+        self.port = free_port()
+        while not port_free(self.port + 1):
+            self.port = free_port()
+        (folder / "reader.conf.d").mkdir(parents=True)
+        (folder / "run").mkdir()
+        (folder / "reader.conf.d/vpcd").write_text(
+            f'FRIENDLYNAME "{name}"\nDEVICENAME   /dev/null:{self.port:#x}\n'
+            f"LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so\nCHANNELID    {self.port:#x}\n")
+        self.environment = dict(os.environ, PCSCLITE_CSOCK_NAME=str(folder / "run/pcscd.comm"))
+        self.daemon = Process(["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
+                               f"mount --bind {folder}/run /run/pcscd && exec pcscd --foreground --config "
+                               f"{folder}/reader.conf.d"], env=self.environment, log=log)
+        deadline = time.monotonic() + 10
+        while not (folder / "run/pcscd.comm").exists():
+            if time.monotonic() > deadline or self.daemon.popen.poll() is not None:
+                raise Missing(f"the private pcscd made no socket: {self.daemon.err.lines[-5:]}")
+            time.sleep(0.05)
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def pss_kb(pid: int) -> int:
+def smaps_rollup(pid: int) -> dict[str, int]:
+    """The process's memory in kB by kind (Rss, Pss, Anonymous, ...), summed over its mappings by the kernel."""
+    fields = {}
     for line in open(f"/proc/{pid}/smaps_rollup"):
-        if line.startswith("Pss:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no Pss in /proc/{pid}/smaps_rollup")
+        name, _, rest = line.partition(":")
+        if rest.strip().endswith("kB"):
+            fields[name] = int(rest.split()[0])
+    return fields
+
+
+def pss_kb(pid: int) -> int:
+    return smaps_rollup(pid)["Pss"]
 
 
 def threads(pid: int) -> int:
@@ -245,6 +288,18 @@ def smaps_by_mapping(pid: int) -> list[tuple[str, int]]:
         elif fields[0] == "Pss:":
             totals[name] = totals.get(name, 0) + int(fields[1])
     return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def session_script(sessions: int, card_steps: bool = True) -> str:
+    """`sessions` resident sessions for `kiosk run --script`: the demo's card and PIN, Surat Keterangan Domisili for
+    "Melamar pekerjaan" printed, the card taken, the survey answered (a survey left alone would hold the kiosk for its
+    20 s timeout), then the idle screen. Without `card_steps` the script only waits for the card: the caller taps it
+    on a reader itself."""
+    tap, remove = (f"tap {DEMO_CARD}\n", "remove\n") if card_steps else ("", "")
+    pin = "".join(f"key {digit}\n" for digit in DEMO_PIN)
+    one = (f"await idle\n{tap}await pin\n{pin}press Surat Keterangan Domisili\npress Melamar pekerjaan\n"
+           f"await confirm\npress Cetak\nawait done\n{remove}await survey\npress Sangat Puas\n")
+    return one * sessions + "await idle\n"
 
 
 class Rig:

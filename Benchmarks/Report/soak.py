@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""`make soak-memory`: resident sessions, 10,000 by default, through one `kiosk run` of the release binary on the
+demo's configuration and the rig of rig.py (pcscd with vpcd, a private cupsd with ippeveprinter, kiosk-sim printer,
+kiosk-sim api over TLS). At every checkpoint (every 1,000 sessions) the kiosk is idle and everything it started is
+finished; its PSS, anonymous memory, file descriptors and threads are read from /proc. The run fails when memory
+grows after the first checkpoint, when a descriptor or a thread is left over, or when a record or a print is missing.
+
+A session is a resident's: the card tapped on a vpcd reader of a pcscd of the soak's own (kiosk-sim card, from here:
+a run of hours then shares no reader with a demo or a bench on the system's pcscd), the PIN typed,
+Surat Keterangan Domisili for "Melamar pekerjaan" confirmed, the letter printed through cupsd to ippeveprinter and
+the receipt on kiosk-sim printer, the card taken, the survey answered; the record is captured, then uploaded over
+TLS. The touches come from `kiosk run --script` (a kiosk has no other way in from outside without a touch panel);
+the script holds every session's steps from the start, a constant share of the memory, never growth. No timer is
+waited on: the path has none (the done screen leaves as the card is taken, the survey as it is answered).
+
+The files the printers and the spoken prompts leave (a PDF, a slip picture, several WAVs a session) are counted and
+deleted at each checkpoint, so 10,000 sessions do not fill the disk.
+
+Usage: soak.py --bin BIN_DIR --out OUT_DIR [--sessions N] [--every K] [--sim KIOSK_SIM]
+(SOAK_SESSIONS and SOAK_EVERY in the environment set the defaults.)
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import platform
+import sqlite3
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import rig as rigmodule  # noqa: E402
+from rig import DEMO_CARD, PrivatePCSCD, Rig, session_script  # noqa: E402
+
+# What "grows" means. Checkpoint 1 (after the first `every` sessions) is the baseline: by then every cache the
+# kiosk has is warm and every lazily started thread runs.
+# - PSS may move by allocator noise: a freed block that leaves a page half used, a connection's buffers sized by
+#   the last reply, the pages of shared libraries whose PSS share changes as other processes on the machine map
+#   and unmap them. None of that exceeds a few hundred kB; 1 MB above checkpoint 1 is growth.
+PSS_ABOVE_FIRST_KB = 1024
+# - The trend must be flat: a least-squares slope over the checkpoints from the first on. 100 bytes a session is
+#   3.6 MB a year at 100 sessions a day, the most a kiosk that is restarted only by updates may gain; below that
+#   a slope is indistinguishable from the noise above over 10 checkpoints.
+SLOPE_BYTES_PER_SESSION = 100
+# - Descriptors and threads are counted, not estimated: the same number at every checkpoint from the first on.
+#   Some come and go by themselves on a quiet kiosk: a connection of a printer's status poll, a prompt's pipe, a
+#   dispatch worker; AsyncHTTPClient keeps a connection to the API for 60 s after its last request (a heartbeat,
+#   every 300 s, may open one at any time). A checkpoint therefore counts the fewest seen over SETTLE_SECONDS,
+#   sampled twice a second: twice the pool's 60 s and a margin, so that the upload's connection and a heartbeat's
+#   right after it have both closed within the window. A leaked descriptor or thread is there at every sample.
+SETTLE_SECONDS = 130
+
+
+class Tally:
+    """Files a printer or the speech leave in a folder: counted, then deleted (a job complete is never counted twice,
+    and the folder stays small)."""
+
+    def __init__(self, folder: pathlib.Path, suffix: str, also=()):
+        self.folder, self.suffix, self.also = folder, suffix, also
+        self.total = 0
+
+    def collect(self) -> int:
+        if self.folder.exists():
+            for path in self.folder.iterdir():
+                if path.name.endswith(self.suffix):
+                    self.total += 1
+                    for other in (path, *(path.with_suffix(s) for s in self.also)):
+                        other.unlink(missing_ok=True)
+        return self.total
+
+
+def api_records(rig: Rig) -> dict[str, int]:
+    """Records kiosk-sim api applied, by print outcome (its SQLite file, read only: the server keeps running)."""
+    database = rig.work / "api" / "api.sqlite"
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10) as db:
+        return dict(db.execute("SELECT print_outcome, count(*) FROM record GROUP BY print_outcome").fetchall())
+
+
+def until(what: str, check, timeout: float = 180):
+    """Polls `check` until it is true; fails with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"soak: {what} not within {timeout} s")
+        time.sleep(0.2)
+
+
+def children(pid: int) -> list[str]:
+    """The kiosk's child processes now (espeak-ng writing a prompt): while one runs, its pipe is a descriptor of the
+    kiosk's."""
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            found += open(f"/proc/{pid}/task/{task}/children").read().split()
+        except OSError:
+            pass
+    return found
+
+
+def sockets(pid: int) -> dict[str, str]:
+    """The process's TCP sockets by inode, as "tcp to PORT" (the rig's services are on loopback ports)."""
+    found = {}
+    for table in ("tcp", "tcp6"):
+        for line in open(f"/proc/{pid}/net/{table}").readlines()[1:]:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            found[inode] = f"tcp {int(local.rsplit(':', 1)[1], 16)} to {int(remote.rsplit(':', 1)[1], 16)}"
+    return found
+
+
+def fd_targets(pid: int) -> list[str]:
+    """Each descriptor and what it is: a file, a pipe, a TCP connection by its ports."""
+    targets, tcp = [], sockets(pid)
+    for fd in sorted(os.listdir(f"/proc/{pid}/fd"), key=int):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        inode = target[len("socket:["):-1] if target.startswith("socket:[") else None
+        targets.append(f"{fd} -> {target}" + (f" ({tcp[inode]})" if inode in tcp else ""))
+    return targets
+
+
+def slope(xs: list[float], ys: list[float]) -> float:
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / spread if spread else 0.0
+
+
+class Soak:
+    def __init__(self, rig: Rig, sessions: int, every: int, out: pathlib.Path, minutes: float | None):
+        self.rig, self.sessions, self.every, self.out, self.minutes = rig, sessions, every, out, minutes
+        self.config = rig.config("soak")
+        self.pcscd = PrivatePCSCD(rig.work / "pcscd", "Soak PCD", rig.log)
+        rig.children.append(self.pcscd.daemon)
+        folder = self.config.parent
+        self.letters = Tally(rig.printers / "printer", ".pdf")
+        self.slips = Tally(rig.work / "thermal", ".txt", also=(".png",))
+        self.prompts = Tally(folder / "speech", ".wav")
+        self.checkpoints: list[dict] = []
+        self.done, self.elapsed, self.measuring, self.slope = 0, 0.0, 0.0, 0.0
+        self.load_before = os.getloadavg()[0]
+        self.exit = None
+
+    def run(self):
+        rig = self.rig
+        script = self.config.parent / "sessions.txt"
+        # The card comes from here; after the last session one more tap ends the script (at the PIN screen), so the
+        # last checkpoint is read from a kiosk still running.
+        script.write_text(session_script(self.sessions, card_steps=False) + "await pin\n")
+        card = rig.spawn([rig.sim, "card", "--uid", DEMO_CARD, "--steps-from-stdin", "--port", str(self.pcscd.port)],
+                         stdin=subprocess.PIPE)
+        card.out.wait(r"reader ready", what="kiosk-sim card on the private pcscd's vpcd reader")
+        kiosk = rig.kiosk_run(self.config, "--script", script, "--await-seconds", "600", env=self.pcscd.environment)
+        kiosk.err.wait(r"kiosk ready", timeout=60, what="kiosk run starting")
+        self.pid = kiosk.popen.pid
+        kiosk.err.wait(r"screen screen=idle\b", what="the first idle screen")
+        self.checkpoint(0, kiosk)
+        started = time.monotonic()
+        for session in range(1, self.sessions + 1):
+            (k, c) = (kiosk.err.mark(), card.out.mark())
+            card.send("tap\n")
+            card.out.wait(r"^inserted", after=c, what=f"session {session}: the tap")
+            _, _, _ = kiosk.err.wait(r"screen screen=done\b", after=k, timeout=120, what=f"session {session}: done")
+            (k, c) = (kiosk.err.mark(), card.out.mark())
+            card.send("remove\n")
+            card.out.wait(r"^removed", after=c, what=f"session {session}: the card taken")
+            kiosk.err.wait(r"screen screen=idle\b", after=k, timeout=120, what=f"session {session}: back to idle")
+            if session % self.every == 0 or session == self.sessions:
+                began = time.monotonic()
+                self.checkpoint(session, kiosk)
+                self.measuring += time.monotonic() - began
+                self.done, self.elapsed = session, time.monotonic() - started
+                self.report(self.verdict(), partial=True)
+                if self.minutes and self.elapsed > self.minutes * 60 and session < self.sessions:
+                    # Out of time: SIGTERM, as systemd stops a kiosk. Its script's step waiting for the next card
+                    # does not end on SIGTERM (ScriptPlayer waits out --await-seconds), so after 15 s the kiosk is
+                    # killed: its exit is reported, not judged (a kiosk without --script has no such step).
+                    self.exit = kiosk.stop()
+                    card.stop()
+                    return
+        # The last tap: the script's last step sees the PIN screen and the kiosk stops, as a scripted kiosk does.
+        card.send("tap\n")
+        if kiosk.popen.wait(120) != 0:
+            raise RuntimeError(f"soak: kiosk run exited {kiosk.popen.returncode}")
+        card.stop()
+
+    def checkpoint(self, sessions: int, kiosk):
+        """Waits until every session so far is printed on both printers and applied by the API and the kiosk has no
+        child running, then reads its memory, descriptors and threads."""
+        until(f"{sessions} letters at ippeveprinter", lambda: self.letters.collect() >= sessions)
+        until(f"{sessions} slips at kiosk-sim printer", lambda: self.slips.collect() >= sessions)
+        until(f"{sessions} records applied by kiosk-sim api", lambda: sum(api_records(self.rig).values()) >= sessions)
+        until("the spoken prompts written (no espeak-ng running)", lambda: not children(self.pid), timeout=60)
+        self.prompts.collect()
+        fds, threads = self.settle()
+        rollup = rigmodule.smaps_rollup(self.pid)
+        point = {
+            "sessions": sessions, "pss_kb": rollup["Pss"], "anonymous_kb": rollup["Anonymous"],
+            "rss_kb": rollup["Rss"], "fds": fds, "threads": threads,
+            "thread_names": rigmodule.thread_names(self.pid), "fd_targets": fd_targets(self.pid),
+            "letters": self.letters.total, "slips": self.slips.total, "prompts": self.prompts.total,
+            "records": api_records(self.rig), "at": time.monotonic(), "load": os.getloadavg()[0],
+        }
+        self.checkpoints.append(point)
+        print(f"soak: {sessions:6d} sessions  PSS {point['pss_kb']:7d} kB  anonymous {point['anonymous_kb']:7d} kB  "
+              f"fds {point['fds']:3d}  threads {point['threads']:2d}  load {point['load']:.1f}", flush=True)
+
+    def settle(self) -> tuple[int, int]:
+        """The fewest descriptors and threads seen over SETTLE_SECONDS."""
+        fewest = (rigmodule.fds(self.pid), rigmodule.threads(self.pid))
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            fewest = (min(fewest[0], rigmodule.fds(self.pid)), min(fewest[1], rigmodule.threads(self.pid)))
+        return fewest
+
+    def verdict(self) -> list[str]:
+        """What failed, in words; empty when the soak passed."""
+        problems = []
+        points = [p for p in self.checkpoints if p["sessions"] > 0]
+        if not points:
+            return ["no checkpoint after a session was reached"]
+        first = points[0]
+        for point in points[1:]:
+            above = point["pss_kb"] - first["pss_kb"]
+            if above > PSS_ABOVE_FIRST_KB:
+                problems.append(f"PSS at {point['sessions']} sessions is {above} kB above checkpoint 1 "
+                                f"(at most {PSS_ABOVE_FIRST_KB} kB)")
+            for key in ("fds", "threads"):
+                if point[key] != first[key]:
+                    problems.append(f"{key} at {point['sessions']} sessions: {point[key]}, at checkpoint 1: "
+                                    f"{first[key]}")
+            if point["fds"] != first["fds"]:
+                gone = sorted(set(first["fd_targets"]) - set(point["fd_targets"]))
+                new = sorted(set(point["fd_targets"]) - set(first["fd_targets"]))
+                problems.append(f"  descriptors gone: {gone}; new: {new}")
+            if point["threads"] != first["threads"]:
+                problems.append(f"  threads then: {first['thread_names']}; now: {point['thread_names']}")
+        if len(points) >= 3:
+            self.slope = 1024 * slope([p["sessions"] for p in points], [p["pss_kb"] for p in points])
+            if self.slope > SLOPE_BYTES_PER_SESSION:
+                problems.append(f"PSS rises {self.slope:.0f} bytes a session over the checkpoints "
+                                f"(at most {SLOPE_BYTES_PER_SESSION})")
+        last = self.checkpoints[-1]
+        records = last["records"]
+        if sum(records.values()) != last["sessions"] or records.get("printed") != last["sessions"]:
+            problems.append(f"kiosk-sim api applied {records} for {last['sessions']} sessions")
+        for key, name in (("letters", "letters at ippeveprinter"), ("slips", "slips at kiosk-sim printer")):
+            if last[key] != last["sessions"]:
+                problems.append(f"{last[key]} {name} for {last['sessions']} sessions")
+        return problems
+
+    def report(self, problems: list[str], partial: bool = False):
+        lines = [f"make soak-memory, {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()}, {os.cpu_count()} "
+                 f"cores: {self.done} of {self.sessions} sessions through `kiosk run` (release binary, demo "
+                 f"configuration) in {self.elapsed:.0f} s, {self.done / max(self.elapsed, 1e-9):.2f} sessions/s "
+                 f"({self.done / max(self.elapsed - self.measuring, 1e-9):.2f} without the checkpoints' waits); "
+                 f"load average {self.load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
+                 "",
+                 "| sessions | PSS kB | anonymous kB | RSS kB | fds | threads | letters | slips | records | prompts | "
+                 "load |",
+                 "|---|---|---|---|---|---|---|---|---|---|---|"]
+        for p in self.checkpoints:
+            lines.append(f"| {p['sessions']} | {p['pss_kb']} | {p['anonymous_kb']} | {p['rss_kb']} | {p['fds']} | "
+                         f"{p['threads']} | {p['letters']} | {p['slips']} | {sum(p['records'].values())} | "
+                         f"{p['prompts']} | {p['load']:.1f} |")
+        lines += ["", f"Checkpoint 0 is the idle kiosk before the first session (not judged). From the first "
+                      f"checkpoint on: PSS at most {PSS_ABOVE_FIRST_KB} kB above it, a slope of at most "
+                      f"{SLOPE_BYTES_PER_SESSION} bytes a session (measured: {self.slope:.1f}), "
+                      f"the same fds and threads."]
+        if self.exit is not None:
+            lines.append(f"Stopped after {self.minutes} minutes (SOAK_MINUTES): kiosk run exited {self.exit} "
+                         "on SIGTERM.")
+        if self.checkpoints:
+            lines.append(f"Threads at the last checkpoint: {', '.join(self.checkpoints[-1]['thread_names'])}")
+        verdict = "PASSED" if not problems else "FAILED:\n" + "\n".join(problems)
+        lines.append(("(running) so far: " if partial else "") + verdict)
+        table = "\n".join(lines)
+        (self.out / "soak-memory.md").write_text(table + "\n")
+        (self.out / "soak-memory.json").write_text(json.dumps(self.checkpoints, indent=1) + "\n")
+        if not partial:
+            print(table)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", required=True, type=pathlib.Path)
+    parser.add_argument("--sim", type=pathlib.Path, help="kiosk-sim, if not the one in --bin")
+    parser.add_argument("--out", required=True, type=pathlib.Path)
+    parser.add_argument("--sessions", type=int, default=int(os.environ.get("SOAK_SESSIONS", 10000)))
+    parser.add_argument("--every", type=int, default=int(os.environ.get("SOAK_EVERY", 0)),
+                        help="sessions between checkpoints (default: 1,000, or a tenth of a shorter run)")
+    parser.add_argument("--minutes", type=float, default=float(os.environ.get("SOAK_MINUTES", 0)) or None,
+                        help="stop at the first checkpoint after this long (a shorter run, reported as such)")
+    args = parser.parse_args()
+    every = args.every or min(1000, max(1, args.sessions // 10))
+    args.out.mkdir(parents=True, exist_ok=True)
+    stopped = []
+    with open(args.out / "rig.log", "w") as log:
+        rig = Rig(args.bin, args.out, log, sim=args.sim).start()
+        try:
+            soak = Soak(rig, args.sessions, every, args.out, args.minutes)
+            try:
+                soak.run()
+            except RuntimeError as error:  # a session or a checkpoint failed: the checkpoints so far are reported
+                stopped = [f"the run stopped after {soak.done} sessions: {error}"]
+        finally:
+            rig.stop()
+    problems = stopped + soak.verdict()
+    soak.report(problems)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
