@@ -27,7 +27,7 @@ public final class Renderer: TextMeasurer {
     /// The side of `payload`'s QR in modules, as `draw` will encode it (libqrencode, level M); `nil` when it does
     /// not fit a QR at all.
     public func qrModules(for payload: String) -> Int? {
-        try? QRCode(payload).side
+        try? QRCode.encoded(payload).side
     }
 
     /// Every page into one PDF document (`cairo_pdf_surface_create_for_stream`); sizes are in points.
