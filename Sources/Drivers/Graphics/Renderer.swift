@@ -16,6 +16,12 @@ public final class Renderer: TextMeasurer {
         scratch = Mutex(try CairoCanvas(surface: CairoCanvas.imageSurface(width: 1, height: 1), scale: 1, fonts: fonts))
     }
 
+    /// Starts reading fontconfig's configuration and caches on a thread of their own, for a process that makes a
+    /// renderer soon (`kiosk run`): the first font match, on the path to the first screen, then finds them read.
+    public static func loadFontsInBackground() {
+        Fontconfig.loadInBackground()
+    }
+
     public func width(of text: String, in font: Font) -> Double {
         scratch.withLock { $0.width(of: text, in: font) }
     }
