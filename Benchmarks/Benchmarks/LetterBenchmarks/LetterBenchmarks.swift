@@ -22,14 +22,22 @@ let head = Letterhead(
     address: "Jl. Raya Hanura No. 1, Kec. Teluk Pandan, Kab. Pesawaran, Lampung 35450")
 let number = LetterNumber(kindCode: "S-41", serial: 7, village: try! VillageCode("1809072001"), month: 11, year: 2026)
 let date = CalendarDate(year: 2026, month: 11, day: 24)!
-/// A seal of the real length (the signature itself, ~50 us of Ed25519, is the Kiosk's and not in this package).
-let seal = "VK1:S-41/007/1809072001/XI/2026:20261124:LPG-PSW-HANURA-01:0102030405060708:"
-    + String(repeating: "AB", count: 16) + ":" + String(repeating: "5C", count: 64)
+/// A seal of the real length (the signature itself, ~50 us of Ed25519, is the Kiosk's and not in this package), a
+/// different one for each letter as in service: its QR is encoded anew for every letter, as ReportLab's is.
+func seal(_ serial: Int) -> String {
+    let signature = String(repeating: "5C", count: 60) + String(String(serial % 65536 + 65536, radix: 16).suffix(4))
+        + "5C5C"
+    return "VK1:S-41/007/1809072001/XI/2026:20261124:LPG-PSW-HANURA-01:0102030405060708:"
+        + String(repeating: "AB", count: 16) + ":" + signature.uppercased()
+}
+
+nonisolated(unsafe) var serial = 0
 
 func letter() -> Letter {
-    Letter(
+    serial += 1
+    return Letter(
         request: LetterRequest(kind: kind, purpose: "Melamar pekerjaan", resident: resident, card: nil),
-        number: number, issuedOn: date, letterhead: head, template: template, nikStyle: .full, seal: seal)
+        number: number, issuedOn: date, letterhead: head, template: template, nikStyle: .full, seal: seal(serial))
 }
 
 let benchmarks: @Sendable () -> Void = {

@@ -18,6 +18,12 @@ public final class Renderer: TextMeasurer, @unchecked Sendable {
         scratch = NIOLockedValueBox(try CairoCanvas(surface: CairoCanvas.imageSurface(width: 1, height: 1), scale: 1, fonts: fonts))
     }
 
+    /// Starts reading fontconfig's configuration and caches on a thread of their own, for a process that makes a
+    /// renderer soon (`kiosk run`): the first font match, on the path to the first screen, then finds them read.
+    public static func loadFontsInBackground() {
+        Fontconfig.loadInBackground()
+    }
+
     public func width(of text: String, in font: Font) -> Double {
         scratch.withLockedValue { $0.width(of: text, in: font) }
     }
@@ -29,7 +35,7 @@ public final class Renderer: TextMeasurer, @unchecked Sendable {
     /// The side of `payload`'s QR in modules, as `draw` will encode it (libqrencode, level M); `nil` when it does
     /// not fit a QR at all.
     public func qrModules(for payload: String) -> Int? {
-        try? QRCode(payload).side
+        try? QRCode.encoded(payload).side
     }
 
     /// Every page into one PDF document (`cairo_pdf_surface_create_for_stream`); sizes are in points.

@@ -23,6 +23,8 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
+        // Overlaps the configuration, the database and the registry, which need no font.
+        Renderer.loadFontsInBackground()
         NetworkThreads.useOneEventLoop()
         let settings = try options.loadSettings(withCredentials: false)
         KioskLogging.bootstrap(level: logLevel)

@@ -43,6 +43,8 @@ package enum KioskApp {
         let sync = try SyncSetup(settings: settings, database: database)
         let store = try sync.recordStore()
         let events = KioskEvents()
+        // Opened by the runtime with READY=1; what waits for it is named where it is added.
+        let ready = ReadyGate()
         // Every service is named: ServiceLifecycle names an unnamed one "\(service)", a reflection walk through all it
         // holds, recursively, that took a sixth of the kiosk's start-up CPU (perf of the release binary) and would put
         // what a service holds into the group's log metadata.
@@ -96,9 +98,8 @@ package enum KioskApp {
                 (try? boards.load()).flatMap { $0 }.map { BoardPanel(stored: $0, today: Timestamp.now().date()) }
             }
         }
-        let speaker: Speaker? =
-            options.speaker == nil
-            ? try await SpeechSetup.speaker(settings.speech, logger: Logger(label: "kiosk.speech")) : nil
+        let speechLogger = Logger(label: "kiosk.speech")
+        let speaker = options.speaker == nil ? try SpeechSetup.speaker(settings.speech, logger: speechLogger) : nil
         let letterSetup = LetterSetup(settings: settings, sync: sync, logger: logger)
         // Letters prepared elsewhere print on the letter printer, their bytes unchanged.
         let pickups = PickupStore(
@@ -121,7 +122,17 @@ package enum KioskApp {
             events: events, logger: logger)
         runtime.systemd = systemd
         runtime.busy = options.busy ?? BusyMarker.underSystemd(options.environment)
+        runtime.ready = ready
         services.append(.init(service: runtime, serviceName: "runtime"))
+        if let speaker {
+            // After READY=1: a missing espeak-ng or voice refuses nothing, it is only logged (SpeechSetup.Check).
+            services.append(
+                .init(
+                    service: AfterReady(
+                        gate: ready,
+                        service: SpeechSetup.Check(speaker: speaker, settings: settings.speech, logger: speechLogger)),
+                    successTerminationBehavior: .ignore, serviceName: "speech check"))
+        }
 
         if notifier.isEnabled, let interval = notifier.watchdogInterval {
             // Only under WatchdogSec=: without it the kiosk has no periodic wake-up at all.
@@ -138,40 +149,48 @@ package enum KioskApp {
         }
         services.append(
             .init(service: DiskWatch(diskGuard: store.diskGuard, events: events), serviceName: "disk watch"))
+        // The client is made here, so a trust anchor that cannot be read stops the kiosk before READY=1; its
+        // services wait for READY=1 (their first requests are TLS handshakes: CPU the first screen would share).
         let client = try sync.client()
+        func afterReady(_ service: some Service) -> some Service { AfterReady(gate: ready, service: service) }
         if let client {
             services.append(
                 .init(
-                    service: Uploader(
-                        store: store, client: client, logger: Logger(label: "kiosk.upload"),
-                        batchSize: settings.api.batchSize, backoff: Backoff(cap: settings.api.retryCap),
-                        retentionDays: settings.records.retentionDays,
-                        outboxChanged: { await systemd?.outboxChanged() }),
+                    service: afterReady(
+                        Uploader(
+                            store: store, client: client, logger: Logger(label: "kiosk.upload"),
+                            batchSize: settings.api.batchSize, backoff: Backoff(cap: settings.api.retryCap),
+                            retentionDays: settings.records.retentionDays,
+                            outboxChanged: { await systemd?.outboxChanged() })),
                     serviceName: "upload"))
             services.append(
                 .init(
-                    service: HeartbeatService(
-                        store: store, client: client, logger: Logger(label: "kiosk.heartbeat"),
-                        interval: settings.api.heartbeatInterval, retentionDays: settings.records.retentionDays),
+                    service: afterReady(
+                        HeartbeatService(
+                            store: store, client: client, logger: Logger(label: "kiosk.heartbeat"),
+                            interval: settings.api.heartbeatInterval, retentionDays: settings.records.retentionDays)),
                     serviceName: "heartbeat"))
             services.append(
                 .init(
-                    service: RegistrySync(
-                        client: client, database: database, pepper: registry.pepper,
-                        logger: Logger(label: "kiosk.registry"), interval: settings.api.registryInterval),
+                    service: afterReady(
+                        RegistrySync(
+                            client: client, database: database, pepper: registry.pepper,
+                            logger: Logger(label: "kiosk.registry"), interval: settings.api.registryInterval)),
                     serviceName: "registry sync"))
             services.append(
                 .init(
-                    service: PickupSync(
-                        client: client, store: pickups, logger: Logger(label: "kiosk.pickups"),
-                        interval: settings.api.pickupInterval),
+                    service: afterReady(
+                        PickupSync(
+                            client: client, store: pickups, logger: Logger(label: "kiosk.pickups"),
+                            interval: settings.api.pickupInterval)),
                     serviceName: "pickup sync"))
             // The board changes rarely: the registry's interval suits it, and a 304 costs one small request.
             services.append(
                 .init(
-                    service: BoardSync(
-                        client: client, store: BoardStore(database: database), logger: Logger(label: "kiosk.board"),
-                        interval: settings.api.registryInterval),
+                    service: afterReady(
+                        BoardSync(
+                            client: client, store: BoardStore(database: database), logger: Logger(label: "kiosk.board"),
+                            interval: settings.api.registryInterval)),
                     serviceName: "board sync"))
         } else {
             logger.warning("not enrolled with the provincial API: records are kept until kiosk enroll is run")

@@ -38,6 +38,8 @@ package struct KioskRuntime: Service {
     var systemd: SystemdReporter? = nil
     /// Present while a resident is served, for updaters (`/run/kiosk/busy`); `nil` outside systemd.
     var busy: BusyMarker? = nil
+    /// Opened with READY=1: the services that wait for it (the API's, the speech check) start then.
+    var ready: ReadyGate? = nil
 
     package func run() async throws {
         var machine = KioskStateMachine(
@@ -62,6 +64,7 @@ package struct KioskRuntime: Service {
             // The configuration, the database, the registry and the printer were set up before this runtime was made,
             // and the first screen is up: from here the kiosk serves, so this is where systemd hears READY=1.
             await systemd?.ready(health: machine.health)
+            ready?.open()
             if systemd != nil { children.addTask { await releaseUnusedPages() } }
             for await input in events.stream.cancelOnGracefulShutdown() {
                 let event: KioskEvent
