@@ -3,7 +3,6 @@ import Crypto
 import Drivers
 import Foundation
 import Logging
-import Synchronization
 import TestSupport
 import Testing
 

@@ -1,5 +1,5 @@
 import Core
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// The font families a display list's `Font.Family` stands for, checked to be installed.
 ///
@@ -23,7 +23,7 @@ public struct Fonts: Hashable, Sendable {
 
     /// Throws `fontMissing` for the first family (regular or bold) fontconfig would substitute.
     public func verify() throws(GraphicsError) {
-        if Self.verified.withLock({ $0.contains(self) }) { return }
+        if Self.verified.withLockedValue({ $0.contains(self) }) { return }
         for family in [serif, sans] {
             for style in ["", ":bold"] {
                 guard Fontconfig.matchedFamily(family + style) == family else {
@@ -33,10 +33,10 @@ public struct Fonts: Hashable, Sendable {
                 }
             }
         }
-        Self.verified.withLock { _ = $0.insert(self) }
+        Self.verified.withLockedValue { _ = $0.insert(self) }
     }
 
     /// Families found installed, asked once per process: `kiosk run` makes a renderer for the display and others for
     /// the letter printer, the test page and the queue's slips, and each asked fontconfig four times.
-    private static let verified = Mutex<Set<Fonts>>([])
+    private static let verified = NIOLockedValueBox<Set<Fonts>>([])
 }

@@ -1,6 +1,6 @@
 import CQREncode
 import Glibc
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// A QR code's modules, from libqrencode.
 struct QRCode: Sendable {
@@ -29,11 +29,11 @@ struct QRCode: Sendable {
     /// drawing encodes next, and libqrencode's choice of mask (eight tried, each scored) was a tenth of a letter's
     /// time (perf of LetterBenchmarks).
     static func encoded(_ payload: String) throws(GraphicsError) -> QRCode {
-        if let last = last.withLock({ $0 }), last.payload == payload { return last }
+        if let last = last.withLockedValue({ $0 }), last.payload == payload { return last }
         let code = try QRCode(payload)
-        last.withLock { $0 = code }
+        last.withLockedValue { $0 = code }
         return code
     }
 
-    private static let last = Mutex<QRCode?>(nil)
+    private static let last = NIOLockedValueBox<QRCode?>(nil)
 }

@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import ServiceLifecycle
-import Synchronization
 
 /// Opened once, when the kiosk serves: its first screen is up and systemd has heard READY=1.
 ///
@@ -13,13 +13,13 @@ package final class ReadyGate: Sendable {
         var waiting: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state = Mutex(Waiters())
+    private let state = NIOLockedValueBox(Waiters())
 
     package init() {}
 
     /// Lets every waiter through, now and later.
     package func open() {
-        let waiting = state.withLock { state in
+        let waiting = state.withLockedValue { state in
             state.isOpen = true
             defer { state.waiting = [:] }
             return Array(state.waiting.values)
@@ -29,13 +29,13 @@ package final class ReadyGate: Sendable {
 
     /// Returns when the gate opens, or at once if the waiting task is cancelled.
     package func wait() async {
-        let id = state.withLock { state in
+        let id = state.withLockedValue { state in
             state.next += 1
             return state.next
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let passes = state.withLock { state in
+                let passes = state.withLockedValue { state in
                     guard !state.isOpen, !Task.isCancelled else { return true }
                     state.waiting[id] = continuation
                     return false
@@ -43,7 +43,7 @@ package final class ReadyGate: Sendable {
                 if passes { continuation.resume() }
             }
         } onCancel: {
-            state.withLock { $0.waiting.removeValue(forKey: id) }?.resume()
+            state.withLockedValue { $0.waiting.removeValue(forKey: id) }?.resume()
         }
     }
 }
