@@ -80,17 +80,18 @@ fuzz-smoke: deps
 # every kiosk process a test starts exits non-zero on one, and so does the test runner.
 # LeakSanitizer leaves out what Fuzz/lsan.supp lists, each with its evidence: leaks of TOMLKit and fontconfig, and
 # memory Swift holds through tagged pointers, which LSan cannot follow.
-# Under ThreadSanitizer everything runs 5 to 15 times slower; the suites that wait on devices' threads with a time
-# limit starve among 800 other tests on two cores, so they run after the others, on their own.
-TSAN_ALONE := InputDevicesTests|EvdevDeviceTests|WedgeReader
+# Under a sanitizer everything runs several times slower (ThreadSanitizer 5 to 15 times); the suites that wait on
+# devices' threads with a time limit starve among 800 other tests on two cores, so they run after the others, alone.
+SANITIZE_ALONE := InputDevicesTests|EvdevDeviceTests|WedgeReader
 sanitize: export LSAN_OPTIONS = suppressions=$(CURDIR)/Fuzz/lsan.supp:print_suppressions=0
 sanitize: deps
 	scripts/services start
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build/asan
-	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build/asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build/asan --skip '$(SANITIZE_ALONE)'
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build/asan --filter '$(SANITIZE_ALONE)'
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build/tsan
-	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build/tsan --skip '$(TSAN_ALONE)'
-	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build/tsan --filter '$(TSAN_ALONE)'
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build/tsan --skip '$(SANITIZE_ALONE)'
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build/tsan --filter '$(SANITIZE_ALONE)'
 
 # The kiosk as a technician installs it: the package on a Debian 12 guest under QEMU, whole resident sessions on its
 # real framebuffer, VT, USB card reader and touch panels, faults and power cuts (system-test/README.md). The guest
