@@ -247,7 +247,10 @@ install:
 	install -m644 udev/70-kiosk-touchscreen.rules api/provincial-api.yaml $(DESTDIR)$(DOCDIR)/examples/
 
 # The Debian package, with dpkg-deb alone (no debhelper): `make install` into a staging root, DEBIAN/ from
-# packaging/debian, Depends from dpkg-shlibdeps on the binary plus what the kiosk runs beside it (pcscd, fonts).
+# packaging/debian, Depends from dpkg-shlibdeps on the binary plus what the kiosk runs beside it (pcscd, fonts) and
+# libcups2, which the kiosk opens with dlopen at its first letter (Sources/CCups), so dpkg-shlibdeps cannot see it.
+# It stays a Depends, not a Recommends: letters through CUPS are the kiosk's usual printer, and the package installs
+# offline from its Depends alone (make system-test); a kiosk without it would learn so only at its first letter.
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 DEB := $(OUT)/kiosk_$(VERSION)_$(DEB_ARCH).deb
 DEB_ROOT := .build/deb/root

@@ -51,8 +51,9 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         // libqrencode, for the signed QR on every letter.
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        // libcups, for A4 letters through cupsd. Debian 12 ships no cups.pc: the modulemap links "cups" itself.
-        .systemLibrary(name: "CCups", providers: [.apt(["libcups2-dev"])]),
+        // libcups (libcups2-dev's headers), for A4 letters through cupsd: opened with dlopen at the first letter, not
+        // linked, since its 26 dependencies cost every start about 6 ms (Sources/CCups/include/CCups.h says more).
+        .target(name: "CCups"),
         // libusb-1.0, for USB thermal printers the kernel's usblp does not serve.
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         // Linux ioctls whose numbers are C macros (evdev, framebuffer, VT).

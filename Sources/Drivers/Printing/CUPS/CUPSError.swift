@@ -2,6 +2,8 @@ public import Core
 
 /// A failure talking to cupsd or printing through it, with a message a technician can act on.
 public enum CUPSError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// libcups could not be opened (dlopen) or lacks a function the kiosk calls (dlsym); `detail` is dlerror's text.
+    case libraryUnavailable(library: String, detail: String)
     /// No connection to cupsd (`httpConnect2` failed, or IPP `server-error-service-unavailable`).
     case serverUnreachable(server: String, detail: String)
     /// cupsd answered but has no such queue (IPP `client-error-not-found`).
@@ -27,7 +29,7 @@ public enum CUPSError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What the kiosk shows and records for this failure.
     public var problem: PrinterProblem {
         switch self {
-        case .serverUnreachable, .queueNotFound, .queueNotAccepting: .offline
+        case .libraryUnavailable, .serverUnreachable, .queueNotFound, .queueNotAccepting: .offline
         case .queueStopped(_, _, _, let reasons): reasons.problem(includingReports: true) ?? .offline
         case .printerProblem(_, let problem, _): problem
         case .jobEnded(_, _, let reasons, _): reasons.problem(includingReports: true) ?? .unknown
@@ -38,6 +40,9 @@ public enum CUPSError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .libraryUnavailable(let library, let detail):
+            "\(library) cannot be loaded (\(detail)), so no letter can print through CUPS: install Debian's libcups2 "
+                + "(`apt-get install libcups2`), or set [printing] letters to \"file\" or \"thermal\""
         case .serverUnreachable(let server, let detail):
             "cupsd is not running or not reachable at \(server) (\(detail)): start it (`systemctl start cups`, "
                 + "`lpstat -h \(server) -r` says whether it runs)"
