@@ -17,6 +17,12 @@ extension ConfigOption {
     /// dumps core, and run as root it runs again with kiosk.service's credentials (`CredentialRelaunch`) unless it
     /// must stay root (`withCredentials: false`: `kiosk run` and `kiosk allow-network`).
     func loadSettings(withCredentials: Bool = true) throws -> KioskSettings {
+        try Self.loadSettings(path: config, withCredentials: withCredentials)
+    }
+
+    /// `loadSettings(withCredentials:)` of the file at `config`, for the one command line read without
+    /// ArgumentParser (`KioskCommand.main`).
+    static func loadSettings(path config: String, withCredentials: Bool) throws -> KioskSettings {
         if withCredentials { CredentialRelaunch.ifNeeded() }
         do throws(SystemCallError) {
             try CoreDumps.forbid()

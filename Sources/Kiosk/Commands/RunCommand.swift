@@ -17,16 +17,28 @@ struct RunCommand: AsyncParsableCommand {
     var script: String?
 
     @Option(name: .long, help: "With --script: seconds an 'await' step waits for its screen before the script fails.")
-    var awaitSeconds: Int = 15
+    var awaitSeconds: Int = Self.defaultAwaitSeconds
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    var logLevel: Logger.Level = Self.defaultLogLevel
+
+    static let defaultAwaitSeconds = 15
+    static let defaultLogLevel = Logger.Level.info
 
     func run() async throws {
+        try await Self.serve(config: options.config, script: script, awaitSeconds: awaitSeconds, logLevel: logLevel)
+    }
+
+    /// `kiosk run` with these options: what `run()` does once ArgumentParser has read them, and what
+    /// `KioskCommand.main` calls for kiosk.service's own command line, read without it.
+    static func serve(
+        config: String, script: String? = nil, awaitSeconds: Int = defaultAwaitSeconds,
+        logLevel: Logger.Level = defaultLogLevel
+    ) async throws {
         // Overlaps the configuration, the database and the registry, which need no font.
         Renderer.loadFontsInBackground()
         NetworkThreads.useOneEventLoop()
-        let settings = try options.loadSettings(withCredentials: false)
+        let settings = try ConfigOption.loadSettings(path: config, withCredentials: false)
         KioskLogging.bootstrap(level: logLevel)
         if settings.display.backend == .terminal, KioskLogging.underJournald {
             printError(
@@ -35,11 +47,11 @@ struct RunCommand: AsyncParsableCommand {
                     + "run the terminal backend from a shell")
             throw ExitCode(ExitStatus.configuration)
         }
-        let kiosk = try await Self.services(settings, try appOptions())
+        let kiosk = try await Self.services(settings, try appOptions(script: script, awaitSeconds: awaitSeconds))
         try await kiosk.run()
     }
 
-    private func appOptions() throws -> KioskApp.Options {
+    private static func appOptions(script: String?, awaitSeconds: Int) throws -> KioskApp.Options {
         var app = KioskApp.Options()
         app.awaitLimit = .seconds(awaitSeconds)
         if let script {
