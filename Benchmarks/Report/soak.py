@@ -205,8 +205,22 @@ class Soak:
             "records": api_records(self.rig), "at": time.monotonic(), "load": os.getloadavg()[0],
         }
         self.checkpoints.append(point)
+        self.stacks(sessions)
         print(f"soak: {sessions:6d} sessions  PSS {point['pss_kb']:7d} kB  anonymous {point['anonymous_kb']:7d} kB  "
               f"fds {point['fds']:3d}  threads {point['threads']:2d}  load {point['load']:.1f}", flush=True)
+
+    def stacks(self, sessions: int):
+        """Every thread's stack, read by gdb after the counts were taken, into threads-SESSIONS.txt beside the table:
+        a thread more than at checkpoint 1 is found by comparing two of these files, and the names /proc gives
+        (libdispatch's workers are all "com.apple.root...") do not tell one worker's job from another's. Skipped,
+        and said so in the file, where gdb is missing."""
+        target = self.out / f"threads-{sessions}.txt"
+        try:
+            result = subprocess.run(["gdb", "-p", str(self.pid), "-batch", "-nx", "-ex", "thread apply all bt 30"],
+                                    capture_output=True, text=True, timeout=120)
+            target.write_text(result.stdout + result.stderr)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            target.write_text(f"no stacks: {error}\n")
 
     def settle(self) -> tuple[int, int]:
         """The fewest descriptors and threads seen over SETTLE_SECONDS."""
