@@ -46,11 +46,48 @@ PSS_ABOVE_FIRST_KB = 1024
 SLOPE_BYTES_PER_SESSION = 100
 # - Descriptors and threads are counted, not estimated: the same number at every checkpoint from the first on.
 #   Some come and go by themselves on a quiet kiosk: a connection of a printer's status poll, a prompt's pipe, a
-#   dispatch worker; AsyncHTTPClient keeps a connection to the API for 60 s after its last request (a heartbeat,
+#   dispatch worker (libdispatch's idle workers are not counted at all: PoolWorkers); AsyncHTTPClient keeps a connection to the API for 60 s after its last request (a heartbeat,
 #   every 300 s, may open one at any time). A checkpoint therefore counts the fewest seen over SETTLE_SECONDS,
 #   sampled twice a second: twice the pool's 60 s and a margin, so that the upload's connection and a heartbeat's
 #   right after it have both closed within the window. A leaked descriptor or thread is there at every sample.
 SETTLE_SECONDS = 130
+
+
+class PoolWorkers:
+    """libdispatch's idle pool workers in a process: threads in futex(2) on the semaphore of one of its root queues
+    (`_dispatch_pthread_root_queue_contexts`, found by the binary's symbol table and its load address). libdispatch
+    starts a worker when work arrives and none is free, and a worker ends after 5 s without work; a kiosk that draws
+    an animation and keeps timers has work every few milliseconds, so how many idle workers are alive at a moment
+    follows how many jobs last ran at once, not what leaked. The stacks at the checkpoints of a 400-session soak
+    (threads-N.txt) showed every thread beyond the kiosk's own (main, dispatch's manager, NIO's loop, the card
+    monitor, the speaker) to be such a worker, and the earlier soak's one thread more at 400 sessions bore a worker's
+    name. A leaked thread is busy or blocked elsewhere and is counted. With a stripped binary (no symbol) nothing is told apart and every thread counts."""
+
+    FUTEX = 202  # x86_64
+
+    def __init__(self, pid: int, binary: pathlib.Path):
+        self.pid, self.range = pid, None
+        symbols = subprocess.run(["nm", "-S", "--defined-only", str(binary)], capture_output=True, text=True).stdout
+        for line in symbols.splitlines():
+            fields = line.split()
+            if len(fields) == 4 and fields[3] == "_dispatch_pthread_root_queue_contexts":
+                base = next(int(line.split("-")[0], 16) for line in open(f"/proc/{pid}/maps")
+                            if line.split()[2] == "00000000" and line.rstrip().endswith(str(binary.resolve())))
+                start = base + int(fields[0], 16)
+                self.range = range(start, start + int(fields[1], 16))
+
+    def idle(self) -> int:
+        if self.range is None:
+            return 0
+        count = 0
+        for tid in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                call = open(f"/proc/{self.pid}/task/{tid}/syscall").read().split()
+            except OSError:
+                continue
+            if len(call) > 1 and call[0] == str(self.FUTEX) and int(call[1], 16) in self.range:
+                count += 1
+        return count
 
 
 class Tally:
@@ -156,6 +193,7 @@ class Soak:
         kiosk = rig.kiosk_run(self.config, "--script", script, "--await-seconds", "600", env=self.pcscd.environment)
         kiosk.err.wait(r"kiosk ready", timeout=60, what="kiosk run starting")
         self.pid = kiosk.popen.pid
+        self.workers = PoolWorkers(self.pid, self.rig.bin / "kiosk")
         kiosk.err.wait(r"screen screen=idle\b", what="the first idle screen")
         self.checkpoint(0, kiosk)
         started = time.monotonic()
@@ -223,12 +261,16 @@ class Soak:
             target.write_text(f"no stacks: {error}\n")
 
     def settle(self) -> tuple[int, int]:
-        """The fewest descriptors and threads seen over SETTLE_SECONDS."""
-        fewest = (rigmodule.fds(self.pid), rigmodule.threads(self.pid))
+        """The fewest descriptors and threads seen over SETTLE_SECONDS, threads without libdispatch's idle workers
+        (PoolWorkers)."""
+        def now():
+            return rigmodule.fds(self.pid), rigmodule.threads(self.pid) - self.workers.idle()
+        fewest = now()
         deadline = time.monotonic() + SETTLE_SECONDS
         while time.monotonic() < deadline:
             time.sleep(0.5)
-            fewest = (min(fewest[0], rigmodule.fds(self.pid)), min(fewest[1], rigmodule.threads(self.pid)))
+            fds, threads = now()
+            fewest = (min(fewest[0], fds), min(fewest[1], threads))
         return fewest
 
     def verdict(self) -> list[str]:
