@@ -197,6 +197,15 @@ struct ConfigurationTests {
         #expect(problems.first?.message.contains("table header needs a name") == true)
     }
 
+    /// Found by `make fuzz`: toml++ skips a byte-order mark at the start of the text, so such a header right after
+    /// one still aborted the process.
+    @Test func aTableHeaderWithoutANameAfterAByteOrderMarkGivesTheLineInsteadOfAborting() {
+        let problems = SampleConfig.problems("\u{FEFF}[= 31\".c\"11\"\n")
+        #expect(problems.count == 1)
+        #expect(problems.first?.line == 1)
+        #expect(problems.first?.message.contains("table header needs a name") == true)
+    }
+
     /// The same line inside a multi-line string or array is not a header, and is not refused as one.
     @Test(arguments: ["purposes = \"\"\"\n[= Catatan\n\"\"\"", "purposes = [\n  \"Lainnya\",\n[+1],\n]"])
     func aBracketLineInsideAValueIsNotTakenForAHeader(value: String) {
