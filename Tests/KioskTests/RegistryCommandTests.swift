@@ -220,6 +220,53 @@ struct RegistryCommandTests {
 
 @Suite("kiosk run's registry")
 struct RunRegistryTests {
+    /// The configured export is imported when it changed since the import that last took all of it, and skipped
+    /// while it stays the same; one with rejected rows is imported at every start, so its warning is not lost.
+    @Test func theExportIsImportedAtStartOnlyWhenItChanged() async throws {
+        let directory = try TemporaryDirectory()
+        let original = try String(contentsOfFile: TestPaths.residents, encoding: .utf8)
+        let export = try directory.write("penduduk.csv", original)
+        let settings = try SampleConfig.parse(
+            SampleConfig.withState(in: directory.path + "/state") {
+                $0.replacingOccurrences(of: TestPaths.residents, with: export)
+            })
+        let database = try RegistryFixture.database(in: directory)
+        func start() async throws -> [String] {
+            let logs = NIOLockedValueBox<[String]>([])
+            let logger = Logger(label: "kiosk") { label in
+                JournalLogHandler(label: label, level: .debug, underJournald: true) { line in
+                    logs.withLockedValue { $0.append(line) }
+                }
+            }
+            _ = try await KioskApp.registry(settings, database: database, logger: logger)
+            return logs.withLockedValue { $0 }.filter { $0.contains("OpenSID export") }
+        }
+        func imported(_ lines: [String], _ counts: String) -> Bool {
+            lines.count == 1 && lines[0].contains("OpenSID export imported") && lines[0].contains(counts)
+        }
+
+        let first = try await start()
+        #expect(imported(first, "new=8"), "\(first)")
+        let second = try await start()
+        #expect(second.count == 1 && second[0].contains("OpenSID export unchanged since its last import"), "\(second)")
+
+        _ = try directory.write(
+            "penduduk.csv", original.replacingOccurrences(of: "HANURA NO. 11,", with: "HANURA NO. 99,"))
+        let changed = try await start()
+        #expect(imported(changed, "updated=1"), "\(changed)")
+        #expect(try await start().allSatisfy { $0.contains("unchanged since its last import") })
+
+        // The fixture's first resident again, with a NIK of three digits ("\r\n" ends its lines: one Character).
+        let firstRow = original.split(whereSeparator: \.isNewline)[1]
+        let badRow = firstRow.replacingOccurrences(of: "1809075403680011", with: "123")
+        _ = try directory.write("penduduk.csv", original + badRow + "\r\n")
+        for _ in 0..<2 {
+            let lines = try await start()
+            #expect(lines.contains { $0.contains("OpenSID export imported") && $0.contains("rejected=1") }, "\(lines)")
+            #expect(lines.contains { $0.contains("rows of the OpenSID export rejected") }, "\(lines)")
+        }
+    }
+
     @Test func aBrokenExportAtStartIsLoggedAndTheKioskServesWhatTheDatabaseHolds() async throws {
         let directory = try TemporaryDirectory()
         _ = try await RegistryFixture.imported(in: directory)

@@ -203,7 +203,7 @@ enum Doctor {
                 findings.append(
                     Finding(
                         verdict: result.rejected.isEmpty ? .ok : .warn, check: "OpenSID export",
-                        detail: "\(result.rows.count) residents with \(cards) registered cards, imported at every start"
+                        detail: "\(result.rows.count) residents with \(cards) registered cards, imported when changed"
                             + (result.rejected.isEmpty ? "" : "; rejected rows: \(rejected)"),
                         fix: result.rejected.isEmpty ? nil : "correct those rows in OpenSID and export again"))
             } catch {

@@ -47,7 +47,7 @@ package enum ConfigurationLoader {
             throw ConfigurationError(
                 file: file, problems: [.init(key: "", line: nil, message: "not valid TOML: \(error)")])
         }
-        let report = ProblemReport(lines: KeyLines(text: text))
+        let report = ProblemReport(text: text)
         let root = TOMLSection(table, path: "", report: report)
         func resolve(_ path: String) -> String {
             path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)

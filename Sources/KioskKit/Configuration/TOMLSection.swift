@@ -181,9 +181,11 @@ package final class TOMLSection {
 /// The problems found so far, with the line of each key where the text shows it.
 package final class ProblemReport {
     private(set) var problems: [ConfigurationError.Problem] = []
-    let lines: KeyLines
+    /// Found only for a file that has a problem: a good file, the one read at every start, never needs a line.
+    private lazy var lines = KeyLines(text: text)
+    private let text: String
 
-    init(lines: KeyLines) { self.lines = lines }
+    init(text: String) { self.text = text }
 
     func add(_ key: String, _ message: String) {
         problems.append(.init(key: key, line: lines.line(of: key), message: message))

@@ -14,6 +14,8 @@ package struct DeviceState: Sendable {
         case enrolledServerKey = "enrollment.server_key"
         case registryCursor = "registry.cursor"
         case lastRegistrySync = "registry.last_sync"
+        /// SHA-256 of the `[registry] opensid_export` file last imported with no row rejected (`OpenSIDExport.File`).
+        case importedExport = "registry.imported_export"
         /// Where the sync of letters prepared elsewhere resumes (`GET /v1/pickups`).
         case pickupCursor = "pickups.cursor"
         case lastUpload = "upload.last_success"

@@ -1,4 +1,5 @@
 package import Core
+import Crypto
 import Foundation
 import SwiftCSV
 
@@ -34,7 +35,36 @@ package enum OpenSIDExport {
     static let requiredColumns = ["nama", "nik", "sex", "tempatlahir", "tanggallahir", "alamat", "rt", "rw"]
 
     package static func read(path: String) throws -> Result {
-        try parse(String(contentsOfFile: path, encoding: .utf8))
+        try File(path: path).parse()
+    }
+
+    /// An export file's bytes, and whether the registry already holds them: `kiosk run` imports the configured
+    /// export only when it changed since the import it last completed (`DeviceState.Key.importedExport`).
+    package struct File {
+        let bytes: Data
+        /// SHA-256 of the bytes, hex: what is kept of an import, no personal data.
+        let digest: String
+
+        package init(path: String) throws {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            digest = SHA256.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        }
+
+        package func parse() throws -> Result {
+            guard let text = String(data: bytes, encoding: .utf8) else {
+                throw CocoaError(.fileReadInapplicableStringEncoding)
+            }
+            return try OpenSIDExport.parse(text)
+        }
+
+        /// Whether these are the bytes of the last import that took every row.
+        package func wasImported(in state: DeviceState) throws -> Bool {
+            try state.get(.importedExport) == digest
+        }
+
+        package func markImported(in state: DeviceState) throws {
+            try state.set([.importedExport: digest])
+        }
     }
 
     package static func parse(_ text: String) throws -> Result {

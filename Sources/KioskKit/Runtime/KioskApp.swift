@@ -38,9 +38,16 @@ package enum KioskApp {
     package static func services(_ settings: KioskSettings, _ options: Options = .init()) async throws -> KioskServices
     {
         let logger = options.logger
+        // The panel, the database with its registry, and the API client need nothing of one another: the display is
+        // set up (fonts, framebuffer, buffers) while the database opens and the registry is checked, and the client's
+        // TLS set-up runs beside the registry, so on a kiosk's two cores start → READY=1 takes the longest of them,
+        // not their sum. Each is awaited where it was made before, so a start that fails reports the same error.
+        async let presenting = DisplaySetup.presenter(
+            settings.display, display: options.display, logger: Logger(label: "kiosk.display"))
         let database = try KioskDatabase.open(stateDirectory: settings.stateDirectory)
-        let registry = try await Self.registry(settings, database: database, logger: logger)
         let sync = try SyncSetup(settings: settings, database: database)
+        async let connecting = sync.client()
+        let registry = try await Self.registry(settings, database: database, logger: logger)
         let store = try sync.recordStore()
         let events = KioskEvents()
         // Opened by the runtime with READY=1; what waits for it is named where it is added.
@@ -74,8 +81,7 @@ package enum KioskApp {
 
         // The one holder of the screen on display: the runtime shows through it, touch hit-tests on it, scripts and
         // the animation wait on it.
-        let presenter = try DisplaySetup.presenter(
-            settings.display, display: options.display, logger: Logger(label: "kiosk.display"))
+        let presenter = try await presenting
         services += try InputService.configured(
             settings, events: events, screen: presenter, logger: logger,
             switched: { change in
@@ -151,7 +157,7 @@ package enum KioskApp {
             .init(service: DiskWatch(diskGuard: store.diskGuard, events: events), serviceName: "disk watch"))
         // The client is made here, so a trust anchor that cannot be read stops the kiosk before READY=1; its
         // services wait for READY=1 (their first requests are TLS handshakes: CPU the first screen would share).
-        let client = try sync.client()
+        let client = try await connecting
         func afterReady(_ service: some Service) -> some Service { AfterReady(gate: ready, service: service) }
         if let client {
             services.append(
@@ -210,8 +216,9 @@ package enum KioskApp {
             speaker: speaker, client: client, logger: logger)
     }
 
-    /// The registry in the kiosk database, with `[registry] opensid_export` imported first when it is set (the
-    /// same import as `kiosk import residents`) and the configured operator cards in place. A broken export is
+    /// The registry in the kiosk database, with `[registry] opensid_export` imported first when it is set and
+    /// changed since it was last imported (the same import as `kiosk import residents`) and the configured operator
+    /// cards in place. A broken export is
     /// logged and the kiosk serves from what the database already holds.
     package static func registry(_ settings: KioskSettings, database: KioskDatabase, logger: Logger) async throws
         -> SQLiteRegistry
@@ -221,17 +228,28 @@ package enum KioskApp {
         let peppered = try await registry.pepperStoredPINs()
         if peppered > 0 { logger.notice("PIN hashes peppered", metadata: ["count": "\(peppered)"]) }
         if let path = settings.registry.openSIDExport {
-            let export: OpenSIDExport.Result?
-            do {
-                export = try OpenSIDExport.read(path: path)
-            } catch {
-                export = nil
+            func notImported(_ error: any Error) {
                 logger.error(
                     "OpenSID export not imported; serving the residents already in the registry",
                     metadata: ["problem": "\(OpenSIDExport.describe(error, file: path))"])
             }
-            if let export {
+            let state = DeviceState(database: database)
+            var file: OpenSIDExport.File?
+            var export: OpenSIDExport.Result?
+            do { file = try OpenSIDExport.File(path: path) } catch { notImported(error) }
+            // The very bytes of the last import that took every row: nothing to do (an import costs several ms of
+            // start → READY=1 in a village of thousands). A changed export is imported, and so is one with rejected
+            // rows, at every start, so that their warning stays in the journal until they are corrected.
+            if let unchanged = try file?.wasImported(in: state), unchanged {
+                logger.info("OpenSID export unchanged since its last import")
+                file = nil
+            }
+            if let read = file {
+                do { export = try read.parse() } catch { notImported(error) }
+            }
+            if let export, let file {
                 let report = try await ResidentImport.run(export, into: database)
+                if report.rejected.isEmpty { try file.markImported(in: state) }
                 logger.info(
                     "OpenSID export imported",
                     metadata: [
