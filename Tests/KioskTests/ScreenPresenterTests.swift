@@ -136,6 +136,21 @@ struct ScreenPresenterTests {
         return zip(before, pixels()).count { $0 != $1 }
     }
 
+    @Test("a screen prepared off screen at start puts nothing on the panel, and the first frame is drawn in full")
+    func preparedFirstFrame() async throws {
+        let prepared = try Framebuffer.virtual(width: 1024, height: 600)
+        let plain = try Framebuffer.virtual(width: 1024, height: 600)
+        let display = try Self.presenter(prepared)
+        let untouched = Array(UnsafeRawBufferPointer(start: prepared.base, count: prepared.stride * prepared.height))
+        await display.prepare(KioskScreens.idle(health: Health()))
+        #expect(
+            memcmp(prepared.base, untouched, untouched.count) == 0, "preparing drew nothing onto the panel")
+        // The same screen as prepared: a driver that believed the panel held it would copy nothing.
+        await display.show(KioskScreens.idle(health: Health()))
+        await (try Self.presenter(plain)).show(KioskScreens.idle(health: Health()))
+        #expect(memcmp(prepared.base, plain.base, plain.stride * plain.height) == 0)
+    }
+
     @Test("after a session the panel holds exactly a fresh idle screen: no trace of the resident's data")
     func wipe() async throws {
         let used = try Framebuffer.virtual(width: 800, height: 480, format: .rgb565)

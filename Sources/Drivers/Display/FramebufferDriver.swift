@@ -46,6 +46,13 @@ public actor FramebufferDriver {
         return dirty
     }
 
+    /// Draws `page` off screen only, before the first frame: fonts loaded, glyphs cached and the canvas's memory
+    /// touched while start-up waits on other work, not on the path to READY=1. The next page is drawn in full.
+    public func prepare(_ page: DisplayPage) throws(GraphicsError) {
+        try canvas.draw(page)
+        canvas.invalidate()
+    }
+
     /// The console went to another VT: stop drawing.
     public func suspend() {
         suspended = true

@@ -8,6 +8,16 @@ import Synchronization
 /// the fbdev driver, or a framebuffer in memory that saves each screen as PNG (the demo).
 enum DisplaySetup {
     /// The presenter of the configured display, or of `display` in its place (tests capture the screens).
+    /// The presenter, with the idle screen drawn off screen once (`ScreenPresenter.prepare`): `kiosk run` makes it
+    /// beside the database and registry, so the first frame on the panel costs less of start → READY=1.
+    static func preparedPresenter(_ settings: DisplaySettings, display: (any Display)?, logger: Logger) async throws
+        -> ScreenPresenter
+    {
+        let presenter = try presenter(settings, display: display, logger: logger)
+        await presenter.prepare(KioskScreens.idle(health: Health()))
+        return presenter
+    }
+
     static func presenter(_ settings: DisplaySettings, display: (any Display)?, logger: Logger) throws
         -> ScreenPresenter
     {

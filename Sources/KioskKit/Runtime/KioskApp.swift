@@ -39,10 +39,11 @@ package enum KioskApp {
     {
         let logger = options.logger
         // The panel, the database with its registry, and the API client need nothing of one another: the display is
-        // set up (fonts, framebuffer, buffers) while the database opens and the registry is checked, and the client's
-        // TLS set-up runs beside the registry, so on a kiosk's two cores start → READY=1 takes the longest of them,
-        // not their sum. Each is awaited where it was made before, so a start that fails reports the same error.
-        async let presenting = DisplaySetup.presenter(
+        // set up (fonts, framebuffer, the idle screen drawn once off screen) while the database opens and the
+        // registry is checked, and the client's TLS set-up runs beside the registry, so on a kiosk's two cores
+        // start → READY=1 takes the longest of them, not their sum. Each is awaited where it was made before, so a
+        // start that fails reports the same error.
+        async let presenting = DisplaySetup.preparedPresenter(
             settings.display, display: options.display, logger: Logger(label: "kiosk.display"))
         let database = try KioskDatabase.open(stateDirectory: settings.stateDirectory)
         let sync = try SyncSetup(settings: settings, database: database)

@@ -115,6 +115,13 @@ package actor ScreenPresenter: Display, TouchScreen {
         }
     }
 
+    /// Draws `screen` off screen once, so that the first frame finds fonts, glyphs and memory ready (framebuffer
+    /// output only); nothing reaches the panel. A failure here is the first frame's to report.
+    package func prepare(_ screen: Screen) async {
+        guard case .framebuffer(let driver, let painter) = output else { return }
+        try? await driver.prepare(painter.page(screen))
+    }
+
     /// The next screen is drawn over every pixel, so no trace of the resident's data stays.
     package func sessionCleared() async {
         switch output {
