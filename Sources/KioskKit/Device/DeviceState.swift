@@ -54,7 +54,9 @@ package struct DeviceState: Sendable {
     }
 
     static func get(_ key: Key, _ db: Database) throws -> String? {
-        try Fact.fetchOne(db, key: key.rawValue)?.value
+        // Plain SQL: facts are read on the way to READY=1 (enrollment, health, the imported export), where the first
+        // query-interface request would set up GRDB's request machinery for this one lookup.
+        try String.fetchOne(db, sql: "SELECT value FROM device_state WHERE key = ?", arguments: [key.rawValue])
     }
 
     static func set(_ key: Key, _ value: String?, _ db: Database) throws {

@@ -206,6 +206,12 @@ package struct SQLiteRegistry: ResidentRegistry {
     /// off the list loses its PIN.
     package func syncOperatorCards(_ cards: [CardUID]) async throws {
         let wanted = cards.map(\.hex)
+        // Read first: the list changes with the configuration, and a write transaction at every start for nothing
+        // would sit on the way to READY=1.
+        let stored = try await database.pool.read { db in
+            try String.fetchSet(db, sql: "SELECT uid FROM operator_card")
+        }
+        guard stored != Set(wanted) else { return }
         try await database.pool.write { db in
             try OperatorCardRow.filter(!wanted.contains(Column("uid"))).deleteAll(db)
             for uid in wanted { try OperatorCardRow(uid: uid).insert(db, onConflict: .ignore) }
