@@ -12,7 +12,8 @@ extension FuzzTarget {
         let fields = bytes.fields(3)
         let payload = fields[0].text
         _ = try? LetterVerifier.parseKeys(fields[2].text)
-        guard let seal = try? LetterSeal(payload: payload.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        // As the verifier reads it: the bare payload or the verification link that carries it.
+        guard let seal = try? LetterSeal(scanned: payload) else {
             let verdict = LetterVerifier(keys: [:]).verify(payload: payload)
             if case .malformed = verdict {} else { require(false, "an unparsable payload judged \(verdict)") }
             return
