@@ -256,10 +256,12 @@ struct RunRegistryTests {
         #expect(imported(changed, "updated=1"), "\(changed)")
         #expect(try await start().allSatisfy { $0.contains("unchanged since its last import") })
 
-        // The fixture's first resident again, with a NIK of three digits ("\r\n" ends its lines: one Character).
+        // The fixture's first resident again, with a NIK of three digits (its 7th column; "\r\n" ends its lines:
+        // one Character).
         let firstRow = original.split(whereSeparator: \.isNewline)[1]
-        let badRow = firstRow.replacingOccurrences(of: "1809075403680011", with: "123")
-        _ = try directory.write("penduduk.csv", original + badRow + "\r\n")
+        var badRow = firstRow.split(separator: ",", omittingEmptySubsequences: false)
+        badRow[6] = "123"
+        _ = try directory.write("penduduk.csv", original + badRow.joined(separator: ",") + "\r\n")
         for _ in 0..<2 {
             let lines = try await start()
             #expect(lines.contains { $0.contains("OpenSID export imported") && $0.contains("rejected=1") }, "\(lines)")
