@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What a stolen disk shows of a SQLite database: the raw bytes of the file and of its -wal, searched for text.
 public enum DatabaseBytes {

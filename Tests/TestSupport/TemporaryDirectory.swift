@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A temporary folder, removed when the test ends.
 public struct TemporaryDirectory: ~Copyable {

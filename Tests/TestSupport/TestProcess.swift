@@ -33,7 +33,6 @@ public enum TestProcess {
 
     /// Waits for `process` to end, on a thread outside the concurrency pool.
     public static func exit(of process: Process) async {
-        nonisolated(unsafe) let process = process
         await onThreadOfItsOwn { process.waitUntilExit() }
     }
 
