@@ -7,7 +7,6 @@ import Synchronization
 /// The display `[display]` configures, behind the screen presenter: text boxes on the terminal, the panel through
 /// the fbdev driver, or a framebuffer in memory that saves each screen as PNG (the demo).
 enum DisplaySetup {
-    /// The presenter of the configured display, or of `display` in its place (tests capture the screens).
     /// The presenter, with the idle screen drawn off screen once (`ScreenPresenter.prepare`): `kiosk run` makes it
     /// beside the database and registry, so the first frame on the panel costs less of start → READY=1.
     static func preparedPresenter(_ settings: DisplaySettings, display: (any Display)?, logger: Logger) async throws
@@ -18,6 +17,7 @@ enum DisplaySetup {
         return presenter
     }
 
+    /// The presenter of the configured display, or of `display` in its place (tests capture the screens).
     static func presenter(_ settings: DisplaySettings, display: (any Display)?, logger: Logger) throws
         -> ScreenPresenter
     {
