@@ -47,7 +47,7 @@ package enum OpenSIDExport {
 
         package init(path: String) throws {
             bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-            digest = SHA256.hash(data: bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+            digest = Data(SHA256.hash(data: bytes)).lowercaseHex
         }
 
         package func parse() throws -> Result {
