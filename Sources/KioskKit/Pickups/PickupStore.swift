@@ -1,7 +1,7 @@
 package import Core
 import Foundation
-package import GRDB
-package import ProvincialAPI
+import GRDB
+import ProvincialAPI
 
 /// Letters prepared elsewhere (OpenSID requests at 3 Siap Diambil), kept until their holder collects them: the
 /// `pickup_letter` table (`pickups-v1`). The PDF is sealed like a record's personal fields (AES-GCM under the record
@@ -171,20 +171,23 @@ package struct PickupStore: LetterPickups {
     package func letters(for resident: Resident, card: CardUID) async throws -> [PickupLetter] {
         let nik = sealer.digest(resident.nik.digits, purpose: Self.nikPurpose)
         let cardDigest = sealer.digest(card.hex, purpose: Self.cardPurpose)
-        let rows = try await database.pool.read { db in
+        let catalogue = catalogue
+        // The letters are made inside the read: rows are not Sendable, and with them as its result the call would
+        // be GRDB's synchronous read, blocking a thread of the async pool.
+        return try await database.pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT id, kind_code, number, collected_at FROM pickup_letter
                     WHERE holder_nik = ? AND (holder_card IS NULL OR holder_card = ?) ORDER BY received_at, id
                     """,
-                arguments: [nik, cardDigest])
-        }
-        return rows.map { row in
-            let code: String = row["kind_code"]
-            return PickupLetter(
-                id: row["id"], kindCode: code, title: catalogue[code]?.title ?? code, number: row["number"],
-                collectedOn: (row["collected_at"] as Int64?).map { Timestamp(millisecondsSince1970: $0).date() })
+                arguments: [nik, cardDigest]
+            ).map { row in
+                let code: String = row["kind_code"]
+                return PickupLetter(
+                    id: row["id"], kindCode: code, title: catalogue[code]?.title ?? code, number: row["number"],
+                    collectedOn: (row["collected_at"] as Int64?).map { Timestamp(millisecondsSince1970: $0).date() })
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 package import Core
 import Foundation
-package import GRDB
+import GRDB
 import ProvincialAPI
 
 /// Queue tickets (antrean) in the kiosk database, and their daily counters.

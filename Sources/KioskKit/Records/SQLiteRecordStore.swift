@@ -142,7 +142,7 @@ package struct SQLiteRecordStore: LetterIssuer {
 
     /// Counts an attempt on each record of a batch about to be sent.
     func countAttempt(_ ids: [String]) async throws {
-        try await database.pool.write { db in
+        _ = try await database.pool.write { db in
             try OutboxRow.filter(keys: ids).updateAll(db, OutboxRow.Columns.attempts += 1)
         }
     }
