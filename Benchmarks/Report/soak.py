@@ -25,6 +25,7 @@ import json
 import os
 import pathlib
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -238,27 +239,37 @@ class Soak:
         point = {
             "sessions": sessions, "pss_kb": rollup["Pss"], "anonymous_kb": rollup["Anonymous"],
             "rss_kb": rollup["Rss"], "fds": fds, "threads": threads,
+            "database_kb": sum(f.stat().st_size for f in (self.config.parent / "state").glob("kiosk.sqlite*")) // 1024,
             "thread_names": rigmodule.thread_names(self.pid), "fd_targets": fd_targets(self.pid),
             "letters": self.letters.total, "slips": self.slips.total, "prompts": self.prompts.total,
             "records": api_records(self.rig), "at": time.monotonic(), "load": os.getloadavg()[0],
         }
         self.checkpoints.append(point)
-        self.stacks(sessions)
+        point["sqlite_kb"] = self.stacks(sessions)
         print(f"soak: {sessions:6d} sessions  PSS {point['pss_kb']:7d} kB  anonymous {point['anonymous_kb']:7d} kB  "
-              f"fds {point['fds']:3d}  threads {point['threads']:2d}  load {point['load']:.1f}", flush=True)
+              f"SQLite {point['sqlite_kb']} kB  fds {point['fds']:3d}  threads {point['threads']:2d}  "
+              f"load {point['load']:.1f}", flush=True)
 
-    def stacks(self, sessions: int):
+    def stacks(self, sessions: int) -> int | None:
         """Every thread's stack, read by gdb after the counts were taken, into threads-SESSIONS.txt beside the table:
         a thread more than at checkpoint 1 is found by comparing two of these files, and the names /proc gives
         (libdispatch's workers are all "com.apple.root...") do not tell one worker's job from another's. Skipped,
-        and said so in the file, where gdb is missing."""
+        and said so in the file, where gdb is missing.
+
+        Returns SQLite's own heap in kB (`sqlite3_memory_used()`, called by gdb in the stopped kiosk): the page
+        caches of the pool's connections grow with the database up to their limit, and this tells that growth from
+        the kiosk's own. None where gdb could not read it."""
         target = self.out / f"threads-{sessions}.txt"
         try:
-            result = subprocess.run(["gdb", "-p", str(self.pid), "-batch", "-nx", "-ex", "thread apply all bt 30"],
+            result = subprocess.run(["gdb", "-p", str(self.pid), "-batch", "-nx", "-ex", "thread apply all bt 30",
+                                     "-ex", "print (long long) sqlite3_memory_used()"],
                                     capture_output=True, text=True, timeout=120)
             target.write_text(result.stdout + result.stderr)
         except (OSError, subprocess.TimeoutExpired) as error:
             target.write_text(f"no stacks: {error}\n")
+            return None
+        used = re.findall(r"^\$\d+ = (\d+)$", result.stdout, re.MULTILINE)
+        return int(used[-1]) // 1024 if used else None
 
     def settle(self) -> tuple[int, int]:
         """The fewest descriptors and threads seen over SETTLE_SECONDS, threads without libdispatch's idle workers
@@ -316,12 +327,13 @@ class Soak:
                  f"({self.done / max(self.elapsed - self.measuring, 1e-9):.2f} without the checkpoints' waits); "
                  f"load average {self.load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
                  "",
-                 "| sessions | PSS kB | anonymous kB | RSS kB | fds | threads | letters | slips | records | prompts | "
-                 "load |",
-                 "|---|---|---|---|---|---|---|---|---|---|---|"]
+                 "| sessions | PSS kB | anonymous kB | RSS kB | SQLite heap kB | database kB | fds | threads | letters | "
+                 "slips | records | prompts | load |",
+                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for p in self.checkpoints:
-            lines.append(f"| {p['sessions']} | {p['pss_kb']} | {p['anonymous_kb']} | {p['rss_kb']} | {p['fds']} | "
-                         f"{p['threads']} | {p['letters']} | {p['slips']} | {sum(p['records'].values())} | "
+            sqlite = p["sqlite_kb"] if p.get("sqlite_kb") is not None else "?"
+            lines.append(f"| {p['sessions']} | {p['pss_kb']} | {p['anonymous_kb']} | {p['rss_kb']} | {sqlite} | "
+                         f"{p['database_kb']} | {p['fds']} | {p['threads']} | {p['letters']} | {p['slips']} | {sum(p['records'].values())} | "
                          f"{p['prompts']} | {p['load']:.1f} |")
         lines += ["", f"Checkpoint 0 is the idle kiosk before the first session (not judged). From the first "
                       f"checkpoint on: PSS at most {PSS_ABOVE_FIRST_KB} kB above it, a slope of at most "
