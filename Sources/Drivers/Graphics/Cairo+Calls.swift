@@ -160,11 +160,20 @@ final class CairoCanvas {
         setFont(font)
         var extents = cairo_text_extents_t()
         cairo_text_extents(cr, text, &extents)
-        // Bounded: a kiosk measures a few hundred distinct texts; residents' names come and go.
-        if widths.count >= 4096 { widths.removeAll(keepingCapacity: true) }
+        if widths.count >= Self.rememberedWidths { widths.removeAll(keepingCapacity: true) }
         widths[key] = extents.x_advance
         return extents.x_advance
     }
+
+    /// How many widths `width(of:in:)` remembers before it starts again. The texts that come back are a screen's
+    /// labels and a letter's fixed lines, a few hundred; the rest come once, with a resident's name, a letter's
+    /// number or a date in them, and would otherwise pile up. At 4,096 (the bound before) the two renderers of a
+    /// kiosk held up to 1.4 MB of widths, and `make soak-memory` counted their filling as growth for the first
+    /// thousand sessions (heaptrack of a soak: about one new text a session per call site).
+    static let rememberedWidths = 512
+
+    /// How many widths are remembered now (for tests).
+    var rememberedWidthCount: Int { widths.count }
 
     /// The ink height of "x" above the baseline (`cairo_text_extents`' `y_bearing`, negated): the font's real
     /// x-height at `font`'s size.
