@@ -3,6 +3,7 @@
 #ifndef KIOSK_CLINUXIO_H
 #define KIOSK_CLINUXIO_H
 
+#include <malloc.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <linux/input.h>
@@ -101,6 +102,10 @@ static inline int kiosk_forbid_core_dumps(void) {
     if (setrlimit(RLIMIT_CORE, &none) != 0) return -1;
     return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
+
+/// mallopt(M_ARENA_MAX): glibc's malloc makes at most `count` arenas from now on (Glibc's Swift module leaves
+/// malloc.h out). 1 on success.
+static inline int kiosk_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
 
 /// VT_GETSTATE: the number of the VT on display (1-based); -1 with errno where `fd` is no VT.
 static inline int kiosk_vt_active(int fd) {

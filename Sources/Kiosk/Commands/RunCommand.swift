@@ -35,6 +35,9 @@ struct RunCommand: AsyncParsableCommand {
         config: String, script: String? = nil, awaitSeconds: Int = defaultAwaitSeconds,
         logLevel: Logger.Level = defaultLogLevel
     ) async throws {
+        // Two arenas: one per core, as many threads as allocate at once here (start-up's two branches, a session's
+        // work beside the uploader's), and not the ten a long-running kiosk ended up with (MallocArenas).
+        MallocArenas.limit(to: 2)
         // Overlaps the configuration, the database and the registry, which need no font.
         Renderer.loadFontsInBackground()
         NetworkThreads.useOneEventLoop()
