@@ -41,16 +41,21 @@ from rig import DEMO_CARD, PrivatePCSCD, Rig, session_script  # noqa: E402
 #   the last reply, the pages of shared libraries whose PSS share changes as other processes on the machine map
 #   and unmap them. None of that exceeds a few hundred kB; 1 MB above checkpoint 1 is growth.
 PSS_ABOVE_FIRST_KB = 1024
+# - Both rules hold for PSS and for anonymous memory alone (the heap, the stacks, the pixel buffers): PSS also
+#   counts the binary's and the libraries' pages, whose share falls as the page cache drops them or other processes
+#   map them, and that fall once hid a growing heap.
+JUDGED = (("pss_kb", "PSS"), ("anonymous_kb", "anonymous memory"))
 # - The trend must be flat: a least-squares slope over the checkpoints from the first on. 100 bytes a session is
 #   3.6 MB a year at 100 sessions a day, the most a kiosk that is restarted only by updates may gain; below that
 #   a slope is indistinguishable from the noise above over 10 checkpoints.
 SLOPE_BYTES_PER_SESSION = 100
 # - Descriptors and threads are counted, not estimated: the same number at every checkpoint from the first on.
 #   Some come and go by themselves on a quiet kiosk: a connection of a printer's status poll, a prompt's pipe, a
-#   dispatch worker (libdispatch's idle workers are not counted at all: PoolWorkers); AsyncHTTPClient keeps a connection to the API for 60 s after its last request (a heartbeat,
-#   every 300 s, may open one at any time). A checkpoint therefore counts the fewest seen over SETTLE_SECONDS,
-#   sampled twice a second: twice the pool's 60 s and a margin, so that the upload's connection and a heartbeat's
-#   right after it have both closed within the window. A leaked descriptor or thread is there at every sample.
+#   dispatch worker (libdispatch's idle workers are not counted at all: PoolWorkers); AsyncHTTPClient keeps a
+#   connection to the API for 60 s after its last request (a heartbeat, every 300 s, may open one at any time). A
+#   checkpoint therefore counts the fewest seen over SETTLE_SECONDS, sampled twice a second: twice the pool's 60 s
+#   and a margin, so that the upload's connection and a heartbeat's right after it have both closed within the
+#   window. A leaked descriptor or thread is there at every sample.
 SETTLE_SECONDS = 130
 
 
@@ -62,7 +67,8 @@ class PoolWorkers:
     follows how many jobs last ran at once, not what leaked. The stacks at the checkpoints of a 400-session soak
     (threads-N.txt) showed every thread beyond the kiosk's own (main, dispatch's manager, NIO's loop, the card
     monitor, the speaker) to be such a worker, and the earlier soak's one thread more at 400 sessions bore a worker's
-    name. A leaked thread is busy or blocked elsewhere and is counted. With a stripped binary (no symbol) nothing is told apart and every thread counts."""
+    name. A leaked thread is busy or blocked elsewhere and is counted. With a stripped binary (no symbol) nothing is
+    told apart and every thread counts."""
 
     FUTEX = 202  # x86_64
 
@@ -178,7 +184,8 @@ class Soak:
         self.slips = Tally(rig.work / "thermal", ".txt", also=(".png",))
         self.prompts = Tally(folder / "speech", ".wav")
         self.checkpoints: list[dict] = []
-        self.done, self.elapsed, self.measuring, self.slope = 0, 0.0, 0.0, 0.0
+        self.done, self.elapsed, self.measuring = 0, 0.0, 0.0
+        self.slopes = {key: 0.0 for key, _ in JUDGED}
         self.load_before = os.getloadavg()[0]
         self.exit = None
 
@@ -292,10 +299,11 @@ class Soak:
             return ["no checkpoint after a session was reached"]
         first = points[0]
         for point in points[1:]:
-            above = point["pss_kb"] - first["pss_kb"]
-            if above > PSS_ABOVE_FIRST_KB:
-                problems.append(f"PSS at {point['sessions']} sessions is {above} kB above checkpoint 1 "
-                                f"(at most {PSS_ABOVE_FIRST_KB} kB)")
+            for key, name in JUDGED:
+                above = point[key] - first[key]
+                if above > PSS_ABOVE_FIRST_KB:
+                    problems.append(f"{name} at {point['sessions']} sessions is {above} kB above checkpoint 1 "
+                                    f"(at most {PSS_ABOVE_FIRST_KB} kB)")
             for key in ("fds", "threads"):
                 if point[key] != first[key]:
                     problems.append(f"{key} at {point['sessions']} sessions: {point[key]}, at checkpoint 1: "
@@ -307,10 +315,11 @@ class Soak:
             if point["threads"] != first["threads"]:
                 problems.append(f"  threads then: {first['thread_names']}; now: {point['thread_names']}")
         if len(points) >= 3:
-            self.slope = 1024 * slope([p["sessions"] for p in points], [p["pss_kb"] for p in points])
-            if self.slope > SLOPE_BYTES_PER_SESSION:
-                problems.append(f"PSS rises {self.slope:.0f} bytes a session over the checkpoints "
-                                f"(at most {SLOPE_BYTES_PER_SESSION})")
+            for key, name in JUDGED:
+                self.slopes[key] = 1024 * slope([p["sessions"] for p in points], [p[key] for p in points])
+                if self.slopes[key] > SLOPE_BYTES_PER_SESSION:
+                    problems.append(f"{name} rises {self.slopes[key]:.0f} bytes a session over the checkpoints "
+                                    f"(at most {SLOPE_BYTES_PER_SESSION})")
         last = self.checkpoints[-1]
         records = last["records"]
         if sum(records.values()) != last["sessions"] or records.get("printed") != last["sessions"]:
@@ -327,17 +336,18 @@ class Soak:
                  f"({self.done / max(self.elapsed - self.measuring, 1e-9):.2f} without the checkpoints' waits); "
                  f"load average {self.load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
                  "",
-                 "| sessions | PSS kB | anonymous kB | RSS kB | SQLite heap kB | database kB | fds | threads | letters | "
-                 "slips | records | prompts | load |",
+                 "| sessions | PSS kB | anonymous kB | RSS kB | SQLite heap kB | database kB | fds | threads | "
+                 "letters | slips | records | prompts | load |",
                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for p in self.checkpoints:
             sqlite = p["sqlite_kb"] if p.get("sqlite_kb") is not None else "?"
             lines.append(f"| {p['sessions']} | {p['pss_kb']} | {p['anonymous_kb']} | {p['rss_kb']} | {sqlite} | "
-                         f"{p['database_kb']} | {p['fds']} | {p['threads']} | {p['letters']} | {p['slips']} | {sum(p['records'].values())} | "
-                         f"{p['prompts']} | {p['load']:.1f} |")
+                         f"{p['database_kb']} | {p['fds']} | {p['threads']} | {p['letters']} | {p['slips']} | "
+                         f"{sum(p['records'].values())} | {p['prompts']} | {p['load']:.1f} |")
         lines += ["", f"Checkpoint 0 is the idle kiosk before the first session (not judged). From the first "
-                      f"checkpoint on: PSS at most {PSS_ABOVE_FIRST_KB} kB above it, a slope of at most "
-                      f"{SLOPE_BYTES_PER_SESSION} bytes a session (measured: {self.slope:.1f}), "
+                      f"checkpoint on: PSS and anonymous memory each at most {PSS_ABOVE_FIRST_KB} kB above it "
+                      f"and rising at most {SLOPE_BYTES_PER_SESSION} bytes a session (measured: PSS "
+                      f"{self.slopes['pss_kb']:.1f}, anonymous {self.slopes['anonymous_kb']:.1f}), "
                       f"the same fds and threads."]
         if self.exit is not None:
             lines.append(f"Stopped after {self.minutes} minutes (SOAK_MINUTES): kiosk run exited {self.exit} "
