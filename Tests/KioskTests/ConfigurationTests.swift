@@ -198,9 +198,11 @@ struct ConfigurationTests {
     }
 
     /// Found by `make fuzz`: toml++ skips a byte-order mark at the start of the text, so such a header right after
-    /// one still aborted the process.
-    @Test func aTableHeaderWithoutANameAfterAByteOrderMarkGivesTheLineInsteadOfAborting() {
-        let problems = SampleConfig.problems("\u{FEFF}[= 31\".c\"11\"\n")
+    /// one still aborted the process; then after two (the guard skipped one mark, toml++ the next; `kiosk run`
+    /// aborted on a file starting with three, as Foundation drops one more).
+    @Test(arguments: [1, 2, 3])
+    func aTableHeaderWithoutANameAfterByteOrderMarksGivesTheLineInsteadOfAborting(marks: Int) {
+        let problems = SampleConfig.problems(String(repeating: "\u{FEFF}", count: marks) + "[= 31\".c\"11\"\n")
         #expect(problems.count == 1)
         #expect(problems.first?.line == 1)
         #expect(problems.first?.message.contains("table header needs a name") == true)

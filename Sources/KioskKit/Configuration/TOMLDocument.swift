@@ -16,10 +16,11 @@ enum TOMLDocument {
     static func parse(_ text: String) throws -> TOMLTable {
         // toml++ skips a UTF-8 byte-order mark at the start, so a bad header right after one reaches its assertion
         // while this guard, reading the first line from its first scalar, would miss it (found by `make fuzz`).
-        // Without the mark both read the same text. Foundation drops it from a file `kiosk run` reads; this parser
-        // does not count on its caller for that.
+        // Every mark at the start goes, not one: toml++ would skip the one after it, and the guard would miss the
+        // header again (found by `make fuzz` too). Without marks both read the same text. Foundation drops one from
+        // a file `kiosk run` reads; this parser does not count on its caller for that.
         var text = text
-        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        while text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         // A line that would be such a header if it stood at the top level of the document; it may also be a line
         // inside a multi-line array or string, where it is harmless. The text before it tells which: it parses on its
         // own only if it ends at the top level. Earlier suspect lines in that text were inside an array or a string
