@@ -169,6 +169,15 @@ class NotifySocket:
             if b"READY=1" in data.split(b"\n"):
                 return stamp
 
+    def drain(self):
+        """Reads and drops every notification until the socket is closed (a thread of a long run's own)."""
+        self.socket.settimeout(None)
+        try:
+            while self.socket.recv(4096):
+                pass
+        except OSError:
+            pass
+
     def close(self):
         self.socket.close()
 

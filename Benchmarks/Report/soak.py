@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""`make soak-memory`: resident sessions, 10,000 by default, through one `kiosk run` of the release binary on the
-demo's configuration and the rig of rig.py (pcscd with vpcd, a private cupsd with ippeveprinter, kiosk-sim printer,
-kiosk-sim api over TLS). At every checkpoint (every 1,000 sessions) the kiosk is idle and everything it started is
-finished; its PSS, anonymous memory, file descriptors and threads are read from /proc. The run fails when memory
-grows after the first checkpoint, when a descriptor or a thread is left over, or when a record or a print is missing.
+"""`make soak-memory`: resident sessions, 10,000 by default, through one `kiosk run` of the release binary (with a
+NOTIFY_SOCKET, as under systemd) on the demo's configuration and the rig of rig.py (pcscd with vpcd, a private cupsd
+with ippeveprinter, kiosk-sim printer, kiosk-sim api over TLS). At every checkpoint (every 1,000 sessions) the kiosk
+is idle and everything it started is finished; its PSS, anonymous memory, file descriptors and threads are read from
+/proc. The run fails when memory grows after the first checkpoint, when a descriptor or a thread is left over, or
+when a record or a print is missing.
 
 A session is a resident's: the card tapped on a vpcd reader of a pcscd of the soak's own (kiosk-sim card, from here:
 a run of hours then shares no reader with a demo or a bench on the system's pcscd), the PIN typed,
@@ -29,11 +30,12 @@ import re
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import rig as rigmodule  # noqa: E402
-from rig import DEMO_CARD, PrivatePCSCD, Rig, session_script  # noqa: E402
+from rig import DEMO_CARD, NotifySocket, PrivatePCSCD, Rig, session_script  # noqa: E402
 
 # What "grows" means. Checkpoint 1 (after the first `every` sessions) is the baseline: by then every cache the
 # kiosk has is warm and every lazily started thread runs.
@@ -198,7 +200,14 @@ class Soak:
         card = rig.spawn([rig.sim, "card", "--uid", DEMO_CARD, "--steps-from-stdin", "--port", str(self.pcscd.port)],
                          stdin=subprocess.PIPE)
         card.out.wait(r"reader ready", what="kiosk-sim card on the private pcscd's vpcd reader")
-        kiosk = rig.kiosk_run(self.config, "--script", script, "--await-seconds", "600", env=self.pcscd.environment)
+        # A NOTIFY_SOCKET, as kiosk.service gives it: the kiosk then runs as under systemd, and unmaps the pages of its
+        # binary that it has not touched for a minute (KioskRuntime.releaseUnusedPages). Without it, code that runs
+        # for the first time between two checkpoints (the first registry and board syncs, 15 minutes in) stays
+        # mapped and looks like growth. What the kiosk sends there is read and dropped.
+        notify = NotifySocket(rig.work / "notify-soak")
+        threading.Thread(target=notify.drain, daemon=True).start()
+        kiosk = rig.kiosk_run(self.config, "--script", script, "--await-seconds", "600",
+                              env=dict(self.pcscd.environment, NOTIFY_SOCKET=str(notify.path)))
         kiosk.err.wait(r"kiosk ready", timeout=60, what="kiosk run starting")
         self.pid = kiosk.popen.pid
         self.workers = PoolWorkers(self.pid, self.rig.bin / "kiosk")
