@@ -50,7 +50,7 @@ struct KioskDatabaseTests {
         #expect(residents == 8)
     }
 
-    @Test func writerAndReadersRunInWALWithFullSyncAndForeignKeys() async throws {
+    @Test func writerAndReadersRunInWALWithFullSyncForeignKeysAndASmallPageCache() async throws {
         let directory = try TemporaryDirectory()
         let database = try RegistryFixture.database(in: directory)
         let pragmas: @Sendable (Database) throws -> [String?] = { db in
@@ -58,13 +58,14 @@ struct KioskDatabaseTests {
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"),
                 try String.fetchOne(db, sql: "PRAGMA synchronous"),
                 try String.fetchOne(db, sql: "PRAGMA foreign_keys"),
+                try String.fetchOne(db, sql: "PRAGMA cache_size"),
             ]
         }
-        // synchronous: 2 is FULL (0 OFF, 1 NORMAL, 3 EXTRA).
+        // synchronous: 2 is FULL (0 OFF, 1 NORMAL, 3 EXTRA); cache_size: negative is KiB (SQLite's default -2000).
         let writer = try await database.pool.writeWithoutTransaction(pragmas)
         let reader = try await database.pool.read(pragmas)
-        #expect(writer == ["wal", "2", "1"])
-        #expect(reader == ["wal", "2", "1"])
+        #expect(writer == ["wal", "2", "1", "-512"])
+        #expect(reader == ["wal", "2", "1", "-512"])
     }
 
     @Test func theFileIsReadableByItsOwnerOnly() async throws {
