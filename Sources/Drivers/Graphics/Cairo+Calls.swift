@@ -168,8 +168,9 @@ final class CairoCanvas {
     /// How many widths `width(of:in:)` remembers before it starts again. The texts that come back are a screen's
     /// labels and a letter's fixed lines, a few hundred; the rest come once, with a resident's name, a letter's
     /// number or a date in them, and would otherwise pile up. At 4,096 (the bound before) the two renderers of a
-    /// kiosk held up to 1.4 MB of widths, and `make soak-memory` counted their filling as growth for the first
-    /// thousand sessions (heaptrack of a soak: about one new text a session per call site).
+    /// kiosk could hold about 1.4 MB of widths (estimated from the entries' sizes), and `make soak-memory` counted
+    /// their filling as growth for the first thousand sessions (heaptrack of a soak: about one new text a session
+    /// per call site).
     static let rememberedWidths = 512
 
     /// How many widths are remembered now (for tests).

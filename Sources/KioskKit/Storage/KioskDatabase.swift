@@ -76,8 +76,8 @@ package struct KioskDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // At most 512 KiB of pages cached per connection, not SQLite's default 2 MB: the pages a kiosk reads
             // again (the registry's indexes, the newest records, the outbox) fit many times over, and the kernel's
-            // page cache keeps the file anyway. With the default, each connection's cache grew with the database,
-            // about 300 bytes a session in `make soak-memory`, for months.
+            // page cache keeps the file anyway. With the default, the caches grew with the database, about 300 bytes
+            // a session in `make soak-memory`, until each connection's reached 2 MB.
             try db.execute(sql: "PRAGMA cache_size = \(Self.cacheKiB)")
         }
         do {
