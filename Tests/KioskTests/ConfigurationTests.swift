@@ -208,6 +208,28 @@ struct ConfigurationTests {
         #expect(problems.first?.message.contains("table header needs a name") == true)
     }
 
+    /// Found by the `configuration` fuzz target: toml++ aborts the process on a `}` where an array's next value is due.
+    @Test(arguments: ["s = [}", "s = [ }", "s = [1, }", "s = [\n# a comment\n}", "s = [[}]]"])
+    func aBraceWhereAValueIsDueGivesTheLineInsteadOfAborting(value: String) throws {
+        let lines = SampleConfig.valid.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex(of: "[display]")) + 1
+        let problems = SampleConfig.problems(
+            SampleConfig.valid.replacingOccurrences(of: "[display]", with: "\(value)\n[display]"))
+        #expect(problems.count == 1)
+        #expect(problems.first?.line == line + value.filter { $0 == "\n" }.count)  // the line of the brace
+        #expect(problems.first?.message.contains("a '}' where a value") == true)
+    }
+
+    /// Strings are not read for that `}`: a purpose may hold ",}" or "[}".
+    @Test func aBraceInsideAStringIsNotTakenForOne() {
+        let value = "purposes = [\"a,}\", '[}', \"\"\"\n,}\"\"\"]"
+        let text = SampleConfig.valid.replacingOccurrences(of: "purposes = [\"Lainnya\"]", with: value)
+        #expect(text != SampleConfig.valid)
+        var messages: [String] = []
+        do { _ = try SampleConfig.parse(text) } catch { messages = error.problems.map(\.message) }
+        #expect(!messages.contains { $0.hasPrefix("not valid TOML") })
+    }
+
     /// The same line inside a multi-line string or array is not a header, and is not refused as one.
     @Test(arguments: ["purposes = \"\"\"\n[= Catatan\n\"\"\"", "purposes = [\n  \"Lainnya\",\n[+1],\n]"])
     func aBracketLineInsideAValueIsNotTakenForAHeader(value: String) {

@@ -37,6 +37,14 @@ package enum ConfigurationLoader {
                         key: "", line: error.line,
                         message: "not valid TOML: a table header needs a name after its '[', as in [printer]")
                 ])
+        } catch let error as TOMLDocument.BraceForAValue {
+            throw ConfigurationError(
+                file: file,
+                problems: [
+                    .init(
+                        key: "", line: error.line,
+                        message: "not valid TOML: a '}' where a value or the array's closing ']' should be")
+                ])
         } catch let error as TOMLParseError {
             throw ConfigurationError(
                 file: file,

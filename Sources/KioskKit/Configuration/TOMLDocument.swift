@@ -13,6 +13,14 @@ enum TOMLDocument {
         let line: Int
     }
 
+    /// A `}` right after an array's `[` or one of its commas (blanks, line ends and comments between): toml++ asserts
+    /// on it too (`s = [1, }`; found by the `configuration` fuzz target). Never valid TOML anywhere: an inline table
+    /// takes no trailing comma, and `[` is followed by a value, a `]` or a table name.
+    struct BraceForAValue: Error {
+        /// 1-based.
+        let line: Int
+    }
+
     static func parse(_ text: String) throws -> TOMLTable {
         // toml++ skips a UTF-8 byte-order mark at the start, so a bad header right after one reaches its assertion
         // while this guard, reading the first line from its first scalar, would miss it (found by `make fuzz`).
@@ -26,6 +34,7 @@ enum TOMLDocument {
         // own only if it ends at the top level. Earlier suspect lines in that text were inside an array or a string
         // (or the first error stops toml++ before them), so parsing it cannot reach the assertion either.
         // Scalars, not characters: Swift reads "\r\n" as one character, which would hide the lines of a CRLF file.
+        if let line = braceWhereAValueIsDue(text.unicodeScalars) { throw BraceForAValue(line: line) }
         let scalars = text.unicodeScalars
         var prefixEnd = scalars.startIndex
         for (number, line) in scalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -35,6 +44,55 @@ enum TOMLDocument {
             prefixEnd = line.endIndex
         }
         return try TOMLTable(string: text)
+    }
+
+    /// The line of the first `}` whose previous character, outside strings and comments and past blanks and line
+    /// ends, is `[` or `,`; nil when there is none.
+    private static func braceWhereAValueIsDue(_ scalars: String.UnicodeScalarView) -> Int? {
+        var line = 1
+        var previous: Unicode.Scalar?
+        var index = scalars.startIndex
+        func next() -> Unicode.Scalar? {
+            guard index < scalars.endIndex else { return nil }
+            defer { scalars.formIndex(after: &index) }
+            return scalars[index]
+        }
+        func startsWith(_ quote: Unicode.Scalar, count: Int) -> Bool {
+            scalars[index...].prefix(count).elementsEqual(repeatElement(quote, count: count))
+        }
+        while let scalar = next() {
+            switch scalar {
+            case "\n": line += 1
+            case " ", "\t", "\r": continue
+            case "#":
+                while index < scalars.endIndex, scalars[index] != "\n" { scalars.formIndex(after: &index) }
+            case "\"", "'":
+                // A string, skipped whole: basic strings know escapes, literal ones do not; triple quotes span lines.
+                let multiline = startsWith(scalar, count: 2)
+                if multiline { scalars.formIndex(&index, offsetBy: 2) }
+                while let inside = next() {
+                    if inside == "\n" {
+                        line += 1
+                        if !multiline { break }
+                    } else if inside == "\\", scalar == "\"" {
+                        if next() == "\n" { line += 1 }
+                    } else if inside == scalar, !multiline || startsWith(scalar, count: 2) {
+                        if multiline {
+                            scalars.formIndex(&index, offsetBy: 2)
+                            // Up to two more quotes belong to the string.
+                            while index < scalars.endIndex, scalars[index] == scalar { scalars.formIndex(after: &index) }
+                        }
+                        break
+                    }
+                }
+                previous = scalar
+            case "}":
+                if previous == "[" || previous == "," { return line }
+                previous = scalar
+            default: previous = scalar
+            }
+        }
+        return nil
     }
 
     /// `[` or `[[` (toml++ skips blanks around the first), then a character that is neither a key's first
