@@ -1,12 +1,13 @@
 import TOMLKit
 
-/// Parses TOML text with TOMLKit, without its one way to abort the process.
+/// Parses TOML text with TOMLKit, without the two ways it is known to abort the process.
 ///
 /// The toml++ inside TOMLKit 0.6 asserts, instead of reporting a parse error, when a table header's name starts with
 /// a character no key can start with: `[`, `[=`, `[[=`, `[#`, `[.a]` (toml++ issue fixed upstream by
-/// marzer/tomlplusplus#301; found here by the `configuration` fuzz target). Its assertions are compiled into every
-/// build, so a technician's typo would end `kiosk run` and `kiosk doctor` with SIGABRT rather than a line number.
-/// Delete this guard once TOMLKit carries a toml++ with that fix.
+/// marzer/tomlplusplus#301), and when an array's next value starts with `}` (`s = [1, }`). Both were found here by
+/// the `configuration` fuzz target. Its assertions are compiled into every build, so a technician's typo would end
+/// `kiosk run` and `kiosk doctor` with SIGABRT rather than a line number. Delete each guard once TOMLKit carries a
+/// toml++ that reports the error itself.
 enum TOMLDocument {
     struct BadTableHeader: Error {
         /// 1-based.
