@@ -29,22 +29,9 @@ package enum ConfigurationLoader {
         let table: TOMLTable
         do {
             table = try TOMLDocument.parse(text)
-        } catch let error as TOMLDocument.BadTableHeader {
+        } catch let error as TOMLDocument.Refused {
             throw ConfigurationError(
-                file: file,
-                problems: [
-                    .init(
-                        key: "", line: error.line,
-                        message: "not valid TOML: a table header needs a name after its '[', as in [printer]")
-                ])
-        } catch let error as TOMLDocument.BraceForAValue {
-            throw ConfigurationError(
-                file: file,
-                problems: [
-                    .init(
-                        key: "", line: error.line,
-                        message: "not valid TOML: a '}' where a value or the array's closing ']' should be")
-                ])
+                file: file, problems: [.init(key: "", line: error.line, message: "not valid TOML: \(error.reason)")])
         } catch let error as TOMLParseError {
             throw ConfigurationError(
                 file: file,

@@ -9,17 +9,22 @@ import TOMLKit
 /// `kiosk run` and `kiosk doctor` with SIGABRT rather than a line number. Delete each guard once TOMLKit carries a
 /// toml++ that reports the error itself.
 enum TOMLDocument {
-    struct BadTableHeader: Error {
+    /// Text one of the guards refused before toml++ could abort on it: where, and what is wrong there.
+    struct Refused: Error {
         /// 1-based.
         let line: Int
-    }
+        let reason: String
 
-    /// A `}` right after an array's `[` or one of its commas (blanks, line ends and comments between): toml++ asserts
-    /// on it too (`s = [1, }`; found by the `configuration` fuzz target). Never valid TOML anywhere: an inline table
-    /// takes no trailing comma, and `[` is followed by a value, a `]` or a table name.
-    struct BraceForAValue: Error {
-        /// 1-based.
-        let line: Int
+        static func tableHeader(line: Int) -> Refused {
+            Refused(line: line, reason: "a table header needs a name after its '[', as in [printer]")
+        }
+
+        /// A `}` right after an array's `[` or one of its commas (blanks, line ends and comments between): toml++
+        /// asserts on it too (`s = [1, }`; found by the `configuration` fuzz target). Never valid TOML anywhere: an
+        /// inline table takes no trailing comma, and `[` is followed by a value, a `]` or a table name.
+        static func braceForAValue(line: Int) -> Refused {
+            Refused(line: line, reason: "a '}' where a value or the array's closing ']' should be")
+        }
     }
 
     static func parse(_ text: String) throws -> TOMLTable {
@@ -35,12 +40,12 @@ enum TOMLDocument {
         // own only if it ends at the top level. Earlier suspect lines in that text were inside an array or a string
         // (or the first error stops toml++ before them), so parsing it cannot reach the assertion either.
         // Scalars, not characters: Swift reads "\r\n" as one character, which would hide the lines of a CRLF file.
-        if let line = braceWhereAValueIsDue(text.unicodeScalars) { throw BraceForAValue(line: line) }
+        if let line = braceWhereAValueIsDue(text.unicodeScalars) { throw Refused.braceForAValue(line: line) }
         let scalars = text.unicodeScalars
         var prefixEnd = scalars.startIndex
         for (number, line) in scalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if startsBadTableHeader(line), (try? TOMLTable(string: String(scalars[..<prefixEnd]))) != nil {
-                throw BadTableHeader(line: number + 1)
+                throw Refused.tableHeader(line: number + 1)
             }
             prefixEnd = line.endIndex
         }
