@@ -86,7 +86,9 @@ enum TOMLDocument {
                         if multiline {
                             scalars.formIndex(&index, offsetBy: 2)
                             // Up to two more quotes belong to the string.
-                            while index < scalars.endIndex, scalars[index] == scalar { scalars.formIndex(after: &index) }
+                            while index < scalars.endIndex, scalars[index] == scalar {
+                                scalars.formIndex(after: &index)
+                            }
                         }
                         break
                     }
