@@ -39,12 +39,18 @@ enum TOMLDocument {
         // inside a multi-line array or string, where it is harmless. The text before it tells which: it parses on its
         // own only if it ends at the top level. Earlier suspect lines in that text were inside an array or a string
         // (or the first error stops toml++ before them), so parsing it cannot reach the assertion either.
-        // Scalars, not characters: Swift reads "\r\n" as one character, which would hide the lines of a CRLF file.
-        if let line = braceWhereAValueIsDue(text.unicodeScalars) { throw Refused.braceForAValue(line: line) }
-        let scalars = text.unicodeScalars
-        var prefixEnd = scalars.startIndex
-        for (number, line) in scalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if startsBadTableHeader(line), (try? TOMLTable(string: String(scalars[..<prefixEnd]))) != nil {
+        // Bytes, not characters: every character the guards look for is ASCII, and no byte of a longer UTF-8
+        // sequence is, so the bytes tell the same as the scalars at a fraction of the cost (the guards took more of
+        // the `configuration` fuzz target's time than toml++ itself). Swift would also read "\r\n" as one character,
+        // which would hide the lines of a CRLF file.
+        let bytes = Array(text.utf8)
+        if let line = braceWhereAValueIsDue(bytes) { throw Refused.braceForAValue(line: line) }
+        var prefixEnd = 0
+        let lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() {
+            if startsBadTableHeader(line),
+                (try? TOMLTable(string: String(decoding: bytes[..<prefixEnd], as: UTF8.self))) != nil
+            {
                 throw Refused.tableHeader(line: number + 1)
             }
             prefixEnd = line.endIndex
@@ -54,28 +60,28 @@ enum TOMLDocument {
 
     /// The line of the first `}` whose previous character, outside strings and comments and past blanks and line
     /// ends, is `[` or `,`; nil when there is none.
-    private static func braceWhereAValueIsDue(_ scalars: String.UnicodeScalarView) -> Int? {
+    private static func braceWhereAValueIsDue(_ bytes: [UInt8]) -> Int? {
         var line = 1
         var previous: Unicode.Scalar?
-        var index = scalars.startIndex
+        var index = 0
         func next() -> Unicode.Scalar? {
-            guard index < scalars.endIndex else { return nil }
-            defer { scalars.formIndex(after: &index) }
-            return scalars[index]
+            guard index < bytes.count else { return nil }
+            defer { index += 1 }
+            return Unicode.Scalar(bytes[index])
         }
         func startsWith(_ quote: Unicode.Scalar, count: Int) -> Bool {
-            scalars[index...].prefix(count).elementsEqual(repeatElement(quote, count: count))
+            bytes[index...].prefix(count).elementsEqual(repeatElement(UInt8(quote.value), count: count))
         }
         while let scalar = next() {
             switch scalar {
             case "\n": line += 1
             case " ", "\t", "\r": continue
             case "#":
-                while index < scalars.endIndex, scalars[index] != "\n" { scalars.formIndex(after: &index) }
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
             case "\"", "'":
                 // A string, skipped whole: basic strings know escapes, literal ones do not; triple quotes span lines.
                 let multiline = startsWith(scalar, count: 2)
-                if multiline { scalars.formIndex(&index, offsetBy: 2) }
+                if multiline { index += 2 }
                 while let inside = next() {
                     if inside == "\n" {
                         line += 1
@@ -84,11 +90,9 @@ enum TOMLDocument {
                         if next() == "\n" { line += 1 }
                     } else if inside == scalar, !multiline || startsWith(scalar, count: 2) {
                         if multiline {
-                            scalars.formIndex(&index, offsetBy: 2)
+                            index += 2
                             // Up to two more quotes belong to the string.
-                            while index < scalars.endIndex, scalars[index] == scalar {
-                                scalars.formIndex(after: &index)
-                            }
+                            while index < bytes.count, bytes[index] == UInt8(scalar.value) { index += 1 }
                         }
                         break
                     }
@@ -104,15 +108,18 @@ enum TOMLDocument {
     }
 
     /// `[` or `[[` (toml++ skips blanks around the first), then a character that is neither a key's first
-    /// character, nor `]` (which toml++ reports), nor the end of the text.
-    private static func startsBadTableHeader(_ line: Substring.UnicodeScalarView) -> Bool {
-        var rest = line.drop { $0 == " " || $0 == "\t" }
-        guard rest.first == "[" else { return false }
+    /// character, nor `]` (which toml++ reports), nor the end of the text. A byte of a longer UTF-8 sequence is none
+    /// of them.
+    private static func startsBadTableHeader(_ line: ArraySlice<UInt8>) -> Bool {
+        let blank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var rest = line.drop(while: blank)
+        guard rest.first == UInt8(ascii: "[") else { return false }
         rest = rest.dropFirst()
-        let blanks = rest.prefix { $0 == " " || $0 == "\t" }
+        let blanks = rest.prefix(while: blank)
         rest = rest.dropFirst(blanks.count)
-        if blanks.isEmpty, rest.first == "[" { rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" } }
-        guard let first = rest.first else { return true }  // the line's end: toml++ reads the newline as the key
+        if blanks.isEmpty, rest.first == UInt8(ascii: "[") { rest = rest.dropFirst().drop(while: blank) }
+        // At the line's end toml++ reads the newline as the key.
+        guard let first = rest.first.map(Unicode.Scalar.init) else { return true }
         return !(first.isASCII && (first.properties.isAlphabetic || ("0"..."9").contains(first)))
             && !"_-\"']".unicodeScalars.contains(first)
     }
