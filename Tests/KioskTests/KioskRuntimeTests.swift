@@ -257,6 +257,19 @@ struct KioskRuntimeTests {
         #expect(KioskRuntime.screenLogLevel(.idle, after: nil, last: .idle) == .info)
     }
 
+    /// A touch that moves the deadline later keeps the timer already set (its early tick is taken for nothing), so
+    /// a session does not leave a cancelled sleep behind at every touch; a deadline brought nearer, a timer that has
+    /// fired and a machine that needs no time replace or drop it.
+    @Test func theTimerIsKeptWhileItFiresNoLaterThanTheMachineNeeds() {
+        let now = ContinuousClock.now
+        let (soon, later) = (now.advanced(by: .seconds(30)), now.advanced(by: .seconds(60)))
+        #expect(KioskRuntime.keepsTimer(firingAt: soon, for: later, now: now))
+        #expect(KioskRuntime.keepsTimer(firingAt: soon, for: soon, now: now))
+        #expect(!KioskRuntime.keepsTimer(firingAt: later, for: soon, now: now))
+        #expect(!KioskRuntime.keepsTimer(firingAt: now, for: later, now: now))
+        #expect(!KioskRuntime.keepsTimer(firingAt: soon, for: nil, now: now))
+    }
+
     @Test func noLogLineHoldsANIKOrAName() async throws {
         let (capture, _, _) = try await Self.play(Self.domicileSession)
         let logs = capture.logs.withLockedValue { $0 }

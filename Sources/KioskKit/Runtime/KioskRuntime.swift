@@ -45,11 +45,11 @@ package struct KioskRuntime: Service {
         var machine = KioskStateMachine(
             policy: policy, catalogue: catalogue, clock: ContinuousClock(),
             health: ports.serviceSwitch?.startHealth() ?? Health())
-        var timer: Task<Void, Never>?
+        var timer: (wake: ContinuousClock.Instant, task: Task<Void, Never>)?
         var shown = ShownScreens()
         var asked = Questions()
         defer {
-            timer?.cancel()
+            timer?.task.cancel()
             ports.speaker?.silence()
         }
         // Every effect that waits on a device, the database or the printer runs as a child task of this group and
@@ -95,12 +95,17 @@ package struct KioskRuntime: Service {
                 await perform(effects, after: event, in: &children, asked: &asked, shown: &shown)
                 if machine.health != health { await systemd?.healthChanged(machine.health) }
                 // No periodic timer: sleep exactly until the machine next needs time, if it does.
-                timer?.cancel()
-                timer = machine.nextWakeUp.map { wake in
-                    Task { [events] in
+                let wake = machine.nextWakeUp
+                if let current = timer, !Self.keepsTimer(firingAt: current.wake, for: wake, now: .now) {
+                    current.task.cancel()
+                    timer = nil
+                }
+                if timer == nil, let wake {
+                    let task = Task { [events] in
                         try? await Task.sleep(until: wake, clock: .continuous)
                         if !Task.isCancelled { events.send(.tick) }
                     }
+                    timer = (wake, task)
                 }
             }
             await systemd?.stopping()
@@ -114,6 +119,18 @@ package struct KioskRuntime: Service {
     package struct ShownScreens {
         var count = 0
         var last: ScreenID = .idle
+    }
+
+    /// Whether a timer set to fire at `firing` still serves when the machine next needs time at `wake`: when it has
+    /// yet to fire, and fires no later. The machine takes an early tick for nothing, and the loop sets the timer for
+    /// `wake` then. Most events (a touch, a PIN digit) move the deadline later, and a timer cancelled at each of them
+    /// would leave its sleep behind: a cancelled `Task.sleep` holds its task and its dispatch timer until its deadline
+    /// (swiftlang/swift#60441), up to the longest timeout, for every touch until then.
+    static func keepsTimer(
+        firingAt firing: ContinuousClock.Instant, for wake: ContinuousClock.Instant?, now: ContinuousClock.Instant
+    ) -> Bool {
+        guard let wake else { return false }
+        return firing > now && firing <= wake
     }
 
     /// A shown screen's journal line is info, but for the timer's repaints of the screen already up (the countdown,
