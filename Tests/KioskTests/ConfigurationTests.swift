@@ -209,6 +209,20 @@ struct ConfigurationTests {
         #expect(problems.first?.message.contains("table header needs a name") == true)
     }
 
+    /// Found by `make fuzz`: in a file with Windows line ends (an editor on a technician's laptop may write them), the
+    /// text before a bad header ended in a lone "\r", which does not parse, so the guard took the header for a line
+    /// inside a multi-line string and toml++ aborted the process.
+    @Test func aTableHeaderWithoutANameInAFileWithCRLFLineEndsGivesTheLineInsteadOfAborting() throws {
+        let lines = SampleConfig.valid.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex(of: "[display]")) + 1
+        let text = SampleConfig.valid.replacingOccurrences(of: "[display]", with: "[=\n[display]")
+            .replacingOccurrences(of: "\n", with: "\r\n")
+        let problems = SampleConfig.problems(text)
+        #expect(problems.count == 1)
+        #expect(problems.first?.line == line)
+        #expect(problems.first?.message.contains("table header needs a name") == true)
+    }
+
     /// Found by the `configuration` fuzz target: toml++ aborts the process on a `}` where an array's next value is due.
     @Test(arguments: ["s = [}", "s = [ }", "s = [1, }", "s = [\n# a comment\n}", "s = [[}]]"])
     func aBraceWhereAValueIsDueGivesTheLineInsteadOfAborting(value: String) throws {
