@@ -201,7 +201,7 @@ class Soak:
                          stdin=subprocess.PIPE)
         card.out.wait(r"reader ready", what="kiosk-sim card on the private pcscd's vpcd reader")
         # A NOTIFY_SOCKET, as kiosk.service gives it: the kiosk then runs as under systemd, and unmaps the pages of its
-        # binary that it has not touched for a minute (KioskRuntime.releaseUnusedPages). Without it, code that runs
+        # binary that it has not touched for 10 s (KioskRuntime.releaseUnusedPages). Without it, code that runs
         # for the first time between two checkpoints (the first registry and board syncs, 15 minutes in) stays
         # mapped and looks like growth. What the kiosk sends there is read and dropped.
         notify = NotifySocket(rig.work / "notify-soak")

@@ -3,7 +3,18 @@ import Glibc
 /// The pages of the kiosk's own binary in memory. Start-up reads much of the binary once (the Swift runtime's type
 /// lookups for the argument parser, the configuration and the database, the setup code itself) and the idle kiosk
 /// needs little of it: those pages would stay mapped, counted in the kiosk's memory, for as long as it runs.
-public enum ExecutablePages {
+public struct ExecutablePages: Sendable {
+    /// The executable's read-only mappings that hold no anonymous page, found once: the loader maps the binary and
+    /// writes its relocations before `main`, and nothing maps, unmaps or writes into them after, so the list holds for
+    /// the life of the process. Reading /proc/self/smaps walks the page tables of every mapping; `release()` is
+    /// called every few seconds and only advises.
+    let releasable: [Range<UInt>]
+
+    public init() throws(SystemCallError) {
+        releasable = try Self.mappings(of: try Self.executablePath())
+            .filter { !$0.isWritable && $0.anonymousKB == 0 }.map(\.range)
+    }
+
     /// Unmaps the resident pages of the executable's read-only mappings (its code, its constants, its metadata):
     /// `madvise(MADV_DONTNEED)` on each mapping of `/proc/self/exe` in `/proc/self/smaps` that is not writable and
     /// holds no anonymous page. Such a mapping only maps the file's pages in the page cache, so nothing changes for
@@ -11,14 +22,13 @@ public enum ExecutablePages {
     /// the cache keeps it; the kernel may now reclaim the ones nobody maps). Writable mappings, and read-only ones
     /// the loader wrote into (relocations, RELRO), are left alone: for them the advice would throw away what was
     /// written. Returns the bytes of the mappings advised.
-    public static func release() throws(SystemCallError) -> Int {
+    public func release() throws(SystemCallError) -> Int {
         var advised = 0
-        for mapping in try mappings(of: try executablePath()) where !mapping.isWritable && mapping.anonymousKB == 0 {
-            let start = UnsafeMutableRawPointer(bitPattern: mapping.range.lowerBound)
-            guard madvise(start, mapping.range.count, MADV_DONTNEED) == 0 else {
+        for range in releasable {
+            guard madvise(UnsafeMutableRawPointer(bitPattern: range.lowerBound), range.count, MADV_DONTNEED) == 0 else {
                 throw SystemCallError(call: "madvise(MADV_DONTNEED)", code: errno)
             }
-            advised += mapping.range.count
+            advised += range.count
         }
         return advised
     }

@@ -140,25 +140,37 @@ package struct KioskRuntime: Service {
     }
 
     /// The kiosk serves: the pages of its binary that start-up read once (argument parsing, configuration, database
-    /// setup, the Swift runtime's type lookups) are unmapped now, and once a minute from then on what a session, a
-    /// sync or a heartbeat read since, instead of staying in the kiosk's memory for as long as it runs (measured on
-    /// the demo configuration: idle PSS 40.8 -> 21 MB, README "Size and speed"). The page cache keeps them, so
-    /// what is touched again costs a minor fault, not a disk read. Only under systemd, the kiosk's service: tests and
-    /// a developer's `kiosk run` keep theirs. Stops at graceful shutdown.
+    /// setup, the Swift runtime's type lookups) are unmapped now, and every `pageReleaseInterval` from then on what a
+    /// session, a sync or a heartbeat read since, instead of staying in the kiosk's memory for as long as it runs
+    /// (measured on the demo configuration: idle PSS 40.8 -> 21 MB, README "Size and speed"). The page cache keeps
+    /// them, so what is touched again costs a minor fault, not a disk read. Only under systemd, the kiosk's service:
+    /// tests and a developer's `kiosk run` keep theirs. Stops at graceful shutdown.
     private func releaseUnusedPages() async {
+        let pages: ExecutablePages
+        do { pages = try ExecutablePages() } catch {
+            logger.notice("binary pages kept", metadata: ["error": "\(error)"])
+            return
+        }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let bytes = try ExecutablePages.release()
+                    let bytes = try pages.release()
                     logger.debug("binary pages unmapped", metadata: ["advised_kb": "\(bytes / 1024)"])
                 } catch {
                     logger.notice("binary pages kept", metadata: ["error": "\(error)"])
                     return
                 }
-                try? await Task.sleep(for: .seconds(60))
+                try? await Task.sleep(for: Self.pageReleaseInterval)
             }
         }
     }
+
+    /// How long what a periodic task touched stays mapped at most. Not a minute: the uploader's idle round and the
+    /// disk watch come once a minute too (1.5 to 4 MB of the binary's code, with the kernel mapping 64 kB around
+    /// each page faulted in), and loops of one period keep the order they started in, often for many minutes: whether
+    /// one of them ran just after the unmapping decided the idle PSS of a run (21 or 24-25 MB, sampled every half
+    /// second). Each unmapping costs the advice and the minor faults that map the idle animation's code again.
+    static let pageReleaseInterval = Duration.seconds(10)
 
     /// `event` is what the effects answer; the timer's ticks repaint the countdown in place every second, and
     /// those repaints are not worth a journal line each (they were 15 a minute on the timeout screen).
