@@ -29,8 +29,8 @@ SERVICE_PACKAGES := pcscd vsmartcard-vpcd pcsc-tools umockdev python3-gi gir1.2-
 # `make deb`: dpkg-shlibdeps (the Depends of the binary's libraries) is in dpkg-dev; binutils for readelf.
 UNIT_PACKAGES := systemd udev python3 dpkg-dev binutils
 # `make system-test`: QEMU runs a Debian 12 guest that mmdebstrap builds (system-test/README.md); socat carries the
-# guest's network forwards to the host's services.
-VM_PACKAGES := qemu-system-x86 qemu-utils mmdebstrap e2fsprogs socat
+# guest's network forwards to the host's services; swtpm is the guest's TPM2.
+VM_PACKAGES := qemu-system-x86 qemu-utils mmdebstrap e2fsprogs socat swtpm
 PACKAGES := $(BUILD_PACKAGES) $(SERVICE_PACKAGES) $(UNIT_PACKAGES) $(VM_PACKAGES)
 
 .PHONY: deps build test soak soak-memory contract units demo bench bench-records format lint clean release install deb \
@@ -251,6 +251,9 @@ install:
 # libcups2, which the kiosk opens with dlopen at its first letter (Sources/CCups), so dpkg-shlibdeps cannot see it.
 # It stays a Depends, not a Recommends: letters through CUPS are the kiosk's usual printer, and the package installs
 # offline from its Depends alone (make system-test); a kiosk without it would learn so only at its first letter.
+# The tss2 libraries, which systemd opens with dlopen to seal the kiosk's keys to a TPM2 (Debian's systemd only
+# suggests them): without them a kiosk with a TPM2 would keep its keys sealed to the host key alone. tpm2-tools sets
+# the TPM2's dictionary-attack lockout so that power cuts do not lock the keys (systemd/kiosk-credentials).
 DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
 DEB := $(OUT)/kiosk_$(VERSION)_$(DEB_ARCH).deb
 DEB_ROOT := .build/deb/root

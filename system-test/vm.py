@@ -5,6 +5,8 @@ Devices, as a kiosk PC has them (facts in ../shared/reference/system-test-vm.md,
 - a USB CCID card reader (`usb-ccid` + `ccid-card-passthru`) whose card is `kiosk-sim card --vscard` on a unix socket;
 - a USB absolute pointer (`usb-tablet`, the class of cheap resistive panels that present as a mouse) and a USB
   keyboard (`usb-kbd`, the keypad), both driven by QMP `input-send-event`;
+- a TPM 2.0 (`tpm-tis`, the interface of a PC's firmware TPM) emulated by swtpm, whose state outlives a power cut as
+  a chip's does, and which a fresh boot replaces with a new one;
 - a network that reaches nothing but the host loopback services the test forwards (`restrict=on`, `guestfwd`);
 - the host's files read-only at /mnt/host, and a writable outbox at /mnt/out (9p).
 
@@ -178,6 +180,7 @@ class VirtualMachine:
         self.cpus = cpus
         self.accel = accelerator()
         self.process = None
+        self.tpm = None
         self.qmp = None
         self.agent = None
         self.boots = 0
@@ -209,6 +212,9 @@ class VirtualMachine:
             "-device", "usb-tablet,bus=xhci.0,id=tablet",
             "-device", "usb-kbd,bus=xhci.0,id=keypad",
             *self.card_reader_arguments(),
+            "-chardev", f"socket,id=tpm,path={f / 'tpm.sock'}",
+            "-tpmdev", "emulator,id=tpm0,chardev=tpm",
+            "-device", "tpm-tis,tpmdev=tpm0",
             "-nic", f"user,model=virtio-net-pci,restrict=on,{forwards}" if forwards else "none",
         ]
 
@@ -225,11 +231,12 @@ class VirtualMachine:
             self.overlay.unlink(missing_ok=True)
             subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-b", str(self.image / "disk.img"), "-F", "raw",
                             str(self.overlay)], check=True)
-        for name in ("agent.sock", "qmp.sock", self.card_socket):
+        for name in ("agent.sock", "qmp.sock", "tpm.sock", self.card_socket):
             Path(self.folder / name).unlink(missing_ok=True)
         self.boots += 1
-        log = open(self.folder / "qemu.log", "ab")
         started = time.monotonic()
+        self.start_tpm(fresh)
+        log = open(self.folder / "qemu.log", "ab")
         self.process = subprocess.Popen(self.command_line(), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                         start_new_session=True)
         try:
@@ -239,6 +246,23 @@ class VirtualMachine:
             raise VMError(f"{error}\n{self.tail('qemu.log')}") from None
         self.agent.wait_ready(300, alive=lambda: self.process.poll() is None)
         return time.monotonic() - started
+
+    def start_tpm(self, fresh):
+        """swtpm on a unix socket for this boot's QEMU; it ends when QEMU lets go of it (`--terminate`)."""
+        state = self.folder / "tpm"
+        if fresh:
+            shutil.rmtree(state, ignore_errors=True)
+        state.mkdir(exist_ok=True)
+        log = self.folder / "swtpm.log"
+        self.tpm = subprocess.Popen(
+            ["swtpm", "socket", "--tpm2", "--tpmstate", f"dir={state}", "--terminate",
+             "--ctrl", f"type=unixio,path={self.folder / 'tpm.sock'}", "--log", f"file={log},level=2"],
+            stdin=subprocess.DEVNULL, stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while not (self.folder / "tpm.sock").exists():
+            if self.tpm.poll() is not None or time.monotonic() > deadline:
+                raise VMError(f"swtpm did not open its socket:\n{self.tail('swtpm.log')}")
+            time.sleep(0.05)
 
     def tail(self, name, lines=20):
         path = self.folder / name
@@ -328,6 +352,14 @@ class VirtualMachine:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.tpm:
+            # It ends as QEMU lets go of its socket; one left behind would hold the state folder of the next boot.
+            try:
+                self.tpm.wait(10)
+            except subprocess.TimeoutExpired:
+                self.tpm.kill()
+                self.tpm.wait()
+            self.tpm = None
         for channel in (self.qmp, self.agent):
             if channel:
                 channel.close()
@@ -344,7 +376,7 @@ def require_tools():
     missing = [f"{tool} (apt-get install {package})" for tool, package in [
         ("qemu-system-x86_64", "qemu-system-x86"), ("qemu-img", "qemu-utils"), ("socat", "socat"),
         ("mmdebstrap", "mmdebstrap"), ("mkfs.ext4", "e2fsprogs"), ("pdftotext", "poppler-utils"),
-        ("zbarimg", "zbar-tools"), ("openssl", "openssl")] if shutil.which(tool) is None]
+        ("zbarimg", "zbar-tools"), ("openssl", "openssl"), ("swtpm", "swtpm")] if shutil.which(tool) is None]
     if missing:
         raise VMError("the system test needs: " + ", ".join(missing))
 
