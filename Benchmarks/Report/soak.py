@@ -277,7 +277,10 @@ class Soak:
         the kiosk's own. None where gdb could not read it."""
         target = self.out / f"threads-{sessions}.txt"
         try:
-            result = subprocess.run(["gdb", "-p", str(self.pid), "-batch", "-nx", "-ex", "thread apply all bt 30",
+            # The symbols from /proc/PID/exe: a binary rebuilt during the soak leaves the running one "(deleted)",
+            # which gdb's own lookup by path does not find (no stacks, no SQLite heap).
+            result = subprocess.run(["gdb", "-p", str(self.pid), "-batch", "-nx", "-ex", f"file /proc/{self.pid}/exe",
+                                     "-ex", "thread apply all bt 30",
                                      "-ex", "print (long long) sqlite3_memory_used()"],
                                     capture_output=True, text=True, timeout=120)
             target.write_text(result.stdout + result.stderr)
