@@ -347,18 +347,10 @@ class VirtualMachine:
 
     def _reap(self):
         if self.process:
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            _wait_or_kill(self.process, 30)
         if self.tpm:
             # It ends as QEMU lets go of its socket; one left behind would hold the state folder of the next boot.
-            try:
-                self.tpm.wait(10)
-            except subprocess.TimeoutExpired:
-                self.tpm.kill()
-                self.tpm.wait()
+            _wait_or_kill(self.tpm, 10)
             self.tpm = None
         for channel in (self.qmp, self.agent):
             if channel:
@@ -369,6 +361,15 @@ class VirtualMachine:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, 9)
         self._reap()
+
+
+def _wait_or_kill(process, timeout):
+    """Waits `timeout` seconds for `process` to end, then kills it."""
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def require_tools():
