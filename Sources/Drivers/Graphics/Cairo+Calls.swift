@@ -11,6 +11,8 @@ final class CairoCanvas {
     /// Draws on `surface` (which the canvas then owns), scaled by `scale` (device units per layout unit).
     init(surface: OpaquePointer, scale: Double, fonts: Fonts) throws(GraphicsError) {
         try Self.check(cairo_surface_status(surface), "cairo_surface_create")
+        // Text drawn here is looked up in the kiosk's font configuration, never the machine's.
+        _ = Fontconfig.loaded
         self.surface = surface
         cr = cairo_create(surface)
         self.fonts = fonts
