@@ -261,10 +261,26 @@ class Soak:
             "records": api_records(self.rig), "at": time.monotonic(), "load": os.getloadavg()[0],
         }
         self.checkpoints.append(point)
+        mark = kiosk.err.mark()
         point["sqlite_kb"] = self.stacks(sessions)
+        point["malloc_kb"] = self.malloc_in_use(kiosk, mark)
         print(f"soak: {sessions:6d} sessions  PSS {point['pss_kb']:7d} kB  anonymous {point['anonymous_kb']:7d} kB  "
-              f"SQLite {point['sqlite_kb']} kB  fds {point['fds']:3d}  threads {point['threads']:2d}  "
+              f"malloc {point['malloc_kb']} kB  SQLite {point['sqlite_kb']} kB  fds {point['fds']:3d}  "
+              f"threads {point['threads']:2d}  "
               f"load {point['load']:.1f}", flush=True)
+
+    @staticmethod
+    def malloc_in_use(kiosk, mark: int) -> int | None:
+        """The bytes glibc's malloc has handed out and not had back, in all arenas (`malloc_stats()`, which gdb calls
+        in `stacks` and which writes to the kiosk's stderr): anonymous memory counts these and also the free space
+        the arenas keep, so a rise in anonymous memory with this flat is fragmentation, and with this rising as much
+        is memory held. None where gdb could not call it."""
+        try:
+            index, _, _ = kiosk.err.wait(r"^Total \(incl\. mmap\):", after=mark, timeout=5)
+            _, _, line = kiosk.err.wait(r"^in use bytes\s*=", after=index, timeout=5)
+        except RuntimeError:
+            return None
+        return int(line.split("=")[1]) // 1024
 
     def stacks(self, sessions: int) -> int | None:
         """Every thread's stack, read by gdb after the counts were taken, into threads-SESSIONS.txt beside the table:
@@ -281,7 +297,8 @@ class Soak:
             # which gdb's own lookup by path does not find (no stacks, no SQLite heap).
             result = subprocess.run(["gdb", "-p", str(self.pid), "-batch", "-nx", "-ex", f"file /proc/{self.pid}/exe",
                                      "-ex", "thread apply all bt 30",
-                                     "-ex", "print (long long) sqlite3_memory_used()"],
+                                     "-ex", "print (long long) sqlite3_memory_used()",
+                                     "-ex", "call (void) malloc_stats()"],
                                     capture_output=True, text=True, timeout=120)
             target.write_text(result.stdout + result.stderr)
         except (OSError, subprocess.TimeoutExpired) as error:
@@ -348,12 +365,13 @@ class Soak:
                  f"({self.done / max(self.elapsed - self.measuring, 1e-9):.2f} without the checkpoints' waits); "
                  f"load average {self.load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
                  "",
-                 "| sessions | PSS kB | anonymous kB | RSS kB | SQLite heap kB | database kB | fds | threads | "
+                 "| sessions | PSS kB | anonymous kB | RSS kB | malloc in use kB | SQLite heap kB | database kB | fds | threads | "
                  "letters | slips | records | prompts | load |",
-                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for p in self.checkpoints:
             sqlite = p["sqlite_kb"] if p.get("sqlite_kb") is not None else "?"
-            lines.append(f"| {p['sessions']} | {p['pss_kb']} | {p['anonymous_kb']} | {p['rss_kb']} | {sqlite} | "
+            malloc = p["malloc_kb"] if p.get("malloc_kb") is not None else "?"
+            lines.append(f"| {p['sessions']} | {p['pss_kb']} | {p['anonymous_kb']} | {p['rss_kb']} | {malloc} | {sqlite} | "
                          f"{p['database_kb']} | {p['fds']} | {p['threads']} | {p['letters']} | {p['slips']} | "
                          f"{sum(p['records'].values())} | {p['prompts']} | {p['load']:.1f} |")
         lines += ["", f"Checkpoint 0 is the idle kiosk before the first session (not judged). From the first "
