@@ -101,17 +101,9 @@ package struct ScriptPlayer: Service {
 
     /// Waits up to `awaitLimit` for a screen `wanted` accepts.
     private func waitFor(_ wanted: @escaping @Sendable (Screen) -> Bool) async -> Screen? {
-        await withTaskGroup(of: Screen?.self) { group in
-            group.addTask { await screens.waitFor(wanted) }
-            group.addTask {
-                try? await Task.sleep(for: awaitLimit)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            if let first { return first }
-            // The limit and the screen can come due together on a busy machine; the screen wins.
-            return await screens.current.flatMap { wanted($0) ? $0 : nil }
-        }
+        let screens = screens
+        if let shown = await TimeLimit.run(awaitLimit, { await screens.waitFor(wanted) }) { return shown }
+        // The limit and the screen can come due together on a busy machine; the screen wins.
+        return await screens.current.flatMap { wanted($0) ? $0 : nil }
     }
 }

@@ -22,12 +22,7 @@ package final class Doorbell: Sendable {
 
     /// Returns at the next ring (or at once for a ring nobody has taken yet), or when `limit` passed.
     func wait(upTo limit: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForRing() }
-            group.addTask { try? await Task.sleep(for: limit) }
-            await group.next()
-            group.cancelAll()
-        }
+        await TimeLimit.run(limit) { await self.waitForRing() }
     }
 
     private func waitForRing() async {
