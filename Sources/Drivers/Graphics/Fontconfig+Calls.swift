@@ -6,7 +6,10 @@ enum Fontconfig {
     /// The kiosk's configuration, in place of the machine's. `/etc/fonts/fonts.conf` is some 100 XML files on
     /// Debian 12 (every `conf.avail` file a font package ships is read), and parsing them was about 4 ms of the
     /// CPU of each start; the kiosk asks for two families by name and needs none of their aliases. What stays:
-    /// - the folders Debian's font packages install into, with the caches `fc-cache` keeps for them;
+    /// - the folders Debian's font packages install into, with the caches `fc-cache` keeps for them, and the
+    ///   user's own cache folder for a folder whose system cache is missing or out of date (the system test's guest
+    ///   has such folders: without a writable cache, fontconfig reads every font file at every start and prints
+    ///   "No writable cache directories" once a folder; the kiosk user's is under its home, /var/lib/kiosk);
     /// - the one rendering rule of Debian's defaults the screens depend on, slight hinting (antialiasing in grey
     ///   is fontconfig's own default).
     ///
@@ -19,6 +22,7 @@ enum Fontconfig {
           <dir>/usr/share/fonts</dir>
           <dir>/usr/local/share/fonts</dir>
           <cachedir>/var/cache/fontconfig</cachedir>
+          <cachedir prefix="xdg">fontconfig</cachedir>
           <match target="pattern">
             <edit name="hintstyle" mode="append"><const>hintslight</const></edit>
           </match>
