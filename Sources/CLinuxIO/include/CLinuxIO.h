@@ -107,6 +107,10 @@ static inline int kiosk_forbid_core_dumps(void) {
 /// malloc.h out). 1 on success.
 static inline int kiosk_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
 
+/// malloc_trim(0): gives the kernel back the free pages of every arena, not only at the top of the heap. 1 if any
+/// memory was given back.
+static inline int kiosk_malloc_trim(void) { return malloc_trim(0); }
+
 /// VT_GETSTATE: the number of the VT on display (1-based); -1 with errno where `fd` is no VT.
 static inline int kiosk_vt_active(int fd) {
     struct vt_stat state;

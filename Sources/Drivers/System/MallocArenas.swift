@@ -14,4 +14,13 @@ public enum MallocArenas {
         // mallopt fails only for an unknown option or a value out of range: neither, for M_ARENA_MAX and a count > 0.
         _ = kiosk_limit_malloc_arenas(count)
     }
+
+    /// Gives the kernel back the free pages the arenas keep (`malloc_trim(0)`). An arena returns by itself only the
+    /// free memory at its top; what a session freed below memory still in use stays the process's. In a soak of
+    /// 3,000 sessions anonymous memory rose by 330 to 370 kB every 1,000 sessions while malloc's memory in use stayed
+    /// within 120 kB (SQLite's caches filling to their bound), and one `malloc_trim(0)` at 3,000 gave back 664 kB,
+    /// the kiosk's anonymous memory then where it was at 1,000.
+    public static func releaseFreeMemory() {
+        _ = kiosk_malloc_trim()
+    }
 }

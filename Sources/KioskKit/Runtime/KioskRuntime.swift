@@ -143,7 +143,8 @@ package struct KioskRuntime: Service {
     /// setup, the Swift runtime's type lookups) are unmapped now, and every `pageReleaseInterval` from then on what a
     /// session, a sync or a heartbeat read since, instead of staying in the kiosk's memory for as long as it runs
     /// (measured on the demo configuration: idle PSS 40.8 -> 21 MB, README "Size and speed"). The page cache keeps
-    /// them, so what is touched again costs a minor fault, not a disk read. Only under systemd, the kiosk's service:
+    /// them, so what is touched again costs a minor fault, not a disk read. The free memory malloc's arenas keep goes
+    /// back at each round too (`MallocArenas.releaseFreeMemory`). Only under systemd, the kiosk's service:
     /// tests and a developer's `kiosk run` keep theirs. Stops at graceful shutdown.
     private func releaseUnusedPages() async {
         let pages: ExecutablePages
@@ -153,6 +154,8 @@ package struct KioskRuntime: Service {
         }
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                // The free memory malloc's arenas keep goes back with the pages: an idle kiosk holds what it uses.
+                MallocArenas.releaseFreeMemory()
                 do {
                     let bytes = try pages.release()
                     logger.debug("binary pages unmapped", metadata: ["advised_kb": "\(bytes / 1024)"])
