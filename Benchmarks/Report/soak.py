@@ -7,14 +7,15 @@ is idle and everything it started is finished; its PSS, anonymous memory, file d
 when a record or a print is missing.
 
 A session is a resident's: the card tapped on a vpcd reader of a pcscd of the soak's own (kiosk-sim card, from here:
-a run of hours then shares no reader with a demo or a bench on the system's pcscd), the PIN typed,
-Surat Keterangan Domisili for "Melamar pekerjaan" confirmed, the letter printed through cupsd to ippeveprinter and
-the receipt on kiosk-sim printer, the card taken, the survey answered; the record is captured, then uploaded over
-TLS. The queue completes a letter once ippeveprinter has it (scripts/test-printer's WAITJOB=false) instead of
-following it there for about another second: 1.1 s a session instead of 2.3 s, most of the rest pcscd's polling of
-the vpcd reader (400 ms) at the tap and as the card is taken. The touches come from `kiosk run --script` (a kiosk has no other way in from outside without a touch panel);
-the script holds every session's steps from the start, a constant share of the memory, never growth. No timer is
-waited on: the path has none (the done screen leaves as the card is taken, the survey as it is answered).
+a run of hours then shares no reader with a demo or a bench on the system's pcscd), the PIN typed, Surat Keterangan
+Domisili for "Melamar pekerjaan" confirmed, the letter printed through cupsd to ippeveprinter and the receipt on
+kiosk-sim printer, the card taken, the survey answered; the record is captured, then uploaded over TLS. The queue
+completes a letter once ippeveprinter has it (scripts/test-printer's WAITJOB=false) instead of following it there
+for about another second: 1.1 s a session instead of 2.3 s, most of the rest pcscd's polling of the vpcd reader (400
+ms) at the tap and as the card is taken. The touches come from `kiosk run --script` (a kiosk has no other way in
+from outside without a touch panel); the script holds every session's steps from the start, a constant share of the
+memory, never growth. No timer is waited on: the path has none (the done screen leaves as the card is taken, the
+survey as it is answered).
 
 The files the printers and the spoken prompts leave (a PDF, a slip picture, several WAVs a session) are counted and
 deleted at each checkpoint, so 10,000 sessions do not fill the disk.
